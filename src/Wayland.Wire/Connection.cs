@@ -1,0 +1,255 @@
+using Wayland.Wire.Interop;
+
+namespace Wayland.Wire;
+
+/// <summary>
+/// Both directions of one Wayland connection over a non-blocking AF_UNIX stream socket: an outgoing byte
+/// queue and fd queue flushed with <c>sendmsg</c> (at most <see cref="WireLimits.MaxFdsPerSend"/> descriptors
+/// per call), and an incoming byte queue and fd queue filled with <c>recvmsg</c>.
+/// </summary>
+/// <remarks>
+/// Not thread-safe: the client and server libraries serialise access. Descriptors handed to
+/// <see cref="Enqueue"/> are duplicated at once (the caller keeps its own) and closed after they are sent;
+/// received descriptors belong to the connection until <see cref="TakeFds"/> hands them out, and are
+/// closed on <see cref="Dispose"/> if nobody took them.
+/// </remarks>
+public sealed partial class Connection : IDisposable
+{
+    private readonly ByteBuffer _out = new(WireLimits.DefaultBufferSize);
+    private readonly ByteBuffer _in = new(WireLimits.DefaultBufferSize);
+    private readonly FdQueue _outFds = new();
+    private readonly FdQueue _inFds = new();
+    private int _maxBufferSize;
+    private bool _disposed;
+
+    /// <summary>Takes ownership of a connected stream socket and makes it non-blocking.</summary>
+    /// <param name="socket">A connected AF_UNIX SOCK_STREAM socket.</param>
+    /// <param name="maxBufferSize">Largest size each buffer may grow to, in bytes; at least 4096, 0 for no limit.</param>
+    /// <exception cref="WaylandIOException">The socket could not be made non-blocking.</exception>
+    public Connection(SafeFdHandle socket, int maxBufferSize = WireLimits.DefaultBufferSize)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        ObjectDisposedException.ThrowIf(socket.IsClosed || socket.IsInvalid, socket);
+        Socket = socket;
+        MaxBufferSize = maxBufferSize;
+        if (FileOps.SetNonBlocking(socket.Fd, true, out int errno) < 0)
+        {
+            throw new WaylandIOException(errno, "fcntl(O_NONBLOCK)");
+        }
+    }
+
+    /// <summary>The socket.</summary>
+    public SafeFdHandle Socket { get; }
+
+    /// <summary>
+    /// Largest size, in bytes, each of the incoming and outgoing buffers may grow to: at least 4096;
+    /// 0 means unbounded. Outgoing descriptors are bounded to a quarter of it, as libwayland's fd ring is.
+    /// </summary>
+    public int MaxBufferSize
+    {
+        get => _maxBufferSize;
+        set
+        {
+            if (value != 0 && value < WireLimits.DefaultBufferSize)
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, "the maximum buffer size is 0 (unbounded) or at least 4096");
+            }
+
+            _maxBufferSize = value;
+        }
+    }
+
+    /// <summary>Bytes waiting to be sent.</summary>
+    public int OutgoingBytes => _out.Count;
+
+    /// <summary>Descriptors waiting to be sent.</summary>
+    public int OutgoingFds => _outFds.Count;
+
+    /// <summary>Received bytes not yet consumed.</summary>
+    public ReadOnlySpan<byte> IncomingBytes => _in.Data;
+
+    /// <summary>Received descriptors not yet taken.</summary>
+    public int IncomingFds => _inFds.Count;
+
+    private int MaxFds => _maxBufferSize == 0 ? int.MaxValue : _maxBufferSize / sizeof(int);
+
+    /// <summary>Queues one encoded message and its descriptors (which are duplicated now).</summary>
+    /// <returns>False, with nothing queued, when the message does not fit even after trying to flush
+    /// and growing the buffer to <see cref="MaxBufferSize"/>.</returns>
+    /// <exception cref="WaylandIOException">Duplicating a descriptor failed, or the flush attempt hit a fatal socket error.</exception>
+    public bool TryEnqueue(ReadOnlySpan<byte> message, ReadOnlySpan<int> fds)
+    {
+        ThrowIfDisposed();
+        if (message.Length < WireLimits.HeaderSize)
+        {
+            throw new ArgumentException("a message is at least 8 bytes long", nameof(message));
+        }
+
+        if (!HasRoom(message.Length, fds.Length))
+        {
+            // Like libwayland: try to make room by flushing before growing.
+            Flush();
+            if (!HasRoom(message.Length, fds.Length))
+            {
+                return false;
+            }
+        }
+
+        Span<int> duplicates = stackalloc int[WireLimits.MaxArguments];
+        if (fds.Length > duplicates.Length)
+        {
+            throw new ArgumentException($"a message carries at most {WireLimits.MaxArguments} descriptors", nameof(fds));
+        }
+
+        duplicates = duplicates[..fds.Length];
+        duplicates.Fill(-1);
+        for (int i = 0; i < fds.Length; i++)
+        {
+            duplicates[i] = FileOps.DupCloexec(fds[i], out int errno);
+            if (duplicates[i] < 0)
+            {
+                FdList.CloseAll(duplicates);
+                throw new WaylandIOException(errno, "dup", $"cannot duplicate fd {fds[i]} for sending: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)}");
+            }
+        }
+
+        _out.Reserve(message.Length, _maxBufferSize);
+        _out.Append(message);
+        foreach (int fd in duplicates)
+        {
+            _outFds.Enqueue(fd);
+        }
+
+        return true;
+    }
+
+    /// <summary>Queues one encoded message and its descriptors (which are duplicated now).</summary>
+    /// <exception cref="WaylandException">The outgoing buffer is full and could not be flushed.</exception>
+    /// <exception cref="WaylandIOException">Duplicating a descriptor failed, or flushing hit a fatal socket error.</exception>
+    public void Enqueue(ReadOnlySpan<byte> message, ReadOnlySpan<int> fds)
+    {
+        if (!TryEnqueue(message, fds))
+        {
+            throw new WaylandException(
+                $"outgoing buffer full: {_out.Count} bytes and {_outFds.Count} fds are waiting for the peer to read, " +
+                $"and a {message.Length}-byte message does not fit within the maximum buffer size of {_maxBufferSize} bytes");
+        }
+    }
+
+    /// <summary>
+    /// Sends what is queued. Each <c>sendmsg</c> carries at most 28 descriptors; a call with a full batch
+    /// of 28 carries a single byte, as libwayland does, so that a receiver never gets more descriptors
+    /// than it can take in one go.
+    /// </summary>
+    /// <returns><see cref="FlushResult.WouldBlock"/> when the socket is full (not an error).</returns>
+    /// <exception cref="WaylandIOException">A fatal socket error, such as EPIPE when the peer is gone.</exception>
+    public FlushResult Flush()
+    {
+        ThrowIfDisposed();
+        Span<int> batch = stackalloc int[WireLimits.MaxFdsPerSend];
+        while (_out.Count > 0)
+        {
+            int fdCount = Math.Min(_outFds.Count, WireLimits.MaxFdsPerSend);
+            _outFds.Peek(batch[..fdCount]);
+            ReadOnlySpan<byte> data = fdCount == WireLimits.MaxFdsPerSend ? _out.Data[..1] : _out.Data;
+            nint sent = SocketIO.Send(Socket.Fd, data, batch[..fdCount], out int errno);
+            if (sent < 0)
+            {
+                if (errno == Errno.EAGAIN)
+                {
+                    return FlushResult.WouldBlock;
+                }
+
+                throw new WaylandIOException(errno, "sendmsg");
+            }
+
+            _outFds.CloseFirst(fdCount);
+            _out.Consume((int)sent);
+        }
+
+        return FlushResult.Complete;
+    }
+
+    /// <summary>Receives whatever is available into the incoming queues.</summary>
+    /// <exception cref="WaylandIOException">A socket error, control data truncated by the kernel, or more
+    /// descriptors than the incoming fd queue may hold (EOVERFLOW; the excess is closed).</exception>
+    public ReadResult Read()
+    {
+        ThrowIfDisposed();
+        if (!_in.Reserve(1, _maxBufferSize))
+        {
+            return ReadResult.BufferFull;
+        }
+
+        Span<int> fds = stackalloc int[253];
+        nint received = SocketIO.Receive(Socket.Fd, _in.FreeSpace, fds, out int fdCount, out bool truncated, out bool overflow, out int errno);
+        if (received < 0)
+        {
+            return errno == Errno.EAGAIN ? ReadResult.WouldBlock : throw new WaylandIOException(errno, "recvmsg");
+        }
+
+        fds = fds[..fdCount];
+        if (truncated || overflow || _inFds.Count + fdCount > MaxFds)
+        {
+            FdList.CloseAll(fds);
+            throw new WaylandIOException(Errno.EOVERFLOW, "recvmsg",
+                truncated ? "recvmsg: control data was truncated; received descriptors were lost" : "recvmsg: too many descriptors received");
+        }
+
+        foreach (int fd in fds)
+        {
+            _inFds.Enqueue(fd);
+        }
+
+        _in.Commit((int)received);
+        return received == 0 ? ReadResult.Closed : ReadResult.Data;
+    }
+
+    /// <summary>Looks at the first received message without consuming it.</summary>
+    /// <param name="header">Its header, once 8 bytes are there.</param>
+    /// <param name="message">The whole message (header included) when complete.</param>
+    /// <param name="reason">Why it is malformed, when it is.</param>
+    public ParseStatus TryPeekMessage(out MessageHeader header, out ReadOnlySpan<byte> message, out MalformedReason reason)
+    {
+        ReadOnlySpan<byte> data = _in.Data;
+        ParseStatus status = WireParser.TryReadHeader(data, out header, out reason);
+        message = status == ParseStatus.Complete ? data[..header.Size] : default;
+        return status;
+    }
+
+    /// <summary>Drops <paramref name="size"/> received bytes (the message just handled).</summary>
+    public void Consume(int size)
+    {
+        if ((uint)size > (uint)_in.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(size));
+        }
+
+        _in.Consume(size);
+    }
+
+    /// <summary>Hands the first <paramref name="destination"/>.Length received descriptors to the caller, who now owns them.</summary>
+    public void TakeFds(Span<int> destination) => _inFds.Dequeue(destination);
+
+    /// <summary>Closes the first <paramref name="count"/> received descriptors (for a discarded message).</summary>
+    public void CloseFds(int count) => _inFds.CloseFirst(Math.Min(count, _inFds.Count));
+
+    /// <summary>Closes queued descriptors in both directions and the socket.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _outFds.CloseAll();
+        _inFds.CloseAll();
+        Socket.Dispose();
+    }
+
+    private bool HasRoom(int bytes, int fds) =>
+        (_maxBufferSize == 0 || _out.Count + bytes <= _maxBufferSize) && _outFds.Count + fds <= MaxFds;
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+}

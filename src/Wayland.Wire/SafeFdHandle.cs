@@ -1,0 +1,58 @@
+using System.Runtime.InteropServices;
+using Wayland.Wire.Interop;
+
+namespace Wayland.Wire;
+
+/// <summary>
+/// An owned (or borrowed) POSIX file descriptor. Every descriptor received from a peer is handed
+/// out exactly once as one of these; disposing it closes the descriptor.
+/// </summary>
+public sealed class SafeFdHandle : SafeHandle
+{
+    /// <summary>Creates an invalid handle (descriptor -1).</summary>
+    public SafeFdHandle()
+        : base(new IntPtr(-1), ownsHandle: true)
+    {
+    }
+
+    /// <summary>Wraps <paramref name="fd"/>; when <paramref name="ownsHandle"/> is true, disposing closes it.</summary>
+    public SafeFdHandle(int fd, bool ownsHandle = true)
+        : base(new IntPtr(-1), ownsHandle)
+    {
+        SetHandle(new IntPtr(fd));
+    }
+
+    /// <inheritdoc/>
+    public override bool IsInvalid => handle.ToInt64() < 0;
+
+    /// <summary>The raw descriptor number; valid only while this handle is open.</summary>
+    public int Fd => (int)handle.ToInt64();
+
+    /// <summary>Duplicates the descriptor (close-on-exec). The caller owns the result.</summary>
+    /// <exception cref="ObjectDisposedException">This handle is closed.</exception>
+    /// <exception cref="WaylandIOException">dup failed (for example EMFILE).</exception>
+    public SafeFdHandle Duplicate()
+    {
+        ObjectDisposedException.ThrowIf(IsClosed || IsInvalid, this);
+        bool added = false;
+        try
+        {
+            DangerousAddRef(ref added);
+            int dup = FileOps.DupCloexec(Fd, out int errno);
+            return dup < 0 ? throw new WaylandIOException(errno, "dup") : new SafeFdHandle(dup);
+        }
+        finally
+        {
+            if (added)
+            {
+                DangerousRelease();
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override bool ReleaseHandle() => LibC.Close(Fd) == 0;
+
+    /// <inheritdoc/>
+    public override string ToString() => IsClosed ? "fd (closed)" : $"fd {Fd}";
+}
