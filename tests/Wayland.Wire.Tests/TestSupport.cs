@@ -43,12 +43,24 @@ internal static class TestSupport
 
     internal static (int ExitCode, string Output) Run(string file, string arguments, int timeoutMs = 120_000)
     {
+        (int exit, string stdout, string stderr) = RunSeparately(file, arguments, timeoutMs);
+        return (exit, stdout + stderr);
+    }
+
+    internal static (int ExitCode, string Stdout, string Stderr) RunSeparately(string file, string arguments, int timeoutMs = 120_000,
+        IReadOnlyDictionary<string, string>? environment = null)
+    {
         ProcessStartInfo info = new(file, arguments)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach ((string key, string value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
         using Process process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start {file}");
         Task<string> stdout = process.StandardOutput.ReadToEndAsync();
         Task<string> stderr = process.StandardError.ReadToEndAsync();
@@ -58,7 +70,7 @@ internal static class TestSupport
             throw new TimeoutException($"{file} {arguments} did not finish in {timeoutMs} ms");
         }
 
-        return (process.ExitCode, stdout.Result + stderr.Result);
+        return (process.ExitCode, stdout.Result, stderr.Result);
     }
 
     /// <summary>Number of open descriptors of this process.</summary>

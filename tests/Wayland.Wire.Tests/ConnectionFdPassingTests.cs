@@ -1,0 +1,226 @@
+using Wayland.Wire.Interop;
+
+namespace Wayland.Wire.Tests;
+
+/// <summary>
+/// File descriptors across a socketpair: every one arrives, in order, naming the same file (device and
+/// inode compared), and no descriptor is leaked on either side.
+/// </summary>
+public class ConnectionFdPassingTests
+{
+    private static readonly MessageDescriptor IndexedFd = new("indexed_fd", 0, 1,
+        [new ArgumentDescriptor("index", ArgumentType.UInt), new ArgumentDescriptor("fd", ArgumentType.Fd)]);
+
+    private static SafeFdHandle NewMemfd()
+    {
+        int fd = FileOps.MemfdCreate("wayland-test", Native.MFD_CLOEXEC, out int errno);
+        Assert.True(fd >= 0, $"memfd_create failed: errno {errno}");
+        return new SafeFdHandle(fd);
+    }
+
+    private static (Connection Sender, Connection Receiver) Pair(int senderMax = WireLimits.DefaultBufferSize, int receiverMax = WireLimits.DefaultBufferSize)
+    {
+        (SafeFdHandle a, SafeFdHandle b) = UnixSocket.CreatePair();
+        return (new Connection(a, senderMax), new Connection(b, receiverMax));
+    }
+
+    private static bool EnqueueIndexedFd(Connection connection, uint index, int fd)
+    {
+        Span<byte> buffer = stackalloc byte[16];
+        Span<int> fds = stackalloc int[1];
+        MessageWriter writer = new(buffer, 7, 0, fds);
+        writer.WriteUInt(index);
+        writer.WriteFd(fd);
+        return connection.TryEnqueue(writer.Finish(), writer.Fds);
+    }
+
+    /// <summary>Reads everything available and checks each message's fd against the expected identity.</summary>
+    private static int Drain(Connection receiver, List<(ulong, ulong)> identities, ref int next)
+    {
+        int reads = 0;
+        Span<ArgumentValue> values = stackalloc ArgumentValue[2];
+        Span<int> fds = stackalloc int[1];
+        while (true)
+        {
+            ReadResult result = receiver.Read();
+            if (result is ReadResult.WouldBlock or ReadResult.Closed)
+            {
+                return reads;
+            }
+
+            reads++;
+            while (receiver.TryPeekMessage(out MessageHeader header, out ReadOnlySpan<byte> message, out _) == ParseStatus.Complete)
+            {
+                ParseStatus status = WireParser.ParseArguments(message, IndexedFd, receiver.IncomingFds, values, out MalformedReason reason);
+                Assert.True(status == ParseStatus.Complete, $"message {next}: {status} {reason}");
+                receiver.TakeFds(fds);
+                MessageArguments args = new(message, IndexedFd, values, fds);
+                Assert.Equal((uint)next, args.GetUInt(0));
+                using (SafeFdHandle fd = args.TakeFd(1))
+                {
+                    Assert.Equal(identities[next], TestSupport.Identity(fd.Fd));
+                }
+
+                args.CloseUnclaimedFds();
+                receiver.Consume(header.Size);
+                next++;
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(28)]
+    [InlineData(29)]
+    [InlineData(2000)]
+    public void Descriptors_arrive_in_order_as_the_same_files(int count)
+    {
+        using FdLeakCheck leaks = new();
+        (Connection sender, Connection receiver) = Pair();
+        using (sender)
+        using (receiver)
+        {
+            List<(ulong, ulong)> identities = [];
+            int received = 0;
+            for (int i = 0; i < count; i++)
+            {
+                using SafeFdHandle memfd = NewMemfd();
+                identities.Add(TestSupport.Identity(memfd.Fd));
+                while (!EnqueueIndexedFd(sender, (uint)i, memfd.Fd))
+                {
+                    // Our buffer (or the socket) is full: let the receiver catch up, then retry.
+                    sender.Flush();
+                    Drain(receiver, identities, ref received);
+                }
+
+                // The caller keeps its own descriptor: it is still open and still the same file.
+                Assert.Equal(identities[i], TestSupport.Identity(memfd.Fd));
+            }
+
+            while (sender.Flush() == FlushResult.WouldBlock || received < count)
+            {
+                Drain(receiver, identities, ref received);
+            }
+
+            Assert.Equal(count, received);
+            Assert.Equal(0, sender.OutgoingFds);
+            Assert.Equal(0, receiver.IncomingFds);
+        }
+    }
+
+    [Fact]
+    public void A_full_batch_of_28_descriptors_travels_with_a_single_byte()
+    {
+        using FdLeakCheck leaks = new();
+        (Connection sender, Connection receiver) = Pair();
+        using (sender)
+        using (receiver)
+        using (SafeFdHandle memfd = NewMemfd())
+        {
+            for (int i = 0; i < 30; i++)
+            {
+                Assert.True(EnqueueIndexedFd(sender, (uint)i, memfd.Fd));
+            }
+
+            Assert.Equal(FlushResult.Complete, sender.Flush());
+
+            // libwayland sends a full batch (28) with one byte, then the rest with the remaining fds.
+            Assert.Equal(ReadResult.Data, receiver.Read());
+            Assert.Equal(1, receiver.IncomingBytes.Length);
+            Assert.Equal(28, receiver.IncomingFds);
+            Assert.Equal(ReadResult.Data, receiver.Read());
+            Assert.Equal(30 * 12, receiver.IncomingBytes.Length);
+            Assert.Equal(30, receiver.IncomingFds);
+        }
+    }
+
+    [Fact]
+    public void Unclaimed_received_descriptors_are_closed_on_dispose()
+    {
+        using FdLeakCheck leaks = new();
+        (Connection sender, Connection receiver) = Pair();
+        using SafeFdHandle memfd = NewMemfd();
+        for (int i = 0; i < 10; i++)
+        {
+            Assert.True(EnqueueIndexedFd(sender, (uint)i, memfd.Fd));
+        }
+
+        sender.Flush();
+        Assert.Equal(ReadResult.Data, receiver.Read());
+        Assert.Equal(10, receiver.IncomingFds);
+        receiver.CloseFds(3);
+        Assert.Equal(7, receiver.IncomingFds);
+        sender.Dispose();
+        receiver.Dispose();
+    }
+
+    [Fact]
+    public void Queued_outgoing_descriptors_are_closed_on_dispose()
+    {
+        using FdLeakCheck leaks = new();
+        (Connection sender, Connection receiver) = Pair();
+        using SafeFdHandle memfd = NewMemfd();
+        for (int i = 0; i < 5; i++)
+        {
+            Assert.True(EnqueueIndexedFd(sender, (uint)i, memfd.Fd));
+        }
+
+        Assert.Equal(5, sender.OutgoingFds);
+        sender.Dispose();
+        receiver.Dispose();
+    }
+
+    [Fact]
+    public void A_bad_descriptor_fails_at_enqueue_and_queues_nothing()
+    {
+        using FdLeakCheck leaks = new();
+        (Connection sender, Connection receiver) = Pair();
+        using (sender)
+        using (receiver)
+        {
+            WaylandIOException error = Assert.Throws<WaylandIOException>(() => EnqueueIndexedFd(sender, 0, 19999));
+            Assert.Equal(Errno.EBADF, error.Errno);
+            Assert.Equal(0, sender.OutgoingBytes);
+            Assert.Equal(0, sender.OutgoingFds);
+        }
+    }
+
+    [Fact]
+    public void Too_many_incoming_descriptors_fail_with_EOVERFLOW_and_are_closed()
+    {
+        using FdLeakCheck leaks = new();
+        (Connection sender, Connection receiver) = Pair(senderMax: 0);
+        using (sender)
+        using (receiver)
+        using (SafeFdHandle memfd = NewMemfd())
+        {
+            int limit = receiver.MaxBufferSize / sizeof(int);
+            for (int i = 0; i < limit + 60; i++)
+            {
+                Assert.True(EnqueueIndexedFd(sender, (uint)i, memfd.Fd));
+            }
+
+            WaylandIOException? error = null;
+            for (int round = 0; round < 1000 && error is null; round++)
+            {
+                sender.Flush();
+                try
+                {
+                    if (receiver.Read() == ReadResult.Data)
+                    {
+                        // Consume the bytes but never take the fds, so they pile up.
+                        receiver.Consume(receiver.IncomingBytes.Length / 12 * 12);
+                    }
+                }
+                catch (WaylandIOException e)
+                {
+                    error = e;
+                }
+            }
+
+            Assert.NotNull(error);
+            Assert.Equal(Errno.EOVERFLOW, error.Errno);
+            Assert.True(receiver.IncomingFds <= limit);
+        }
+    }
+}
