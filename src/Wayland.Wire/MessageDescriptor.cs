@@ -44,6 +44,7 @@ public sealed class MessageDescriptor
         Opcode = opcode;
         Since = since;
         Arguments = arguments;
+        ArgumentArray = arguments;
         IsDestructor = isDestructor;
         FdCount = fds;
         MinimumSize = minimumSize;
@@ -62,6 +63,9 @@ public sealed class MessageDescriptor
 
     /// <summary>Arguments in wire order.</summary>
     public IReadOnlyList<ArgumentDescriptor> Arguments { get; }
+
+    /// <summary>The arguments as an array, for the hot paths (never exposed for mutation).</summary>
+    internal ArgumentDescriptor[] ArgumentArray { get; }
 
     /// <summary>Whether the message is a destructor.</summary>
     public bool IsDestructor { get; }

@@ -17,6 +17,21 @@ public static class UnixSocket
         return (new SafeFdHandle(first), new SafeFdHandle(second));
     }
 
+    /// <summary>Connects a close-on-exec AF_UNIX stream socket to the socket file at <paramref name="path"/>.</summary>
+    /// <exception cref="ArgumentException">The path is longer than sun_path allows (107 bytes of UTF-8).</exception>
+    /// <exception cref="WaylandIOException">socket or connect failed (for example ENOENT or ECONNREFUSED).</exception>
+    public static SafeFdHandle Connect(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!FileOps.TryMakeAddress(path, out SockAddrUn address, out uint length))
+        {
+            throw new ArgumentException($"socket path is too long for sun_path ({Native.SunPathLength - 1} bytes at most): {path}", nameof(path));
+        }
+
+        int fd = FileOps.ConnectUnix(address, length, out int errno);
+        return fd < 0 ? throw new WaylandIOException(errno, "connect", $"cannot connect to {path}: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)}") : new SafeFdHandle(fd);
+    }
+
     /// <summary>Blocks until <paramref name="socket"/> is readable (or writable), or the timeout passes.</summary>
     /// <param name="socket">The descriptor to wait on.</param>
     /// <param name="writable">Wait for writability instead of readability.</param>

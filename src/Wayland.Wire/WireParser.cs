@@ -55,8 +55,8 @@ public static class WireParser
         Span<ArgumentValue> values, out MalformedReason reason)
     {
         ArgumentNullException.ThrowIfNull(descriptor);
-        IReadOnlyList<ArgumentDescriptor> arguments = descriptor.Arguments;
-        if (values.Length < arguments.Count)
+        ArgumentDescriptor[] arguments = descriptor.ArgumentArray;
+        if (values.Length < arguments.Length)
         {
             throw new ArgumentException("too little room for the arguments", nameof(values));
         }
@@ -65,7 +65,7 @@ public static class WireParser
         int position = WireLimits.HeaderSize;
         int end = message.Length;
         int fdIndex = 0;
-        for (int i = 0; i < arguments.Count; i++)
+        for (int i = 0; i < arguments.Length; i++)
         {
             ArgumentDescriptor argument = arguments[i];
             ArgumentType type = argument.Type;

@@ -99,4 +99,57 @@ internal static unsafe class FileOps
         while (result < 0 && errno == Errno.EINTR);
         return result < 0 ? -1 : (result == 0 ? 0 : pfd.REvents);
     }
+
+    /// <summary>Fills a sockaddr_un; returns false when the path does not fit (108 bytes with its NUL).</summary>
+    internal static bool TryMakeAddress(string path, out SockAddrUn address, out uint length)
+    {
+        address = default;
+        address.Family = Native.AF_UNIX;
+        Span<byte> utf8 = stackalloc byte[Native.SunPathLength * 4];
+        int count = System.Text.Encoding.UTF8.GetMaxByteCount(path.Length) <= utf8.Length
+            ? System.Text.Encoding.UTF8.GetBytes(path, utf8)
+            : int.MaxValue;
+        length = 0;
+        if (count >= Native.SunPathLength)
+        {
+            return false;
+        }
+
+        fixed (byte* target = address.Path)
+        {
+            utf8[..count].CopyTo(new Span<byte>(target, Native.SunPathLength));
+            target[count] = 0;
+        }
+
+        length = (uint)(sizeof(ushort) + count + 1);
+        return true;
+    }
+
+    /// <summary>Creates a close-on-exec AF_UNIX stream socket connected to <paramref name="address"/>, or -1.</summary>
+    internal static int ConnectUnix(in SockAddrUn address, uint length, out int errno)
+    {
+        int fd = LibC.Socket(Native.AF_UNIX, Native.SOCK_STREAM | Native.SOCK_CLOEXEC, 0);
+        if (fd < 0)
+        {
+            errno = Errno.Last;
+            return -1;
+        }
+
+        SockAddrUn copy = address;
+        int result;
+        do
+        {
+            result = LibC.Connect(fd, &copy, length);
+            errno = result < 0 ? Errno.Last : 0;
+        }
+        while (result < 0 && errno == Errno.EINTR);
+
+        if (result < 0)
+        {
+            LibC.Close(fd);
+            return -1;
+        }
+
+        return fd;
+    }
 }

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs every test: installs missing Debian packages, builds the native libwayland test peers,
+# runs all test projects, then the demo against weston headless as an end-to-end check.
+# Prints one closing line "tests: N passed, M failed, K skipped".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh
+make -s -C tests/native
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+status=0
+dotnet test Wayland.slnx --nologo --blame-hang-timeout 5m 2>&1 | tee "$log" || status=$?
+
+passed=0; failed=0; skipped=0
+while read -r f p s; do
+    failed=$((failed + f)); passed=$((passed + p)); skipped=$((skipped + s))
+done < <(sed -nE 's/.*(Passed|Failed)!.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\2 \3 \4/p' "$log")
+
+echo "== demo (wire core against weston headless)"
+if dotnet run --project samples/Wayland.Demo --no-build; then
+    passed=$((passed + 1))
+else
+    failed=$((failed + 1)); status=1
+fi
+
+if [ "$passed" -eq 0 ]; then
+    echo "error: no test ran" >&2
+    status=1
+fi
+
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+exit "$status"
