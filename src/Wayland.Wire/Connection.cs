@@ -176,7 +176,8 @@ public sealed partial class Connection : IDisposable
     public ReadResult Read()
     {
         ThrowIfDisposed();
-        if (!_in.Reserve(1, _maxBufferSize))
+        // Prefer a whole page of room (compacting or growing within the limit), else take what is left.
+        if (!_in.Reserve(WireLimits.DefaultBufferSize, _maxBufferSize) && !_in.Reserve(1, _maxBufferSize))
         {
             return ReadResult.BufferFull;
         }
