@@ -1,0 +1,103 @@
+using System.Collections.Generic;
+using System.Text;
+
+namespace Wayland.Scanner;
+
+/// <summary>
+/// How protocol names become .NET names. The conventions are part of the public contract: code in another
+/// assembly finds <c>wl_surface</c>'s descriptor as <c>{Namespace}.WlSurfaceInterface.Descriptor</c>.
+/// </summary>
+internal static class Naming
+{
+    /// <summary>The namespace generated code goes to when nothing else is configured.</summary>
+    public const string DefaultNamespace = "Wayland.Protocols";
+
+    private static readonly HashSet<string> s_keywords = new()
+    {
+        "abstract", "as", "base", "bool", "break", "byte", "case", "catch", "char", "checked", "class", "const",
+        "continue", "decimal", "default", "delegate", "do", "double", "else", "enum", "event", "explicit",
+        "extern", "false", "finally", "fixed", "float", "for", "foreach", "goto", "if", "implicit", "in", "int",
+        "interface", "internal", "is", "lock", "long", "namespace", "new", "null", "object", "operator", "out",
+        "override", "params", "private", "protected", "public", "readonly", "ref", "return", "sbyte", "sealed",
+        "short", "sizeof", "stackalloc", "static", "string", "struct", "switch", "this", "throw", "true", "try",
+        "typeof", "uint", "ulong", "unchecked", "unsafe", "ushort", "using", "virtual", "void", "volatile", "while",
+    };
+
+    /// <summary><c>wl_surface</c> → <c>WlSurface</c>, <c>zwp_linux_dmabuf_v1</c> → <c>ZwpLinuxDmabufV1</c>:
+    /// split at underscores, upper-case the first letter of each part, keep the rest as written.</summary>
+    public static string ToPascalCase(string name)
+    {
+        var builder = new StringBuilder(name.Length);
+        bool startOfPart = true;
+        foreach (char c in name)
+        {
+            if (c == '_')
+            {
+                startOfPart = true;
+                continue;
+            }
+
+            builder.Append(startOfPart ? char.ToUpperInvariant(c) : c);
+            startOfPart = false;
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary><c>wl_surface</c> → <c>WlSurfaceInterface</c> (mirrors libwayland's <c>wl_surface_interface</c>).</summary>
+    public static string DescriptorClassName(string interfaceName) => ToPascalCase(interfaceName) + "Interface";
+
+    /// <summary><c>wl_shm</c> + <c>format</c> → <c>WlShmFormat</c>; enums are top-level types next to the interface class.</summary>
+    public static string EnumTypeName(string interfaceName, string enumName) =>
+        ToPascalCase(interfaceName) + ToPascalCase(enumName);
+
+    /// <summary><c>argb8888</c> → <c>Argb8888</c>; an entry starting with a digit is prefixed with the enum's
+    /// name (<c>wl_output.transform</c> entry <c>90</c> → <c>Transform90</c>).</summary>
+    public static string EnumMemberName(string enumName, string entryName)
+    {
+        string name = ToPascalCase(entryName);
+        return name.Length > 0 && IsDigit(name[0]) ? ToPascalCase(enumName) + name : name;
+    }
+
+    /// <summary>Whether <paramref name="name"/> matches <c>[A-Za-z_][A-Za-z0-9_]*</c> (a C identifier, as
+    /// libwayland's scanner requires for protocol, interface, message and argument names).</summary>
+    public static bool IsStandaloneIdentifier(string name) =>
+        name.Length > 0 && !IsDigit(name[0]) && IsTrailingIdentifier(name);
+
+    /// <summary>Whether <paramref name="name"/> matches <c>[A-Za-z0-9_]+</c> (enum and entry names, which may start with a digit).</summary>
+    public static bool IsTrailingIdentifier(string name)
+    {
+        if (name.Length == 0)
+        {
+            return false;
+        }
+
+        foreach (char c in name)
+        {
+            if (!(IsAsciiLetter(c) || IsDigit(c) || c == '_'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Whether <paramref name="ns"/> is a dotted C# namespace of plain identifiers.</summary>
+    public static bool IsValidNamespace(string ns)
+    {
+        foreach (string part in ns.Split('.'))
+        {
+            if (!IsStandaloneIdentifier(part) || s_keywords.Contains(part))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsDigit(char c) => c >= '0' && c <= '9';
+
+    private static bool IsAsciiLetter(char c) => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}

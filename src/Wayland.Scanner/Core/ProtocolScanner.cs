@@ -1,0 +1,93 @@
+using System;
+using System.Collections.Generic;
+using Wayland.Scanner.Diagnostics;
+using Wayland.Scanner.Emit;
+using Wayland.Scanner.Model;
+using Wayland.Scanner.Parsing;
+using Wayland.Scanner.Validation;
+
+namespace Wayland.Scanner;
+
+/// <summary>
+/// The whole scanner as one pure function, shared by the Roslyn generator and the CLI:
+/// parse every file, validate each, resolve references across the run, emit the files without errors.
+/// </summary>
+internal static class ProtocolScanner
+{
+    /// <summary>Runs the scanner. Never throws: an unexpected exception becomes diagnostic WLS900.</summary>
+    /// <param name="sources">The protocol files of the run.</param>
+    /// <param name="options">Namespaces.</param>
+    /// <param name="externalTypeExists">Whether a type with this metadata name exists outside the run
+    /// (in a referenced assembly); used for interfaces the run's files reference but do not declare.</param>
+    /// <param name="emitters">What to generate per interface; <see cref="ProtocolEmitter.DefaultEmitters"/> when null.</param>
+    public static ScanResult Run(IReadOnlyList<ProtocolSource> sources, ScannerOptions options,
+        Func<string, bool>? externalTypeExists = null, IReadOnlyList<IInterfaceEmitter>? emitters = null)
+    {
+        var diagnostics = new DiagnosticBag();
+        try
+        {
+            return RunCore(sources, options, externalTypeExists ?? (_ => false), emitters ?? ProtocolEmitter.DefaultEmitters, diagnostics);
+        }
+        catch (Exception e)
+        {
+            diagnostics.Report(DiagnosticRules.InternalError, null, $"the scanner failed: {e.GetType().Name}: {e.Message}");
+            return new ScanResult(Array.Empty<GeneratedFile>(), diagnostics.Items, Array.Empty<string>());
+        }
+    }
+
+    private static ScanResult RunCore(IReadOnlyList<ProtocolSource> sources, ScannerOptions options,
+        Func<string, bool> externalTypeExists, IReadOnlyList<IInterfaceEmitter> emitters, DiagnosticBag diagnostics)
+    {
+        if (!Naming.IsValidNamespace(options.DefaultNamespace))
+        {
+            diagnostics.Report(DiagnosticRules.InvalidNamespace, null,
+                $"'{options.DefaultNamespace}' is not a valid C# namespace (WaylandProtocolsNamespace / --namespace)");
+            return new ScanResult(Array.Empty<GeneratedFile>(), diagnostics.Items, Array.Empty<string>());
+        }
+
+        var protocols = new List<ProtocolModel>();
+        foreach (ProtocolSource source in sources)
+        {
+            string ns = source.Namespace ?? options.DefaultNamespace;
+            if (!Naming.IsValidNamespace(ns))
+            {
+                diagnostics.Report(DiagnosticRules.InvalidNamespace, new SourcePosition(source.Path, 1, 1, 0, 0),
+                    $"'{ns}' is not a valid C# namespace (WaylandNamespace metadata of this file)");
+                continue;
+            }
+
+            ProtocolModel? protocol = ProtocolParser.Parse(source, ns, diagnostics);
+            if (protocol is null)
+            {
+                continue;
+            }
+
+            ProtocolValidator.Validate(protocol, diagnostics);
+            protocols.Add(protocol);
+        }
+
+        var resolver = new ReferenceResolver(protocols, options, externalTypeExists, diagnostics);
+        resolver.Run();
+
+        var emitted = new HashSet<ProtocolModel>();
+        foreach (ProtocolModel protocol in protocols)
+        {
+            if (!diagnostics.HasErrorsIn(protocol.Source.Path))
+            {
+                emitted.Add(protocol);
+            }
+        }
+
+        var context = new EmitContext(resolver.Resolution, emitted.Contains);
+        var files = new List<GeneratedFile>();
+        foreach (ProtocolModel protocol in protocols)
+        {
+            if (emitted.Contains(protocol))
+            {
+                files.AddRange(ProtocolEmitter.Emit(protocol, context, emitters));
+            }
+        }
+
+        return new ScanResult(files, diagnostics.Items, resolver.ExternalCandidates);
+    }
+}

@@ -1,0 +1,28 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace Wayland.Scanner;
+
+/// <summary>Settings of one scanner run. Value-equatable (the generator caches on it).</summary>
+internal sealed class ScannerOptions : IEquatable<ScannerOptions>
+{
+    public ScannerOptions(string? defaultNamespace = null, IReadOnlyList<string>? externNamespaces = null)
+    {
+        DefaultNamespace = string.IsNullOrWhiteSpace(defaultNamespace) ? Naming.DefaultNamespace : defaultNamespace!.Trim();
+        ExternNamespaces = externNamespaces ?? Array.Empty<string>();
+    }
+
+    /// <summary>Namespace of every file without its own (default <c>Wayland.Protocols</c>).</summary>
+    public string DefaultNamespace { get; }
+
+    /// <summary>Further namespaces searched for interfaces that the run's files reference but do not declare.</summary>
+    public IReadOnlyList<string> ExternNamespaces { get; }
+
+    public bool Equals(ScannerOptions? other) =>
+        other is not null && DefaultNamespace == other.DefaultNamespace && ExternNamespaces.SequenceEqual(other.ExternNamespaces);
+
+    public override bool Equals(object? obj) => Equals(obj as ScannerOptions);
+
+    public override int GetHashCode() => DefaultNamespace.GetHashCode() * 31 + ExternNamespaces.Count;
+}
