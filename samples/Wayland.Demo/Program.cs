@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Wayland.Demo;
+using Wayland.Testing;
 using Wayland.Wire;
 
 // Wayland for .NET — wire-level demo.
@@ -21,7 +22,7 @@ for (int i = 0; i < args.Length; i++)
     }
 }
 
-using HeadlessWeston? weston = socketPath is null ? HeadlessWeston.Start(TimeSpan.FromSeconds(20)) : null;
+using HeadlessWeston? weston = socketPath is null ? HeadlessWeston.Start() : null;
 socketPath ??= weston!.SocketPath;
 Console.WriteLine($"compositor socket: {socketPath}{(weston is null ? "" : " (weston --backend=headless-backend.so)")}");
 

@@ -50,6 +50,18 @@ public sealed class SafeFdHandle : SafeHandle
         }
     }
 
+    /// <summary>Sets or clears close-on-exec. Clear it only on a descriptor meant for a child process
+    /// (for example one end of a socketpair passed as <c>WAYLAND_SOCKET</c>).</summary>
+    /// <exception cref="WaylandIOException">fcntl failed (for example EBADF).</exception>
+    public void SetCloseOnExec(bool closeOnExec)
+    {
+        ObjectDisposedException.ThrowIf(IsClosed || IsInvalid, this);
+        if (FileOps.SetCloseOnExec(Fd, closeOnExec, out int errno) < 0)
+        {
+            throw new WaylandIOException(errno, "fcntl(F_SETFD)");
+        }
+    }
+
     /// <inheritdoc/>
     protected override bool ReleaseHandle() => LibC.Close(Fd) == 0;
 

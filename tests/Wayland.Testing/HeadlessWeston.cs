@@ -1,39 +1,67 @@
 using System.Diagnostics;
+using System.Text;
 
-namespace Wayland.Demo;
+namespace Wayland.Testing;
 
-/// <summary>Runs Debian's weston with its headless backend in a private XDG_RUNTIME_DIR.</summary>
-internal sealed class HeadlessWeston : IDisposable
+/// <summary>
+/// Debian's weston with its headless backend, in a private XDG_RUNTIME_DIR of its own. Disposing kills
+/// only this process and removes the directory.
+/// </summary>
+public sealed class HeadlessWeston : IDisposable
 {
     private readonly Process _process;
+    private readonly StringBuilder _log;
 
-    private HeadlessWeston(Process process, string runtimeDirectory, string socketPath)
+    private HeadlessWeston(Process process, StringBuilder log, RuntimeDirectory runtime, string socketName)
     {
         _process = process;
-        RuntimeDirectory = runtimeDirectory;
-        SocketPath = socketPath;
+        _log = log;
+        Runtime = runtime;
+        SocketName = socketName;
     }
 
-    internal string RuntimeDirectory { get; }
+    /// <summary>The private XDG_RUNTIME_DIR.</summary>
+    public RuntimeDirectory Runtime { get; }
 
-    internal string SocketPath { get; }
+    /// <summary>The socket name (WAYLAND_DISPLAY).</summary>
+    public string SocketName { get; }
 
-    internal static HeadlessWeston Start(TimeSpan timeout)
+    /// <summary>The socket path.</summary>
+    public string SocketPath => Path.Combine(Runtime.Path, SocketName);
+
+    /// <summary>What weston printed so far.</summary>
+    public string Log
     {
-        string runtime = Directory.CreateTempSubdirectory("wayland-demo-").FullName;
-        File.SetUnixFileMode(runtime, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        const string name = "wayland-demo";
+        get
+        {
+            lock (_log)
+            {
+                return _log.ToString();
+            }
+        }
+    }
+
+    /// <summary>Starts weston and waits for its socket.</summary>
+    /// <param name="extraArguments">More weston arguments (for example <c>--width=320</c>).</param>
+    public static HeadlessWeston Start(params string[] extraArguments)
+    {
+        RuntimeDirectory runtime = RuntimeDirectory.Create("weston");
+        const string name = "wayland-test";
         ProcessStartInfo info = new("weston")
         {
-            ArgumentList = { "--backend=headless-backend.so", $"--socket={name}", "--idle-time=0" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.Environment["XDG_RUNTIME_DIR"] = runtime;
-        info.Environment.Remove("WAYLAND_DISPLAY");
-        info.Environment.Remove("WAYLAND_SOCKET");
-        info.Environment.Remove("WAYLAND_DEBUG");
+        info.ArgumentList.Add("--backend=headless-backend.so");
+        info.ArgumentList.Add($"--socket={name}");
+        info.ArgumentList.Add("--idle-time=0");
+        foreach (string argument in extraArguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        runtime.Apply(info);
         Process process;
         try
         {
@@ -41,56 +69,63 @@ internal sealed class HeadlessWeston : IDisposable
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            Directory.Delete(runtime, recursive: true);
-            throw new InvalidOperationException("cannot run weston; install Debian's 'weston' package (scripts/demo.sh does)", e);
+            runtime.Dispose();
+            throw new InvalidOperationException("cannot run weston; install Debian's 'weston' package (scripts/install-deps.sh does)", e);
         }
 
-        process.OutputDataReceived += (_, _) => { };
-        System.Text.StringBuilder log = new();
-        process.ErrorDataReceived += (_, e) =>
+        StringBuilder log = new();
+        DataReceivedEventHandler collect = (_, e) =>
         {
             lock (log)
             {
                 log.AppendLine(e.Data);
             }
         };
+        process.OutputDataReceived += collect;
+        process.ErrorDataReceived += collect;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        string socket = Path.Combine(runtime, name);
+        HeadlessWeston weston = new(process, log, runtime, name);
         Stopwatch clock = Stopwatch.StartNew();
-        while (!File.Exists(socket))
+        while (!File.Exists(weston.SocketPath))
         {
-            if (process.HasExited || clock.Elapsed > timeout)
+            if (process.HasExited || clock.Elapsed > TimeSpan.FromSeconds(30))
             {
-                if (!process.HasExited)
-                {
-                    process.Kill();
-                }
-
-                process.WaitForExit();
-                Directory.Delete(runtime, recursive: true);
-                lock (log)
-                {
-                    throw new InvalidOperationException($"weston did not create {socket}:\n{log}");
-                }
+                string output = weston.Log;
+                weston.Dispose();
+                throw new InvalidOperationException($"weston did not create {weston.SocketPath}:\n{output}");
             }
 
             Thread.Sleep(20);
         }
 
-        return new HeadlessWeston(process, runtime, socket);
+        return weston;
+    }
+
+    /// <summary>Environment for a client of this weston (XDG_RUNTIME_DIR and WAYLAND_DISPLAY).</summary>
+    public void ApplyClientEnvironment(ProcessStartInfo info)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        Runtime.Apply(info);
+        info.Environment["WAYLAND_DISPLAY"] = SocketName;
     }
 
     public void Dispose()
     {
-        if (!_process.HasExited)
+        try
         {
-            _process.Kill();
-        }
+            if (!_process.HasExited)
+            {
+                _process.Kill();
+            }
 
-        _process.WaitForExit();
-        _process.Dispose();
-        Directory.Delete(RuntimeDirectory, recursive: true);
+            _process.WaitForExit();
+        }
+        finally
+        {
+            _process.Dispose();
+            Runtime.Dispose();
+        }
     }
 }

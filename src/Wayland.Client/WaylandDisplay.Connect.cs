@@ -1,0 +1,49 @@
+using Wayland.Wire;
+
+namespace Wayland.Client;
+
+public sealed partial class WaylandDisplay
+{
+    /// <summary>
+    /// Connects to the compositor as libwayland-client does: an fd inherited through <c>WAYLAND_SOCKET</c>
+    /// wins (the variable is then unset); otherwise <paramref name="name"/>, else <c>WAYLAND_DISPLAY</c>,
+    /// else <c>wayland-0</c>. Absolute names are socket paths; relative ones are looked up in
+    /// <c>XDG_RUNTIME_DIR</c>. <c>WAYLAND_DEBUG=1</c> or <c>client</c> logs every message to stderr.
+    /// </summary>
+    /// <exception cref="WaylandConnectException">The socket cannot be found or connected; the message says why.</exception>
+    public static WaylandDisplay Connect(string? name = null)
+    {
+        ProtocolLogger? logger = ProtocolLogger.FromEnvironment(server: false);
+        if (name is null && SocketLocator.TakeInheritedSocket() is { } inherited)
+        {
+            return new WaylandDisplay(inherited, logger, 0);
+        }
+
+        string path = SocketLocator.ResolvePath(name, Environment.GetEnvironmentVariable);
+        SafeFdHandle socket;
+        try
+        {
+            socket = UnixSocket.Connect(path);
+        }
+        catch (WaylandIOException e)
+        {
+            string cause = e.Errno switch
+            {
+                2 => "no such socket (is the compositor running, and is the name right?)",
+                111 => "connection refused (the socket exists but nobody is listening)",
+                13 => "permission denied",
+                _ => e.Message,
+            };
+            throw new WaylandConnectException($"cannot connect to the Wayland compositor at {path}: {cause}", e);
+        }
+
+        return new WaylandDisplay(socket, logger, 0);
+    }
+
+    /// <summary>Uses an already connected socket (<c>wl_display_connect_to_fd</c>); the display takes ownership.</summary>
+    public static WaylandDisplay ConnectTo(SafeFdHandle socket)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        return new WaylandDisplay(socket, ProtocolLogger.FromEnvironment(server: false), 0);
+    }
+}

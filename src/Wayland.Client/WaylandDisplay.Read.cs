@@ -1,0 +1,260 @@
+using System.Buffers;
+using Wayland.Wire;
+
+namespace Wayland.Client;
+
+public sealed partial class WaylandDisplay
+{
+    private const int EPROTO = 71;
+    private readonly ArgumentValue[] _readValues = new ArgumentValue[WireLimits.MaxArguments];
+    private int _readers;
+    private ulong _readSerial;
+
+    /// <summary>
+    /// Announces that this thread is about to read from the socket (<c>wl_display_prepare_read_queue</c>).
+    /// Returns false when <paramref name="queue"/> (default: the default queue) already has events:
+    /// dispatch them first. After true, call exactly one of <see cref="ReadEvents"/> or <see cref="CancelRead"/>.
+    /// </summary>
+    public bool PrepareRead(EventQueue? queue = null)
+    {
+        queue ??= DefaultQueue;
+        lock (_lock)
+        {
+            ThrowIfFailed();
+            if (queue.Events.Count > 0)
+            {
+                return false;
+            }
+
+            _readers++;
+            return true;
+        }
+    }
+
+    /// <summary>Withdraws a <see cref="PrepareRead"/>; if this was the last reader, waiting readers wake up.</summary>
+    public void CancelRead()
+    {
+        lock (_lock)
+        {
+            if (_readers == 0)
+            {
+                throw new InvalidOperationException("CancelRead without PrepareRead");
+            }
+
+            if (--_readers == 0)
+            {
+                _readSerial++;
+                Monitor.PulseAll(_lock);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads what the socket has (it does not wait for data: poll <see cref="Socket"/> first) and queues the
+    /// events on their proxies' queues. With several threads prepared, the last one to call this reads for
+    /// all, and the others wait for it. Events are delivered by dispatching the queues.
+    /// </summary>
+    public void ReadEvents()
+    {
+        lock (_lock)
+        {
+            if (_readers == 0)
+            {
+                throw new InvalidOperationException("ReadEvents without PrepareRead");
+            }
+
+            if (_error is not null)
+            {
+                _readers--;
+                Monitor.PulseAll(_lock);
+                throw _error;
+            }
+
+            if (--_readers == 0)
+            {
+                try
+                {
+                    ReadFromSocketLocked();
+                }
+                finally
+                {
+                    _readSerial++;
+                    Monitor.PulseAll(_lock);
+                }
+            }
+            else
+            {
+                ulong serial = _readSerial;
+                while (serial == _readSerial && _error is null)
+                {
+                    Monitor.Wait(_lock);
+                }
+            }
+
+            ThrowIfFailed();
+        }
+    }
+
+    private void ReadFromSocketLocked()
+    {
+        while (_error is null)
+        {
+            ReadResult result;
+            try
+            {
+                result = _connection.Read();
+            }
+            catch (WaylandIOException e)
+            {
+                Fail(e);
+                return;
+            }
+
+            QueueMessagesLocked();
+            switch (result)
+            {
+                case ReadResult.WouldBlock:
+                    return;
+                case ReadResult.Closed:
+                    ProcessDisplayQueueLocked();
+                    Fail(new WaylandIOException(32, "recvmsg", "the compositor closed the connection"));
+                    return;
+                case ReadResult.BufferFull:
+                    Fail(new WaylandException("the incoming buffer is full of incomplete data"));
+                    return;
+            }
+        }
+    }
+
+    /// <summary>After a failed send: collect what the compositor wrote before it hung up (its error, typically).</summary>
+    private void ReadAfterHangup()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        try
+        {
+            while (_connection.Read() == ReadResult.Data)
+            {
+                QueueMessagesLocked();
+            }
+
+            QueueMessagesLocked();
+        }
+        catch (WaylandIOException)
+        {
+            // Nothing more to learn; the send error stands.
+        }
+
+        ProcessDisplayQueueLocked();
+    }
+
+    /// <summary>Turns every complete received message into a queued event (or drops it, for zombies).</summary>
+    private void QueueMessagesLocked()
+    {
+        ParseStatus status;
+        MalformedReason reason;
+        while ((status = _connection.TryPeekMessage(out MessageHeader header, out ReadOnlySpan<byte> message, out reason)) == ParseStatus.Complete)
+        {
+            object? target = _objects.Get(header.ObjectId);
+            if (target is not Proxy proxy)
+            {
+                int fds = target is Zombie zombie ? zombie.FdCount(header.Opcode) : 0;
+                _connection.CloseFds(fds);
+                _logger?.LogDiscardedUnknown(target is Zombie, header.ObjectId, header.Opcode, fds, header.Size);
+                _connection.Consume(header.Size);
+                continue;
+            }
+
+            if (header.Opcode >= proxy.Interface.Events.Count)
+            {
+                Fail(new WaylandIOException(EPROTO, "read", $"interface '{proxy.Interface.Name}' has no event {header.Opcode}"));
+                return;
+            }
+
+            MessageDescriptor descriptor = proxy.Interface.Events[header.Opcode];
+            ParseStatus parsed = WireParser.ParseArguments(message, descriptor, _connection.IncomingFds, _readValues, out reason);
+            if (parsed != ParseStatus.Complete)
+            {
+                Fail(new WaylandIOException(EPROTO, "read", $"malformed event {proxy}.{descriptor.Name}: {reason}"));
+                return;
+            }
+
+            if (!RegisterEventObjectsLocked(proxy, descriptor, header.Opcode))
+            {
+                return;
+            }
+
+            int[]? fdArray = null;
+            if (descriptor.FdCount > 0)
+            {
+                fdArray = ArrayPool<int>.Shared.Rent(descriptor.FdCount);
+                _connection.TakeFds(fdArray.AsSpan(0, descriptor.FdCount));
+            }
+
+            byte[] bytes = ArrayPool<byte>.Shared.Rent(header.Size);
+            message.CopyTo(bytes);
+            EventQueue queue = header.ObjectId == 1 ? DisplayQueue : proxy.Queue;
+            if (queue.IsDisposed)
+            {
+                queue = DefaultQueue;
+            }
+
+            queue.Events.Enqueue(new QueuedEvent(proxy, header.Opcode, bytes, header.Size, fdArray, descriptor.FdCount));
+            _connection.Consume(header.Size);
+        }
+
+        if (status == ParseStatus.Malformed)
+        {
+            Fail(new WaylandIOException(EPROTO, "read", $"malformed message from the compositor: {reason}"));
+        }
+    }
+
+    /// <summary>Checks object arguments and creates the proxies of new_id arguments, at read time, so that
+    /// events addressed to a new object are known when they are read.</summary>
+    private bool RegisterEventObjectsLocked(Proxy proxy, MessageDescriptor descriptor, ushort opcode)
+    {
+        for (int i = 0; i < descriptor.Arguments.Count; i++)
+        {
+            ArgumentDescriptor argument = descriptor.Arguments[i];
+            uint id = _readValues[i].Value;
+            if (argument.Type == ArgumentType.Object && id != 0 && _objects.Get(id) is null)
+            {
+                Fail(new WaylandIOException(EPROTO, "read", $"{proxy}.{descriptor.Name}: unknown object ({id})"));
+                return false;
+            }
+
+            if (argument.Type != ArgumentType.NewId)
+            {
+                continue;
+            }
+
+            Proxy? child = proxy.CreateEventObject(opcode, i);
+            if (child is null)
+            {
+                Fail(new WaylandException($"{proxy}.{descriptor.Name}: no proxy type for its new object"));
+                return false;
+            }
+
+            MapInsertResult inserted = _objects.InsertPeer(id, child);
+            if (inserted == MapInsertResult.InUse && _objects.Get(id) is Zombie)
+            {
+                // The compositor reuses the id of a server-created object we had destroyed.
+                _objects.Replace(id, child);
+                inserted = MapInsertResult.Ok;
+            }
+
+            if (inserted != MapInsertResult.Ok)
+            {
+                Fail(new WaylandIOException(EPROTO, "read", $"{proxy}.{descriptor.Name}: invalid new id {id} ({inserted})"));
+                return false;
+            }
+
+            child.Attach(this, id, proxy.Version, proxy.Queue);
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,121 @@
+using System.Runtime.InteropServices;
+using Wayland.Wire;
+
+namespace Wayland.Client;
+
+public sealed partial class WaylandDisplay
+{
+    /// <summary>Queues one request; allocates and patches in the new object's id atomically when there is one.</summary>
+    internal void Send(Proxy proxy, ushort opcode, ReadOnlySpan<byte> message, ReadOnlySpan<int> fds, Proxy? child, int newIdOffset,
+        uint childVersion, EventQueue? childQueue = null)
+    {
+        lock (_lock)
+        {
+            ThrowIfFailed();
+            ObjectDisposedException.ThrowIf(proxy.IsDestroyed, proxy);
+            if (opcode >= proxy.Interface.Requests.Count)
+            {
+                throw new ArgumentOutOfRangeException(nameof(opcode), opcode, $"{proxy.Interface.Name} has no request {opcode}");
+            }
+
+            MessageDescriptor descriptor = proxy.Interface.Requests[opcode];
+            if (descriptor.Since > proxy.Version)
+            {
+                throw new WaylandException(
+                    $"{proxy.Interface.Name}.{descriptor.Name} needs version {descriptor.Since}, but {proxy} has version {proxy.Version}; nothing was sent");
+            }
+
+            if (descriptor.IsDestructor && proxy.IsWrapper)
+            {
+                throw new InvalidOperationException($"a wrapper cannot send the destructor {proxy.Interface.Name}.{descriptor.Name}");
+            }
+
+            uint childId = 0;
+            if (child is not null)
+            {
+                childId = _objects.Allocate(child);
+                child.Attach(this, childId, childVersion, childQueue ?? proxy.Queue);
+                Span<byte> writable = MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(message), message.Length);
+                MemoryMarshal.Write(writable[newIdOffset..], childId); // host byte order, as the wire is
+            }
+
+            if (_logger is not null)
+            {
+                LogOutgoing(proxy, descriptor, message, fds);
+            }
+
+            try
+            {
+                _connection.Enqueue(message, fds);
+            }
+            catch (WaylandException e)
+            {
+                if (child is not null)
+                {
+                    _objects.Remove(childId);
+                    child.IsDestroyed = true;
+                }
+
+                // As in libwayland, a request that cannot be queued breaks the connection: the compositor
+                // would otherwise see the following requests without it.
+                Fail(e);
+                throw;
+            }
+
+            if (descriptor.IsDestructor)
+            {
+                DestroyLocked(proxy);
+            }
+        }
+    }
+
+    /// <summary>Destroys a proxy on the client side (no request is sent).</summary>
+    internal void DestroyProxy(Proxy proxy)
+    {
+        lock (_lock)
+        {
+            DestroyLocked(proxy);
+        }
+    }
+
+    private void DestroyLocked(Proxy proxy)
+    {
+        if (proxy.IsDestroyed)
+        {
+            return;
+        }
+
+        proxy.IsDestroyed = true;
+        if (proxy.IsWrapper || _disposed)
+        {
+            return;
+        }
+
+        if (proxy.IdDeleted)
+        {
+            // The compositor already released the id (delete_id came first): it is free again.
+            _objects.Remove(proxy.Id);
+        }
+        else
+        {
+            // Keep the id reserved until delete_id, and keep enough to close fds of late events.
+            _objects.Replace(proxy.Id, new Zombie(proxy.Interface));
+        }
+    }
+
+    private void LogOutgoing(Proxy proxy, MessageDescriptor descriptor, ReadOnlySpan<byte> message, ReadOnlySpan<int> fds)
+    {
+        Span<ArgumentValue> values = stackalloc ArgumentValue[WireLimits.MaxArguments];
+        if (WireParser.ParseArguments(message, descriptor, fds.Length, values, out _) != ParseStatus.Complete)
+        {
+            return;
+        }
+
+        Span<int> fdCopy = stackalloc int[fds.Length];
+        fds.CopyTo(fdCopy);
+        _logger!.Log(new MessageArguments(message, descriptor, values, fdCopy), proxy.Interface.Name, proxy.Id, sent: true,
+            discarded: false, proxy.Queue.Name, InterfaceNameOf);
+    }
+
+    private string? InterfaceNameOf(uint id) => (_objects.Get(id) as Proxy)?.Interface.Name;
+}

@@ -1,0 +1,39 @@
+namespace Wayland.Testing;
+
+/// <summary>Counts this process's open descriptors, to prove a test leaked none.</summary>
+public static class OpenFds
+{
+    public static int Count()
+    {
+        Settle();
+        return Directory.GetFiles("/proc/self/fd").Length;
+    }
+
+    /// <summary>Throws when the count differs from <paramref name="before"/>, listing what is open now.</summary>
+    public static void AssertUnchanged(int before)
+    {
+        int after = Count();
+        if (after != before)
+        {
+            string open = string.Join(", ", Directory.GetFiles("/proc/self/fd").Select(f =>
+            {
+                try
+                {
+                    return $"{System.IO.Path.GetFileName(f)}→{new FileInfo(f).LinkTarget}";
+                }
+                catch (IOException)
+                {
+                    return System.IO.Path.GetFileName(f);
+                }
+            }));
+            throw new InvalidOperationException($"descriptor leak: {before} open before, {after} after: {open}");
+        }
+    }
+
+    private static void Settle()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+    }
+}
