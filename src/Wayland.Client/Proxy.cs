@@ -73,7 +73,23 @@ public abstract class Proxy : IDisposable
     {
         if (_display is not null && !IsDestroyed)
         {
-            _display.DestroyProxy(this);
+            bool sent = false;
+            if (!IsWrapper && _display.Error is null)
+            {
+                try
+                {
+                    sent = TrySendDestructor();
+                }
+                catch (WaylandException)
+                {
+                    // The connection failed meanwhile; destroying locally is all that is left.
+                }
+            }
+
+            if (!sent)
+            {
+                _display.DestroyProxy(this);
+            }
         }
 
         GC.SuppressFinalize(this);
@@ -81,6 +97,14 @@ public abstract class Proxy : IDisposable
 
     /// <inheritdoc/>
     public override string ToString() => $"{Interface.Name}#{Id}";
+
+    /// <summary>Generated code: sends the interface's destructor request when this object's version has one;
+    /// returns false when there is none (then only the proxy is destroyed).</summary>
+    protected virtual bool TrySendDestructor() => false;
+
+    /// <summary>Generated code: a new, unattached proxy of type <typeparamref name="T"/>.</summary>
+    protected static T NewProxy<T>()
+        where T : Proxy, IProxyFactory<T> => T.Create();
 
     /// <summary>Generated code: sends a request that creates no object. <paramref name="message"/> is the
     /// finished encoding (<see cref="MessageWriter.Finish"/>); <paramref name="fds"/> are borrowed.</summary>

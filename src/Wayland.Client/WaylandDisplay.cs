@@ -95,6 +95,22 @@ public sealed partial class WaylandDisplay : IDisposable
         }
     }
 
+    /// <summary>
+    /// Creates a proxy with a fresh client id without sending anything (<c>wl_proxy_create</c>): for objects
+    /// whose creation the application arranges itself, and for tests.
+    /// </summary>
+    public T CreateProxy<T>(uint version, EventQueue? queue = null)
+        where T : Proxy, IProxyFactory<T>
+    {
+        lock (_lock)
+        {
+            ThrowIfFailed();
+            T proxy = T.Create();
+            proxy.Attach(this, _objects.Allocate(proxy), version, queue ?? DefaultQueue);
+            return proxy;
+        }
+    }
+
     /// <summary>Sends queued requests. Returns false when the socket is full (not an error: wait for it to
     /// become writable and flush again).</summary>
     public bool Flush()

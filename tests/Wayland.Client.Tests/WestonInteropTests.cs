@@ -55,7 +55,7 @@ public partial class WestonInteropTests
         Assert.True(version < Wayland.Protocols.WlCompositorInterface.Version, "this test needs weston to advertise less than we support");
 
         using WlRegistry registry = display.GetRegistry();
-        registry.Bind<TestCompositor>(name, version + 1);
+        registry.Bind<WlCompositor>(name, version + 1);
         WaylandProtocolException error = Assert.Throws<WaylandProtocolException>(() => display.Roundtrip());
         Assert.Equal(0u, error.Code); // WL_DISPLAY_ERROR_INVALID_OBJECT, posted on the registry
         Assert.Equal("wl_registry", error.InterfaceName);
@@ -75,7 +75,7 @@ public partial class WestonInteropTests
         List<(uint Name, string Interface, uint Version)> globals = ListGlobals(display);
         using WlRegistry registry = display.GetRegistry();
         (uint name, _, _) = globals.Single(g => g.Interface == "wl_compositor");
-        TestCompositor compositor = registry.Bind<TestCompositor>(name, 1);
+        WlCompositor compositor = registry.Bind<WlCompositor>(name, 1);
         display.Roundtrip();
         Assert.Equal(1u, compositor.Version);
         Assert.Null(display.Error);

@@ -389,6 +389,8 @@ public class DiagnosticTests
 
     private sealed class ThrowingEmitter : IInterfaceEmitter
     {
+        public string Namespace(ProtocolModel protocol) => protocol.Namespace;
+
         public string? HintName(InterfaceModel iface) => "x.g.cs";
 
         public void Emit(InterfaceModel iface, EmitContext context, CodeWriter writer) =>

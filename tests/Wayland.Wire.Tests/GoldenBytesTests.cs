@@ -38,7 +38,7 @@ public class GoldenBytesTests
         ["obj_self"] = (5, (ref MessageWriter w) => w.WriteObject(2)),
         ["obj_null"] = (6, (ref MessageWriter w) => w.WriteObject(0)),
         ["new_typed"] = (7, (ref MessageWriter w) => w.WriteNewId(3)),
-        ["new_untyped"] = (8, (ref MessageWriter w) => w.WriteUntypedNewId("wlt_types", 3, 4)),
+        ["new_untyped"] = (8, (ref MessageWriter w) => w.WriteUntypedNewId("wlt_types", 1, 4)),
         ["arr_empty"] = (9, (ref MessageWriter w) => w.WriteArray([])),
         ["arr_1"] = (9, (ref MessageWriter w) => w.WriteArray(Bytes8.AsSpan(0, 1))),
         ["arr_3"] = (9, (ref MessageWriter w) => w.WriteArray(Bytes8.AsSpan(0, 3))),
@@ -117,7 +117,7 @@ public class GoldenBytesTests
 
         MessageArguments untyped = Decode("new_untyped", v, default);
         Assert.Equal("wlt_types"u8.ToArray(), untyped.GetStringUtf8(0).ToArray());
-        Assert.Equal(3u, untyped.GetNewIdVersion(0));
+        Assert.Equal(1u, untyped.GetNewIdVersion(0));
         Assert.Equal(4u, untyped.GetObjectId(0));
 
         Assert.Equal(new byte[] { 1, 2, 3, 4, 5 }, Decode("arr_5", v, default).GetArray(0).ToArray());

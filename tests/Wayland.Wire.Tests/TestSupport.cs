@@ -7,39 +7,8 @@ namespace Wayland.Wire.Tests;
 /// <summary>Shared helpers: repository paths, native peers, descriptor counting.</summary>
 internal static class TestSupport
 {
-    private static readonly Lock BuildLock = new();
-    private static bool s_nativeBuilt;
-
-    internal static string RepositoryRoot
-    {
-        get
-        {
-            string? directory = AppContext.BaseDirectory;
-            while (directory is not null && !File.Exists(Path.Combine(directory, "Wayland.slnx")))
-            {
-                directory = Path.GetDirectoryName(directory);
-            }
-
-            return directory ?? throw new InvalidOperationException("cannot find the repository root (Wayland.slnx)");
-        }
-    }
-
-    /// <summary>Path of a native test peer, building tests/native with make on first use.</summary>
-    internal static string NativePeer(string name)
-    {
-        string native = Path.Combine(RepositoryRoot, "tests", "native");
-        lock (BuildLock)
-        {
-            if (!s_nativeBuilt)
-            {
-                (int exit, string output) = Run("make", $"-C {native}");
-                Assert.True(exit == 0, $"building the native test peers failed (needs gcc, make, pkg-config, libwayland-dev, libwayland-bin: scripts/test.sh installs them):\n{output}");
-                s_nativeBuilt = true;
-            }
-        }
-
-        return Path.Combine(native, "build", name);
-    }
+    /// <summary>Path of a native test peer (built on first use).</summary>
+    internal static string NativePeer(string name) => Wayland.Testing.NativePeers.Path(name);
 
     internal static (int ExitCode, string Output) Run(string file, string arguments, int timeoutMs = 120_000)
     {

@@ -44,6 +44,34 @@ internal static class Naming
         return builder.ToString();
     }
 
+    /// <summary>Namespace of the client proxies for a protocol whose data lives in <paramref name="dataNamespace"/>:
+    /// <c>Wayland.Protocols[.X]</c> → <c>Wayland.Client.Protocol[.X]</c>; any other <c>N</c> → <c>N.Client</c>.</summary>
+    public static string ClientNamespace(string dataNamespace) => SideNamespace(dataNamespace, "Wayland.Client.Protocol", "Client");
+
+    /// <summary>Namespace of the server resources: <c>Wayland.Protocols[.X]</c> → <c>Wayland.Server.Protocol[.X]</c>;
+    /// any other <c>N</c> → <c>N.Server</c>.</summary>
+    public static string ServerNamespace(string dataNamespace) => SideNamespace(dataNamespace, "Wayland.Server.Protocol", "Server");
+
+    /// <summary><c>callback_data</c> → <c>callbackData</c>, escaped with <c>@</c> when it is a keyword.</summary>
+    public static string ParameterName(string name)
+    {
+        string pascal = ToPascalCase(name);
+        string camel = pascal.Length == 0 ? pascal : char.ToLowerInvariant(pascal[0]) + pascal.Substring(1);
+        return s_keywords.Contains(camel) ? "@" + camel : camel;
+    }
+
+    private static string SideNamespace(string dataNamespace, string builtIn, string suffix)
+    {
+        if (dataNamespace == DefaultNamespace)
+        {
+            return builtIn;
+        }
+
+        return dataNamespace.StartsWith(DefaultNamespace + ".", System.StringComparison.Ordinal)
+            ? builtIn + dataNamespace.Substring(DefaultNamespace.Length)
+            : dataNamespace + "." + suffix;
+    }
+
     /// <summary><c>wl_surface</c> → <c>WlSurfaceInterface</c> (mirrors libwayland's <c>wl_surface_interface</c>).</summary>
     public static string DescriptorClassName(string interfaceName) => ToPascalCase(interfaceName) + "Interface";
 

@@ -26,7 +26,7 @@ internal static class ProtocolScanner
         var diagnostics = new DiagnosticBag();
         try
         {
-            return RunCore(sources, options, externalTypeExists ?? (_ => false), emitters ?? ProtocolEmitter.DefaultEmitters, diagnostics);
+            return RunCore(sources, options, externalTypeExists ?? (_ => false), emitters ?? ProtocolEmitter.For(options.Outputs), diagnostics);
         }
         catch (Exception e)
         {

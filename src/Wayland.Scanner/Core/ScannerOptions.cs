@@ -7,11 +7,16 @@ namespace Wayland.Scanner;
 /// <summary>Settings of one scanner run. Value-equatable (the generator caches on it).</summary>
 internal sealed class ScannerOptions : IEquatable<ScannerOptions>
 {
-    public ScannerOptions(string? defaultNamespace = null, IReadOnlyList<string>? externNamespaces = null)
+    public ScannerOptions(string? defaultNamespace = null, IReadOnlyList<string>? externNamespaces = null,
+        ScannerOutputs outputs = ScannerOutputs.Data)
     {
         DefaultNamespace = string.IsNullOrWhiteSpace(defaultNamespace) ? Naming.DefaultNamespace : defaultNamespace!.Trim();
         ExternNamespaces = externNamespaces ?? Array.Empty<string>();
+        Outputs = outputs;
     }
+
+    /// <summary>What to generate: protocol data (descriptors, enums), client proxies, server resources.</summary>
+    public ScannerOutputs Outputs { get; }
 
     /// <summary>Namespace of every file without its own (default <c>Wayland.Protocols</c>).</summary>
     public string DefaultNamespace { get; }
@@ -20,9 +25,9 @@ internal sealed class ScannerOptions : IEquatable<ScannerOptions>
     public IReadOnlyList<string> ExternNamespaces { get; }
 
     public bool Equals(ScannerOptions? other) =>
-        other is not null && DefaultNamespace == other.DefaultNamespace && ExternNamespaces.SequenceEqual(other.ExternNamespaces);
+        other is not null && DefaultNamespace == other.DefaultNamespace && Outputs == other.Outputs && ExternNamespaces.SequenceEqual(other.ExternNamespaces);
 
     public override bool Equals(object? obj) => Equals(obj as ScannerOptions);
 
-    public override int GetHashCode() => DefaultNamespace.GetHashCode() * 31 + ExternNamespaces.Count;
+    public override int GetHashCode() => (DefaultNamespace.GetHashCode() * 31 + ExternNamespaces.Count) * 7 + (int)Outputs;
 }

@@ -28,6 +28,7 @@ public sealed class WaylandProtocolGenerator : IIncrementalGenerator
     internal const string NamespaceMetadata = "build_metadata.AdditionalFiles.WaylandNamespace";
     internal const string NamespaceProperty = "build_property.WaylandProtocolsNamespace";
     internal const string ExternNamespacesProperty = "build_property.WaylandProtocolsExternNamespaces";
+    internal const string OutputsProperty = "build_property.WaylandScannerOutputs";
 
     /// <summary>Tracking names of the pipeline steps (for incrementality tests).</summary>
     internal const string InputStep = "WaylandInput";
@@ -99,7 +100,31 @@ public sealed class WaylandProtocolGenerator : IIncrementalGenerator
             .Select(static s => s.Trim())
             .Where(static s => s.Length > 0)
             .ToArray();
-        return new ScannerOptions(ns, externs);
+        options.TryGetValue(OutputsProperty, out string? outputsText);
+        return new ScannerOptions(ns, externs, ParseOutputs(outputsText));
+    }
+
+    /// <summary><c>data;client;server</c> in any combination; empty means <c>data</c>. Unknown words are ignored.</summary>
+    internal static ScannerOutputs ParseOutputs(string? text)
+    {
+        ScannerOutputs outputs = ScannerOutputs.None;
+        foreach (string word in (text ?? string.Empty).Split(new[] { ';', ',' }, StringSplitOptions.RemoveEmptyEntries))
+        {
+            switch (word.Trim().ToLowerInvariant())
+            {
+                case "data":
+                    outputs |= ScannerOutputs.Data;
+                    break;
+                case "client":
+                    outputs |= ScannerOutputs.Client;
+                    break;
+                case "server":
+                    outputs |= ScannerOutputs.Server;
+                    break;
+            }
+        }
+
+        return outputs == ScannerOutputs.None ? ScannerOutputs.Data : outputs;
     }
 
     private static EquatableArray<string> FindExisting(EquatableArray<string> candidates, Compilation compilation)

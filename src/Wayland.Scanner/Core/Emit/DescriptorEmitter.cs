@@ -14,6 +14,8 @@ namespace Wayland.Scanner.Emit;
 /// </summary>
 internal sealed class DescriptorEmitter : IInterfaceEmitter
 {
+    public string Namespace(ProtocolModel protocol) => protocol.Namespace;
+
     public string? HintName(InterfaceModel iface) => $"{iface.Protocol.Namespace}.{iface.DescriptorClassName}.g.cs";
 
     public void Emit(InterfaceModel iface, EmitContext context, CodeWriter writer)

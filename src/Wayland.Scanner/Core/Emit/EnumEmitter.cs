@@ -13,6 +13,8 @@ namespace Wayland.Scanner.Emit;
 /// </summary>
 internal sealed class EnumEmitter : IInterfaceEmitter
 {
+    public string Namespace(ProtocolModel protocol) => protocol.Namespace;
+
     public string? HintName(InterfaceModel iface) =>
         iface.Enums.Count == 0 ? null : $"{iface.Protocol.Namespace}.{iface.PascalName}.Enums.g.cs";
 

@@ -13,6 +13,9 @@ internal interface IInterfaceEmitter
     /// <paramref name="iface"/>.</summary>
     string? HintName(InterfaceModel iface);
 
+    /// <summary>The namespace the file declares its types in.</summary>
+    string Namespace(ProtocolModel protocol);
+
     /// <summary>Writes the declarations (the header and namespace are already written).</summary>
     void Emit(InterfaceModel iface, EmitContext context, CodeWriter writer);
 }

@@ -1,0 +1,484 @@
+using System.Collections.Generic;
+using System.Linq;
+using Wayland.Scanner.Model;
+using Wayland.Scanner.Validation;
+
+namespace Wayland.Scanner.Emit;
+
+/// <summary>
+/// Emits the client proxy <c>public sealed partial class WlSurface : Proxy, IProxyFactory&lt;WlSurface&gt;</c>:
+/// requests as methods (encoded with <c>MessageWriter</c> on the stack and queued by the runtime, which checks
+/// versions and patches new ids in under its lock), events as C# events with typed handlers, and
+/// <c>Dispose()</c> sending the interface's destructor. See docs/design/generated-code.md.
+/// </summary>
+internal sealed class ClientEmitter : IInterfaceEmitter
+{
+    private const string Wire = "global::Wayland.Wire";
+    private const string Client = "global::Wayland.Client";
+
+    /// <summary>Members of <c>Proxy</c> and <c>object</c> that generated names must not hide.</summary>
+    private static readonly HashSet<string> s_reserved = new()
+    {
+        "Interface", "Display", "Id", "Version", "IsDestroyed", "IsWrapper", "UserData", "Queue", "Dispose", "ToString",
+        "Equals", "GetHashCode", "GetType", "SendRequest", "SendConstructor", "ResolveObject", "DispatchEvent",
+        "CreateEventObject", "NewProxy", "TrySendDestructor", "MemberwiseClone", "Finalize", "Create",
+    };
+
+    public string Namespace(ProtocolModel protocol) => Naming.ClientNamespace(protocol.Namespace);
+
+    /// <summary><c>wl_display</c> belongs to the runtime (<c>WaylandDisplay</c> handles its events), so it is written by hand.</summary>
+    public string? HintName(InterfaceModel iface) =>
+        iface.Name == "wl_display" ? null : $"{Namespace(iface.Protocol)}.{iface.PascalName}.Client.g.cs";
+
+    public void Emit(InterfaceModel iface, EmitContext context, CodeWriter writer)
+    {
+        string cls = iface.PascalName;
+        string data = $"global::{iface.Protocol.Namespace}.{iface.DescriptorClassName}";
+        Dictionary<MessageModel, string> requestNames = MemberNames(iface.Requests, s_reserved, "Request");
+        var taken = new HashSet<string>(s_reserved.Concat(requestNames.Values));
+        Dictionary<MessageModel, string> eventNames = MemberNames(iface.Events, taken, "Event");
+
+        DocComments.Write(writer,
+            DocComments.SummaryOr(iface.Documentation?.Summary, $"The {DocComments.Code(iface.Name)} interface."),
+            iface.Documentation,
+            new[] { $"Client proxy of {DocComments.Code(iface.Name)} (version {iface.Version}, protocol {DocComments.Code(iface.Protocol.Name)})." });
+        writer.Line(CSharp.GeneratedCodeAttribute);
+        writer.Line($"public sealed partial class {cls} : {Client}.Proxy, {Client}.IProxyFactory<{cls}>");
+        writer.Open();
+        writer.Line($"private {cls}()");
+        writer.Line($"    : base({data}.Descriptor)");
+        writer.Open();
+        writer.Close();
+        writer.Line();
+        writer.Line($"static {Wire}.InterfaceDescriptor {Client}.IProxyFactory<{cls}>.Interface => {data}.Descriptor;");
+        writer.Line();
+        writer.Line($"static {cls} {Client}.IProxyFactory<{cls}>.Create() => new();");
+
+        foreach (MessageModel request in iface.Requests)
+        {
+            writer.Line();
+            WriteRequest(writer, context, iface, data, request, requestNames[request]);
+        }
+
+        WriteDestructor(writer, iface, requestNames);
+
+        foreach (MessageModel evt in iface.Events)
+        {
+            writer.Line();
+            WriteEventDeclaration(writer, context, iface, evt, eventNames[evt]);
+        }
+
+        if (iface.Events.Count > 0)
+        {
+            writer.Line();
+            WriteDispatch(writer, context, iface, data, eventNames);
+            WriteEventObjects(writer, context, iface);
+        }
+
+        writer.Close();
+    }
+
+    private static Dictionary<MessageModel, string> MemberNames(List<MessageModel> messages, HashSet<string> taken, string suffix)
+    {
+        var names = new Dictionary<MessageModel, string>();
+        foreach (MessageModel message in messages)
+        {
+            string name = message.PascalName;
+            if (taken.Contains(name) || name.EndsWith("Handler", System.StringComparison.Ordinal))
+            {
+                name += suffix;
+            }
+
+            names[message] = name;
+        }
+
+        return names;
+    }
+
+    private static void WriteRequest(CodeWriter writer, EmitContext context, InterfaceModel iface, string data, MessageModel request, string name)
+    {
+        ArgumentModel? newId = request.Arguments.FirstOrDefault(a => a.Type == WireType.NewId);
+        bool untyped = newId is { IsUntypedNewId: true };
+        string returnType = newId is null ? "void" : untyped ? "T" : ObjectType(context, newId, nullable: false);
+        var parameters = new List<string>();
+        foreach (ArgumentModel argument in request.Arguments)
+        {
+            if (argument.Type == WireType.NewId)
+            {
+                if (untyped)
+                {
+                    parameters.Add("uint version");
+                }
+
+                continue;
+            }
+
+            parameters.Add($"{RequestParameterType(context, argument)} {Naming.ParameterName(argument.Name)}");
+        }
+
+        WriteMessageDocs(writer, iface, request, "request", newId is null ? null : untyped ? "The new object, bound as <typeparamref name=\"T\"/>." : "The new object.");
+        if (untyped)
+        {
+            writer.Line("/// <typeparam name=\"T\">The proxy class of the interface to bind; its name goes on the wire.</typeparam>");
+            writer.Line("/// <param name=\"version\">The version to bind (1 to what both sides support).</param>");
+        }
+
+        WriteObsolete(writer, iface, request);
+        string generic = untyped ? "<T>" : string.Empty;
+        writer.Line($"public {returnType} {name}{generic}({string.Join(", ", parameters)})");
+        if (untyped)
+        {
+            writer.Line($"    where T : {Client}.Proxy, {Client}.IProxyFactory<T>");
+        }
+
+        writer.Open();
+        foreach (ArgumentModel argument in request.Arguments)
+        {
+            bool reference = argument.Type is WireType.String or WireType.Object or WireType.Fd;
+            if (reference && !argument.Nullable)
+            {
+                writer.Line($"global::System.ArgumentNullException.ThrowIfNull({Naming.ParameterName(argument.Name)});");
+            }
+        }
+
+        if (untyped)
+        {
+            writer.Line($"{Wire}.InterfaceDescriptor __interface = T.Interface;");
+            writer.Line("if (version == 0 || version > __interface.Version)");
+            writer.Open();
+            writer.Line("throw new global::System.ArgumentOutOfRangeException(nameof(version), version, $\"{__interface.Name} is supported up to version {__interface.Version}\");");
+            writer.Close();
+        }
+
+        bool variable = request.Arguments.Any(a => a.Type is WireType.String or WireType.Array || a.IsUntypedNewId);
+        int size = 8 + request.Arguments.Sum(a => a.Type == WireType.Fd ? 0 : 4);
+        writer.Line($"global::System.Span<byte> __buffer = stackalloc byte[{(variable ? $"{Wire}.WireLimits.MaxMessageSize" : size.ToString(System.Globalization.CultureInfo.InvariantCulture))}];");
+        List<ArgumentModel> fds = request.Arguments.Where(a => a.Type == WireType.Fd).ToList();
+        if (fds.Count > 0)
+        {
+            writer.Line($"global::System.Span<int> __fds = stackalloc int[{fds.Count}];");
+            foreach (ArgumentModel fd in fds)
+            {
+                writer.Line($"bool __ref{Naming.ToPascalCase(fd.Name)} = false;");
+            }
+
+            writer.Line("try");
+            writer.Open();
+            foreach (ArgumentModel fd in fds)
+            {
+                writer.Line($"{Naming.ParameterName(fd.Name)}.DangerousAddRef(ref __ref{Naming.ToPascalCase(fd.Name)});");
+            }
+        }
+
+        writer.Line($"{Wire}.MessageWriter __writer = new(__buffer, Id, {data}.Requests.{request.PascalName}{(fds.Count > 0 ? ", __fds" : string.Empty)});");
+        if (newId is not null)
+        {
+            writer.Line("int __newId = 0;");
+        }
+
+        foreach (ArgumentModel argument in request.Arguments)
+        {
+            WriteArgument(writer, context, argument);
+        }
+
+        writer.Line("__writer.Finish();");
+        string fdSpan = fds.Count > 0 ? "__writer.Fds" : "default";
+        string opcode = $"{data}.Requests.{request.PascalName}";
+        if (newId is null)
+        {
+            writer.Line($"SendRequest({opcode}, __buffer[..__writer.Length], {fdSpan});");
+        }
+        else
+        {
+            string type = untyped ? "T" : ObjectType(context, newId, nullable: false);
+            writer.Line($"return SendConstructor<{type}>({opcode}, __buffer[..__writer.Length], {fdSpan}, __newId{(untyped ? ", version" : string.Empty)});");
+        }
+
+        if (fds.Count > 0)
+        {
+            writer.Close();
+            writer.Line("finally");
+            writer.Open();
+            foreach (ArgumentModel fd in fds)
+            {
+                string flag = $"__ref{Naming.ToPascalCase(fd.Name)}";
+                writer.Line($"if ({flag})");
+                writer.Open();
+                writer.Line($"{Naming.ParameterName(fd.Name)}.DangerousRelease();");
+                writer.Close();
+            }
+
+            writer.Close();
+        }
+
+        writer.Close();
+    }
+
+    private static void WriteArgument(CodeWriter writer, EmitContext context, ArgumentModel argument)
+    {
+        string name = Naming.ParameterName(argument.Name);
+        switch (argument.Type)
+        {
+            case WireType.Int:
+                writer.Line(context.Resolution.EnumOf(argument) is null
+                    ? $"__writer.WriteInt({name});"
+                    : $"__writer.WriteInt(unchecked((int)(uint){name}));");
+                break;
+            case WireType.UInt:
+                writer.Line(context.Resolution.EnumOf(argument) is null ? $"__writer.WriteUInt({name});" : $"__writer.WriteUInt((uint){name});");
+                break;
+            case WireType.Fixed:
+                writer.Line($"__writer.WriteFixed({Wire}.Fixed.FromDouble({name}));");
+                break;
+            case WireType.String:
+                writer.Line($"__writer.WriteString({name});");
+                break;
+            case WireType.Object:
+                writer.Line(argument.Nullable ? $"__writer.WriteObject({name}?.Id ?? 0);" : $"__writer.WriteObject({name}.Id);");
+                break;
+            case WireType.NewId:
+                if (argument.IsUntypedNewId)
+                {
+                    writer.Line("__writer.WriteString(__interface.Name);");
+                    writer.Line("__writer.WriteUInt(version);");
+                }
+
+                writer.Line("__newId = __writer.Length;");
+                writer.Line("__writer.WriteNewId(0);");
+                break;
+            case WireType.Array:
+                writer.Line($"__writer.WriteArray({name});");
+                break;
+            case WireType.Fd:
+                writer.Line($"__writer.WriteFd((int){name}.DangerousGetHandle());");
+                break;
+        }
+    }
+
+    private static void WriteDestructor(CodeWriter writer, InterfaceModel iface, Dictionary<MessageModel, string> names)
+    {
+        MessageModel? destructor = iface.Requests.FirstOrDefault(r => r.IsDestructor && r.Arguments.Count == 0);
+        if (destructor is null)
+        {
+            return;
+        }
+
+        writer.Line();
+        writer.Line($"/// <summary>Sends {DocComments.Code($"{iface.Name}.{destructor.Name}")} when this object's version has it.</summary>");
+        writer.Line("protected override bool TrySendDestructor()");
+        writer.Open();
+        writer.Line($"if (Version < {CSharp.Number(destructor.Since)})");
+        writer.Open();
+        writer.Line("return false;");
+        writer.Close();
+        writer.Line();
+        WriteSuppressObsolete(writer, destructor, disable: true);
+        writer.Line($"{names[destructor]}();");
+        WriteSuppressObsolete(writer, destructor, disable: false);
+        writer.Line("return true;");
+        writer.Close();
+    }
+
+    private static void WriteEventDeclaration(CodeWriter writer, EmitContext context, InterfaceModel iface, MessageModel evt, string name)
+    {
+        var parameters = new List<string> { $"{iface.PascalName} sender" };
+        foreach (ArgumentModel argument in evt.Arguments)
+        {
+            parameters.Add($"{EventParameterType(context, argument)} {Naming.ParameterName(argument.Name)}");
+        }
+
+        writer.Line($"/// <summary>Handler of <see cref=\"{name}\"/>.</summary>");
+        writer.Line($"/// <param name=\"sender\">The proxy that received the event.</param>");
+        foreach (ArgumentModel argument in evt.Arguments)
+        {
+            writer.Line($"/// <param name=\"{Naming.ParameterName(argument.Name).TrimStart('@')}\">{ArgumentDoc(argument)}</param>");
+        }
+
+        writer.Line($"public delegate void {name}Handler({string.Join(", ", parameters)});");
+        writer.Line();
+        WriteMessageDocs(writer, iface, evt, "event", null, parametersDocumented: false);
+        WriteObsolete(writer, iface, evt);
+        writer.Line($"public event {name}Handler? {name};");
+    }
+
+    private static void WriteDispatch(CodeWriter writer, EmitContext context, InterfaceModel iface, string data, Dictionary<MessageModel, string> names)
+    {
+        writer.Line("/// <inheritdoc/>");
+        writer.Line($"protected internal override void DispatchEvent(ushort opcode, in {Wire}.MessageArguments args)");
+        writer.Open();
+        writer.Line("switch (opcode)");
+        writer.Open();
+        foreach (MessageModel evt in iface.Events)
+        {
+            string name = names[evt];
+            writer.Line($"case {data}.Events.{evt.PascalName}:");
+            writer.Open();
+            WriteSuppressObsolete(writer, evt, disable: true);
+            writer.Line($"{name}Handler? handler = {name};");
+            WriteSuppressObsolete(writer, evt, disable: false);
+            writer.Line("if (handler is not null)");
+            writer.Open();
+            var values = new List<string> { "this" };
+            for (int i = 0; i < evt.Arguments.Count; i++)
+            {
+                values.Add(EventValue(context, evt.Arguments[i], i));
+            }
+
+            writer.Line($"handler({string.Join(", ", values)});");
+            writer.Close();
+            writer.Line();
+            writer.Line("break;");
+            writer.Close();
+        }
+
+        writer.Close();
+        writer.Close();
+    }
+
+    private static void WriteEventObjects(CodeWriter writer, EmitContext context, InterfaceModel iface)
+    {
+        var cases = new List<(MessageModel Event, int Index, ArgumentModel Argument)>();
+        foreach (MessageModel evt in iface.Events)
+        {
+            for (int i = 0; i < evt.Arguments.Count; i++)
+            {
+                if (evt.Arguments[i].Type == WireType.NewId && context.LinkedInterface(evt.Arguments[i]) is not null)
+                {
+                    cases.Add((evt, i, evt.Arguments[i]));
+                }
+            }
+        }
+
+        if (cases.Count == 0)
+        {
+            return;
+        }
+
+        string data = $"global::{iface.Protocol.Namespace}.{iface.DescriptorClassName}";
+        writer.Line();
+        writer.Line("/// <inheritdoc/>");
+        writer.Line($"protected internal override {Client}.Proxy? CreateEventObject(ushort opcode, int argument)");
+        writer.Open();
+        foreach ((MessageModel evt, int index, ArgumentModel argument) in cases)
+        {
+            writer.Line($"if (opcode == {data}.Events.{evt.PascalName} && argument == {index})");
+            writer.Open();
+            writer.Line($"return NewProxy<{ObjectType(context, argument, nullable: false)}>();");
+            writer.Close();
+            writer.Line();
+        }
+
+        writer.Line("return null;");
+        writer.Close();
+    }
+
+    private static string EventValue(EmitContext context, ArgumentModel argument, int index)
+    {
+        EnumReference? enumeration = context.Resolution.EnumOf(argument);
+        string enumType = enumeration is null ? string.Empty : $"global::{enumeration.Namespace}.{enumeration.TypeName}";
+        return argument.Type switch
+        {
+            WireType.Int => enumeration is null ? $"args.GetInt({index})" : $"({enumType})unchecked((uint)args.GetInt({index}))",
+            WireType.UInt => enumeration is null ? $"args.GetUInt({index})" : $"({enumType})args.GetUInt({index})",
+            WireType.Fixed => $"args.GetFixed({index}).ToDouble()",
+            WireType.String => argument.Nullable ? $"args.GetString({index})" : $"args.GetString({index})!",
+            WireType.Object => $"ResolveObject<{ObjectType(context, argument, nullable: false)}>(args.GetObjectId({index}))",
+            WireType.NewId => $"ResolveObject<{ObjectType(context, argument, nullable: false)}>(args.GetObjectId({index}))!",
+            WireType.Array => $"args.GetArray({index})",
+            WireType.Fd => $"args.TakeFd({index})",
+            _ => "default",
+        };
+    }
+
+    private static string RequestParameterType(EmitContext context, ArgumentModel argument) => argument.Type switch
+    {
+        WireType.Int or WireType.UInt => EnumType(context, argument) ?? (argument.Type == WireType.Int ? "int" : "uint"),
+        WireType.Fixed => "double",
+        WireType.String => argument.Nullable ? "string?" : "string",
+        WireType.Object => ObjectType(context, argument, argument.Nullable),
+        WireType.Array => "global::System.ReadOnlySpan<byte>",
+        WireType.Fd => "global::System.Runtime.InteropServices.SafeHandle",
+        _ => "object",
+    };
+
+    private static string EventParameterType(EmitContext context, ArgumentModel argument) => argument.Type switch
+    {
+        WireType.Int or WireType.UInt => EnumType(context, argument) ?? (argument.Type == WireType.Int ? "int" : "uint"),
+        WireType.Fixed => "double",
+        WireType.String => argument.Nullable ? "string?" : "string",
+        // An object the client destroyed meanwhile arrives as null, as in libwayland.
+        WireType.Object => ObjectType(context, argument, nullable: true),
+        WireType.NewId => ObjectType(context, argument, nullable: false),
+        WireType.Array => "global::System.ReadOnlySpan<byte>",
+        WireType.Fd => $"{Wire}.SafeFdHandle",
+        _ => "object",
+    };
+
+    private static string? EnumType(EmitContext context, ArgumentModel argument) =>
+        context.Resolution.EnumOf(argument) is { } e ? $"global::{e.Namespace}.{e.TypeName}" : null;
+
+    private static string ObjectType(EmitContext context, ArgumentModel argument, bool nullable)
+    {
+        InterfaceReference? reference = context.LinkedInterface(argument);
+        string type = reference is null
+            ? $"{Client}.Proxy"
+            : $"global::{Naming.ClientNamespace(reference.Namespace)}.{Naming.ToPascalCase(reference.InterfaceName)}";
+        return nullable ? type + "?" : type;
+    }
+
+    private static void WriteMessageDocs(CodeWriter writer, InterfaceModel iface, MessageModel message, string direction, string? returns,
+        bool parametersDocumented = true)
+    {
+        var extra = new List<string>();
+        if (message.Since > 1)
+        {
+            extra.Add($"Since version {CSharp.Number(message.Since)}{(direction == "request" ? "; sending it to an older object throws before anything is sent" : string.Empty)}.");
+        }
+
+        if (message.IsDestructor)
+        {
+            extra.Add("Destructor: the object is destroyed once this message is sent.");
+        }
+
+        DocComments.Write(writer,
+            DocComments.SummaryOr(message.Documentation?.Summary, $"The {DocComments.Code($"{iface.Name}.{message.Name}")} {direction}."),
+            message.Documentation, extra);
+        if (parametersDocumented)
+        {
+            foreach (ArgumentModel argument in message.Arguments)
+            {
+                if (argument.Type != WireType.NewId)
+                {
+                    writer.Line($"/// <param name=\"{Naming.ParameterName(argument.Name).TrimStart('@')}\">{ArgumentDoc(argument)}</param>");
+                }
+            }
+        }
+
+        if (returns is not null)
+        {
+            writer.Line($"/// <returns>{returns}</returns>");
+        }
+    }
+
+    private static string ArgumentDoc(ArgumentModel argument)
+    {
+        string summary = DocComments.Inline(argument.Summary);
+        return summary.Length > 0 ? summary : DocComments.Code(argument.Name);
+    }
+
+    private static void WriteObsolete(CodeWriter writer, InterfaceModel iface, MessageModel message)
+    {
+        if (message.DeprecatedSince is { } since)
+        {
+            writer.Line($"[global::System.Obsolete({CSharp.StringLiteral($"{iface.Name}.{message.Name} is deprecated since version {since}.")})]");
+        }
+    }
+
+    private static void WriteSuppressObsolete(CodeWriter writer, MessageModel message, bool disable)
+    {
+        if (message.DeprecatedSince is not null)
+        {
+            writer.Line(disable ? "#pragma warning disable CS0618" : "#pragma warning restore CS0618");
+        }
+    }
+}
