@@ -319,8 +319,8 @@ main(void)
 	capture("new_typed", tid, WLT_TYPES_NEW_TYPED, 0,
 		wl_proxy_get_id((struct wl_proxy *) typed));
 
-	/* new_untyped: interface name "wlt_types", version 3 */
-	untyped = wlt_types_new_untyped(t, &wlt_types_interface, 3);
+	/* new_untyped: interface name "wlt_types", version 1 (the highest wlt_types has) */
+	untyped = wlt_types_new_untyped(t, &wlt_types_interface, 1);
 	if (!untyped)
 		die("new_untyped: no proxy returned");
 	capture("new_untyped", tid, WLT_TYPES_NEW_UNTYPED, 0,

@@ -1,0 +1,325 @@
+/*
+ * Copyright © 2025 Wayland for .NET contributors
+ * SPDX-License-Identifier: MIT
+ *
+ * test-server: a minimal Wayland server built on the real libwayland-server,
+ * used as the peer for interop tests and benchmarks of the managed client.
+ *
+ *   test-server (--socket NAME_OR_PATH | --wayland-socket-fd N)
+ *               [--exit-after-client]
+ *
+ * It advertises one global, wlt_peer version 1 (protocols/test-peer.xml),
+ * and nothing else; wl_display.sync and wl_registry are handled by
+ * libwayland itself. "ready" is printed on stdout (and flushed) once the
+ * server accepts connections. It runs until SIGTERM/SIGINT or, with
+ * --exit-after-client, until its first client has disconnected.
+ */
+
+#define _GNU_SOURCE
+
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <wayland-server.h>
+
+#include "test-peer-server-protocol.h"
+
+static struct wl_display *display;
+static bool exit_after_client;
+static bool have_first_client;
+static struct wl_listener client_created_listener;
+static struct wl_listener first_client_destroy_listener;
+
+static void __attribute__((noreturn, format(printf, 1, 2)))
+die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "test-server: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fprintf(stderr,
+		"usage: test-server (--socket NAME_OR_PATH | "
+		"--wayland-socket-fd N) [--exit-after-client]\n");
+	exit(2);
+}
+
+/* --- wlt_emitter ---------------------------------------------------------- */
+
+static void
+emitter_destroy(struct wl_client *client, struct wl_resource *resource)
+{
+	(void) client;
+	wl_resource_destroy(resource);
+}
+
+static const struct wlt_emitter_interface emitter_impl = {
+	.destroy = emitter_destroy,
+};
+
+/*
+ * Send count fd events on the emitter, right now. Each fd is a new memfd
+ * containing "emitter <id> seq <seq>" with its file offset at 0.
+ * libwayland dups the fd when marshalling, so ours is closed afterwards.
+ */
+static void
+emit_fds(struct wl_resource *emitter, uint32_t count)
+{
+	uint32_t id = wl_resource_get_id(emitter);
+	char text[64];
+	uint32_t seq;
+
+	for (seq = 0; seq < count; seq++) {
+		int fd, len;
+
+		len = snprintf(text, sizeof text, "emitter %u seq %u", id, seq);
+		fd = memfd_create("wlt-emitter", MFD_CLOEXEC);
+		if (fd < 0) {
+			fprintf(stderr, "test-server: memfd_create: %s\n",
+				strerror(errno));
+			wl_resource_post_no_memory(emitter);
+			return;
+		}
+		if (write(fd, text, (size_t) len) != len ||
+		    lseek(fd, 0, SEEK_SET) != 0) {
+			fprintf(stderr, "test-server: writing memfd: %s\n",
+				strerror(errno));
+			close(fd);
+			wl_resource_post_no_memory(emitter);
+			return;
+		}
+		wlt_emitter_send_fd(emitter, fd, seq);
+		close(fd);
+	}
+}
+
+/* --- wlt_peer ------------------------------------------------------------- */
+
+static void
+peer_post_error(struct wl_client *client, struct wl_resource *resource,
+		uint32_t code, const char *message)
+{
+	(void) client;
+	wl_resource_post_error(resource, code, "%s", message);
+}
+
+static void
+peer_create_emitter(struct wl_client *client, struct wl_resource *resource,
+		    uint32_t id)
+{
+	struct wl_resource *emitter;
+
+	emitter = wl_resource_create(client, &wlt_emitter_interface,
+				     wl_resource_get_version(resource), id);
+	if (!emitter) {
+		wl_client_post_no_memory(client);
+		return;
+	}
+	wl_resource_set_implementation(emitter, &emitter_impl, NULL, NULL);
+}
+
+static void
+peer_emit(struct wl_client *client, struct wl_resource *resource,
+	  struct wl_resource *emitter, uint32_t count)
+{
+	(void) client;
+	(void) resource;
+	emit_fds(emitter, count);
+}
+
+static void
+peer_ping(struct wl_client *client, struct wl_resource *resource,
+	  uint32_t value)
+{
+	(void) client;
+	wlt_peer_send_pong(resource, value);
+}
+
+static void
+peer_nop(struct wl_client *client, struct wl_resource *resource)
+{
+	(void) client;
+	(void) resource;
+}
+
+static void
+peer_destroy(struct wl_client *client, struct wl_resource *resource)
+{
+	(void) client;
+	wl_resource_destroy(resource);
+}
+
+static const struct wlt_peer_interface peer_impl = {
+	.post_error = peer_post_error,
+	.create_emitter = peer_create_emitter,
+	.emit = peer_emit,
+	.ping = peer_ping,
+	.nop = peer_nop,
+	.destroy = peer_destroy,
+};
+
+static void
+bind_peer(struct wl_client *client, void *data, uint32_t version, uint32_t id)
+{
+	struct wl_resource *resource;
+
+	(void) data;
+	resource = wl_resource_create(client, &wlt_peer_interface,
+				      (int) version, id);
+	if (!resource) {
+		wl_client_post_no_memory(client);
+		return;
+	}
+	wl_resource_set_implementation(resource, &peer_impl, NULL, NULL);
+}
+
+/* --- lifetime ------------------------------------------------------------- */
+
+static void
+handle_first_client_destroy(struct wl_listener *listener, void *data)
+{
+	(void) listener;
+	(void) data;
+	wl_display_terminate(display);
+}
+
+static void
+watch_first_client(struct wl_client *client)
+{
+	if (have_first_client)
+		return;
+	have_first_client = true;
+	first_client_destroy_listener.notify = handle_first_client_destroy;
+	wl_client_add_destroy_listener(client, &first_client_destroy_listener);
+}
+
+static void
+handle_client_created(struct wl_listener *listener, void *data)
+{
+	(void) listener;
+	watch_first_client(data);
+}
+
+static int
+handle_signal(int signal_number, void *data)
+{
+	(void) signal_number;
+	(void) data;
+	wl_display_terminate(display);
+	return 0;
+}
+
+static int
+parse_fd(const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 0 || v > INT_MAX)
+		die("invalid fd '%s'", s);
+	return (int) v;
+}
+
+int
+main(int argc, char *argv[])
+{
+	const char *socket_name = NULL;
+	char *abs_name = NULL;
+	int client_fd = -1;
+	struct wl_event_loop *loop;
+	struct wl_event_source *sigterm, *sigint;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc)
+			socket_name = argv[++i];
+		else if (strcmp(argv[i], "--wayland-socket-fd") == 0 &&
+			 i + 1 < argc)
+			client_fd = parse_fd(argv[++i]);
+		else if (strcmp(argv[i], "--exit-after-client") == 0)
+			exit_after_client = true;
+		else
+			usage();
+	}
+	if ((socket_name == NULL) == (client_fd < 0))
+		usage();
+
+	display = wl_display_create();
+	if (!display)
+		die("wl_display_create failed");
+	loop = wl_display_get_event_loop(display);
+
+	sigterm = wl_event_loop_add_signal(loop, SIGTERM, handle_signal, NULL);
+	sigint = wl_event_loop_add_signal(loop, SIGINT, handle_signal, NULL);
+	if (!sigterm || !sigint)
+		die("wl_event_loop_add_signal failed");
+
+	if (!wl_global_create(display, &wlt_peer_interface, 1, NULL,
+			      bind_peer))
+		die("wl_global_create(wlt_peer) failed");
+
+	if (socket_name) {
+		/*
+		 * libwayland takes absolute paths as they are and anything else
+		 * relative to $XDG_RUNTIME_DIR; make "dir/name" and "./name"
+		 * relative to the working directory instead.
+		 */
+		if (socket_name[0] != '/' && strchr(socket_name, '/')) {
+			char *cwd = getcwd(NULL, 0);
+
+			if (!cwd || asprintf(&abs_name, "%s/%s", cwd,
+					     socket_name) < 0)
+				die("cannot make socket path absolute");
+			free(cwd);
+			socket_name = abs_name;
+		}
+		if (exit_after_client) {
+			client_created_listener.notify = handle_client_created;
+			wl_display_add_client_created_listener(
+				display, &client_created_listener);
+		}
+		if (wl_display_add_socket(display, socket_name) < 0)
+			die("wl_display_add_socket(\"%s\") failed: %s",
+			    socket_name, strerror(errno));
+	} else {
+		struct wl_client *client = wl_client_create(display, client_fd);
+
+		if (!client)
+			die("wl_client_create(fd %d) failed: %s", client_fd,
+			    strerror(errno));
+		if (exit_after_client)
+			watch_first_client(client);
+	}
+
+	printf("ready\n");
+	if (fflush(stdout) != 0)
+		die("cannot write to stdout");
+
+	wl_display_run(display);
+
+	wl_event_source_remove(sigterm);
+	wl_event_source_remove(sigint);
+	wl_display_destroy_clients(display);
+	wl_display_destroy(display); /* also removes the socket and lock */
+	free(abs_name);
+	return 0;
+}
