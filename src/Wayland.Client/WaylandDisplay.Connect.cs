@@ -10,10 +10,12 @@ public sealed partial class WaylandDisplay
     /// else <c>wayland-0</c>. Absolute names are socket paths; relative ones are looked up in
     /// <c>XDG_RUNTIME_DIR</c>. <c>WAYLAND_DEBUG=1</c> or <c>client</c> logs every message to stderr.
     /// </summary>
+    /// <param name="name">Display name or socket path; null for the environment's choice.</param>
+    /// <param name="logger">Where to log every message; null to follow <c>WAYLAND_DEBUG</c>.</param>
     /// <exception cref="WaylandConnectException">The socket cannot be found or connected; the message says why.</exception>
-    public static WaylandDisplay Connect(string? name = null)
+    public static WaylandDisplay Connect(string? name = null, ProtocolLogger? logger = null)
     {
-        ProtocolLogger? logger = ProtocolLogger.FromEnvironment(server: false);
+        logger ??= ProtocolLogger.FromEnvironment(server: false);
         if (name is null && SocketLocator.TakeInheritedSocket() is { } inherited)
         {
             return new WaylandDisplay(inherited, logger, 0);
@@ -41,9 +43,11 @@ public sealed partial class WaylandDisplay
     }
 
     /// <summary>Uses an already connected socket (<c>wl_display_connect_to_fd</c>); the display takes ownership.</summary>
-    public static WaylandDisplay ConnectTo(SafeFdHandle socket)
+    /// <param name="socket">A connected AF_UNIX stream socket.</param>
+    /// <param name="logger">Where to log every message; null to follow <c>WAYLAND_DEBUG</c>.</param>
+    public static WaylandDisplay ConnectTo(SafeFdHandle socket, ProtocolLogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(socket);
-        return new WaylandDisplay(socket, ProtocolLogger.FromEnvironment(server: false), 0);
+        return new WaylandDisplay(socket, logger ?? ProtocolLogger.FromEnvironment(server: false), 0);
     }
 }

@@ -1,0 +1,252 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Wayland.Client.Protocol;
+using Wayland.Client.Tests.WireTest.Client;
+using Wayland.Testing;
+using Wayland.Wire;
+
+namespace Wayland.Client.Tests;
+
+/// <summary>Our client against a libwayland server (tests/native/test-server).</summary>
+public partial class NativeServerInteropTests
+{
+    private static WltPeer BindPeer(WaylandDisplay display, EventQueue? queue = null)
+    {
+        using WlRegistry registry = queue is null ? display.GetRegistry() : display.GetRegistry(queue);
+        uint name = 0;
+        registry.Global += (_, n, iface, _) => name = iface == "wlt_peer" ? n : name;
+        if (queue is null)
+        {
+            display.Roundtrip();
+        }
+        else
+        {
+            queue.Roundtrip();
+        }
+
+        Assert.NotEqual(0u, name);
+        return registry.Bind<WltPeer>(name, 1);
+    }
+
+    private static string ReadFd(SafeFdHandle fd)
+    {
+        using FileStream stream = new(new Microsoft.Win32.SafeHandles.SafeFileHandle(fd.DangerousGetHandle(), ownsHandle: false), FileAccess.Read);
+        stream.Seek(0, SeekOrigin.Begin);
+        using StreamReader reader = new(stream, Encoding.ASCII);
+        return reader.ReadToEnd();
+    }
+
+    [Fact]
+    public void Fds_sent_to_a_destroyed_proxy_are_closed_and_later_fds_stay_in_order()
+    {
+        int fdsBefore = OpenFds.Count();
+        using (NativeTestServer server = NativeTestServer.Start())
+        using (WaylandDisplay display = WaylandDisplay.Connect(server.SocketPath))
+        {
+            WltPeer peer = BindPeer(display);
+            for (int round = 0; round < 50; round++)
+            {
+                WltEmitter zombie = peer.CreateEmitter();
+                WltEmitter live = peer.CreateEmitter();
+                List<string> received = [];
+                zombie.Fd += (_, fd, _) => Assert.Fail("an event reached a destroyed proxy");
+                live.Fd += (_, fd, seq) =>
+                {
+                    using (fd)
+                    {
+                        received.Add($"{ReadFd(fd)}|{seq}");
+                    }
+                };
+
+                // The server answers emit() at once, so these events reach the client after it destroyed the proxy.
+                peer.Emit(zombie, 3);
+                zombie.Dispose();
+                peer.Emit(live, 3);
+                display.Roundtrip();
+
+                Assert.Equal(
+                    Enumerable.Range(0, 3).Select(seq => $"emitter {live.Id} seq {seq}|{seq}"),
+                    received);
+                live.Dispose();
+            }
+
+            display.Roundtrip();
+        }
+
+        OpenFds.AssertUnchanged(fdsBefore);
+    }
+
+    [Fact]
+    public void A_posted_protocol_error_carries_code_interface_and_id()
+    {
+        using NativeTestServer server = NativeTestServer.Start();
+        using WaylandDisplay display = WaylandDisplay.Connect(server.SocketPath);
+        WltPeer peer = BindPeer(display);
+        peer.PostError(7, "boom");
+        WaylandProtocolException error = Assert.Throws<WaylandProtocolException>(() => display.Roundtrip());
+        Assert.Equal(7u, error.Code);
+        Assert.Equal("wlt_peer", error.InterfaceName);
+        Assert.Equal(peer.Id, error.ObjectId);
+        Assert.Equal("boom", error.ErrorMessage);
+
+        // Sticky, also for requests and flushes; the socket is closed by now (EPIPE), yet the error wins.
+        Assert.Same(error, Assert.Throws<WaylandProtocolException>(() => peer.Ping(1)));
+        Assert.Same(error, Assert.Throws<WaylandProtocolException>(() => display.Flush()));
+    }
+
+    [Fact]
+    public void The_protocol_error_wins_over_EPIPE_when_the_server_hangs_up_first()
+    {
+        using NativeTestServer server = NativeTestServer.Start();
+        using WaylandDisplay display = WaylandDisplay.Connect(server.SocketPath);
+        WltPeer peer = BindPeer(display);
+        peer.PostError(3, "bye");
+        display.Flush();
+
+        // Keep sending without reading: the server has posted the error and closed the socket, so a flush
+        // eventually fails with EPIPE; the error must still be the one the server posted.
+        WaylandException? error = null;
+        for (int i = 0; i < 100_000 && error is null; i++)
+        {
+            try
+            {
+                peer.Ping((uint)i);
+                display.Flush();
+            }
+            catch (WaylandException e)
+            {
+                error = e;
+            }
+
+            if (i % 1000 == 0)
+            {
+                Thread.Sleep(1);
+            }
+        }
+
+        WaylandProtocolException protocolError = Assert.IsType<WaylandProtocolException>(error);
+        Assert.Equal(3u, protocolError.Code);
+        Assert.Equal("bye", protocolError.ErrorMessage);
+    }
+
+    [Fact]
+    public void WAYLAND_SOCKET_connects_through_an_inherited_fd_and_is_unset()
+    {
+        (SafeFdHandle ours, SafeFdHandle theirs) = UnixSocket.CreatePair();
+        theirs.SetCloseOnExec(false);
+        using NativeTestServer server = NativeTestServer.StartOnFd(theirs.Fd);
+        theirs.Dispose();
+
+        Environment.SetEnvironmentVariable("WAYLAND_SOCKET", ours.Fd.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        try
+        {
+            ours.SetHandleAsInvalid(); // the display takes the fd over from the environment
+            using (WaylandDisplay display = WaylandDisplay.Connect())
+            {
+                Assert.Null(Environment.GetEnvironmentVariable("WAYLAND_SOCKET"));
+                WltPeer peer = BindPeer(display);
+                uint pong = 0;
+                peer.Pong += (_, value) => pong = value;
+                peer.Ping(1234);
+                display.Roundtrip();
+                Assert.Equal(1234u, pong);
+            }
+
+            Assert.Equal(0, server.WaitForExit(TimeSpan.FromSeconds(10)));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("WAYLAND_SOCKET", null);
+        }
+    }
+
+    [Fact]
+    public void Several_threads_reading_and_dispatching_their_own_queues_lose_nothing()
+    {
+        const int threads = 4;
+        const int pingsPerRound = 50;
+        const int rounds = 40;
+        using NativeTestServer server = NativeTestServer.Start();
+        using WaylandDisplay display = WaylandDisplay.Connect(server.SocketPath);
+        Exception? failure = null;
+        int[] received = new int[threads];
+
+        void Worker(int index)
+        {
+            try
+            {
+                using EventQueue queue = display.CreateQueue($"worker {index}");
+                WltPeer peer = BindPeer(display, queue);
+                peer.Pong += (_, value) =>
+                {
+                    Assert.Equal((uint)(index * 1_000_000 + received[index]), value);
+                    received[index]++;
+                };
+                for (int round = 0; round < rounds; round++)
+                {
+                    for (int i = 0; i < pingsPerRound; i++)
+                    {
+                        peer.Ping((uint)(index * 1_000_000 + round * pingsPerRound + i));
+                    }
+
+                    queue.Roundtrip();
+                    Assert.Equal((round + 1) * pingsPerRound, received[index]);
+                }
+
+                peer.Dispose();
+            }
+            catch (Exception e)
+            {
+                failure ??= e;
+            }
+        }
+
+        Thread[] workers = Enumerable.Range(0, threads).Select(i => new Thread(() => Worker(i))).ToArray();
+        foreach (Thread worker in workers)
+        {
+            worker.Start();
+        }
+
+        foreach (Thread worker in workers)
+        {
+            Assert.True(worker.Join(TimeSpan.FromSeconds(60)), "a reader thread is stuck (deadlock?)");
+        }
+
+        Assert.Null(failure);
+        Assert.All(received, count => Assert.Equal(rounds * pingsPerRound, count));
+    }
+
+    [Fact]
+    public void WAYLAND_DEBUG_lines_match_a_libwayland_client_doing_the_same()
+    {
+        using NativeTestServer server = NativeTestServer.Start();
+
+        System.Diagnostics.ProcessStartInfo info = new(NativePeers.Path("test-client"), ["--socket", server.SocketPath!, "--scenario", "globals"]);
+        info.Environment["WAYLAND_DEBUG"] = "client";
+        (int exit, _, string stderr) = ProcessRunner.Run(info, TimeSpan.FromSeconds(30));
+        Assert.True(exit == 0, stderr);
+        string[] theirs = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith('[')).Select(Mask).ToArray();
+
+        StringWriter log = new();
+        using (WaylandDisplay display = WaylandDisplay.Connect(server.SocketPath, new ProtocolLogger(log)))
+        {
+            using WlRegistry registry = display.GetRegistry();
+            registry.Global += (_, _, _, _) => { };
+            display.Roundtrip();
+        }
+
+        string[] ours = log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(Mask).ToArray();
+        Assert.NotEmpty(theirs);
+        Assert.Equal(theirs, ours);
+    }
+
+    /// <summary>Masks what differs legitimately between libwayland 1.21 and the upstream format we print:
+    /// timestamps, queue names, '@' versus '#'.</summary>
+    private static string Mask(string line) => QueueName().Replace(Timestamp().Replace(line, "[T] "), "").Replace('@', '#');
+
+    [GeneratedRegex(@"^\[[^\]]*\] ")]
+    private static partial Regex Timestamp();
+
+    [GeneratedRegex(@"(?<=^\[T\] )\{[^}]*\} ")]
+    private static partial Regex QueueName();
+}
