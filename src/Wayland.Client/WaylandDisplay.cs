@@ -136,6 +136,7 @@ public sealed partial class WaylandDisplay : IDisposable
             _error ??= new WaylandException("the display was disposed");
             DropQueue(DisplayQueue);
             DropQueue(DefaultQueue);
+            _readiness?.Dispose();
             _connection.Dispose();
             Monitor.PulseAll(_lock);
         }
