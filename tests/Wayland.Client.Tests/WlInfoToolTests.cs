@@ -1,0 +1,42 @@
+using System.Diagnostics;
+using Wayland.Testing;
+
+namespace Wayland.Client.Tests;
+
+/// <summary>The C# wl-info tool (tools/Wayland.Info) against Debian's wayland-info, on the same weston.</summary>
+public class WlInfoToolTests
+{
+    [Fact]
+    public void Wl_info_prints_the_same_interface_lines_as_wayland_info()
+    {
+        using HeadlessWeston weston = HeadlessWeston.Start();
+
+        ProcessStartInfo theirsInfo = new("wayland-info");
+        weston.ApplyClientEnvironment(theirsInfo);
+        (int theirExit, string theirs, string theirErrors) = ProcessRunner.Run(theirsInfo, TimeSpan.FromSeconds(30));
+        Assert.True(theirExit == 0, theirErrors);
+
+        ProcessStartInfo oursInfo = new("dotnet", [Path.Combine(AppContext.BaseDirectory, "wl-info.dll")]);
+        weston.ApplyClientEnvironment(oursInfo);
+        (int ourExit, string ours, string ourErrors) = ProcessRunner.Run(oursInfo, TimeSpan.FromSeconds(30));
+        Assert.True(ourExit == 0, ourErrors);
+
+        static string[] InterfaceLines(string output) =>
+            output.Split('\n').Where(l => l.StartsWith("interface: ", StringComparison.Ordinal)).ToArray();
+
+        Assert.NotEmpty(InterfaceLines(theirs));
+        Assert.Equal(InterfaceLines(theirs), InterfaceLines(ours));
+        Assert.Contains("wl_shm formats: ARGB8888, XRGB8888", ours);
+    }
+
+    [Fact]
+    public void Wl_info_explains_a_missing_compositor()
+    {
+        using RuntimeDirectory runtime = RuntimeDirectory.Create("wl-info");
+        ProcessStartInfo info = new("dotnet", [Path.Combine(AppContext.BaseDirectory, "wl-info.dll"), "--display", "nothing-here"]);
+        runtime.Apply(info);
+        (int exit, _, string errors) = ProcessRunner.Run(info, TimeSpan.FromSeconds(30));
+        Assert.Equal(1, exit);
+        Assert.Contains("no such socket", errors);
+    }
+}
