@@ -136,13 +136,19 @@ public abstract class Proxy : IDisposable
 
     /// <summary>Generated code: decodes event <paramref name="opcode"/> and raises the matching C# event.
     /// Fds not taken by a handler are closed by the runtime afterwards.</summary>
-    protected internal virtual void DispatchEvent(ushort opcode, in MessageArguments args)
+    protected virtual void DispatchEvent(ushort opcode, in MessageArguments args)
     {
     }
 
     /// <summary>Generated code: creates the typed proxy for a new_id argument of an event (for example
     /// <c>wl_data_device.data_offer</c>); the runtime registers it under the id the compositor chose.</summary>
-    protected internal virtual Proxy? CreateEventObject(ushort opcode, int argument) => null;
+    protected virtual Proxy? CreateEventObject(ushort opcode, int argument) => null;
+
+    /// <summary>The runtime's way in to <see cref="DispatchEvent"/>.</summary>
+    internal void RaiseEvent(ushort opcode, in MessageArguments args) => DispatchEvent(opcode, args);
+
+    /// <summary>The runtime's way in to <see cref="CreateEventObject"/>.</summary>
+    internal Proxy? NewEventObject(ushort opcode, int argument) => CreateEventObject(opcode, argument);
 
     internal void Attach(WaylandDisplay display, uint id, uint version, EventQueue queue, bool wrapper = false)
     {

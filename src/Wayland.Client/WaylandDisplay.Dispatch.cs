@@ -154,7 +154,7 @@ public sealed partial class WaylandDisplay
             _logger?.Log(args, proxy.Interface.Name, proxy.Id, sent: false, discarded, queue.Name, id => Lookup(id)?.Interface.Name);
             if (!discarded)
             {
-                proxy.DispatchEvent(queued.Opcode, args);
+                proxy.RaiseEvent(queued.Opcode, args);
             }
         }
         finally

@@ -95,34 +95,31 @@ public sealed partial class WaylandDisplay
         }
     }
 
+    /// <summary>One recvmsg, as libwayland does per read: the caller polled first, and whatever is left
+    /// makes the socket readable again for the next round.</summary>
     private void ReadFromSocketLocked()
     {
-        while (_error is null)
+        ReadResult result;
+        try
         {
-            ReadResult result;
-            try
-            {
-                result = _connection.Read();
-            }
-            catch (WaylandIOException e)
-            {
-                Fail(e);
-                return;
-            }
+            result = _connection.Read();
+        }
+        catch (WaylandIOException e)
+        {
+            Fail(e);
+            return;
+        }
 
-            QueueMessagesLocked();
-            switch (result)
-            {
-                case ReadResult.WouldBlock:
-                    return;
-                case ReadResult.Closed:
-                    ProcessDisplayQueueLocked();
-                    Fail(new WaylandIOException(32, "recvmsg", "the compositor closed the connection"));
-                    return;
-                case ReadResult.BufferFull:
-                    Fail(new WaylandException("the incoming buffer is full of incomplete data"));
-                    return;
-            }
+        QueueMessagesLocked();
+        switch (result)
+        {
+            case ReadResult.Closed:
+                ProcessDisplayQueueLocked();
+                Fail(new WaylandIOException(32, "recvmsg", "the compositor closed the connection"));
+                break;
+            case ReadResult.BufferFull:
+                Fail(new WaylandException("the incoming buffer is full of incomplete data"));
+                break;
         }
     }
 
@@ -231,7 +228,7 @@ public sealed partial class WaylandDisplay
                 continue;
             }
 
-            Proxy? child = proxy.CreateEventObject(opcode, i);
+            Proxy? child = proxy.NewEventObject(opcode, i);
             if (child is null)
             {
                 Fail(new WaylandException($"{proxy}.{descriptor.Name}: no proxy type for its new object"));

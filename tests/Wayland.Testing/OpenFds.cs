@@ -3,6 +3,14 @@ namespace Wayland.Testing;
 /// <summary>Counts this process's open descriptors, to prove a test leaked none.</summary>
 public static class OpenFds
 {
+    static OpenFds()
+    {
+        // The runtime opens a pipe for reaping children the first time any process is started, and keeps it;
+        // start one now so that a test that starts the first process does not look like it leaked.
+        using System.Diagnostics.Process? warmUp = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("true") { UseShellExecute = false });
+        warmUp?.WaitForExit();
+    }
+
     /// <summary>Open descriptors, not counting assemblies the runtime maps as it loads them lazily.</summary>
     public static int Count()
     {

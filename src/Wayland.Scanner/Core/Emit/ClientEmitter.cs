@@ -304,7 +304,7 @@ internal sealed class ClientEmitter : IInterfaceEmitter
     private static void WriteDispatch(CodeWriter writer, EmitContext context, InterfaceModel iface, string data, Dictionary<MessageModel, string> names)
     {
         writer.Line("/// <inheritdoc/>");
-        writer.Line($"protected internal override void DispatchEvent(ushort opcode, in {Wire}.MessageArguments args)");
+        writer.Line($"protected override void DispatchEvent(ushort opcode, in {Wire}.MessageArguments args)");
         writer.Open();
         writer.Line("switch (opcode)");
         writer.Open();
@@ -357,7 +357,7 @@ internal sealed class ClientEmitter : IInterfaceEmitter
         string data = $"global::{iface.Protocol.Namespace}.{iface.DescriptorClassName}";
         writer.Line();
         writer.Line("/// <inheritdoc/>");
-        writer.Line($"protected internal override {Client}.Proxy? CreateEventObject(ushort opcode, int argument)");
+        writer.Line($"protected override {Client}.Proxy? CreateEventObject(ushort opcode, int argument)");
         writer.Open();
         foreach ((MessageModel evt, int index, ArgumentModel argument) in cases)
         {
