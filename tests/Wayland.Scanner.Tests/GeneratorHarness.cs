@@ -17,8 +17,12 @@ internal static class GeneratorHarness
     public static MetadataReference ProtocolsReference { get; } =
         MetadataReference.CreateFromFile(typeof(Wayland.Protocols.WlSurfaceInterface).Assembly.Location);
 
+    public static MetadataReference ClientReference { get; } =
+        MetadataReference.CreateFromFile(typeof(Wayland.Client.Proxy).Assembly.Location);
+
     public static GeneratorRun Run(IEnumerable<ProtocolFile> files, string? defaultNamespace = null,
-        bool referenceProtocols = false, string? externNamespaces = null, IEnumerable<string>? extraSources = null)
+        bool referenceProtocols = false, string? externNamespaces = null, IEnumerable<string>? extraSources = null,
+        string? outputs = null)
     {
         var texts = new List<AdditionalText>();
         var perFile = new Dictionary<string, IReadOnlyDictionary<string, string>>();
@@ -50,7 +54,17 @@ internal static class GeneratorHarness
             global["build_property.WaylandProtocolsExternNamespaces"] = externNamespaces;
         }
 
+        if (outputs is not null)
+        {
+            global["build_property.WaylandScannerOutputs"] = outputs;
+        }
+
         CSharpCompilation compilation = CreateCompilation(referenceProtocols, extraSources);
+        if (outputs?.Contains("client", StringComparison.Ordinal) == true)
+        {
+            compilation = compilation.AddReferences(ClientReference);
+        }
+
         GeneratorDriver driver = CSharpGeneratorDriver.Create(
             new[] { new WaylandProtocolGenerator().AsSourceGenerator() },
             texts,

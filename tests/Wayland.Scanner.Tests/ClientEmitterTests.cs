@@ -1,0 +1,77 @@
+namespace Wayland.Scanner.Tests;
+
+/// <summary>
+/// Client proxies (WaylandScannerOutputs=data,client) for Snapshots/sample-shapes.xml, compiled in an assembly
+/// of their own that references Wayland.Client without any InternalsVisibleTo, as a user's would be; compared
+/// with Snapshots/SampleShapesClient (UPDATE_SNAPSHOTS=1 rewrites them).
+/// </summary>
+public class ClientEmitterTests
+{
+    private const string Namespace = "Sample.Protocols";
+
+    private static string SampleXml => Path.Combine(TestPaths.SourceDirectory, "Snapshots", "sample-shapes.xml");
+
+    private static string SnapshotDirectory => Path.Combine(TestPaths.SourceDirectory, "Snapshots", "SampleShapesClient");
+
+    private static GeneratorRun Generate() =>
+        GeneratorHarness.Run([ProtocolFile.FromDisk(SampleXml)], defaultNamespace: Namespace, referenceProtocols: true, outputs: "data,client");
+
+    [Fact]
+    public void Client_proxies_compile_outside_the_runtime_assembly_and_match_their_snapshots()
+    {
+        GeneratorRun run = Generate();
+        Assert.True(run.GeneratorDiagnostics.Count == 0, GeneratorRun.Format(run.GeneratorDiagnostics));
+        Assert.True(run.CompilationProblems.Count == 0, GeneratorRun.Format(run.CompilationProblems));
+
+        Dictionary<string, string> client = run.Sources.Where(s => s.Key.EndsWith(".Client.g.cs", StringComparison.Ordinal))
+            .ToDictionary(s => s.Key, s => s.Value);
+        Assert.NotEmpty(client);
+        if (Environment.GetEnvironmentVariable("UPDATE_SNAPSHOTS") == "1")
+        {
+            Directory.CreateDirectory(SnapshotDirectory);
+            foreach (string stale in Directory.GetFiles(SnapshotDirectory))
+            {
+                File.Delete(stale);
+            }
+
+            foreach ((string hint, string text) in client)
+            {
+                File.WriteAllText(Path.Combine(SnapshotDirectory, hint), text);
+            }
+        }
+
+        Assert.True(Directory.Exists(SnapshotDirectory), "no snapshots yet: run the tests once with UPDATE_SNAPSHOTS=1");
+        Assert.Equal(Directory.GetFiles(SnapshotDirectory).Select(Path.GetFileName).Order(StringComparer.Ordinal), client.Keys.Order(StringComparer.Ordinal));
+        foreach ((string hint, string text) in client)
+        {
+            Assert.True(File.ReadAllText(Path.Combine(SnapshotDirectory, hint)).ReplaceLineEndings("\n") == text,
+                $"{hint} differs from its snapshot (UPDATE_SNAPSHOTS=1 refreshes it)");
+        }
+    }
+
+    [Fact]
+    public void Client_namespace_follows_the_data_namespace()
+    {
+        GeneratorRun run = Generate();
+        string canvas = run.Sources[$"Sample.Protocols.Client.ZsampleCanvasV1.Client.g.cs"];
+        Assert.Contains("namespace Sample.Protocols.Client;", canvas, StringComparison.Ordinal);
+        Assert.Contains(": global::Wayland.Client.Proxy, global::Wayland.Client.IProxyFactory<ZsampleCanvasV1>", canvas, StringComparison.Ordinal);
+        // A reference into wayland.xml resolves to the proxy the Wayland.Client assembly ships.
+        Assert.Contains("global::Wayland.Client.Protocol.WlSurface", canvas, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Wayland.Protocols", "Wayland.Client.Protocol")]
+    [InlineData("Wayland.Protocols.XdgShellUnstableV5", "Wayland.Client.Protocol.XdgShellUnstableV5")]
+    [InlineData("My.Protocols", "My.Protocols.Client")]
+    public void Client_namespace_mapping(string data, string client) => Assert.Equal(client, Naming.ClientNamespace(data));
+
+    [Theory]
+    [InlineData(null, 1)]
+    [InlineData("client", 2)]
+    [InlineData("data,client", 3)]
+    [InlineData(" Data , Server ", 5)]
+    [InlineData("nonsense", 1)]
+    public void Outputs_property_parsing(string? text, int expected) =>
+        Assert.Equal((ScannerOutputs)expected, Generator.WaylandProtocolGenerator.ParseOutputs(text));
+}
