@@ -73,6 +73,23 @@ public sealed class ObjectMap<T>
         return range.InsertAt(index, value);
     }
 
+    /// <summary>
+    /// Checks that the peer may create an object with <paramref name="id"/>, as libwayland's
+    /// <c>wl_map_reserve_new</c> does when it decodes a new_id: the id must be in the peer's range and be either
+    /// a free slot or the next unused id (which then becomes an empty slot). Nothing is registered;
+    /// <see cref="InsertPeer"/> does that later.
+    /// </summary>
+    public MapInsertResult ReservePeer(uint id)
+    {
+        if (!IsPeerId(id))
+        {
+            return MapInsertResult.WrongRange;
+        }
+
+        (Range range, uint index) = Locate(id);
+        return range.Reserve(index);
+    }
+
     /// <summary>The value registered for <paramref name="id"/>, or null.</summary>
     public T? Get(uint id)
     {
@@ -193,6 +210,29 @@ public sealed class ObjectMap<T>
             _values[index] = value;
             Count++;
             return MapInsertResult.Ok;
+        }
+
+        internal MapInsertResult Reserve(uint index)
+        {
+            if (index >= WireLimits.MaxObjectsPerSide)
+            {
+                return MapInsertResult.TooMany;
+            }
+
+            if (index > (uint)_length)
+            {
+                return MapInsertResult.NotNext;
+            }
+
+            if (index == (uint)_length)
+            {
+                Grow(_length + 1);
+                _values[index] = null;
+                _length++;
+                return MapInsertResult.Ok;
+            }
+
+            return _values[index] is null ? MapInsertResult.Ok : MapInsertResult.InUse;
         }
 
         internal T? Get(uint index) => index < (uint)_length ? _values[index] : null;

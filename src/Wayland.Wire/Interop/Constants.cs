@@ -69,6 +69,24 @@ internal static class Native
     internal const short POLLIN = 0x1;
     internal const short POLLOUT = 0x4;
 
+    internal const int O_RDWR = 0x2;
+    internal const int O_CREAT = 0x40;
+    internal const int O_CLOEXEC = 0x80000;
+
+    internal const int AT_FDCWD = -100;
+    internal const int AT_SYMLINK_NOFOLLOW = 0x100;
+
+    internal const uint S_IFMT = 0xf000;
+    internal const uint S_IFSOCK = 0xc000;
+    internal const uint S_IWUSR = 0x80;
+    internal const uint S_IWGRP = 0x10;
+
+    internal const int MREMAP_MAYMOVE = 1;
+    internal const int TFD_TIMER_ABSTIME = 1;
+
+    /// <summary>Listen backlog libwayland uses for its sockets.</summary>
+    internal const int ListenBacklog = 128;
+
     /// <summary>Longest <c>sun_path</c>, including the terminating NUL.</summary>
     internal const int SunPathLength = 108;
 }
@@ -89,6 +107,8 @@ internal static class Errno
     internal const int EADDRINUSE = 98;
     internal const int ECONNRESET = 104;
     internal const int ECONNREFUSED = 111;
+    internal const int ENAMETOOLONG = 36;
+    internal const int ENOTSOCK = 88;
     internal const int ENOENT = 2;
     internal const int EWOULDBLOCK = EAGAIN;
 

@@ -109,4 +109,28 @@ internal static unsafe partial class LibC
 
     [LibraryImport(Lib, EntryPoint = "poll", SetLastError = true)]
     internal static partial int Poll(PollFd* fds, nuint nfds, int timeoutMs);
+
+    [LibraryImport(Lib, EntryPoint = "open", SetLastError = true)]
+    internal static partial int Open(byte* path, int flags, uint mode);
+
+    [LibraryImport(Lib, EntryPoint = "unlink", SetLastError = true)]
+    internal static partial int Unlink(byte* path);
+
+    [LibraryImport(Lib, EntryPoint = "pread", SetLastError = true)]
+    internal static partial nint PRead(int fd, void* buf, nuint count, long offset);
+
+    [LibraryImport(Lib, EntryPoint = "pwrite", SetLastError = true)]
+    internal static partial nint PWrite(int fd, void* buf, nuint count, long offset);
+
+    [LibraryImport(Lib, EntryPoint = "mremap", SetLastError = true)]
+    internal static partial void* Mremap(void* oldAddress, nuint oldSize, nuint newSize, int flags);
+
+    [LibraryImport(Lib, EntryPoint = "clock_gettime")]
+    internal static partial int ClockGettime(int clockId, TimeSpec* time);
+
+    [LibraryImport(Lib, EntryPoint = "gettid")]
+    internal static partial int GetTid();
+
+    [LibraryImport(Lib, EntryPoint = "tgkill", SetLastError = true)]
+    internal static partial int TgKill(int tgid, int tid, int sig);
 }

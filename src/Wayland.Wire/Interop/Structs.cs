@@ -105,6 +105,13 @@ internal struct EpollEventAligned
     internal ulong Data;
 }
 
+/// <summary>One epoll event in a layout-neutral form (the native struct is packed on x86_64 only).</summary>
+internal struct EpollEvent
+{
+    internal uint Events;
+    internal ulong Data;
+}
+
 /// <summary><c>struct signalfd_siginfo</c> (128 bytes); only the fields we read.</summary>
 [StructLayout(LayoutKind.Explicit, Size = 128)]
 internal struct SignalfdSiginfo

@@ -1,0 +1,237 @@
+using Wayland.Protocols;
+using Wayland.Wire;
+
+namespace Wayland.Server;
+
+public sealed partial class Client
+{
+    /// <summary>The socket is ready (<c>wl_client_connection_data</c>).</summary>
+    private void OnSocketEvent(int fd, FdEvents events)
+    {
+        if ((events & FdEvents.Hangup) != 0)
+        {
+            Destroy();
+            return;
+        }
+
+        if ((events & FdEvents.Error) != 0)
+        {
+            DestroyWithError("socket error");
+            return;
+        }
+
+        if ((events & FdEvents.Writable) != 0)
+        {
+            try
+            {
+                if (_connection.Flush() == FlushResult.Complete)
+                {
+                    _waitingWritable = false;
+                    _source.Update(FdEvents.Readable);
+                }
+            }
+            catch (WaylandException)
+            {
+                DestroyWithError("failed to flush client connection");
+                return;
+            }
+        }
+
+        if ((events & FdEvents.Readable) != 0)
+        {
+            ReadResult result;
+            try
+            {
+                result = _connection.Read();
+            }
+            catch (WaylandIOException)
+            {
+                result = ReadResult.Closed;
+            }
+
+            if (result == ReadResult.Closed)
+            {
+                DestroyWithError("failed to read client connection");
+                return;
+            }
+        }
+
+        ProcessRequests();
+
+        if (_failed && !_destroying)
+        {
+            DestroyWithError("error in client communication");
+        }
+    }
+
+    /// <summary>
+    /// Handles every complete request, in libwayland's validation order: message too long; unknown object;
+    /// opcode out of range; request newer than the object; malformed arguments (including bad new ids and
+    /// unknown or mistyped object arguments). The first failure posts its error on <c>wl_display</c> and stops.
+    /// </summary>
+    private void ProcessRequests()
+    {
+        Span<ArgumentValue> values = Display.ArgumentScratch;
+        Span<int> fds = Display.FdScratch;
+        while (!_failed && !_destroying)
+        {
+            ParseStatus status = _connection.TryPeekMessage(out MessageHeader header, out ReadOnlySpan<byte> message, out MalformedReason reason);
+            if (status == ParseStatus.NeedMoreData)
+            {
+                return;
+            }
+
+            if (status == ParseStatus.Malformed && reason == MalformedReason.SizeTooLarge)
+            {
+                PostDisplayError(WlDisplayError.InvalidMethod, $"message length {(uint)header.Size} exceeds {WireLimits.MaxMessageSize}");
+                return;
+            }
+
+            Resource? resource = _objects.Get(header.ObjectId);
+            if (resource is null)
+            {
+                PostDisplayError(WlDisplayError.InvalidObject, $"invalid object {header.ObjectId}");
+                return;
+            }
+
+            InterfaceDescriptor iface = resource.Interface;
+            if (header.Opcode >= iface.Requests.Count)
+            {
+                PostDisplayError(WlDisplayError.InvalidMethod, $"invalid method {header.Opcode}, object {iface.Name}#{resource.Id}");
+                return;
+            }
+
+            MessageDescriptor request = iface.Requests[header.Opcode];
+            if (resource.Version < request.Since)
+            {
+                PostDisplayError(WlDisplayError.InvalidMethod,
+                    $"invalid version for {iface.Name}#{resource.Id}.{request.Name} ({(int)resource.Version}, need at least {request.Since})");
+                return;
+            }
+
+            // A size below 8 is "message too short" for libwayland's demarshaller: invalid arguments.
+            if (status == ParseStatus.Malformed
+                || WireParser.ParseArguments(message, request, _connection.IncomingFds, values, out _) != ParseStatus.Complete
+                || !ValidateObjects(request, values))
+            {
+                PostDisplayError(WlDisplayError.InvalidMethod, $"invalid arguments for {iface.Name}#{resource.Id}.{request.Name}");
+                return;
+            }
+
+            Span<int> messageFds = fds[..request.FdCount];
+            _connection.TakeFds(messageFds);
+            try
+            {
+                if (CreateRequestObjects(resource, request, values))
+                {
+                    Invoke(resource, request, new MessageArguments(message, request, values, messageFds));
+                }
+            }
+            finally
+            {
+                FdList.CloseAll(messageFds);
+            }
+
+            if (_destroying)
+            {
+                return;
+            }
+
+            _connection.Consume(header.Size);
+        }
+    }
+
+    /// <summary>new_id arguments must be usable ids of the client's range; object arguments must exist and be of
+    /// the declared interface (<c>wl_map_reserve_new</c>, then <c>wl_closure_lookup_objects</c>).</summary>
+    private bool ValidateObjects(MessageDescriptor request, ReadOnlySpan<ArgumentValue> values)
+    {
+        ArgumentDescriptor[] arguments = request.ArgumentArray;
+        for (int i = 0; i < arguments.Length; i++)
+        {
+            ArgumentDescriptor argument = arguments[i];
+            uint id = values[i].Value;
+            if (argument.Type == ArgumentType.NewId)
+            {
+                if (_objects.ReservePeer(id) != MapInsertResult.Ok)
+                {
+                    return false;
+                }
+            }
+            else if (argument.Type == ArgumentType.Object && id != 0)
+            {
+                Resource? target = _objects.Get(id);
+                if (target is null)
+                {
+                    return false;
+                }
+
+                if (argument.InterfaceName is { } expected && !ReferenceEquals(target.Interface, argument.Interface)
+                    && !string.Equals(target.Interface.Name, expected, StringComparison.Ordinal))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Creates and registers the typed resources of the request's new_id arguments, at the parent's version.</summary>
+    private bool CreateRequestObjects(Resource resource, MessageDescriptor request, ReadOnlySpan<ArgumentValue> values)
+    {
+        ArgumentDescriptor[] arguments = request.ArgumentArray;
+        for (int i = 0; i < arguments.Length; i++)
+        {
+            if (arguments[i].Type != ArgumentType.NewId || arguments[i].IsUntypedNewId)
+            {
+                continue;
+            }
+
+            Resource? child = resource.CreateRequestObject(request.Opcode, i);
+            if (child is null)
+            {
+                PostImplementationError($"{resource.Interface.Name}.{request.Name}: no resource class for {arguments[i].InterfaceName}");
+                return false;
+            }
+
+            if (!TryRegister(child, values[i].Value, resource.Version))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Logs and dispatches one request; a handler's exception becomes an implementation error for this client.</summary>
+    private void Invoke(Resource resource, MessageDescriptor request, in MessageArguments args)
+    {
+        Display.Logger?.Log(args, resource.Interface.Name, resource.Id, sent: false, discarded: false, queueName: null, _interfaceOf);
+        try
+        {
+            resource.DispatchRequest(request.Opcode, args);
+            if (request.IsDestructor && !resource.IsDestroyed)
+            {
+                resource.Destroy();
+            }
+        }
+        catch (Exception e)
+        {
+            // One client's request must never take the loop (and the other clients) down.
+            if (Display.Log is not null)
+            {
+                Display.Diagnostic($"{resource}.{request.Name} threw {e}");
+            }
+
+            PostImplementationError($"{resource}.{request.Name}: {e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    private void PostDisplayError(WlDisplayError code, string message) => PostError(_displayResource, (uint)code, message);
+
+    private void DestroyWithError(string reason)
+    {
+        Display.Diagnostic($"{reason} (pid {ProcessId})");
+        Destroy();
+    }
+}

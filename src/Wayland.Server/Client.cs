@@ -1,0 +1,233 @@
+using Wayland.Server.Protocol;
+using Wayland.Wire;
+using Wayland.Wire.Interop;
+
+namespace Wayland.Server;
+
+/// <summary>
+/// One connected client — what <c>wl_client</c> is to libwayland-server: its connection and buffers, its
+/// objects, its credentials. Created by the <see cref="Display"/> when a client connects (or by
+/// <see cref="Display.CreateClient"/>), destroyed when it disconnects, fails, or <see cref="Destroy"/> is called.
+/// </summary>
+/// <remarks>Used on the display's event-loop thread only.</remarks>
+public sealed partial class Client
+{
+    private readonly Connection _connection;
+    private readonly ObjectMap<Resource> _objects = new(MapSide.Server);
+    private readonly FdEventSource _source;
+    private readonly WlDisplay _displayResource;
+    private readonly Func<uint, string?> _interfaceOf;
+    private bool _failed;
+    private bool _destroying;
+    private bool _waitingWritable;
+
+    internal Client(Display display, SafeFdHandle socket)
+    {
+        Display = display;
+        if (ServerSocketOps.PeerCredentials(socket.Fd, out int pid, out uint uid, out uint gid, out int errno) < 0)
+        {
+            throw new WaylandIOException(errno, "getsockopt(SO_PEERCRED)");
+        }
+
+        ProcessId = pid;
+        UserId = uid;
+        GroupId = gid;
+        _interfaceOf = InterfaceNameOf;
+        _source = display.Loop.AddFd(socket.Fd, FdEvents.Readable, OnSocketEvent);
+        try
+        {
+            _connection = new Connection(socket, display.DefaultMaxBufferSize);
+        }
+        catch
+        {
+            _source.Remove();
+            throw;
+        }
+
+        _displayResource = NewDisplayResource();
+        _displayResource.Attach(this, 1, 1);
+        _objects.InsertPeer(1, _displayResource);
+    }
+
+    /// <summary>The display the client is connected to.</summary>
+    public Display Display { get; }
+
+    /// <summary>Process id of the peer when it connected (SO_PEERCRED). For a socketpair, the creator's.</summary>
+    public int ProcessId { get; }
+
+    /// <summary>User id of the peer (SO_PEERCRED).</summary>
+    public uint UserId { get; }
+
+    /// <summary>Group id of the peer (SO_PEERCRED).</summary>
+    public uint GroupId { get; }
+
+    /// <summary>Anything the compositor wants to attach to the client (<c>wl_client_set_user_data</c>).</summary>
+    public object? UserData { get; set; }
+
+    /// <summary>Whether the client was destroyed (disconnected).</summary>
+    public bool IsDestroyed { get; private set; }
+
+    /// <summary>Whether a protocol error was posted or the connection failed; the client is disconnected soon
+    /// (after its current request, or at the next <see cref="Display.FlushClients"/>), and events are dropped.</summary>
+    public bool HasFailed => _failed;
+
+    /// <summary>The client's <c>wl_display</c> object (id 1).</summary>
+    public WlDisplay DisplayResource => _displayResource;
+
+    /// <summary>The socket, for inspection only (for example to read security labels); do not read or write it.</summary>
+    public SafeFdHandle Socket => _connection.Socket;
+
+    /// <summary>
+    /// Largest size each of the client's connection buffers may grow to, in bytes (default
+    /// <see cref="Display.DefaultMaxBufferSize"/>); values below 4096 become 4096, as in libwayland.
+    /// A client that lets more than this pile up unread is disconnected.
+    /// </summary>
+    public int MaxBufferSize
+    {
+        get => _connection.MaxBufferSize;
+        set => _connection.MaxBufferSize = Math.Max(value, WireLimits.DefaultBufferSize);
+    }
+
+    /// <summary>Number of objects the client has.</summary>
+    public int ObjectCount => _objects.Count;
+
+    /// <summary>Raised once when the client is being destroyed, before its resources are (<c>wl_client_add_destroy_listener</c>).</summary>
+    public event Action<Client>? Destroying;
+
+    /// <summary>Raised once after the client's resources are destroyed and its socket is closed (<c>destroy_late</c>).</summary>
+    public event Action<Client>? Destroyed;
+
+    /// <summary>Raised when a resource is registered for the client (<c>wl_client_add_resource_created_listener</c>).</summary>
+    public event Action<Resource>? ResourceCreated;
+
+    /// <summary>The client's object with <paramref name="id"/>, or null (<c>wl_client_get_object</c>).</summary>
+    public Resource? GetObject(uint id) => _objects.Get(id);
+
+    /// <summary>Calls <paramref name="action"/> for each of the client's objects, client ids first.</summary>
+    public void ForEachResource(Action<Resource> action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        _objects.ForEach((_, resource) => action(resource));
+    }
+
+    /// <summary>Sends what is queued for the client now (<c>wl_client_flush</c>). A full socket is not an error:
+    /// the rest goes when the client reads.</summary>
+    public void Flush() => FlushCore();
+
+    /// <summary>Sends the <c>no_memory</c> error on <c>wl_display</c> and disconnects the client.</summary>
+    public void PostNoMemory() => PostError(_displayResource, (uint)Wayland.Protocols.WlDisplayError.NoMemory, "no memory");
+
+    /// <summary>Sends the <c>implementation</c> error on <c>wl_display</c> (a compositor bug, not the client's fault)
+    /// and disconnects the client (<c>wl_client_post_implementation_error</c>).</summary>
+    public void PostImplementationError(string message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        PostError(_displayResource, (uint)Wayland.Protocols.WlDisplayError.Implementation, message);
+    }
+
+    /// <summary>
+    /// Disconnects the client (<c>wl_client_destroy</c>): raises <see cref="Destroying"/>, flushes what is queued,
+    /// destroys every resource in id order (no <c>delete_id</c> is sent), closes the socket, raises <see cref="Destroyed"/>.
+    /// </summary>
+    public void Destroy()
+    {
+        if (_destroying)
+        {
+            return;
+        }
+
+        _destroying = true;
+        Display.RemoveClient(this);
+        try
+        {
+            Destroying?.Invoke(this);
+        }
+        finally
+        {
+            try
+            {
+                _connection.Flush();
+            }
+            catch (WaylandException)
+            {
+                // The client is going away either way.
+            }
+
+            _objects.ForEach(static (_, resource) => resource.Destroy());
+            _source.Remove();
+            _connection.Dispose();
+            IsDestroyed = true;
+            Destroyed?.Invoke(this);
+        }
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"client (pid {ProcessId})";
+
+    /// <summary>Registers a resource the client asked for (a new_id), at <paramref name="version"/>.</summary>
+    /// <returns>False, after posting <c>invalid new id</c>, when the id cannot be used.</returns>
+    internal bool TryRegister(Resource resource, uint id, uint version)
+    {
+        resource.Attach(this, id, version);
+        if (_objects.InsertPeer(id, resource) != MapInsertResult.Ok)
+        {
+            PostError(_displayResource, (uint)Wayland.Protocols.WlDisplayError.InvalidObject, $"invalid new id {id}");
+            return false;
+        }
+
+        ResourceCreated?.Invoke(resource);
+        return true;
+    }
+
+    /// <summary>Registers a resource under a new server-allocated id.</summary>
+    internal uint AllocateServerId(Resource resource, uint version)
+    {
+        uint id = _objects.Allocate(resource);
+        resource.Attach(this, id, version);
+        ResourceCreated?.Invoke(resource);
+        return id;
+    }
+
+    /// <summary>Frees a destroyed resource's id; a client id is announced with <c>wl_display.delete_id</c>.</summary>
+    internal void Forget(Resource resource)
+    {
+        uint id = resource.Id;
+        if (_objects.Get(id) != resource)
+        {
+            return;
+        }
+
+        if (id < WireLimits.ServerIdStart && !_destroying)
+        {
+            _displayResource.SendDeleteId(id);
+        }
+
+        _objects.Remove(id);
+    }
+
+    /// <summary>Sends pending data; waits for writability when the socket is full; destroys the client on failure.</summary>
+    internal void FlushCore()
+    {
+        if (_destroying)
+        {
+            return;
+        }
+
+        try
+        {
+            if (_connection.Flush() == FlushResult.WouldBlock && !_waitingWritable)
+            {
+                _waitingWritable = true;
+                _source.Update(FdEvents.Readable | FdEvents.Writable);
+            }
+        }
+        catch (WaylandException)
+        {
+            Destroy();
+        }
+    }
+
+    private string? InterfaceNameOf(uint id) => _objects.Get(id)?.Interface.Name;
+
+    private WlDisplay NewDisplayResource() => WlDisplay.CreateForClient();
+}

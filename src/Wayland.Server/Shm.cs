@@ -1,0 +1,105 @@
+using System.Runtime.InteropServices;
+using Wayland.Protocols;
+using Wayland.Server.Protocol;
+using Wayland.Wire;
+using Wayland.Wire.Interop;
+
+namespace Wayland.Server;
+
+/// <summary>
+/// The <c>wl_shm</c> global (<c>wl_display_init_shm</c>): clients share memory files with the compositor as pools
+/// (<c>wl_shm_pool</c>, mapped with <c>mmap(MAP_SHARED)</c>, resizable but never shrinking) and cut buffers from
+/// them (<c>wl_buffer</c>). Every request is validated as libwayland's <c>wayland-shm.c</c> does, with the same
+/// error codes and texts. Read a buffer's pixels through <see cref="ShmBuffer"/>.
+/// </summary>
+/// <remarks>See docs/shm-safety.md for how a client that truncates its file is kept from crashing the compositor.</remarks>
+public sealed class Shm : WlShm.IHandler
+{
+    private readonly List<WlShmFormat> _formats = [WlShmFormat.Argb8888, WlShmFormat.Xrgb8888];
+
+    /// <summary>Creates the global on <paramref name="display"/>, advertising ARGB8888, XRGB8888 and <paramref name="extraFormats"/>.</summary>
+    /// <param name="display">The display.</param>
+    /// <param name="version">Highest <c>wl_shm</c> version offered (default: the highest the bindings describe).</param>
+    /// <param name="extraFormats">Formats beyond the two every compositor supports (<c>wl_display_add_shm_format</c>).</param>
+    public Shm(Display display, uint version = WlShmInterface.Version, params IEnumerable<WlShmFormat> extraFormats)
+    {
+        ArgumentNullException.ThrowIfNull(display);
+        ArgumentNullException.ThrowIfNull(extraFormats);
+        Display = display;
+        foreach (WlShmFormat format in extraFormats)
+        {
+            AddFormat(format);
+        }
+
+        Global = display.CreateGlobal<WlShm>(version, Bind);
+    }
+
+    /// <summary>The display.</summary>
+    public Display Display { get; }
+
+    /// <summary>The <c>wl_shm</c> global.</summary>
+    public Global Global { get; }
+
+    /// <summary>Formats announced to clients binding from now on, and accepted in <c>create_buffer</c>.</summary>
+    public IReadOnlyList<WlShmFormat> Formats => _formats;
+
+    /// <summary>Adds a format (<c>wl_display_add_shm_format</c>); clients that bound before are not told.</summary>
+    public void AddFormat(WlShmFormat format)
+    {
+        if (!_formats.Contains(format))
+        {
+            _formats.Add(format);
+        }
+    }
+
+    /// <summary>Whether buffers of <paramref name="format"/> are accepted.</summary>
+    public bool IsSupported(WlShmFormat format) => _formats.Contains(format);
+
+    /// <summary><c>wl_shm.create_pool</c>: map the client's file.</summary>
+    void WlShm.IHandler.CreatePool(WlShm resource, WlShmPool id, SafeFdHandle fd, int size)
+    {
+        bool kept = false;
+        try
+        {
+            if (size <= 0)
+            {
+                resource.PostError((uint)WlShmError.InvalidStride, $"invalid size ({size})");
+                return;
+            }
+
+            // A file sealed against shrinking and already large enough can never make an access fault.
+            bool cannotShrink = (SharedMemoryOps.Seals(fd.Fd) & Native.F_SEAL_SHRINK) != 0
+                && SharedMemoryOps.FileSize(fd.Fd, out _) >= size;
+            nint address = SharedMemoryOps.Map(fd.Fd, size, out int errno);
+            if (address == 0)
+            {
+                resource.PostError((uint)WlShmError.InvalidFd, $"failed mmap fd {fd.Fd}: {Marshal.GetPInvokeErrorMessage(errno)}");
+                return;
+            }
+
+            // The pool keeps the descriptor (libwayland closes it): to re-check the file's size before each
+            // access, and for the pread path of ShmBuffer.TryCopyTo.
+            ShmPool pool = new(this, id, fd, address, size, cannotShrink);
+            kept = true;
+            id.Pool = pool;
+            id.Handler = pool;
+            id.Destroyed += static resource => ((WlShmPool)resource).Pool!.ResourceDestroyed();
+        }
+        finally
+        {
+            if (!kept)
+            {
+                fd.Dispose();
+            }
+        }
+    }
+
+    private void Bind(WlShm resource)
+    {
+        resource.Handler = this;
+        foreach (WlShmFormat format in _formats)
+        {
+            resource.SendFormat(format);
+        }
+    }
+}

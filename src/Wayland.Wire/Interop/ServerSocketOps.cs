@@ -1,0 +1,159 @@
+namespace Wayland.Wire.Interop;
+
+/// <summary>
+/// Listening sockets, accept, peer credentials and lock files for the server side. Every call returns -1
+/// with errno in an out parameter instead of throwing.
+/// </summary>
+internal static unsafe class ServerSocketOps
+{
+    /// <summary>Creates a close-on-exec AF_UNIX stream socket bound to <paramref name="address"/> and listening.</summary>
+    internal static int Listen(in SockAddrUn address, uint length, out int errno)
+    {
+        int fd = LibC.Socket(Native.AF_UNIX, Native.SOCK_STREAM | Native.SOCK_CLOEXEC, 0);
+        if (fd < 0)
+        {
+            errno = Errno.Last;
+            return -1;
+        }
+
+        SockAddrUn copy = address;
+        if (LibC.Bind(fd, &copy, length) < 0 || LibC.Listen(fd, Native.ListenBacklog) < 0)
+        {
+            errno = Errno.Last;
+            LibC.Close(fd);
+            return -1;
+        }
+
+        errno = 0;
+        return fd;
+    }
+
+    /// <summary>accept4(fd, NULL, NULL, SOCK_CLOEXEC), retried on EINTR.</summary>
+    internal static int Accept(int listener, out int errno)
+    {
+        int fd;
+        do
+        {
+            fd = LibC.Accept4(listener, null, null, Native.SOCK_CLOEXEC);
+            errno = fd < 0 ? Errno.Last : 0;
+        }
+        while (fd < 0 && errno == Errno.EINTR);
+
+        return fd;
+    }
+
+    /// <summary>getsockopt(SO_PEERCRED): the peer's pid, uid and gid as of connect (or socketpair) time.</summary>
+    internal static int PeerCredentials(int fd, out int pid, out uint uid, out uint gid, out int errno)
+    {
+        UCred cred = default;
+        uint length = (uint)sizeof(UCred);
+        int result = LibC.GetSockOpt(fd, Native.SOL_SOCKET, Native.SO_PEERCRED, &cred, &length);
+        errno = result < 0 ? Errno.Last : 0;
+        pid = cred.Pid;
+        uid = cred.Uid;
+        gid = cred.Gid;
+        return result;
+    }
+
+    /// <summary>open(path, O_CREAT | O_CLOEXEC | O_RDWR, 0660) then flock(LOCK_EX | LOCK_NB).</summary>
+    /// <returns>The locked descriptor, or -1: <paramref name="lockFailed"/> tells whether flock (true) or open (false) failed.</returns>
+    internal static int OpenAndLock(string path, out bool lockFailed, out int errno)
+    {
+        lockFailed = false;
+        Span<byte> utf8 = stackalloc byte[Native.SunPathLength * 4 + 16];
+        if (!TryPath(path, utf8))
+        {
+            errno = Errno.ENAMETOOLONG;
+            return -1;
+        }
+
+        int fd;
+        fixed (byte* p = utf8)
+        {
+            fd = LibC.Open(p, Native.O_CREAT | Native.O_CLOEXEC | Native.O_RDWR, 0x1b0 /* 0660 */);
+        }
+
+        if (fd < 0)
+        {
+            errno = Errno.Last;
+            return -1;
+        }
+
+        if (LibC.Flock(fd, Native.LOCK_EX | Native.LOCK_NB) < 0)
+        {
+            errno = Errno.Last;
+            lockFailed = true;
+            LibC.Close(fd);
+            return -1;
+        }
+
+        errno = 0;
+        return fd;
+    }
+
+    /// <summary>lstat's st_mode of <paramref name="path"/>; -1 with ENOENT when it does not exist.</summary>
+    internal static int LinkMode(string path, out uint mode, out int errno)
+    {
+        mode = 0;
+        Span<byte> utf8 = stackalloc byte[Native.SunPathLength * 4 + 16];
+        if (!TryPath(path, utf8))
+        {
+            errno = Errno.ENAMETOOLONG;
+            return -1;
+        }
+
+        StatxBuffer buffer = default;
+        int result;
+        fixed (byte* p = utf8)
+        {
+            result = LibC.Statx(Native.AT_FDCWD, p, Native.AT_SYMLINK_NOFOLLOW, Native.STATX_BASIC_STATS, &buffer);
+        }
+
+        errno = result < 0 ? Errno.Last : 0;
+        mode = buffer.Mode;
+        return result;
+    }
+
+    /// <summary>st_mode of an open descriptor.</summary>
+    internal static int DescriptorMode(int fd, out uint mode, out int errno)
+    {
+        StatxBuffer buffer = default;
+        byte empty = 0;
+        int result = LibC.Statx(fd, &empty, Native.AT_EMPTY_PATH, Native.STATX_BASIC_STATS, &buffer);
+        errno = result < 0 ? Errno.Last : 0;
+        mode = buffer.Mode;
+        return result;
+    }
+
+    /// <summary>unlink(path).</summary>
+    internal static int Unlink(string path, out int errno)
+    {
+        Span<byte> utf8 = stackalloc byte[Native.SunPathLength * 4 + 16];
+        if (!TryPath(path, utf8))
+        {
+            errno = Errno.ENAMETOOLONG;
+            return -1;
+        }
+
+        int result;
+        fixed (byte* p = utf8)
+        {
+            result = LibC.Unlink(p);
+        }
+
+        errno = result < 0 ? Errno.Last : 0;
+        return result;
+    }
+
+    private static bool TryPath(string path, Span<byte> utf8)
+    {
+        if (System.Text.Encoding.UTF8.GetMaxByteCount(path.Length) >= utf8.Length)
+        {
+            return false;
+        }
+
+        int count = System.Text.Encoding.UTF8.GetBytes(path, utf8);
+        utf8[count] = 0;
+        return true;
+    }
+}

@@ -1,0 +1,277 @@
+using Wayland.Protocols;
+using Wayland.Server.Protocol;
+using Wayland.Testing;
+using Wayland.Wire;
+
+namespace Wayland.Server.Tests;
+
+/// <summary>wl_shm: formats, pools, buffers, the checks and texts of libwayland's wayland-shm.c, and safe access.</summary>
+public sealed class ShmTests : IDisposable
+{
+    private const uint InvalidFormat = (uint)WlShmError.InvalidFormat;
+    private const uint InvalidStride = (uint)WlShmError.InvalidStride;
+    private const uint InvalidFd = (uint)WlShmError.InvalidFd;
+
+    private readonly int _fdsBefore = OpenFds.Count();
+    private readonly Display _display = new();
+    private readonly Shm _shm;
+    private readonly RawClient _client;
+    private readonly Client _server;
+    private readonly uint _wlShm;
+    private readonly List<WireMessage> _bindEvents;
+
+    public ShmTests()
+    {
+        _shm = new Shm(_display, extraFormats: [WlShmFormat.Rgb565, WlShmFormat.Argb8888]);
+        _client = RawClient.Attach(_display, out _server);
+        uint registry = _client.GetRegistry();
+        _client.Roundtrip(_display);
+        _wlShm = _client.Bind(registry, _shm.Global.Name, "wl_shm", 1);
+        _bindEvents = _client.Roundtrip(_display);
+    }
+
+    public void Dispose()
+    {
+        _client.Dispose();
+        _display.Dispose();
+        OpenFds.AssertUnchanged(_fdsBefore);
+    }
+
+    [Fact]
+    public void Binding_announces_argb_xrgb_then_the_extra_formats()
+    {
+        Assert.Equal([WlShmFormat.Argb8888, WlShmFormat.Xrgb8888, WlShmFormat.Rgb565], _shm.Formats);
+        Assert.Equal([0u, 1u, (uint)WlShmFormat.Rgb565],
+            _bindEvents.Where(m => m.Sender == _wlShm && m.Opcode == WlShmInterface.Events.Format).Select(m => m.Word(0)));
+        Assert.Equal("wl_shm", _shm.Global.Interface.Name);
+    }
+
+    [Fact]
+    public void A_buffer_exposes_its_geometry_and_the_client_pixels()
+    {
+        using SafeFdHandle file = TestSupport.Memfd(4096);
+        TestSupport.WriteAt(file, 100 + 16, [1, 2, 3, 4]);
+        uint pool = CreatePool(file, 4096);
+        uint buffer = CreateBuffer(pool, offset: 100, width: 4, height: 3, stride: 16, WlShmFormat.Xrgb8888);
+        _client.Roundtrip(_display);
+
+        ShmBuffer shm = Assert.IsType<ShmBuffer>(ShmBuffer.FromResource((WlBuffer)_server.GetObject(buffer)!));
+        Assert.Equal((100, 4, 3, 16, WlShmFormat.Xrgb8888, 48), (shm.Offset, shm.Width, shm.Height, shm.Stride, shm.Format, shm.Size));
+        Assert.False(shm.CannotFault);
+        byte[] seen = [];
+        Assert.True(shm.TryAccess(pixels =>
+        {
+            seen = pixels[16..20].ToArray();
+            pixels[0] = 9; // the compositor may write, too (MAP_SHARED)
+        }));
+        Assert.Equal([1, 2, 3, 4], seen);
+        byte[] copy = new byte[shm.Size];
+        Assert.True(shm.TryCopyTo(copy));
+        Assert.Equal([9, 0, 0, 0], copy[..4]);
+        Assert.Equal([1, 2, 3, 4], copy[16..20]);
+        Assert.True(shm.TryAccess(0, static (pixels, _) => Assert.Equal(48, pixels.Length)));
+        Assert.Null(ShmBuffer.FromResource(null));
+    }
+
+    [Fact]
+    public void A_sealed_memfd_cannot_fault()
+    {
+        using SafeFdHandle file = TestSupport.Memfd(4096, sealable: true);
+        TestSupport.SealShrink(file);
+        uint pool = CreatePool(file, 4096);
+        uint buffer = CreateBuffer(pool, 0, 16, 16, 64, WlShmFormat.Argb8888);
+        _client.Roundtrip(_display);
+        Assert.True(Buffer(buffer).CannotFault);
+    }
+
+    [Fact]
+    public void A_truncated_file_is_refused_instead_of_crashing_and_the_client_gets_invalid_fd()
+    {
+        using SafeFdHandle file = TestSupport.Memfd(4096);
+        uint pool = CreatePool(file, 4096);
+        uint buffer = CreateBuffer(pool, 0, 16, 16, 64, WlShmFormat.Argb8888);
+        _client.Roundtrip(_display);
+        ShmBuffer shm = Buffer(buffer);
+        TestSupport.Truncate(file, 100);
+        bool called = false;
+        Assert.False(shm.TryAccess(_ => called = true));
+        Assert.False(called);
+        Assert.False(shm.TryCopyTo(new byte[shm.Size]));
+        _client.ExpectError(_display, buffer, InvalidFd, "error accessing SHM buffer");
+    }
+
+    [Fact]
+    public void TryCopyTo_reads_the_file_and_needs_room_for_the_whole_buffer()
+    {
+        using SafeFdHandle file = TestSupport.Memfd(4096);
+        uint pool = CreatePool(file, 4096);
+        uint buffer = CreateBuffer(pool, 0, 2, 2, 8, WlShmFormat.Argb8888);
+        _client.Roundtrip(_display);
+        Assert.Throws<ArgumentException>(() => Buffer(buffer).TryCopyTo(new byte[15]));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-4096)]
+    public void A_pool_size_of_zero_or_less_is_invalid_stride(int size)
+    {
+        using SafeFdHandle file = TestSupport.Memfd(4096);
+        CreatePool(file, size);
+        _client.ExpectError(_display, _wlShm, InvalidStride, $"invalid size ({size})");
+    }
+
+    [Fact]
+    public void A_descriptor_that_cannot_be_mapped_is_invalid_fd()
+    {
+        (SafeFdHandle a, SafeFdHandle b) = UnixSocket.CreatePair();
+        using (a)
+        using (b)
+        {
+            CreatePool(a, 4096);
+            WireMessage error = _client.ExpectError(_display);
+            Assert.Equal((_wlShm, InvalidFd), (error.Word(0), error.Word(1)));
+            Assert.Matches(@"^failed mmap fd \d+: .+$", error.String(2));
+        }
+    }
+
+    [Fact]
+    public void An_unsupported_format_is_invalid_format()
+    {
+        using SafeFdHandle file = TestSupport.Memfd(4096);
+        uint pool = CreatePool(file, 4096);
+        CreateBuffer(pool, 0, 4, 4, 16, WlShmFormat.Yuyv);
+        _client.ExpectError(_display, pool, InvalidFormat, "invalid format 0x56595559");
+    }
+
+    [Theory]
+    [InlineData(-1, 4, 4, 16)] // negative offset
+    [InlineData(0, 0, 4, 16)] // empty width
+    [InlineData(0, 4, 0, 16)] // empty height
+    [InlineData(0, 4, 4, 3)] // stride < width
+    [InlineData(0, 4, 4, 0)] // stride 0
+    [InlineData(0, 1, int.MaxValue, 2)] // stride * height overflows
+    [InlineData(4040, 4, 4, 16)] // runs past the pool
+    [InlineData(0, 4, 257, 16)] // 4112 bytes > 4096
+    public void Bad_geometry_is_invalid_stride(int offset, int width, int height, int stride)
+    {
+        using SafeFdHandle file = TestSupport.Memfd(4096);
+        uint pool = CreatePool(file, 4096);
+        CreateBuffer(pool, offset, width, height, stride, WlShmFormat.Argb8888);
+        _client.ExpectError(_display, pool, InvalidStride, $"invalid width, height or stride ({width}x{height}, {(uint)stride})");
+    }
+
+    [Fact]
+    public void A_buffer_that_exactly_fills_the_pool_is_valid()
+    {
+        using SafeFdHandle file = TestSupport.Memfd(4096);
+        uint pool = CreatePool(file, 4096);
+        CreateBuffer(pool, 4096 - 256, 16, 4, 64, WlShmFormat.Argb8888);
+        _client.Roundtrip(_display);
+    }
+
+    [Fact]
+    public void Shrinking_a_pool_is_invalid_fd()
+    {
+        using SafeFdHandle file = TestSupport.Memfd(4096);
+        uint pool = CreatePool(file, 4096);
+        Resize(pool, 4095);
+        _client.ExpectError(_display, pool, InvalidFd, "shrinking pool invalid");
+    }
+
+    [Fact]
+    public void A_grown_pool_takes_buffers_in_its_new_space()
+    {
+        using SafeFdHandle file = TestSupport.Memfd(8192);
+        TestSupport.WriteAt(file, 8000, [42]);
+        uint pool = CreatePool(file, 4096);
+        Resize(pool, 8192);
+        uint buffer = CreateBuffer(pool, 8000, 1, 1, 4, WlShmFormat.Argb8888);
+        _client.Roundtrip(_display);
+        byte first = 0;
+        Assert.True(Buffer(buffer).TryAccess(pixels => first = pixels[0]));
+        Assert.Equal(42, first);
+    }
+
+    [Fact]
+    public async Task A_resize_waits_for_accesses_in_progress()
+    {
+        using SafeFdHandle file = TestSupport.Memfd(8192);
+        uint pool = CreatePool(file, 4096);
+        uint buffer = CreateBuffer(pool, 0, 1, 1, 4, WlShmFormat.Argb8888);
+        _client.Roundtrip(_display);
+        ShmBuffer shm = Buffer(buffer);
+        ShmPool state = ((WlShmPool)_server.GetObject(pool)!).Pool!;
+        using SemaphoreSlim inside = new(0);
+        using SemaphoreSlim release = new(0);
+        Task<bool> access = Task.Run(() => shm.TryAccess(_ =>
+        {
+            inside.Release();
+            release.Wait();
+        }));
+        await inside.WaitAsync(TimeSpan.FromSeconds(10));
+        Resize(pool, 8192);
+        _client.Roundtrip(_display);
+        Assert.Equal(4096, state.Size); // deferred: the mapping must not move under the access
+        release.Release();
+        Assert.True(await access.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(8192, state.Size);
+    }
+
+    [Fact]
+    public void Buffers_outlive_their_pool_and_access_ends_with_the_buffer()
+    {
+        using SafeFdHandle file = TestSupport.Memfd(4096);
+        uint pool = CreatePool(file, 4096);
+        uint buffer = CreateBuffer(pool, 0, 1, 1, 4, WlShmFormat.Argb8888);
+        _client.Send(pool, WlShmPoolInterface.Requests.Destroy);
+        _client.Roundtrip(_display);
+        ShmBuffer shm = Buffer(buffer);
+        Assert.True(shm.TryAccess(_ => { }));
+        _client.Send(buffer, WlBufferInterface.Requests.Destroy);
+        _client.Roundtrip(_display);
+        Assert.False(shm.TryAccess(_ => { }));
+        Assert.False(shm.TryCopyTo(new byte[4]));
+    }
+
+    [Fact]
+    public void Release_is_sent_on_the_buffer()
+    {
+        using SafeFdHandle file = TestSupport.Memfd(4096);
+        uint pool = CreatePool(file, 4096);
+        uint buffer = CreateBuffer(pool, 0, 1, 1, 4, WlShmFormat.Argb8888);
+        _client.Roundtrip(_display);
+        Buffer(buffer).Resource.SendRelease();
+        Assert.Contains(_client.Roundtrip(_display), m => m.Sender == buffer && m.Opcode == WlBufferInterface.Events.Release);
+    }
+
+    private ShmBuffer Buffer(uint id) => ShmBuffer.FromResource((WlBuffer)_server.GetObject(id)!)!;
+
+    private uint CreatePool(SafeFdHandle file, int size)
+    {
+        uint id = _client.NextId++;
+        _client.Send(_wlShm, WlShmInterface.Requests.CreatePool, (ref MessageWriter w) =>
+        {
+            w.WriteNewId(id);
+            w.WriteInt(size);
+        }, [file.Fd]);
+        return id;
+    }
+
+    private uint CreateBuffer(uint pool, int offset, int width, int height, int stride, WlShmFormat format)
+    {
+        uint id = _client.NextId++;
+        _client.Send(pool, WlShmPoolInterface.Requests.CreateBuffer, (ref MessageWriter w) =>
+        {
+            w.WriteNewId(id);
+            w.WriteInt(offset);
+            w.WriteInt(width);
+            w.WriteInt(height);
+            w.WriteInt(stride);
+            w.WriteUInt((uint)format);
+        });
+        return id;
+    }
+
+    private void Resize(uint pool, int size) =>
+        _client.Send(pool, WlShmPoolInterface.Requests.Resize, (ref MessageWriter w) => w.WriteInt(size));
+}

@@ -1,0 +1,196 @@
+using Wayland.Testing;
+using Wayland.Wire;
+using Wayland.Wire.Interop;
+
+namespace Wayland.Server.Tests;
+
+/// <summary>The cases of libwayland's tests/socket-test.c, plus lock-file and stale-socket handling.</summary>
+public sealed class SocketTests : IDisposable
+{
+    private readonly int _fdsBefore = OpenFds.Count();
+    private readonly RuntimeDirectory _runtime = RuntimeDirectory.Create("server-socket");
+
+    public void Dispose()
+    {
+        _runtime.Dispose();
+        OpenFds.AssertUnchanged(_fdsBefore);
+    }
+
+    [Fact]
+    public void AddSocket_creates_the_socket_and_its_lock_in_XDG_RUNTIME_DIR_and_removes_both_on_dispose()
+    {
+        string path;
+        using (Display display = new())
+        {
+            path = display.AddSocketCore("wayland-test-0", Env);
+            Assert.Equal(Path.Combine(_runtime.Path, "wayland-test-0"), path);
+            Assert.True(IsSocket(path));
+            Assert.True(File.Exists(path + ".lock"));
+        }
+
+        Assert.False(Exists(path));
+        Assert.False(File.Exists(path + ".lock"));
+    }
+
+    [Fact]
+    public void A_second_server_on_the_same_name_fails_and_the_first_survives()
+    {
+        using Display first = new();
+        string path = first.AddSocketCore("wayland-test-0", Env);
+        using (Display second = new())
+        {
+            WaylandIOException error = Assert.Throws<WaylandIOException>(() => second.AddSocketCore("wayland-test-0", Env));
+            Assert.Equal(Errno.EAGAIN, error.Errno);
+            Assert.Contains("maybe another compositor is running", error.Message);
+        }
+
+        // The same display cannot add it twice either, and the socket is still there and serving.
+        Assert.Throws<WaylandIOException>(() => first.AddSocketCore("wayland-test-0", Env));
+        Assert.True(IsSocket(path));
+        Assert.True(File.Exists(path + ".lock"));
+        using RawClient client = new(UnixSocket.Connect(path));
+        client.Roundtrip(first);
+    }
+
+    [Fact]
+    public void AddSocketAuto_returns_wayland_0_to_wayland_32_then_fails()
+    {
+        using Display display = new();
+        for (int i = 0; i <= Display.MaxAutoSocketNumber; i++)
+        {
+            string name = display.AddSocketAutoCore(Env);
+            Assert.Equal($"wayland-{i}", name);
+            Assert.True(IsSocket(Path.Combine(_runtime.Path, name)));
+        }
+
+        Assert.Throws<WaylandIOException>(() => display.AddSocketAutoCore(Env));
+        Assert.Throws<WaylandIOException>(() => display.AddSocketAutoCore(Env));
+        Assert.True(IsSocket(Path.Combine(_runtime.Path, "wayland-32")));
+    }
+
+    [Fact]
+    public void AddSocketAuto_skips_names_another_server_holds()
+    {
+        using Display other = new();
+        Assert.Equal("wayland-0", other.AddSocketAutoCore(Env));
+        using Display display = new();
+        Assert.Equal("wayland-1", display.AddSocketAutoCore(Env));
+    }
+
+    [Fact]
+    public void An_absolute_path_needs_no_XDG_RUNTIME_DIR()
+    {
+        string path = Path.Combine(_runtime.Path, "wayland-absolute-0");
+        using (Display display = new())
+        {
+            Assert.Equal(path, display.AddSocketCore(path, _ => null));
+            using RawClient client = new(UnixSocket.Connect(path));
+            client.Roundtrip(display);
+        }
+
+        Assert.False(Exists(path));
+    }
+
+    [Fact]
+    public void A_missing_or_relative_XDG_RUNTIME_DIR_is_a_clear_error()
+    {
+        using Display display = new();
+        WaylandIOException missing = Assert.Throws<WaylandIOException>(() => display.AddSocketCore("wayland-0", _ => null));
+        Assert.Equal(Errno.ENOENT, missing.Errno);
+        Assert.Contains("XDG_RUNTIME_DIR is not set", missing.Message);
+        WaylandIOException relative = Assert.Throws<WaylandIOException>(() => display.AddSocketCore("wayland-0", _ => "run/user"));
+        Assert.Contains("not an absolute path", relative.Message);
+        Assert.Throws<WaylandIOException>(() => display.AddSocketAutoCore(_ => null));
+    }
+
+    [Fact]
+    public void A_path_longer_than_sun_path_is_refused()
+    {
+        using Display display = new();
+        string name = new('a', 120);
+        WaylandIOException error = Assert.Throws<WaylandIOException>(() => display.AddSocketCore(name, Env));
+        Assert.Equal(Errno.ENAMETOOLONG, error.Errno);
+        Assert.Contains("exceeds 108 bytes", error.Message);
+    }
+
+    [Fact]
+    public void Null_uses_WAYLAND_DISPLAY_then_wayland_0()
+    {
+        using Display display = new();
+        Assert.EndsWith("/from-env", display.AddSocketCore(null, key => key == "WAYLAND_DISPLAY" ? "from-env" : Env(key)));
+        Assert.EndsWith("/wayland-0", display.AddSocketCore(null, Env));
+    }
+
+    [Fact]
+    public void A_stale_socket_is_replaced_under_the_lock()
+    {
+        string path = Path.Combine(_runtime.Path, "wayland-stale");
+        FileOps.TryMakeAddress(path, out SockAddrUn address, out uint length);
+        int stale = ServerSocketOps.Listen(address, length, out _);
+        Assert.True(stale >= 0);
+        LibC.Close(stale); // the socket file stays behind, as after a crash
+        Assert.True(IsSocket(path));
+        using Display display = new();
+        display.AddSocketCore("wayland-stale", Env);
+        using RawClient client = new(UnixSocket.Connect(path));
+        client.Roundtrip(display);
+    }
+
+    [Fact]
+    public void AddSocketFd_accepts_on_an_already_listening_socket_and_unlinks_nothing()
+    {
+        string path = Path.Combine(_runtime.Path, "wayland-fd");
+        FileOps.TryMakeAddress(path, out SockAddrUn address, out uint length);
+        int fd = ServerSocketOps.Listen(address, length, out _);
+        Assert.True(fd >= 0);
+        using (Display display = new())
+        {
+            List<Client> created = [];
+            display.ClientCreated += created.Add;
+            display.AddSocketFd(new SafeFdHandle(fd));
+            using RawClient client = new(UnixSocket.Connect(path));
+            client.Roundtrip(display);
+            Client server = Assert.Single(created);
+            Assert.Equal(Environment.ProcessId, server.ProcessId);
+        }
+
+        Assert.True(IsSocket(path));
+        File.Delete(path);
+    }
+
+    [Fact]
+    public void AddSocketFd_refuses_what_is_not_a_socket()
+    {
+        using Display display = new();
+        using SafeFdHandle memfd = TestSupport.Memfd(0);
+        using SafeFdHandle copy = memfd.Duplicate();
+        Assert.Throws<ArgumentException>(() => display.AddSocketFd(copy));
+    }
+
+    [Fact]
+    public void A_client_that_disconnects_is_destroyed()
+    {
+        using Display display = new();
+        string path = display.AddSocketCore("wayland-test-0", Env);
+        List<string> events = [];
+        display.ClientCreated += client =>
+        {
+            client.Destroying += _ => events.Add("destroying");
+            client.Destroyed += _ => events.Add("destroyed");
+        };
+        RawClient raw = new(UnixSocket.Connect(path));
+        raw.Roundtrip(display);
+        Assert.Single(display.Clients);
+        raw.Dispose();
+        display.Dispatch(100);
+        Assert.Empty(display.Clients);
+        Assert.Equal(["destroying", "destroyed"], events);
+    }
+
+    private static bool IsSocket(string path) =>
+        ServerSocketOps.LinkMode(path, out uint mode, out _) == 0 && (mode & Native.S_IFMT) == Native.S_IFSOCK;
+
+    private static bool Exists(string path) => ServerSocketOps.LinkMode(path, out _, out _) == 0;
+
+    private string? Env(string key) => key == "XDG_RUNTIME_DIR" ? _runtime.Path : null;
+}
