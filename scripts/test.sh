@@ -22,7 +22,7 @@ while read -r f p s; do
     failed=$((failed + f)); passed=$((passed + p)); skipped=$((skipped + s))
 done < <(sed -nE 's/.*(Passed|Failed)!.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\2 \3 \4/p' "$log")
 
-echo "== demo (wire core against weston headless)"
+echo "== demo (client library against weston headless)"
 if dotnet run --project samples/Wayland.Demo --no-build; then
     passed=$((passed + 1))
 else

@@ -187,7 +187,7 @@ public sealed partial class Client
                 continue;
             }
 
-            Resource? child = resource.CreateRequestObject(request.Opcode, i);
+            Resource? child = resource.NewRequestObject(request.Opcode, i);
             if (child is null)
             {
                 PostImplementationError($"{resource.Interface.Name}.{request.Name}: no resource class for {arguments[i].InterfaceName}");
@@ -209,7 +209,7 @@ public sealed partial class Client
         Display.Logger?.Log(args, resource.Interface.Name, resource.Id, sent: false, discarded: false, queueName: null, _interfaceOf);
         try
         {
-            resource.DispatchRequest(request.Opcode, args);
+            resource.Dispatch(request.Opcode, args);
             if (request.IsDestructor && !resource.IsDestroyed)
             {
                 resource.Destroy();

@@ -130,13 +130,20 @@ public abstract class Resource
     /// validated the arguments (sizes, strings, object ids and their types) and registered the objects that new_id
     /// arguments create (find them with <see cref="ResolveObject{T}"/>); fds not taken are closed afterwards.
     /// </summary>
-    protected internal virtual void DispatchRequest(ushort opcode, in MessageArguments args)
+    protected virtual void DispatchRequest(ushort opcode, in MessageArguments args)
     {
     }
 
     /// <summary>Generated code: creates the unattached typed resource for new_id argument <paramref name="argument"/>
     /// of request <paramref name="opcode"/>; null for an untyped new_id (the runtime's business).</summary>
-    protected internal virtual Resource? CreateRequestObject(ushort opcode, int argument) => null;
+    protected virtual Resource? CreateRequestObject(ushort opcode, int argument) => null;
+
+    /// <summary>The runtime's way in to <see cref="DispatchRequest"/> (generated overrides are protected, so
+    /// that classes generated into other assemblies can override them).</summary>
+    internal void Dispatch(ushort opcode, in MessageArguments args) => DispatchRequest(opcode, args);
+
+    /// <summary>The runtime's way in to <see cref="CreateRequestObject"/>.</summary>
+    internal Resource? NewRequestObject(ushort opcode, int argument) => CreateRequestObject(opcode, argument);
 
     internal void Attach(Client client, uint id, uint version)
     {

@@ -20,6 +20,9 @@ internal static class GeneratorHarness
     public static MetadataReference ClientReference { get; } =
         MetadataReference.CreateFromFile(typeof(Wayland.Client.Proxy).Assembly.Location);
 
+    public static MetadataReference ServerReference { get; } =
+        MetadataReference.CreateFromFile(typeof(Wayland.Server.Resource).Assembly.Location);
+
     public static GeneratorRun Run(IEnumerable<ProtocolFile> files, string? defaultNamespace = null,
         bool referenceProtocols = false, string? externNamespaces = null, IEnumerable<string>? extraSources = null,
         string? outputs = null)
@@ -63,6 +66,11 @@ internal static class GeneratorHarness
         if (outputs?.Contains("client", StringComparison.Ordinal) == true)
         {
             compilation = compilation.AddReferences(ClientReference);
+        }
+
+        if (outputs?.Contains("server", StringComparison.Ordinal) == true)
+        {
+            compilation = compilation.AddReferences(ServerReference);
         }
 
         GeneratorDriver driver = CSharpGeneratorDriver.Create(

@@ -37,6 +37,10 @@ public sealed partial class InteropTests : IDisposable
         _display.ClientCreated += clients.Add;
         Task server = _display.RunAsync();
         (int exit, string stdout, string stderr) = RunClient("wayland-info");
+
+        // wayland-info has exited; give the loop time to read its hang-up before stopping it.
+        Assert.True(SpinWait.SpinUntil(() => clients.Count == 1 && clients[0].IsDestroyed, TimeSpan.FromSeconds(10)),
+            "the server did not notice that wayland-info hung up");
         _display.Terminate();
         await server.WaitAsync(TimeSpan.FromSeconds(10));
 

@@ -46,7 +46,7 @@ internal sealed class PeerResource : Resource, IResourceFactory<PeerResource>
 
     static PeerResource IResourceFactory<PeerResource>.Create() => new();
 
-    protected internal override void DispatchRequest(ushort opcode, in MessageArguments args)
+    protected override void DispatchRequest(ushort opcode, in MessageArguments args)
     {
         switch (opcode)
         {
@@ -70,7 +70,7 @@ internal sealed class PeerResource : Resource, IResourceFactory<PeerResource>
         }
     }
 
-    protected internal override Resource? CreateRequestObject(ushort opcode, int argument) =>
+    protected override Resource? CreateRequestObject(ushort opcode, int argument) =>
         opcode == PeerProtocol.CreateEmitter ? NewResource<EmitterResource>() : null;
 }
 

@@ -111,7 +111,7 @@ internal sealed class TestResource : Resource, IResourceFactory<TestResource>
         SendEvent(TestProtocol.Since3, writer.Finish(), default);
     }
 
-    protected internal override void DispatchRequest(ushort opcode, in MessageArguments args)
+    protected override void DispatchRequest(ushort opcode, in MessageArguments args)
     {
         switch (opcode)
         {
@@ -141,6 +141,6 @@ internal sealed class TestResource : Resource, IResourceFactory<TestResource>
         }
     }
 
-    protected internal override Resource? CreateRequestObject(ushort opcode, int argument) =>
+    protected override Resource? CreateRequestObject(ushort opcode, int argument) =>
         opcode == TestProtocol.Create ? NewResource<TestResource>() : null;
 }

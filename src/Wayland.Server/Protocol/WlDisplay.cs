@@ -41,7 +41,7 @@ public sealed partial class WlDisplay : Resource, IResourceFactory<WlDisplay>
     }
 
     /// <inheritdoc/>
-    protected internal override void DispatchRequest(ushort opcode, in MessageArguments args)
+    protected override void DispatchRequest(ushort opcode, in MessageArguments args)
     {
         switch (opcode)
         {
@@ -58,7 +58,7 @@ public sealed partial class WlDisplay : Resource, IResourceFactory<WlDisplay>
     }
 
     /// <inheritdoc/>
-    protected internal override Resource? CreateRequestObject(ushort opcode, int argument) => opcode switch
+    protected override Resource? CreateRequestObject(ushort opcode, int argument) => opcode switch
     {
         WlDisplayInterface.Requests.Sync => NewResource<WlCallback>(),
         WlDisplayInterface.Requests.GetRegistry => NewResource<WlRegistry>(),

@@ -42,7 +42,7 @@ public sealed partial class WlRegistry : Resource, IResourceFactory<WlRegistry>
     }
 
     /// <inheritdoc/>
-    protected internal override void DispatchRequest(ushort opcode, in MessageArguments args)
+    protected override void DispatchRequest(ushort opcode, in MessageArguments args)
     {
         if (opcode == WlRegistryInterface.Requests.Bind)
         {

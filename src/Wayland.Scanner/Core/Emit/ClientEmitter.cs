@@ -71,8 +71,19 @@ internal sealed class ClientEmitter : IInterfaceEmitter
         if (iface.Events.Count > 0)
         {
             writer.Line();
+            bool deprecated = iface.Events.Any(m => m.DeprecatedSince is not null);
+            if (deprecated)
+            {
+                // Deprecated messages are still dispatched; their opcode constants are [Obsolete].
+                writer.Line("#pragma warning disable CS0618");
+            }
+
             WriteDispatch(writer, context, iface, data, eventNames);
             WriteEventObjects(writer, context, iface);
+            if (deprecated)
+            {
+                writer.Line("#pragma warning restore CS0618");
+            }
         }
 
         writer.Close();

@@ -28,6 +28,11 @@ internal static class ProtocolEmitter
             emitters.Add(new ClientEmitter());
         }
 
+        if ((outputs & ScannerOutputs.Server) != 0)
+        {
+            emitters.Add(new ServerEmitter());
+        }
+
         return emitters;
     }
 
