@@ -13,7 +13,7 @@ namespace Wayland.Scanner.Emit;
 /// </summary>
 internal sealed class ClientEmitter : IInterfaceEmitter
 {
-    private const string Wire = "global::Wayland.Wire";
+    private const string Wire = MessageCode.Wire;
     private const string Client = "global::Wayland.Client";
 
     /// <summary>Members of <c>Proxy</c> and <c>object</c> that generated names must not hide.</summary>
@@ -134,7 +134,7 @@ internal sealed class ClientEmitter : IInterfaceEmitter
             writer.Line("/// <param name=\"version\">The version to bind (1 to what both sides support).</param>");
         }
 
-        WriteObsolete(writer, iface, request);
+        MessageCode.WriteObsolete(writer, iface, request);
         string generic = untyped ? "<T>" : string.Empty;
         writer.Line($"public {returnType} {name}{generic}({string.Join(", ", parameters)})");
         if (untyped)
@@ -161,109 +161,18 @@ internal sealed class ClientEmitter : IInterfaceEmitter
             writer.Close();
         }
 
-        bool variable = request.Arguments.Any(a => a.Type is WireType.String or WireType.Array || a.IsUntypedNewId);
-        int size = 8 + request.Arguments.Sum(a => a.Type == WireType.Fd ? 0 : 4);
-        writer.Line($"global::System.Span<byte> __buffer = stackalloc byte[{(variable ? $"{Wire}.WireLimits.MaxMessageSize" : size.ToString(System.Globalization.CultureInfo.InvariantCulture))}];");
-        List<ArgumentModel> fds = request.Arguments.Where(a => a.Type == WireType.Fd).ToList();
-        if (fds.Count > 0)
-        {
-            writer.Line($"global::System.Span<int> __fds = stackalloc int[{fds.Count}];");
-            foreach (ArgumentModel fd in fds)
-            {
-                writer.Line($"bool __ref{Naming.ToPascalCase(fd.Name)} = false;");
-            }
-
-            writer.Line("try");
-            writer.Open();
-            foreach (ArgumentModel fd in fds)
-            {
-                writer.Line($"{Naming.ParameterName(fd.Name)}.DangerousAddRef(ref __ref{Naming.ToPascalCase(fd.Name)});");
-            }
-        }
-
-        writer.Line($"{Wire}.MessageWriter __writer = new(__buffer, Id, {data}.Requests.{request.PascalName}{(fds.Count > 0 ? ", __fds" : string.Empty)});");
-        if (newId is not null)
-        {
-            writer.Line("int __newId = 0;");
-        }
-
-        foreach (ArgumentModel argument in request.Arguments)
-        {
-            WriteArgument(writer, context, argument);
-        }
-
-        writer.Line("__writer.Finish();");
-        string fdSpan = fds.Count > 0 ? "__writer.Fds" : "default";
         string opcode = $"{data}.Requests.{request.PascalName}";
-        if (newId is null)
+        string send = newId is null
+            ? $"SendRequest({opcode}, __buffer[..__writer.Length], {{fds}});"
+            : $"return SendConstructor<{(untyped ? "T" : ObjectType(context, newId, nullable: false))}>({opcode}, __buffer[..__writer.Length], {{fds}}, __newId{(untyped ? ", version" : string.Empty)});";
+        MessageCode.WriteEncoding(writer, context, request, opcode, _ =>
         {
-            writer.Line($"SendRequest({opcode}, __buffer[..__writer.Length], {fdSpan});");
-        }
-        else
-        {
-            string type = untyped ? "T" : ObjectType(context, newId, nullable: false);
-            writer.Line($"return SendConstructor<{type}>({opcode}, __buffer[..__writer.Length], {fdSpan}, __newId{(untyped ? ", version" : string.Empty)});");
-        }
-
-        if (fds.Count > 0)
-        {
-            writer.Close();
-            writer.Line("finally");
-            writer.Open();
-            foreach (ArgumentModel fd in fds)
-            {
-                string flag = $"__ref{Naming.ToPascalCase(fd.Name)}";
-                writer.Line($"if ({flag})");
-                writer.Open();
-                writer.Line($"{Naming.ParameterName(fd.Name)}.DangerousRelease();");
-                writer.Close();
-            }
-
-            writer.Close();
-        }
-
+            writer.Line("__writer.WriteString(__interface.Name);");
+            writer.Line("__writer.WriteUInt(version);");
+            writer.Line("__newId = __writer.Length;");
+            writer.Line("__writer.WriteNewId(0);");
+        }, send);
         writer.Close();
-    }
-
-    private static void WriteArgument(CodeWriter writer, EmitContext context, ArgumentModel argument)
-    {
-        string name = Naming.ParameterName(argument.Name);
-        switch (argument.Type)
-        {
-            case WireType.Int:
-                writer.Line(context.Resolution.EnumOf(argument) is null
-                    ? $"__writer.WriteInt({name});"
-                    : $"__writer.WriteInt(unchecked((int)(uint){name}));");
-                break;
-            case WireType.UInt:
-                writer.Line(context.Resolution.EnumOf(argument) is null ? $"__writer.WriteUInt({name});" : $"__writer.WriteUInt((uint){name});");
-                break;
-            case WireType.Fixed:
-                writer.Line($"__writer.WriteFixed({Wire}.Fixed.FromDouble({name}));");
-                break;
-            case WireType.String:
-                writer.Line($"__writer.WriteString({name});");
-                break;
-            case WireType.Object:
-                writer.Line(argument.Nullable ? $"__writer.WriteObject({name}?.Id ?? 0);" : $"__writer.WriteObject({name}.Id);");
-                break;
-            case WireType.NewId:
-                if (argument.IsUntypedNewId)
-                {
-                    writer.Line("__writer.WriteString(__interface.Name);");
-                    writer.Line("__writer.WriteUInt(version);");
-                }
-
-                writer.Line("__newId = __writer.Length;");
-                writer.Line("__writer.WriteNewId(0);");
-                break;
-            case WireType.Array:
-                writer.Line($"__writer.WriteArray({name});");
-                break;
-            case WireType.Fd:
-                writer.Line($"__writer.WriteFd((int){name}.DangerousGetHandle());");
-                break;
-        }
     }
 
     private static void WriteDestructor(CodeWriter writer, InterfaceModel iface, Dictionary<MessageModel, string> names)
@@ -283,9 +192,9 @@ internal sealed class ClientEmitter : IInterfaceEmitter
         writer.Line("return false;");
         writer.Close();
         writer.Line();
-        WriteSuppressObsolete(writer, destructor, disable: true);
+        MessageCode.WriteSuppressObsolete(writer, destructor, disable: true);
         writer.Line($"{names[destructor]}();");
-        WriteSuppressObsolete(writer, destructor, disable: false);
+        MessageCode.WriteSuppressObsolete(writer, destructor, disable: false);
         writer.Line("return true;");
         writer.Close();
     }
@@ -302,13 +211,13 @@ internal sealed class ClientEmitter : IInterfaceEmitter
         writer.Line($"/// <param name=\"sender\">The proxy that received the event.</param>");
         foreach (ArgumentModel argument in evt.Arguments)
         {
-            writer.Line($"/// <param name=\"{Naming.ParameterName(argument.Name).TrimStart('@')}\">{ArgumentDoc(argument)}</param>");
+            writer.Line($"/// <param name=\"{Naming.ParameterName(argument.Name).TrimStart('@')}\">{MessageCode.ArgumentDoc(argument)}</param>");
         }
 
         writer.Line($"public delegate void {name}Handler({string.Join(", ", parameters)});");
         writer.Line();
         WriteMessageDocs(writer, iface, evt, "event", null, parametersDocumented: false);
-        WriteObsolete(writer, iface, evt);
+        MessageCode.WriteObsolete(writer, iface, evt);
         writer.Line($"public event {name}Handler? {name};");
     }
 
@@ -324,15 +233,15 @@ internal sealed class ClientEmitter : IInterfaceEmitter
             string name = names[evt];
             writer.Line($"case {data}.Events.{evt.PascalName}:");
             writer.Open();
-            WriteSuppressObsolete(writer, evt, disable: true);
+            MessageCode.WriteSuppressObsolete(writer, evt, disable: true);
             writer.Line($"{name}Handler? handler = {name};");
-            WriteSuppressObsolete(writer, evt, disable: false);
+            MessageCode.WriteSuppressObsolete(writer, evt, disable: false);
             writer.Line("if (handler is not null)");
             writer.Open();
             var values = new List<string> { "this" };
             for (int i = 0; i < evt.Arguments.Count; i++)
             {
-                values.Add(EventValue(context, evt.Arguments[i], i));
+                values.Add(MessageCode.DecodeValue(context, evt.Arguments[i], i, arg => ObjectType(context, arg, nullable: false), objectsMayBeNull: true));
             }
 
             writer.Line($"handler({string.Join(", ", values)});");
@@ -383,59 +292,20 @@ internal sealed class ClientEmitter : IInterfaceEmitter
         writer.Close();
     }
 
-    private static string EventValue(EmitContext context, ArgumentModel argument, int index)
-    {
-        EnumReference? enumeration = context.Resolution.EnumOf(argument);
-        string enumType = enumeration is null ? string.Empty : $"global::{enumeration.Namespace}.{enumeration.TypeName}";
-        return argument.Type switch
-        {
-            WireType.Int => enumeration is null ? $"args.GetInt({index})" : $"({enumType})unchecked((uint)args.GetInt({index}))",
-            WireType.UInt => enumeration is null ? $"args.GetUInt({index})" : $"({enumType})args.GetUInt({index})",
-            WireType.Fixed => $"args.GetFixed({index}).ToDouble()",
-            WireType.String => argument.Nullable ? $"args.GetString({index})" : $"args.GetString({index})!",
-            WireType.Object => $"ResolveObject<{ObjectType(context, argument, nullable: false)}>(args.GetObjectId({index}))",
-            WireType.NewId => $"ResolveObject<{ObjectType(context, argument, nullable: false)}>(args.GetObjectId({index}))!",
-            WireType.Array => $"args.GetArray({index})",
-            WireType.Fd => $"args.TakeFd({index})",
-            _ => "default",
-        };
-    }
+    private static string RequestParameterType(EmitContext context, ArgumentModel argument) => argument.Type == WireType.Object
+        ? ObjectType(context, argument, argument.Nullable)
+        : MessageCode.ScalarType(context, argument, "global::System.Runtime.InteropServices.SafeHandle");
 
-    private static string RequestParameterType(EmitContext context, ArgumentModel argument) => argument.Type switch
-    {
-        WireType.Int or WireType.UInt => EnumType(context, argument) ?? (argument.Type == WireType.Int ? "int" : "uint"),
-        WireType.Fixed => "double",
-        WireType.String => argument.Nullable ? "string?" : "string",
-        WireType.Object => ObjectType(context, argument, argument.Nullable),
-        WireType.Array => "global::System.ReadOnlySpan<byte>",
-        WireType.Fd => "global::System.Runtime.InteropServices.SafeHandle",
-        _ => "object",
-    };
-
+    // An object the client destroyed meanwhile arrives as null, as in libwayland.
     private static string EventParameterType(EmitContext context, ArgumentModel argument) => argument.Type switch
     {
-        WireType.Int or WireType.UInt => EnumType(context, argument) ?? (argument.Type == WireType.Int ? "int" : "uint"),
-        WireType.Fixed => "double",
-        WireType.String => argument.Nullable ? "string?" : "string",
-        // An object the client destroyed meanwhile arrives as null, as in libwayland.
         WireType.Object => ObjectType(context, argument, nullable: true),
         WireType.NewId => ObjectType(context, argument, nullable: false),
-        WireType.Array => "global::System.ReadOnlySpan<byte>",
-        WireType.Fd => $"{Wire}.SafeFdHandle",
-        _ => "object",
+        _ => MessageCode.ScalarType(context, argument, $"{Wire}.SafeFdHandle"),
     };
 
-    private static string? EnumType(EmitContext context, ArgumentModel argument) =>
-        context.Resolution.EnumOf(argument) is { } e ? $"global::{e.Namespace}.{e.TypeName}" : null;
-
-    private static string ObjectType(EmitContext context, ArgumentModel argument, bool nullable)
-    {
-        InterfaceReference? reference = context.LinkedInterface(argument);
-        string type = reference is null
-            ? $"{Client}.Proxy"
-            : $"global::{Naming.ClientNamespace(reference.Namespace)}.{Naming.ToPascalCase(reference.InterfaceName)}";
-        return nullable ? type + "?" : type;
-    }
+    private static string ObjectType(EmitContext context, ArgumentModel argument, bool nullable) =>
+        MessageCode.ObjectType(context, argument, nullable, Naming.ClientNamespace, $"{Client}.Proxy");
 
     private static void WriteMessageDocs(CodeWriter writer, InterfaceModel iface, MessageModel message, string direction, string? returns,
         bool parametersDocumented = true)
@@ -460,7 +330,7 @@ internal sealed class ClientEmitter : IInterfaceEmitter
             {
                 if (argument.Type != WireType.NewId)
                 {
-                    writer.Line($"/// <param name=\"{Naming.ParameterName(argument.Name).TrimStart('@')}\">{ArgumentDoc(argument)}</param>");
+                    writer.Line($"/// <param name=\"{Naming.ParameterName(argument.Name).TrimStart('@')}\">{MessageCode.ArgumentDoc(argument)}</param>");
                 }
             }
         }
@@ -471,25 +341,4 @@ internal sealed class ClientEmitter : IInterfaceEmitter
         }
     }
 
-    private static string ArgumentDoc(ArgumentModel argument)
-    {
-        string summary = DocComments.Inline(argument.Summary);
-        return summary.Length > 0 ? summary : DocComments.Code(argument.Name);
-    }
-
-    private static void WriteObsolete(CodeWriter writer, InterfaceModel iface, MessageModel message)
-    {
-        if (message.DeprecatedSince is { } since)
-        {
-            writer.Line($"[global::System.Obsolete({CSharp.StringLiteral($"{iface.Name}.{message.Name} is deprecated since version {since}.")})]");
-        }
-    }
-
-    private static void WriteSuppressObsolete(CodeWriter writer, MessageModel message, bool disable)
-    {
-        if (message.DeprecatedSince is not null)
-        {
-            writer.Line(disable ? "#pragma warning disable CS0618" : "#pragma warning restore CS0618");
-        }
-    }
 }

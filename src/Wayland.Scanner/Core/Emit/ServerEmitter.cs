@@ -12,7 +12,7 @@ namespace Wayland.Scanner.Emit;
 /// </summary>
 internal sealed class ServerEmitter : IInterfaceEmitter
 {
-    private const string Wire = "global::Wayland.Wire";
+    private const string Wire = MessageCode.Wire;
     private const string Server = "global::Wayland.Server";
 
     private static readonly HashSet<string> s_reserved = new()
@@ -143,10 +143,10 @@ internal sealed class ServerEmitter : IInterfaceEmitter
                 writer.Line("/// <param name=\"version\">Version of the object to create.</param>");
             }
 
-            writer.Line($"/// <param name=\"{Naming.ParameterName(argument.Name).TrimStart('@')}\">{ArgumentDoc(argument)}</param>");
+            writer.Line($"/// <param name=\"{Naming.ParameterName(argument.Name).TrimStart('@')}\">{MessageCode.ArgumentDoc(argument)}</param>");
         }
 
-        WriteObsolete(writer, iface, request);
+        MessageCode.WriteObsolete(writer, iface, request);
         writer.Line($"void {MethodName(request)}({string.Join(", ", parameters)})");
         writer.Open();
         foreach (ArgumentModel argument in request.Arguments)
@@ -189,7 +189,7 @@ internal sealed class ServerEmitter : IInterfaceEmitter
         {
             if (!(argument.Type == WireType.NewId && !argument.IsUntypedNewId))
             {
-                writer.Line($"/// <param name=\"{Naming.ParameterName(argument.Name).TrimStart('@')}\">{ArgumentDoc(argument)}</param>");
+                writer.Line($"/// <param name=\"{Naming.ParameterName(argument.Name).TrimStart('@')}\">{MessageCode.ArgumentDoc(argument)}</param>");
             }
         }
 
@@ -198,7 +198,7 @@ internal sealed class ServerEmitter : IInterfaceEmitter
             writer.Line("/// <returns>The new resource, created with this resource's version.</returns>");
         }
 
-        WriteObsolete(writer, iface, evt);
+        MessageCode.WriteObsolete(writer, iface, evt);
         writer.Line($"public {returnType} {EventMethodName(evt)}({string.Join(", ", parameters)})");
         writer.Open();
         foreach (ArgumentModel argument in evt.Arguments)
@@ -209,103 +209,16 @@ internal sealed class ServerEmitter : IInterfaceEmitter
             }
         }
 
-        bool variable = evt.Arguments.Any(a => a.Type is WireType.String or WireType.Array || a.IsUntypedNewId);
-        int size = 8 + evt.Arguments.Sum(a => a.Type == WireType.Fd ? 0 : 4);
-        writer.Line($"global::System.Span<byte> __buffer = stackalloc byte[{(variable ? $"{Wire}.WireLimits.MaxMessageSize" : size.ToString(System.Globalization.CultureInfo.InvariantCulture))}];");
-        List<ArgumentModel> fds = evt.Arguments.Where(a => a.Type == WireType.Fd).ToList();
-        if (fds.Count > 0)
-        {
-            writer.Line($"global::System.Span<int> __fds = stackalloc int[{fds.Count}];");
-            foreach (ArgumentModel fd in fds)
-            {
-                writer.Line($"bool __ref{Naming.ToPascalCase(fd.Name)} = false;");
-            }
-
-            writer.Line("try");
-            writer.Open();
-            foreach (ArgumentModel fd in fds)
-            {
-                writer.Line($"{Naming.ParameterName(fd.Name)}.DangerousAddRef(ref __ref{Naming.ToPascalCase(fd.Name)});");
-            }
-        }
-
-        writer.Line($"{Wire}.MessageWriter __writer = new(__buffer, Id, {data}.Events.{evt.PascalName}{(fds.Count > 0 ? ", __fds" : string.Empty)});");
-        if (newId is not null)
-        {
-            writer.Line("int __newId = 0;");
-        }
-
-        foreach (ArgumentModel argument in evt.Arguments)
-        {
-            WriteArgument(writer, context, argument);
-        }
-
-        writer.Line("__writer.Finish();");
-        string fdSpan = fds.Count > 0 ? "__writer.Fds" : "default";
         string opcode = $"{data}.Events.{evt.PascalName}";
-        if (newId is null)
+        string send = newId is null
+            ? $"SendEvent({opcode}, __buffer[..__writer.Length], {{fds}});"
+            : $"return SendEventConstructor<{ObjectType(context, newId, nullable: false)}>({opcode}, __buffer[..__writer.Length], {{fds}}, __newId);";
+        MessageCode.WriteEncoding(writer, context, evt, opcode, untyped =>
         {
-            writer.Line($"SendEvent({opcode}, __buffer[..__writer.Length], {fdSpan});");
-        }
-        else
-        {
-            writer.Line($"return SendEventConstructor<{ObjectType(context, newId, nullable: false)}>({opcode}, __buffer[..__writer.Length], {fdSpan}, __newId);");
-        }
-
-        if (fds.Count > 0)
-        {
-            writer.Close();
-            writer.Line("finally");
-            writer.Open();
-            foreach (ArgumentModel fd in fds)
-            {
-                string flag = $"__ref{Naming.ToPascalCase(fd.Name)}";
-                writer.Line($"if ({flag})");
-                writer.Open();
-                writer.Line($"{Naming.ParameterName(fd.Name)}.DangerousRelease();");
-                writer.Close();
-            }
-
-            writer.Close();
-        }
-
+            string name = Naming.ParameterName(untyped.Name);
+            writer.Line($"__writer.WriteUntypedNewId({name}.Interface.Name, {name}.Version, {name}.Id);");
+        }, send);
         writer.Close();
-    }
-
-    private static void WriteArgument(CodeWriter writer, EmitContext context, ArgumentModel argument)
-    {
-        string name = Naming.ParameterName(argument.Name);
-        switch (argument.Type)
-        {
-            case WireType.Int:
-                writer.Line(context.Resolution.EnumOf(argument) is null ? $"__writer.WriteInt({name});" : $"__writer.WriteInt(unchecked((int)(uint){name}));");
-                break;
-            case WireType.UInt:
-                writer.Line(context.Resolution.EnumOf(argument) is null ? $"__writer.WriteUInt({name});" : $"__writer.WriteUInt((uint){name});");
-                break;
-            case WireType.Fixed:
-                writer.Line($"__writer.WriteFixed({Wire}.Fixed.FromDouble({name}));");
-                break;
-            case WireType.String:
-                writer.Line($"__writer.WriteString({name});");
-                break;
-            case WireType.Object:
-                writer.Line(argument.Nullable ? $"__writer.WriteObject({name}?.Id ?? 0);" : $"__writer.WriteObject({name}.Id);");
-                break;
-            case WireType.NewId when argument.IsUntypedNewId:
-                writer.Line($"__writer.WriteUntypedNewId({name}.Interface.Name, {name}.Version, {name}.Id);");
-                break;
-            case WireType.NewId:
-                writer.Line("__newId = __writer.Length;");
-                writer.Line("__writer.WriteNewId(0);");
-                break;
-            case WireType.Array:
-                writer.Line($"__writer.WriteArray({name});");
-                break;
-            case WireType.Fd:
-                writer.Line($"__writer.WriteFd((int){name}.DangerousGetHandle());");
-                break;
-        }
     }
 
     private static void WriteDispatch(CodeWriter writer, EmitContext context, InterfaceModel iface, string data)
@@ -337,12 +250,12 @@ internal sealed class ServerEmitter : IInterfaceEmitter
                     continue;
                 }
 
-                values.Add(RequestValue(context, argument, i));
+                values.Add(MessageCode.DecodeValue(context, argument, i, arg => ObjectType(context, arg, nullable: false), objectsMayBeNull: false));
             }
 
-            WriteSuppressObsolete(writer, request, disable: true);
+            MessageCode.WriteSuppressObsolete(writer, request, disable: true);
             writer.Line($"handler.{MethodName(request)}({string.Join(", ", values)});");
-            WriteSuppressObsolete(writer, request, disable: false);
+            MessageCode.WriteSuppressObsolete(writer, request, disable: false);
             writer.Line("break;");
             writer.Close();
         }
@@ -388,81 +301,20 @@ internal sealed class ServerEmitter : IInterfaceEmitter
         writer.Close();
     }
 
-    private static string RequestValue(EmitContext context, ArgumentModel argument, int index)
-    {
-        EnumReference? enumeration = context.Resolution.EnumOf(argument);
-        string enumType = enumeration is null ? string.Empty : $"global::{enumeration.Namespace}.{enumeration.TypeName}";
-        return argument.Type switch
-        {
-            WireType.Int => enumeration is null ? $"args.GetInt({index})" : $"({enumType})unchecked((uint)args.GetInt({index}))",
-            WireType.UInt => enumeration is null ? $"args.GetUInt({index})" : $"({enumType})args.GetUInt({index})",
-            WireType.Fixed => $"args.GetFixed({index}).ToDouble()",
-            WireType.String => argument.Nullable ? $"args.GetString({index})" : $"args.GetString({index})!",
-            WireType.Object => argument.Nullable
-                ? $"ResolveObject<{ObjectType(context, argument, nullable: false)}>(args.GetObjectId({index}))"
-                : $"ResolveObject<{ObjectType(context, argument, nullable: false)}>(args.GetObjectId({index}))!",
-            WireType.NewId => $"ResolveObject<{ObjectType(context, argument, nullable: false)}>(args.GetObjectId({index}))!",
-            WireType.Array => $"args.GetArray({index})",
-            WireType.Fd => $"args.TakeFd({index})",
-            _ => "default",
-        };
-    }
-
     private static string RequestParameterType(EmitContext context, ArgumentModel argument) => argument.Type switch
     {
-        WireType.Int or WireType.UInt => EnumType(context, argument) ?? (argument.Type == WireType.Int ? "int" : "uint"),
-        WireType.Fixed => "double",
-        WireType.String => argument.Nullable ? "string?" : "string",
         WireType.Object => ObjectType(context, argument, argument.Nullable),
         WireType.NewId => ObjectType(context, argument, nullable: false),
-        WireType.Array => "global::System.ReadOnlySpan<byte>",
-        WireType.Fd => $"{Wire}.SafeFdHandle",
-        _ => "object",
+        _ => MessageCode.ScalarType(context, argument, $"{Wire}.SafeFdHandle"),
     };
 
     private static string EventParameterType(EmitContext context, ArgumentModel argument) => argument.Type switch
     {
-        WireType.Int or WireType.UInt => EnumType(context, argument) ?? (argument.Type == WireType.Int ? "int" : "uint"),
-        WireType.Fixed => "double",
-        WireType.String => argument.Nullable ? "string?" : "string",
         WireType.Object => ObjectType(context, argument, argument.Nullable),
         WireType.NewId => $"{Server}.Resource",
-        WireType.Array => "global::System.ReadOnlySpan<byte>",
-        WireType.Fd => "global::System.Runtime.InteropServices.SafeHandle",
-        _ => "object",
+        _ => MessageCode.ScalarType(context, argument, "global::System.Runtime.InteropServices.SafeHandle"),
     };
 
-    private static string? EnumType(EmitContext context, ArgumentModel argument) =>
-        context.Resolution.EnumOf(argument) is { } e ? $"global::{e.Namespace}.{e.TypeName}" : null;
-
-    private static string ObjectType(EmitContext context, ArgumentModel argument, bool nullable)
-    {
-        InterfaceReference? reference = context.LinkedInterface(argument);
-        string type = reference is null
-            ? $"{Server}.Resource"
-            : $"global::{Naming.ServerNamespace(reference.Namespace)}.{Naming.ToPascalCase(reference.InterfaceName)}";
-        return nullable ? type + "?" : type;
-    }
-
-    private static string ArgumentDoc(ArgumentModel argument)
-    {
-        string summary = DocComments.Inline(argument.Summary);
-        return summary.Length > 0 ? summary : DocComments.Code(argument.Name);
-    }
-
-    private static void WriteObsolete(CodeWriter writer, InterfaceModel iface, MessageModel message)
-    {
-        if (message.DeprecatedSince is { } since)
-        {
-            writer.Line($"[global::System.Obsolete({CSharp.StringLiteral($"{iface.Name}.{message.Name} is deprecated since version {since}.")})]");
-        }
-    }
-
-    private static void WriteSuppressObsolete(CodeWriter writer, MessageModel message, bool disable)
-    {
-        if (message.DeprecatedSince is not null)
-        {
-            writer.Line(disable ? "#pragma warning disable CS0618" : "#pragma warning restore CS0618");
-        }
-    }
+    private static string ObjectType(EmitContext context, ArgumentModel argument, bool nullable) =>
+        MessageCode.ObjectType(context, argument, nullable, Naming.ServerNamespace, $"{Server}.Resource");
 }

@@ -1,0 +1,194 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Wayland.Scanner.Model;
+using Wayland.Scanner.Validation;
+
+namespace Wayland.Scanner.Emit;
+
+/// <summary>
+/// What the client and server emitters share: encoding a message's arguments with <c>MessageWriter</c>
+/// (with fd arguments kept alive by <c>DangerousAddRef</c>), decoding them from <c>MessageArguments</c>,
+/// and the small documentation and obsolescence helpers.
+/// </summary>
+internal static class MessageCode
+{
+    public const string Wire = "global::Wayland.Wire";
+
+    /// <summary>
+    /// Writes the body that encodes <paramref name="message"/> and sends it: a stack buffer (exact size when no
+    /// argument is variable), fd add-refs in a try/finally, one write per argument, then <paramref name="send"/>
+    /// (which may use <c>__buffer</c>, <c>__writer</c> and <c>__newId</c>).
+    /// </summary>
+    /// <param name="writer">Where the code goes.</param>
+    /// <param name="context">The run's resolved references.</param>
+    /// <param name="message">The request or event.</param>
+    /// <param name="opcode">The C# expression of its opcode.</param>
+    /// <param name="untypedNewId">Writes an untyped new_id argument (it differs between sides).</param>
+    /// <param name="send">The sending statement; <c>{fds}</c> is replaced by the fd span expression.</param>
+    public static void WriteEncoding(CodeWriter writer, EmitContext context, MessageModel message, string opcode,
+        Action<ArgumentModel> untypedNewId, string send)
+    {
+        bool variable = message.Arguments.Any(a => a.Type is WireType.String or WireType.Array || a.IsUntypedNewId);
+        int size = 8 + message.Arguments.Sum(a => a.Type == WireType.Fd ? 0 : 4);
+        writer.Line($"global::System.Span<byte> __buffer = stackalloc byte[{(variable ? $"{Wire}.WireLimits.MaxMessageSize" : size.ToString(System.Globalization.CultureInfo.InvariantCulture))}];");
+        List<ArgumentModel> fds = message.Arguments.Where(a => a.Type == WireType.Fd).ToList();
+        if (fds.Count > 0)
+        {
+            writer.Line($"global::System.Span<int> __fds = stackalloc int[{fds.Count}];");
+            foreach (ArgumentModel fd in fds)
+            {
+                writer.Line($"bool __ref{Naming.ToPascalCase(fd.Name)} = false;");
+            }
+
+            writer.Line("try");
+            writer.Open();
+            foreach (ArgumentModel fd in fds)
+            {
+                writer.Line($"{Naming.ParameterName(fd.Name)}.DangerousAddRef(ref __ref{Naming.ToPascalCase(fd.Name)});");
+            }
+        }
+
+        writer.Line($"{Wire}.MessageWriter __writer = new(__buffer, Id, {opcode}{(fds.Count > 0 ? ", __fds" : string.Empty)});");
+        if (message.Arguments.Any(a => a.Type == WireType.NewId && !(a.IsUntypedNewId && message.Kind == MessageKind.Event)))
+        {
+            writer.Line("int __newId = 0;");
+        }
+
+        foreach (ArgumentModel argument in message.Arguments)
+        {
+            if (argument.IsUntypedNewId)
+            {
+                untypedNewId(argument);
+            }
+            else
+            {
+                WriteArgument(writer, context, argument);
+            }
+        }
+
+        writer.Line("__writer.Finish();");
+        writer.Line(send.Replace("{fds}", fds.Count > 0 ? "__writer.Fds" : "default"));
+        if (fds.Count > 0)
+        {
+            writer.Close();
+            writer.Line("finally");
+            writer.Open();
+            foreach (ArgumentModel fd in fds)
+            {
+                writer.Line($"if (__ref{Naming.ToPascalCase(fd.Name)})");
+                writer.Open();
+                writer.Line($"{Naming.ParameterName(fd.Name)}.DangerousRelease();");
+                writer.Close();
+            }
+
+            writer.Close();
+        }
+    }
+
+    private static void WriteArgument(CodeWriter writer, EmitContext context, ArgumentModel argument)
+    {
+        string name = Naming.ParameterName(argument.Name);
+        bool enumTyped = context.Resolution.EnumOf(argument) is not null;
+        switch (argument.Type)
+        {
+            case WireType.Int:
+                writer.Line(enumTyped ? $"__writer.WriteInt(unchecked((int)(uint){name}));" : $"__writer.WriteInt({name});");
+                break;
+            case WireType.UInt:
+                writer.Line(enumTyped ? $"__writer.WriteUInt((uint){name});" : $"__writer.WriteUInt({name});");
+                break;
+            case WireType.Fixed:
+                writer.Line($"__writer.WriteFixed({Wire}.Fixed.FromDouble({name}));");
+                break;
+            case WireType.String:
+                writer.Line($"__writer.WriteString({name});");
+                break;
+            case WireType.Object:
+                writer.Line(argument.Nullable ? $"__writer.WriteObject({name}?.Id ?? 0);" : $"__writer.WriteObject({name}.Id);");
+                break;
+            case WireType.NewId:
+                writer.Line("__newId = __writer.Length;");
+                writer.Line("__writer.WriteNewId(0);");
+                break;
+            case WireType.Array:
+                writer.Line($"__writer.WriteArray({name});");
+                break;
+            case WireType.Fd:
+                writer.Line($"__writer.WriteFd((int){name}.DangerousGetHandle());");
+                break;
+        }
+    }
+
+    /// <summary>The expression decoding argument <paramref name="index"/> for a handler.</summary>
+    /// <param name="context">The run's resolved references.</param>
+    /// <param name="argument">The argument.</param>
+    /// <param name="index">Its index in the message.</param>
+    /// <param name="objectType">The typed proxy/resource class of an object or new_id argument.</param>
+    /// <param name="objectsMayBeNull">Whether a non-nullable object may still arrive as null (a client's
+    /// destroyed proxy); when false, non-nullable objects are asserted non-null.</param>
+    public static string DecodeValue(EmitContext context, ArgumentModel argument, int index, Func<ArgumentModel, string> objectType, bool objectsMayBeNull)
+    {
+        string? enumType = EnumType(context, argument);
+        return argument.Type switch
+        {
+            WireType.Int => enumType is null ? $"args.GetInt({index})" : $"({enumType})unchecked((uint)args.GetInt({index}))",
+            WireType.UInt => enumType is null ? $"args.GetUInt({index})" : $"({enumType})args.GetUInt({index})",
+            WireType.Fixed => $"args.GetFixed({index}).ToDouble()",
+            WireType.String => argument.Nullable ? $"args.GetString({index})" : $"args.GetString({index})!",
+            WireType.Object => argument.Nullable || objectsMayBeNull
+                ? $"ResolveObject<{objectType(argument)}>(args.GetObjectId({index}))"
+                : $"ResolveObject<{objectType(argument)}>(args.GetObjectId({index}))!",
+            WireType.NewId => $"ResolveObject<{objectType(argument)}>(args.GetObjectId({index}))!",
+            WireType.Array => $"args.GetArray({index})",
+            WireType.Fd => $"args.TakeFd({index})",
+            _ => "default",
+        };
+    }
+
+    /// <summary>The parameter type of an int/uint/fixed/string/array/fd argument (objects are the caller's business).</summary>
+    public static string ScalarType(EmitContext context, ArgumentModel argument, string fdType) => argument.Type switch
+    {
+        WireType.Int or WireType.UInt => EnumType(context, argument) ?? (argument.Type == WireType.Int ? "int" : "uint"),
+        WireType.Fixed => "double",
+        WireType.String => argument.Nullable ? "string?" : "string",
+        WireType.Array => "global::System.ReadOnlySpan<byte>",
+        WireType.Fd => fdType,
+        _ => "object",
+    };
+
+    /// <summary>The typed class of an object/new_id argument on one side, or <paramref name="fallback"/> when unresolved.</summary>
+    public static string ObjectType(EmitContext context, ArgumentModel argument, bool nullable, Func<string, string> sideNamespace, string fallback)
+    {
+        InterfaceReference? reference = context.LinkedInterface(argument);
+        string type = reference is null
+            ? fallback
+            : $"global::{sideNamespace(reference.Namespace)}.{Naming.ToPascalCase(reference.InterfaceName)}";
+        return nullable ? type + "?" : type;
+    }
+
+    public static string? EnumType(EmitContext context, ArgumentModel argument) =>
+        context.Resolution.EnumOf(argument) is { } e ? $"global::{e.Namespace}.{e.TypeName}" : null;
+
+    public static string ArgumentDoc(ArgumentModel argument)
+    {
+        string summary = DocComments.Inline(argument.Summary);
+        return summary.Length > 0 ? summary : DocComments.Code(argument.Name);
+    }
+
+    public static void WriteObsolete(CodeWriter writer, InterfaceModel iface, MessageModel message)
+    {
+        if (message.DeprecatedSince is { } since)
+        {
+            writer.Line($"[global::System.Obsolete({CSharp.StringLiteral($"{iface.Name}.{message.Name} is deprecated since version {since}.")})]");
+        }
+    }
+
+    public static void WriteSuppressObsolete(CodeWriter writer, MessageModel message, bool disable)
+    {
+        if (message.DeprecatedSince is not null)
+        {
+            writer.Line(disable ? "#pragma warning disable CS0618" : "#pragma warning restore CS0618");
+        }
+    }
+}
