@@ -8,7 +8,7 @@ public class AsyncTests
     [Fact]
     public async Task RoundtripAsync_and_DispatchAsync_deliver_events_without_blocking_a_thread()
     {
-        int fdsBefore = OpenFds.Count();
+        OpenFds.Snapshot fdsBefore = OpenFds.Take();
         using (NativeTestServer server = NativeTestServer.Start())
         using (WaylandDisplay display = WaylandDisplay.Connect(server.SocketPath))
         {

@@ -25,7 +25,7 @@ public class GeneratedRequestBytesTests
     {
         // Run the C peer first: the runtime keeps a pipe open once it has started any child process.
         _ = Golden.Value;
-        int fdsBefore = OpenFds.Count();
+        OpenFds.Snapshot fdsBefore = OpenFds.Take();
         (SafeFdHandle ours, SafeFdHandle peer) = UnixSocket.CreatePair();
         using (Connection reader = new(peer))
         using (WaylandDisplay display = WaylandDisplay.ConnectTo(ours))

@@ -39,7 +39,7 @@ public partial class NativeServerInteropTests
     [Fact]
     public void Fds_sent_to_a_destroyed_proxy_are_closed_and_later_fds_stay_in_order()
     {
-        int fdsBefore = OpenFds.Count();
+        OpenFds.Snapshot fdsBefore = OpenFds.Take();
         using (NativeTestServer server = NativeTestServer.Start())
         using (WaylandDisplay display = WaylandDisplay.Connect(server.SocketPath))
         {

@@ -12,7 +12,7 @@ public class OwnServerTests
     [Fact]
     public async Task Globals_that_go_away_are_reported_and_forgotten()
     {
-        int fdsBefore = OpenFds.Count();
+        OpenFds.Snapshot fdsBefore = OpenFds.Take();
         using (ServerDisplay server = new())
         {
             Wayland.Server.Global output = server.CreateGlobal<ServerOutput>(2, _ => { });

@@ -22,7 +22,7 @@ public partial class WestonInteropTests
     [Fact]
     public void Registry_lists_the_same_globals_and_versions_as_wayland_info()
     {
-        int fdsBefore = OpenFds.Count();
+        OpenFds.Snapshot fdsBefore = OpenFds.Take();
         using (HeadlessWeston weston = HeadlessWeston.Start())
         {
             List<(uint Name, string Interface, uint Version)> ours;

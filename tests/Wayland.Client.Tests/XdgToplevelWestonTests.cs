@@ -10,7 +10,7 @@ public class XdgToplevelWestonTests
     [Fact]
     public void A_toplevel_draws_60_frames_resizes_and_closes_cleanly()
     {
-        int fdsBefore = OpenFds.Count();
+        OpenFds.Snapshot fdsBefore = OpenFds.Take();
         using (HeadlessWeston weston = HeadlessWeston.Start())
         using (WaylandDisplay display = WaylandDisplay.Connect(weston.SocketPath))
         using (WaylandGlobals globals = WaylandGlobals.Create(display))

@@ -48,7 +48,7 @@ public sealed class DifferentialTests : IDisposable
         ["bind version too high"] = new((raw, p) => Bind(raw, 1, "wlt_peer", 2), SameText: false),
     };
 
-    private readonly int _fdsBefore = OpenFds.Count();
+    private readonly OpenFds.Snapshot _fdsBefore = OpenFds.Take();
     private readonly RuntimeDirectory _runtime = RuntimeDirectory.Create("server-differential");
     private readonly Display _display = new();
     private readonly string _socket;

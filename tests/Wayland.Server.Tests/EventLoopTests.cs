@@ -398,7 +398,7 @@ public class EventLoopTests
     [Fact]
     public void Disposing_is_raised_and_no_descriptor_leaks()
     {
-        int before = OpenFds.Count();
+        OpenFds.Snapshot before = OpenFds.Take();
         (SafeFdHandle read, SafeFdHandle write) = UnixSocket.CreatePair();
         bool disposing = false;
         EventLoop loop = new();

@@ -8,7 +8,7 @@ namespace Wayland.Server.Tests;
 /// <summary>Real libwayland clients (Debian's wayland-info) against the C# server, run on its own thread.</summary>
 public sealed partial class InteropTests : IDisposable
 {
-    private readonly int _fdsBefore = OpenFds.Count();
+    private readonly OpenFds.Snapshot _fdsBefore = OpenFds.Take();
     private readonly RuntimeDirectory _runtime = RuntimeDirectory.Create("server-interop");
     private readonly Display _display = new();
     private readonly string _socketName;

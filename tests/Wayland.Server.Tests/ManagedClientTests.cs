@@ -11,7 +11,7 @@ public sealed class ManagedClientTests
     [Fact]
     public async Task The_managed_client_sees_the_globals_and_roundtrips()
     {
-        int before = OpenFds.Count();
+        OpenFds.Snapshot before = OpenFds.Take();
         using (Display display = new())
         {
             display.CreateGlobal<TestCompositor>(4, _ => { });

@@ -11,7 +11,7 @@ namespace Wayland.Server.Tests;
 /// </summary>
 public sealed class NativeClientTests : IDisposable
 {
-    private readonly int _fdsBefore = OpenFds.Count();
+    private readonly OpenFds.Snapshot _fdsBefore = OpenFds.Take();
     private readonly RuntimeDirectory _runtime = RuntimeDirectory.Create("server-native");
     private readonly Display _display = new();
     private readonly string _socket;

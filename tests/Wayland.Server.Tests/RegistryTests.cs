@@ -9,7 +9,7 @@ public sealed class RegistryTests : IDisposable
 {
     private const uint InvalidObject = (uint)WlDisplayError.InvalidObject;
 
-    private readonly int _fdsBefore = OpenFds.Count();
+    private readonly OpenFds.Snapshot _fdsBefore = OpenFds.Take();
     private readonly Display _display = new();
     private readonly List<TestResource> _bound = [];
 

@@ -7,7 +7,7 @@ namespace Wayland.Server.Tests;
 /// <summary>Resources, ids, serials, events, errors and clients' lifetimes.</summary>
 public sealed class ResourceTests : IDisposable
 {
-    private readonly int _fdsBefore = OpenFds.Count();
+    private readonly OpenFds.Snapshot _fdsBefore = OpenFds.Take();
     private readonly Display _display = new();
     private readonly List<TestResource> _bound = [];
     private readonly Global _global;

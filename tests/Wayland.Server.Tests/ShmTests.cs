@@ -12,7 +12,7 @@ public sealed class ShmTests : IDisposable
     private const uint InvalidStride = (uint)WlShmError.InvalidStride;
     private const uint InvalidFd = (uint)WlShmError.InvalidFd;
 
-    private readonly int _fdsBefore = OpenFds.Count();
+    private readonly OpenFds.Snapshot _fdsBefore = OpenFds.Take();
     private readonly Display _display = new();
     private readonly Shm _shm;
     private readonly RawClient _client;

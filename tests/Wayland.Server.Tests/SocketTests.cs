@@ -7,7 +7,7 @@ namespace Wayland.Server.Tests;
 /// <summary>The cases of libwayland's tests/socket-test.c, plus lock-file and stale-socket handling.</summary>
 public sealed class SocketTests : IDisposable
 {
-    private readonly int _fdsBefore = OpenFds.Count();
+    private readonly OpenFds.Snapshot _fdsBefore = OpenFds.Take();
     private readonly RuntimeDirectory _runtime = RuntimeDirectory.Create("server-socket");
 
     public void Dispose()

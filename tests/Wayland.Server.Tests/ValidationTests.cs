@@ -16,7 +16,7 @@ public sealed class ValidationTests : IDisposable
     private const uint InvalidMethod = (uint)WlDisplayError.InvalidMethod;
     private const uint Implementation = (uint)WlDisplayError.Implementation;
 
-    private readonly int _fdsBefore = WarmUp();
+    private readonly OpenFds.Snapshot _fdsBefore = WarmUp();
     private readonly Display _display = new();
     private readonly RawClient _bad;
     private readonly RawClient _good;
@@ -254,7 +254,7 @@ public sealed class ValidationTests : IDisposable
     }
 
     /// <summary>Formatting a stack trace opens the pdbs once per process: do it before counting descriptors.</summary>
-    private static int WarmUp()
+    private static OpenFds.Snapshot WarmUp()
     {
         using (EventLoop loop = new())
         {
@@ -262,7 +262,7 @@ public sealed class ValidationTests : IDisposable
             loop.Dispatch(0);
         }
 
-        return OpenFds.Count();
+        return OpenFds.Take();
     }
 
     private static byte[] Message(uint objectId, ushort opcode, uint[] words)

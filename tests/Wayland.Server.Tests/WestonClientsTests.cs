@@ -64,7 +64,7 @@ public sealed class WestonClientsTests(ITestOutputHelper output)
 
     private static Result RunClient(string program, string purpose)
     {
-        int fdsBefore = OpenFds.Count();
+        OpenFds.Snapshot fdsBefore = OpenFds.Take();
         Result result;
         using (RuntimeDirectory runtime = RuntimeDirectory.Create($"weston-{purpose}"))
         {
