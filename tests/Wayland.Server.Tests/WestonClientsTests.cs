@@ -13,14 +13,18 @@ public sealed class WestonClientsTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan RunTime = TimeSpan.FromSeconds(3);
 
+    /// <summary>Frames that prove a client keeps animating (a client that draws once, like flower, presents 1).
+    /// Not a frame-rate check: under a loaded CI machine smoke has managed only 14 in 3 s.</summary>
+    private const int AnimatingFrames = 5;
+
     [Fact]
     public void Weston_simple_shm_runs_and_animates_without_a_protocol_error()
     {
         Result result = RunClient("/usr/bin/weston-simple-shm", "simple-shm");
         output.WriteLine($"weston-simple-shm: {result.Frames} frames presented, {result.Commits} commits in {RunTime.TotalSeconds} s");
         // simple-shm redraws from every frame callback: about 60 a second.
-        Assert.True(result.Frames > 20, $"only {result.Frames} frames were presented\n{result.Stderr}");
-        Assert.True(result.Commits > 20, $"only {result.Commits} commits\n{result.Stderr}");
+        Assert.True(result.Frames >= AnimatingFrames, $"only {result.Frames} frames were presented\n{result.Stderr}");
+        Assert.True(result.Commits >= AnimatingFrames, $"only {result.Commits} commits\n{result.Stderr}");
     }
 
     [Fact]
@@ -40,7 +44,7 @@ public sealed class WestonClientsTests(ITestOutputHelper output)
         Result result = RunClient("/usr/bin/weston-smoke", "smoke");
         // smoke (toytoolkit, like flower) redraws from every frame callback.
         output.WriteLine($"weston-smoke: {result.Frames} frames presented, {result.Commits} commits in {RunTime.TotalSeconds} s");
-        Assert.True(result.Frames > 20, $"only {result.Frames} frames were presented\n{result.Stderr}");
+        Assert.True(result.Frames >= AnimatingFrames, $"only {result.Frames} frames were presented\n{result.Stderr}");
     }
 
     [Fact]
