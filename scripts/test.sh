@@ -14,6 +14,13 @@ trap 'rm -f "$log"' EXIT
 
 # Build everything (samples and benchmarks too, so they keep compiling), then test.
 dotnet build Wayland.slnx --nologo -v quiet
+# The trimmed, self-contained wl-info (no reflection in generated code) is published here, once, before the
+# test projects run in parallel; TrimmedPublishTests runs it against weston (and publishes it itself when
+# run on its own).
+trimmed="$PWD/artifacts/wl-info-trimmed"
+rm -rf "$trimmed"
+dotnet publish tools/Wayland.Info/Wayland.Info.csproj -c Release -p:TrimmedPublish=true -o "$trimmed" --nologo -v quiet
+export WAYLAND_NET_TRIMMED_WL_INFO="$trimmed/wl-info"
 status=0
 dotnet test Wayland.slnx --nologo --no-build --blame-hang-timeout 5m 2>&1 | tee "$log" || status=$?
 
