@@ -59,7 +59,9 @@ public sealed partial class Client
             return;
         }
 
-        _displayResource.SendError(target.Id, code, Truncate(message));
+        string text = Truncate(message);
+        Error = new ClientError(target.Interface.Name, target.Id, code, text);
+        _displayResource.SendError(target.Id, code, text);
         Fail();
     }
 

@@ -71,6 +71,9 @@ public sealed partial class Client
     /// (after its current request, or at the next <see cref="Display.FlushClients"/>), and events are dropped.</summary>
     public bool HasFailed => _failed;
 
+    /// <summary>The protocol error posted to this client (the first; it is fatal), or null when none was.</summary>
+    public ClientError? Error { get; private set; }
+
     /// <summary>The client's <c>wl_display</c> object (id 1).</summary>
     public WlDisplay DisplayResource => _displayResource;
 
