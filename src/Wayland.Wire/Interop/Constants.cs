@@ -110,6 +110,8 @@ internal static class Errno
     internal const int ENAMETOOLONG = 36;
     internal const int ENOTSOCK = 88;
     internal const int ENOENT = 2;
+    internal const int EPERM = 1;
+    internal const int ENOSPC = 28;
     internal const int EWOULDBLOCK = EAGAIN;
 
     /// <summary>errno of the last P/Invoke call made on this thread.</summary>

@@ -68,11 +68,12 @@ internal static unsafe class FileOps
         return result;
     }
 
-    /// <summary>memfd_create with the given flags.</summary>
+    /// <summary>memfd_create with the given flags; the name is cut to its first 80 UTF-16 units (the kernel takes 249 bytes).</summary>
     internal static int MemfdCreate(string name, uint flags, out int errno)
     {
+        // 80 units are at most 240 UTF-8 bytes, which leaves room for the NUL in the buffer and fits the kernel's limit.
         Span<byte> utf8 = stackalloc byte[256];
-        int length = System.Text.Encoding.UTF8.GetBytes(name.AsSpan(0, Math.Min(name.Length, 200)), utf8);
+        int length = System.Text.Encoding.UTF8.GetBytes(name.AsSpan(0, Math.Min(name.Length, 80)), utf8);
         utf8[length] = 0;
         fixed (byte* p = utf8)
         {

@@ -69,31 +69,59 @@ internal static unsafe class SharedMemoryOps
     /// <summary>pread until <paramref name="destination"/> is full, EOF or an error; returns the bytes read, or -1.</summary>
     internal static long ReadAt(int fd, Span<byte> destination, long offset, out int errno)
     {
-        long total = 0;
-        errno = 0;
         fixed (byte* start = destination)
         {
-            while (total < destination.Length)
+            return Transfer(fd, start, destination.Length, offset, write: false, out errno);
+        }
+    }
+
+    /// <summary>
+    /// pwrite until all of <paramref name="source"/> is written at <paramref name="offset"/>; returns the bytes
+    /// written (all of them), or -1 with errno.
+    /// </summary>
+    internal static long WriteAt(int fd, ReadOnlySpan<byte> source, long offset, out int errno)
+    {
+        fixed (byte* start = source)
+        {
+            return Transfer(fd, start, source.Length, offset, write: true, out errno);
+        }
+    }
+
+    /// <summary>pread or pwrite in a loop over partial transfers and EINTR.</summary>
+    private static long Transfer(int fd, byte* start, int length, long offset, bool write, out int errno)
+    {
+        long total = 0;
+        errno = 0;
+        while (total < length)
+        {
+            nuint count = (nuint)(length - total);
+            nint done = write
+                ? LibC.PWrite(fd, start + total, count, offset + total)
+                : LibC.PRead(fd, start + total, count, offset + total);
+            if (done < 0)
             {
-                nint read = LibC.PRead(fd, start + total, (nuint)(destination.Length - total), offset + total);
-                if (read < 0)
+                errno = Errno.Last;
+                if (errno == Errno.EINTR)
                 {
-                    errno = Errno.Last;
-                    if (errno == Errno.EINTR)
-                    {
-                        continue;
-                    }
-
-                    return -1;
+                    continue;
                 }
 
-                if (read == 0)
-                {
-                    break;
-                }
-
-                total += read;
+                return -1;
             }
+
+            if (done == 0)
+            {
+                if (!write)
+                {
+                    break; // end of file
+                }
+
+                // A regular file never accepts nothing without an error; do not spin on it.
+                errno = Errno.ENOSPC;
+                return -1;
+            }
+
+            total += done;
         }
 
         return total;
