@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The main job: runs the demo (weston headless in a private XDG_RUNTIME_DIR, driven by the managed
-# wire core). Installs missing Debian packages first. Extra arguments go to the demo.
+# The main job: the headless reference compositor in-process on a private socket, the C# demo client
+# animating in it, scripted click and key, a PNG screenshot checked against what the client drew, and a
+# summary. Installs missing Debian packages first. Extra arguments go to the demo
+# (--weston, --wayland-display, --screenshot PATH, --frames N).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh

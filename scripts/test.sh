@@ -29,8 +29,9 @@ while read -r f p s; do
     failed=$((failed + f)); passed=$((passed + p)); skipped=$((skipped + s))
 done < <(sed -nE 's/.*(Passed|Failed)!.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\2 \3 \4/p' "$log")
 
-echo "== demo (client library against weston headless)"
-if dotnet run --project samples/Wayland.Demo --no-build; then
+echo "== demo (the main job: C# client on the in-process headless compositor, screenshot checked)"
+mkdir -p artifacts
+if dotnet run --project samples/Wayland.Demo --no-build -- --screenshot artifacts/wayland-demo.png; then
     passed=$((passed + 1))
 else
     failed=$((failed + 1)); status=1

@@ -1,0 +1,68 @@
+using Wayland.Compositor.Shell;
+using Wayland.Compositor.Surfaces;
+using Wayland.Protocols;
+using Wayland.Server.Protocol;
+
+namespace Wayland.Compositor;
+
+/// <summary>zxdg_decoration_manager_v1: windows decorate themselves (client-side), so screenshots show what the client drew.</summary>
+internal sealed class Decorations : ZxdgDecorationManagerV1.IHandler, ZxdgToplevelDecorationV1.IHandler
+{
+    void ZxdgDecorationManagerV1.IHandler.GetToplevelDecoration(ZxdgDecorationManagerV1 resource, ZxdgToplevelDecorationV1 id, XdgToplevel toplevel)
+    {
+        id.Handler = this;
+        id.UserData = toplevel;
+        id.SendConfigure(ZxdgToplevelDecorationV1Mode.ClientSide);
+    }
+
+    void ZxdgToplevelDecorationV1.IHandler.SetMode(ZxdgToplevelDecorationV1 resource, ZxdgToplevelDecorationV1Mode mode) => Reply(resource);
+
+    void ZxdgToplevelDecorationV1.IHandler.UnsetMode(ZxdgToplevelDecorationV1 resource) => Reply(resource);
+
+    private static void Reply(ZxdgToplevelDecorationV1 resource)
+    {
+        resource.SendConfigure(ZxdgToplevelDecorationV1Mode.ClientSide);
+
+        // A decoration configure is applied with the next xdg_surface.configure.
+        if (resource.UserData is XdgToplevel { IsDestroyed: false, Handler: Toplevel window } && window.XdgSurface.IsConfigured)
+        {
+            window.SendConfigure();
+        }
+    }
+}
+
+/// <summary>wp_presentation: feedback objects are answered with "presented" at the repaint that shows their commit.</summary>
+internal sealed class Presentation : WpPresentation.IHandler
+{
+    void WpPresentation.IHandler.Feedback(WpPresentation resource, WlSurface surface, WpPresentationFeedback callback) =>
+        SurfaceProtocol.Of(surface).Pending.Feedbacks.Add(callback);
+}
+
+/// <summary>wp_fractional_scale_manager_v1: tells each surface the output's (integer) scale in 120ths.</summary>
+internal sealed class FractionalScale(int scale) : WpFractionalScaleManagerV1.IHandler
+{
+    /// <summary>Denominator of wp_fractional_scale_v1.preferred_scale.</summary>
+    private const uint Denominator = 120;
+
+    private readonly HashSet<WlSurface> _surfaces = [];
+
+    void WpFractionalScaleManagerV1.IHandler.GetFractionalScale(WpFractionalScaleManagerV1 resource, WpFractionalScaleV1 id, WlSurface surface)
+    {
+        if (!_surfaces.Add(surface))
+        {
+            resource.PostError((uint)WpFractionalScaleManagerV1Error.FractionalScaleExists, $"wl_surface#{surface.Id} already has a wp_fractional_scale_v1");
+            return;
+        }
+
+        id.Destroyed += _ => _surfaces.Remove(surface);
+        surface.Destroyed += _ => _surfaces.Remove(surface);
+        id.SendPreferredScale((uint)scale * Denominator);
+    }
+}
+
+/// <summary>wp_single_pixel_buffer_manager_v1: one-pixel buffers of a solid colour (scaled with wp_viewport).</summary>
+internal sealed class SinglePixel : WpSinglePixelBufferManagerV1.IHandler
+{
+    void WpSinglePixelBufferManagerV1.IHandler.CreateU32RgbaBuffer(WpSinglePixelBufferManagerV1 resource, WlBuffer id, uint r, uint g, uint b, uint a) =>
+        id.UserData = new SinglePixelBuffer(((a >> 24) << 24) | ((r >> 24) << 16) | ((g >> 24) << 8) | (b >> 24));
+}

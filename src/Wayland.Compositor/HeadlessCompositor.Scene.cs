@@ -1,0 +1,443 @@
+using System.Diagnostics;
+using Wayland.Compositor.Rendering;
+using Wayland.Compositor.Shell;
+using Wayland.Compositor.Surfaces;
+using Wayland.Server;
+using Wayland.Server.Protocol;
+
+namespace Wayland.Compositor;
+
+/// <summary>The scene: stacking of windows and popups, damage, and the refresh-paced repaint.</summary>
+public sealed partial class HeadlessCompositor
+{
+    /// <summary>Offset between successive new windows (cascading placement).</summary>
+    private const int CascadeStep = 32;
+
+    private readonly Image _framebuffer;
+    private readonly TimeSpan _frameInterval;
+    private readonly TimerEventSource _frameTimer;
+    private readonly List<Toplevel> _windows = [];
+    private readonly List<Popup> _popups = [];
+    private readonly List<WlCallback> _frameCallbacks = [];
+    private readonly List<WlCallback> _frameCallbacksFiring = [];
+    private readonly List<WpPresentationFeedback> _feedbacks = [];
+    private readonly List<WpPresentationFeedback> _feedbacksFiring = [];
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private TimeSpan _nextFrame;
+    private Rect _damage;
+    private long _framesRendered;
+    private long _frameCallbacksDone;
+    private uint _frameSequence;
+
+    /// <summary>The mapped windows, bottom to top.</summary>
+    public IReadOnlyList<WindowInfo> GetWindows() => Invoke(() =>
+    {
+        List<WindowInfo> windows = new(_windows.Count);
+        foreach (Toplevel window in _windows)
+        {
+            windows.Add(Describe(window));
+        }
+
+        return (IReadOnlyList<WindowInfo>)windows;
+    });
+
+    /// <summary>A copy of the output as it is now (pending damage is repainted first).</summary>
+    public Image CaptureOutput() => Invoke(() =>
+    {
+        RepaintDamage();
+        return _framebuffer.Crop(0, 0, _framebuffer.Width, _framebuffer.Height);
+    });
+
+    /// <summary>One window on its own (with its sub-surfaces, not popups or overlapping windows), transparent around it.</summary>
+    /// <returns>Null when no mapped window has that id.</returns>
+    public Image? CaptureWindow(int windowId) => Invoke(() =>
+    {
+        if (FindWindow(windowId) is not { } window)
+        {
+            return null;
+        }
+
+        Rect bounds = window.Bounds;
+        Image image = new(Math.Max(1, bounds.Width), Math.Max(1, bounds.Height));
+        (int x, int y) = window.SurfaceOrigin;
+        DrawTree(image, window.XdgSurface.Surface, x - bounds.X, y - bounds.Y, new Rect(0, 0, image.Width, image.Height));
+        return image;
+    });
+
+    /// <summary>Raises a window to the top and gives it keyboard focus.</summary>
+    /// <returns>False when no mapped window has that id.</returns>
+    public bool ActivateWindow(int windowId) => Invoke(() =>
+    {
+        if (FindWindow(windowId) is not { } window)
+        {
+            return false;
+        }
+
+        Raise(window);
+        return true;
+    });
+
+    /// <summary>Moves a window's top-left corner (window geometry) to (x, y) in output coordinates.</summary>
+    public bool MoveWindow(int windowId, int x, int y) => Invoke(() =>
+    {
+        if (FindWindow(windowId) is not { } window)
+        {
+            return false;
+        }
+
+        DamageToplevel(window);
+        (window.X, window.Y) = (x, y);
+        DamageToplevel(window);
+        return true;
+    });
+
+    /// <summary>Asks a window to close (xdg_toplevel.close); the client decides.</summary>
+    public bool CloseWindow(int windowId) => Invoke(() =>
+    {
+        if (FindWindow(windowId) is not { Resource.IsDestroyed: false } window)
+        {
+            return false;
+        }
+
+        window.Resource.SendClose();
+        return true;
+    });
+
+    /// <summary>Asks a window to take the given size (configure); the client decides.</summary>
+    public bool ResizeWindow(int windowId, int width, int height) => Invoke(() =>
+    {
+        if (FindWindow(windowId) is not { } window)
+        {
+            return false;
+        }
+
+        window.RequestedSize = (width, height);
+        window.SendConfigure();
+        return true;
+    });
+
+    internal void QueueFrameCallbacks(List<WlCallback> callbacks, List<WpPresentationFeedback> feedbacks)
+    {
+        if (callbacks.Count == 0 && feedbacks.Count == 0)
+        {
+            return;
+        }
+
+        _frameCallbacks.AddRange(callbacks);
+        _feedbacks.AddRange(feedbacks);
+        ScheduleFrame();
+    }
+
+    internal void DamageSurfaceTree(Surface surface)
+    {
+        if (RootOf(surface) is not { } root)
+        {
+            return;
+        }
+
+        Damage(root.Surface.LastBounds);
+        (int x, int y) = root.Origin;
+        AddTreeBounds(root.Surface, x, y);
+    }
+
+    internal void OnSurfaceDestroyed(Surface surface)
+    {
+        Damage(surface.LastBounds);
+        surface.Role?.SurfaceDestroyed(surface);
+        foreach (Surface child in surface.Stack.ToArray())
+        {
+            if (child != surface && child.AsSubsurface is { } subsurface)
+            {
+                subsurface.Detach();
+            }
+        }
+
+        _seat.SurfaceGone(surface);
+    }
+
+    internal void MapToplevel(Toplevel window)
+    {
+        int index = _windows.Count % 8;
+        if (!window.IsMaximized && !window.IsFullscreen)
+        {
+            Rect geometry = window.XdgSurface.WindowGeometry;
+            window.X = Math.Max(0, Math.Min((index * CascadeStep) + CascadeStep, OutputWidth - geometry.Width));
+            window.Y = Math.Max(0, Math.Min((index * CascadeStep) + CascadeStep, OutputHeight - geometry.Height));
+        }
+
+        _windows.Add(window);
+        Raise(window);
+    }
+
+    internal void UnmapToplevel(Toplevel window)
+    {
+        DamageToplevel(window);
+        _windows.Remove(window);
+        for (int i = _popups.Count - 1; i >= 0; i--)
+        {
+            if (RootOf(_popups[i].XdgSurface.Surface) is null)
+            {
+                _popups[i].Dismiss(sendDone: true);
+            }
+        }
+
+        _seat.FocusChanged(TopWindow());
+    }
+
+    internal void MapPopup(Popup popup)
+    {
+        _popups.Add(popup);
+        DamageSurfaceTree(popup.XdgSurface.Surface);
+    }
+
+    internal void UnmapPopup(Popup popup)
+    {
+        Damage(popup.XdgSurface.Surface.LastBounds);
+        _popups.Remove(popup);
+        ScheduleFrame();
+    }
+
+    /// <summary>Dismisses grabbing popups when a button is pressed outside them (the popup grab protocol).</summary>
+    internal void DismissPopupsOutside(Surface? target)
+    {
+        for (int i = _popups.Count - 1; i >= 0; i--)
+        {
+            Popup popup = _popups[i];
+            if (!popup.HasGrab || (target is not null && target.Resource.Client == popup.Resource.Client))
+            {
+                continue;
+            }
+
+            popup.Dismiss(sendDone: true);
+        }
+    }
+
+    /// <summary>Output position of the wl_surface origin of a toplevel or popup.</summary>
+    internal (int X, int Y) SurfaceOriginOf(XdgSurfaceRole role) =>
+        role.Toplevel is { } toplevel ? toplevel.SurfaceOrigin : role.Popup is { } popup ? popup.SurfaceOrigin : (0, 0);
+
+    /// <summary>The topmost surface under an output point that accepts input, with the point in its coordinates.</summary>
+    internal Surface? SurfaceAt(int x, int y, out int localX, out int localY)
+    {
+        for (int i = _popups.Count - 1; i >= 0; i--)
+        {
+            (int ox, int oy) = _popups[i].SurfaceOrigin;
+            if (HitTree(_popups[i].XdgSurface.Surface, x - ox, y - oy, out Surface? hit, out localX, out localY))
+            {
+                return hit;
+            }
+        }
+
+        for (int i = _windows.Count - 1; i >= 0; i--)
+        {
+            (int ox, int oy) = _windows[i].SurfaceOrigin;
+            if (HitTree(_windows[i].XdgSurface.Surface, x - ox, y - oy, out Surface? hit, out localX, out localY))
+            {
+                return hit;
+            }
+        }
+
+        (localX, localY) = (0, 0);
+        return null;
+    }
+
+    internal Toplevel? WindowOf(Surface surface) => RootOf(surface) is { Toplevel: { } window } ? window : null;
+
+    internal Toplevel? TopWindow() => _windows.Count > 0 ? _windows[^1] : null;
+
+    internal void Raise(Toplevel window)
+    {
+        _windows.Remove(window);
+        _windows.Add(window);
+        DamageToplevel(window);
+        _seat.FocusChanged(window);
+    }
+
+    private static bool HitTree(Surface surface, int x, int y, out Surface? hit, out int localX, out int localY)
+    {
+        for (int i = surface.Stack.Count - 1; i >= 0; i--)
+        {
+            Surface entry = surface.Stack[i];
+            if (entry == surface)
+            {
+                if (surface.HasContent && surface.ContainsInput(x, y))
+                {
+                    (hit, localX, localY) = (surface, x, y);
+                    return true;
+                }
+            }
+            else if (entry.AsSubsurface is { } sub && HitTree(entry, x - sub.X, y - sub.Y, out hit, out localX, out localY))
+            {
+                return true;
+            }
+        }
+
+        (hit, localX, localY) = (null, 0, 0);
+        return false;
+    }
+
+    private WindowInfo Describe(Toplevel window)
+    {
+        Client client = window.Resource.Client;
+        return new WindowInfo(window.Id, window.Title, window.AppId, client.ProcessId, window.Bounds, window.IsActivated, window.IsMaximized, window.IsFullscreen);
+    }
+
+    private Toplevel? FindWindow(int id) => _windows.Find(w => w.Id == id);
+
+    /// <summary>The toplevel or popup at the root of a surface's sub-surface tree, with its surface origin; null when unmapped.</summary>
+    private (Surface Surface, (int X, int Y) Origin, Toplevel? Toplevel)? RootOf(Surface surface)
+    {
+        Surface root = surface;
+        while (root.AsSubsurface is { Parent: { } parent })
+        {
+            root = parent;
+        }
+
+        if (root.AsSubsurface is not null || root.Role is not XdgSurfaceRole role)
+        {
+            return null;
+        }
+
+        if (role.Toplevel is { IsMapped: true } toplevel && _windows.Contains(toplevel))
+        {
+            return (root, toplevel.SurfaceOrigin, toplevel);
+        }
+
+        if (role.Popup is { IsMapped: true } popup)
+        {
+            return (root, popup.SurfaceOrigin, null);
+        }
+
+        return null;
+    }
+
+    private void DamageToplevel(Toplevel window)
+    {
+        (int x, int y) = window.SurfaceOrigin;
+        Damage(window.XdgSurface.Surface.LastBounds);
+        AddTreeBounds(window.XdgSurface.Surface, x, y);
+    }
+
+    private void AddTreeBounds(Surface surface, int x, int y)
+    {
+        foreach (Surface entry in surface.Stack)
+        {
+            if (entry == surface)
+            {
+                Damage(new Rect(x, y, surface.Width, surface.Height));
+            }
+            else if (entry.AsSubsurface is { } sub)
+            {
+                Damage(entry.LastBounds);
+                AddTreeBounds(entry, x + sub.X, y + sub.Y);
+            }
+        }
+    }
+
+    private void Damage(Rect area)
+    {
+        Rect clipped = area.Intersect(new Rect(0, 0, OutputWidth, OutputHeight));
+        if (!clipped.IsEmpty)
+        {
+            _damage = _damage.Union(clipped);
+            ScheduleFrame();
+        }
+    }
+
+    /// <summary>Arms the refresh timer for the next refresh boundary (the timer only runs while there is work).</summary>
+    private void ScheduleFrame()
+    {
+        if (_frameTimer.IsArmed)
+        {
+            return;
+        }
+
+        TimeSpan now = _clock.Elapsed;
+        if (_nextFrame < now)
+        {
+            // Idle for a while: the next refresh starts a new cadence from now.
+            _nextFrame = now + _frameInterval;
+        }
+
+        _frameTimer.Update(Math.Max(1, (int)Math.Ceiling((_nextFrame - now).TotalMilliseconds)));
+    }
+
+    private void OnFrameTimer()
+    {
+        _nextFrame += _frameInterval;
+        RepaintDamage();
+
+        uint time = (uint)_clock.ElapsedMilliseconds;
+        _frameSequence++;
+        _frameCallbacksFiring.AddRange(_frameCallbacks);
+        _frameCallbacks.Clear();
+        foreach (WlCallback callback in _frameCallbacksFiring)
+        {
+            if (!callback.IsDestroyed)
+            {
+                callback.SendDone(time);
+                callback.Destroy();
+                Interlocked.Increment(ref _frameCallbacksDone);
+            }
+        }
+
+        _frameCallbacksFiring.Clear();
+        _feedbacksFiring.AddRange(_feedbacks);
+        _feedbacks.Clear();
+        foreach (WpPresentationFeedback feedback in _feedbacksFiring)
+        {
+            Extensions.Presented(feedback, _frameInterval, _frameSequence);
+        }
+
+        _feedbacksFiring.Clear();
+        if (_frameCallbacks.Count > 0 || _feedbacks.Count > 0 || !_damage.IsEmpty)
+        {
+            ScheduleFrame();
+        }
+    }
+
+    private void RepaintDamage()
+    {
+        if (_damage.IsEmpty)
+        {
+            return;
+        }
+
+        Rect clip = _damage;
+        _damage = default;
+        Renderer.Fill(_framebuffer, clip, _options.Background);
+        foreach (Toplevel window in _windows)
+        {
+            (int x, int y) = window.SurfaceOrigin;
+            DrawTree(_framebuffer, window.XdgSurface.Surface, x, y, clip);
+        }
+
+        foreach (Popup popup in _popups)
+        {
+            (int x, int y) = popup.SurfaceOrigin;
+            DrawTree(_framebuffer, popup.XdgSurface.Surface, x, y, clip);
+        }
+
+        Interlocked.Increment(ref _framesRendered);
+    }
+
+    private void DrawTree(Image target, Surface surface, int x, int y, Rect clip)
+    {
+        foreach (Surface entry in surface.Stack)
+        {
+            if (entry == surface)
+            {
+                if (target == _framebuffer)
+                {
+                    surface.LastBounds = new Rect(x, y, surface.Width, surface.Height);
+                }
+
+                Renderer.DrawSurface(target, surface, x, y, clip);
+            }
+            else if (entry.AsSubsurface is { } sub)
+            {
+                DrawTree(target, entry, x + sub.X, y + sub.Y, clip);
+            }
+        }
+    }
+}

@@ -1,0 +1,258 @@
+using Wayland.Compositor.Output;
+using Wayland.Compositor.Seat;
+using Wayland.Compositor.Shell;
+using Wayland.Compositor.Surfaces;
+using Wayland.Protocols;
+using Wayland.Server;
+using Wayland.Server.Protocol;
+using Wayland.Wire;
+
+namespace Wayland.Compositor;
+
+/// <summary>
+/// A headless Wayland compositor: real clients connect to its socket, their shm buffers are composited into an
+/// output framebuffer at a steady refresh rate, and tests drive it with scripted pointer and keyboard input and read
+/// it back as PNG screenshots. It is built only on the public <see cref="Wayland.Server"/> API.
+/// </summary>
+/// <remarks>
+/// <para>Globals: wl_compositor, wl_subcompositor, wl_shm, wl_output (+ zxdg_output_manager_v1), xdg_wm_base,
+/// wl_seat (pointer and keyboard with a US XKB keymap), wl_data_device_manager, wp_viewporter,
+/// zxdg_decoration_manager_v1, wp_presentation, wp_fractional_scale_manager_v1 and
+/// wp_single_pixel_buffer_manager_v1.</para>
+/// <para>Threading: all protocol work happens on the event loop's thread. Run the loop with <see cref="Start"/>
+/// (a thread of its own) or <see cref="Run"/> (the caller's thread); the public methods may be called from any
+/// thread and are marshalled onto the loop.</para>
+/// </remarks>
+public sealed partial class HeadlessCompositor : IDisposable
+{
+    private readonly HeadlessCompositorOptions _options;
+    private readonly SurfaceProtocol _surfaces;
+    private readonly XdgShellProtocol _shell;
+    private readonly SeatProtocol _seat;
+    private readonly List<ClientError> _errors = [];
+    private Thread? _thread;
+    private volatile int _loopThreadId = -1;
+    private int _nextWindowId;
+    private long _commits;
+    private long _pongs;
+    private bool _disposed;
+
+    /// <summary>Creates the compositor and its globals; it accepts clients once it has a socket and runs.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public HeadlessCompositor(HeadlessCompositorOptions? options = null)
+    {
+        _options = options ?? new HeadlessCompositorOptions();
+        _options.Validate();
+        Display = new Display();
+        if (_options.Debug)
+        {
+            Display.Logger = new ProtocolLogger(Console.Error);
+        }
+
+        _framebuffer = new Image(_options.Width, _options.Height);
+        Rendering.Renderer.Fill(_framebuffer, new Rect(0, 0, _options.Width, _options.Height), _options.Background);
+        _frameInterval = TimeSpan.FromSeconds(1000.0 / _options.RefreshMilliHertz);
+
+        _surfaces = new SurfaceProtocol(this);
+        _shell = new XdgShellProtocol(this);
+        Display.CreateGlobal<WlCompositor>(WlCompositorInterface.Version, compositor => compositor.Handler = _surfaces);
+        Display.CreateGlobal<WlSubcompositor>(WlSubcompositorInterface.Version, subcompositor => subcompositor.Handler = _surfaces);
+        Shm = new Shm(Display);
+        OutputProtocol.Register(this);
+        Display.CreateGlobal<XdgWmBase>(XdgWmBaseInterface.Version, wmBase => wmBase.Handler = _shell);
+        _seat = new SeatProtocol(this);
+        Extensions.Register(this);
+
+        Display.ClientCreated += client => client.Destroying += OnClientDestroying;
+        _frameTimer = Display.Loop.AddTimer(OnFrameTimer);
+    }
+
+    /// <summary>The server display: add sockets or clients, globals of your own, or hook client events.</summary>
+    public Display Display { get; }
+
+    /// <summary>The wl_shm global.</summary>
+    public Shm Shm { get; }
+
+    /// <summary>Output width in pixels.</summary>
+    public int OutputWidth => _options.Width;
+
+    /// <summary>Output height in pixels.</summary>
+    public int OutputHeight => _options.Height;
+
+    /// <summary>Options the compositor was created with.</summary>
+    public HeadlessCompositorOptions Options => _options;
+
+    /// <summary>Repaints of the output done so far (only frames with damage are repainted).</summary>
+    public long FramesRendered => Interlocked.Read(ref _framesRendered);
+
+    /// <summary>wl_surface.frame callbacks completed so far.</summary>
+    public long FrameCallbacksDone => Interlocked.Read(ref _frameCallbacksDone);
+
+    /// <summary>wl_surface.commit requests handled so far.</summary>
+    public long Commits => Interlocked.Read(ref _commits);
+
+    /// <summary>xdg_wm_base.pong requests received so far.</summary>
+    public long Pongs => Interlocked.Read(ref _pongs);
+
+    /// <summary>Protocol errors posted to clients (each one disconnected that client), oldest first.</summary>
+    public IReadOnlyList<ClientError> Errors
+    {
+        get
+        {
+            lock (_errors)
+            {
+                return [.. _errors];
+            }
+        }
+    }
+
+    /// <summary>Raised on the loop's thread when a client is disconnected after a protocol error.</summary>
+    public event Action<Client, ClientError>? ClientFailed;
+
+    /// <summary>Listens on <c>$XDG_RUNTIME_DIR/<paramref name="name"/></c> (or the first free wayland-N when null).</summary>
+    /// <returns>The socket name, for <c>WAYLAND_DISPLAY</c>.</returns>
+    public string AddSocket(string? name = null) => name is null ? Display.AddSocketAuto() : Display.AddSocket(name);
+
+    /// <summary>Runs the event loop on a background thread of its own until <see cref="Stop"/> or disposal.</summary>
+    /// <exception cref="InvalidOperationException">The loop already runs.</exception>
+    public void Start()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_thread is not null || _loopThreadId >= 0)
+        {
+            throw new InvalidOperationException("the compositor already runs");
+        }
+
+        _thread = new Thread(Run) { IsBackground = true, Name = "wayland-compositor" };
+        _thread.Start();
+    }
+
+    /// <summary>Runs the event loop on the calling thread until <see cref="Stop"/>.</summary>
+    public void Run()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _loopThreadId = Environment.CurrentManagedThreadId;
+        try
+        {
+            Display.Run();
+        }
+        finally
+        {
+            _loopThreadId = -1;
+        }
+    }
+
+    /// <summary>Stops the event loop (and waits for its thread when <see cref="Start"/> started it).</summary>
+    public void Stop()
+    {
+        Display.Terminate();
+        if (_thread is { } thread && thread != Thread.CurrentThread)
+        {
+            thread.Join();
+            _thread = null;
+        }
+    }
+
+    /// <summary>Runs <paramref name="action"/> on the event loop's thread and waits for it.</summary>
+    public void Invoke(Action action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        Invoke(() =>
+        {
+            action();
+            return true;
+        });
+    }
+
+    /// <summary>Runs <paramref name="function"/> on the event loop's thread and returns its result.</summary>
+    /// <exception cref="TimeoutException">The loop did not run it within 30 s (it is stuck or stopped).</exception>
+    public T Invoke<T>(Func<T> function)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        int loopThread = _loopThreadId;
+        if (loopThread < 0 || loopThread == Environment.CurrentManagedThreadId)
+        {
+            return function();
+        }
+
+        T result = default!;
+        Exception? failure = null;
+        using ManualResetEventSlim done = new();
+        Display.Loop.Post(() =>
+        {
+            try
+            {
+                result = function();
+                Display.FlushClients();
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+            finally
+            {
+                done.Set();
+            }
+        });
+        if (!done.Wait(TimeSpan.FromSeconds(30)))
+        {
+            throw new TimeoutException("the compositor's event loop did not respond within 30 s");
+        }
+
+        if (failure is not null)
+        {
+            throw new InvalidOperationException($"compositor call failed: {failure.Message}", failure);
+        }
+
+        return result;
+    }
+
+    /// <summary>Stops the loop, disconnects every client and closes the sockets.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        Stop();
+        _disposed = true;
+        Display.Dispose();
+    }
+
+    internal SeatProtocol Seat => _seat;
+
+    internal int NextWindowId() => ++_nextWindowId;
+
+    internal void CountCommit() => Interlocked.Increment(ref _commits);
+
+    internal void CountPong() => Interlocked.Increment(ref _pongs);
+
+    /// <summary>Posts an xdg_wm_base error about an xdg_surface (the wm_base it was made from).</summary>
+    internal static void PostWmBaseError(XdgSurface surface, XdgWmBaseError error, string message)
+    {
+        if (surface.UserData is XdgWmBase wmBase && !wmBase.IsDestroyed)
+        {
+            wmBase.PostError((uint)error, message);
+        }
+        else
+        {
+            surface.PostError((uint)error, message);
+        }
+    }
+
+    private void OnClientDestroying(Client client)
+    {
+        _seat.ClientGone(client);
+        if (client.Error is { } error)
+        {
+            lock (_errors)
+            {
+                _errors.Add(error);
+            }
+
+            ClientFailed?.Invoke(client, error);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+namespace Wayland.Compositor;
+
+/// <summary>Settings of a <see cref="HeadlessCompositor"/>: output size and refresh, keyboard repeat, logging.</summary>
+public sealed class HeadlessCompositorOptions
+{
+    /// <summary>Width of the output in pixels (default 1024).</summary>
+    public int Width { get; set; } = 1024;
+
+    /// <summary>Height of the output in pixels (default 768).</summary>
+    public int Height { get; set; } = 768;
+
+    /// <summary>Refresh rate in mHz (default 60000, i.e. 60 Hz): the pace of repaints and frame callbacks.</summary>
+    public int RefreshMilliHertz { get; set; } = 60000;
+
+    /// <summary>Integer output scale advertised through wl_output.scale (default 1).</summary>
+    public int Scale { get; set; } = 1;
+
+    /// <summary>Output background colour as premultiplied 0xAARRGGBB (default dark grey).</summary>
+    public uint Background { get; set; } = 0xFF202428;
+
+    /// <summary>Keyboard repeat rate in characters per second sent with wl_keyboard.repeat_info (0 disables).</summary>
+    public int KeyRepeatRate { get; set; } = 25;
+
+    /// <summary>Keyboard repeat delay in milliseconds sent with wl_keyboard.repeat_info.</summary>
+    public int KeyRepeatDelay { get; set; } = 600;
+
+    /// <summary>Log every request and event in WAYLAND_DEBUG format to standard error (also on when WAYLAND_DEBUG is 1 or server).</summary>
+    public bool Debug { get; set; }
+
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(Width, 1, nameof(Width));
+        ArgumentOutOfRangeException.ThrowIfLessThan(Height, 1, nameof(Height));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(Width, 16384, nameof(Width));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(Height, 16384, nameof(Height));
+        ArgumentOutOfRangeException.ThrowIfLessThan(RefreshMilliHertz, 1000, nameof(RefreshMilliHertz));
+        ArgumentOutOfRangeException.ThrowIfLessThan(Scale, 1, nameof(Scale));
+        ArgumentOutOfRangeException.ThrowIfNegative(KeyRepeatRate, nameof(KeyRepeatRate));
+        ArgumentOutOfRangeException.ThrowIfNegative(KeyRepeatDelay, nameof(KeyRepeatDelay));
+    }
+}

@@ -1,0 +1,371 @@
+using Wayland.Compositor.Shell;
+using Wayland.Compositor.Surfaces;
+using Wayland.Protocols;
+using Wayland.Server;
+using Wayland.Server.Protocol;
+using Wayland.Wire;
+
+namespace Wayland.Compositor.Seat;
+
+/// <summary>
+/// wl_seat "seat0" with a pointer and a keyboard (US XKB keymap). Pointer focus follows the surface under the
+/// pointer; keyboard focus follows the active (topmost) window. Input comes from the compositor's scripted-input API.
+/// </summary>
+internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyboard.IHandler, WlTouch.IHandler
+{
+    /// <summary>wl_seat version offered (7: pointer frames and axis sources, keymap mapped MAP_PRIVATE).</summary>
+    public const uint Version = 7;
+
+    private readonly HeadlessCompositor _compositor;
+    private readonly List<WlPointer> _pointers = [];
+    private readonly List<WlKeyboard> _keyboards = [];
+    private readonly List<uint> _pressedKeys = [];
+    private readonly DataDevices _dataDevices;
+    private SafeFdHandle? _keymapFile;
+    private Surface? _pointerFocus;
+    private Surface? _keyboardFocus;
+    private uint _depressed;
+    private uint _locked;
+
+    public SeatProtocol(HeadlessCompositor compositor)
+    {
+        _compositor = compositor;
+        _dataDevices = new DataDevices(this);
+        compositor.Display.CreateGlobal<WlSeat>(Version, seat =>
+        {
+            seat.Handler = this;
+            seat.SendCapabilities(WlSeatCapability.Pointer | WlSeatCapability.Keyboard);
+            if (seat.Version >= WlSeatInterface.Events.NameSince)
+            {
+                seat.SendName("seat0");
+            }
+        });
+        compositor.Display.CreateGlobal<WlDataDeviceManager>(WlDataDeviceManagerInterface.Version, manager => manager.Handler = _dataDevices);
+        compositor.Display.Disposing += _ => _keymapFile?.Dispose();
+    }
+
+    public double PointerX { get; private set; }
+
+    public double PointerY { get; private set; }
+
+    /// <summary>The client whose surface has keyboard focus (selection offers go there).</summary>
+    public Client? KeyboardFocusClient => _keyboardFocus?.Resource.Client;
+
+    public uint Now => (uint)Environment.TickCount64;
+
+    // Scripted input
+
+    public void MovePointer(double x, double y)
+    {
+        PointerX = Math.Clamp(x, 0, _compositor.OutputWidth - 1);
+        PointerY = Math.Clamp(y, 0, _compositor.OutputHeight - 1);
+        Surface? target = _compositor.SurfaceAt((int)Math.Floor(PointerX), (int)Math.Floor(PointerY), out int localX, out int localY);
+        double sx = localX + (PointerX - Math.Floor(PointerX));
+        double sy = localY + (PointerY - Math.Floor(PointerY));
+        if (target != _pointerFocus)
+        {
+            if (_pointerFocus is { } old)
+            {
+                uint leaveSerial = _compositor.Display.NextSerial();
+                ForEachPointer(old, p => p.SendLeave(leaveSerial, old.Resource));
+                _pointerFocus = null;
+            }
+
+            if (target is not null)
+            {
+                _pointerFocus = target;
+                uint enterSerial = _compositor.Display.NextSerial();
+                ForEachPointer(target, p => p.SendEnter(enterSerial, target.Resource, sx, sy));
+            }
+        }
+        else if (target is not null)
+        {
+            uint time = Now;
+            ForEachPointer(target, p => p.SendMotion(time, sx, sy));
+        }
+
+        SendPointerFrame();
+    }
+
+    public void Button(uint button, bool pressed)
+    {
+        if (pressed)
+        {
+            _compositor.DismissPopupsOutside(_pointerFocus);
+            if (_pointerFocus is { } focus && _compositor.WindowOf(focus) is { } window && window != _compositor.TopWindow())
+            {
+                _compositor.Raise(window);
+            }
+        }
+
+        if (_pointerFocus is { } target)
+        {
+            uint serial = _compositor.Display.NextSerial();
+            uint time = Now;
+            WlPointerButtonState state = pressed ? WlPointerButtonState.Pressed : WlPointerButtonState.Released;
+            ForEachPointer(target, p => p.SendButton(serial, time, button, state));
+            SendPointerFrame();
+        }
+    }
+
+    public void Scroll(double dx, double dy)
+    {
+        if (_pointerFocus is not { } target)
+        {
+            return;
+        }
+
+        uint time = Now;
+        ForEachPointer(target, p =>
+        {
+            if (p.Version >= WlPointerInterface.Events.AxisSourceSince)
+            {
+                p.SendAxisSource(WlPointerAxisSource.Wheel);
+            }
+
+            if (dy != 0)
+            {
+                p.SendAxis(time, WlPointerAxis.VerticalScroll, dy);
+            }
+
+            if (dx != 0)
+            {
+                p.SendAxis(time, WlPointerAxis.HorizontalScroll, dx);
+            }
+        });
+        SendPointerFrame();
+    }
+
+    public void Key(uint key, bool pressed)
+    {
+        if (pressed)
+        {
+            if (_pressedKeys.Contains(key))
+            {
+                return;
+            }
+
+            _pressedKeys.Add(key);
+        }
+        else if (!_pressedKeys.Remove(key))
+        {
+            return;
+        }
+
+        uint oldDepressed = _depressed;
+        uint oldLocked = _locked;
+        UpdateModifiers(key, pressed);
+        if (_keyboardFocus is { } focus)
+        {
+            uint serial = _compositor.Display.NextSerial();
+            uint time = Now;
+            WlKeyboardKeyState state = pressed ? WlKeyboardKeyState.Pressed : WlKeyboardKeyState.Released;
+            ForEachKeyboard(focus, k => k.SendKey(serial, time, key, state));
+            if (oldDepressed != _depressed || oldLocked != _locked)
+            {
+                uint modifiersSerial = _compositor.Display.NextSerial();
+                ForEachKeyboard(focus, k => k.SendModifiers(modifiersSerial, _depressed, 0, _locked, 0));
+            }
+        }
+    }
+
+    // Focus
+
+    /// <summary>Keyboard focus moves to the given window (the active one) and the window states follow.</summary>
+    public void FocusChanged(Toplevel? window)
+    {
+        Surface? target = window?.XdgSurface.Surface;
+        if (target == _keyboardFocus)
+        {
+            return;
+        }
+
+        if (_keyboardFocus is { } old)
+        {
+            uint serial = _compositor.Display.NextSerial();
+            ForEachKeyboard(old, k => k.SendLeave(serial, old.Resource));
+            if (old.Role is XdgSurfaceRole { Toplevel: { } oldWindow })
+            {
+                oldWindow.SetActivated(false);
+            }
+        }
+
+        _keyboardFocus = target;
+        if (target is not null)
+        {
+            foreach (WlKeyboard keyboard in _keyboards)
+            {
+                if (keyboard.Client == target.Resource.Client)
+                {
+                    SendKeyboardEnter(keyboard, target);
+                }
+            }
+
+            window!.SetActivated(true);
+            _dataDevices.OfferSelection(target.Resource.Client);
+        }
+    }
+
+    public void SurfaceGone(Surface surface)
+    {
+        if (_pointerFocus == surface)
+        {
+            _pointerFocus = null;
+        }
+
+        if (_keyboardFocus == surface)
+        {
+            // Unmapping the window already moved focus when the surface was a window; anything else just loses it.
+            _keyboardFocus = null;
+        }
+    }
+
+    public void ClientGone(Client client)
+    {
+        _pointers.RemoveAll(p => p.Client == client);
+        _keyboards.RemoveAll(k => k.Client == client);
+        _dataDevices.ClientGone(client);
+        if (_pointerFocus is { } pointer && pointer.Resource.Client == client)
+        {
+            _pointerFocus = null;
+        }
+
+        if (_keyboardFocus is { } keyboard && keyboard.Resource.Client == client)
+        {
+            _keyboardFocus = null;
+        }
+    }
+
+    // wl_seat
+
+    void WlSeat.IHandler.GetPointer(WlSeat resource, WlPointer id)
+    {
+        id.Handler = this;
+        _pointers.Add(id);
+        id.Destroyed += _ => _pointers.Remove(id);
+        if (_pointerFocus is { } focus && focus.Resource.Client == id.Client)
+        {
+            id.SendEnter(_compositor.Display.NextSerial(), focus.Resource, 0, 0);
+            if (id.Version >= WlPointerInterface.Events.FrameSince)
+            {
+                id.SendFrame();
+            }
+        }
+    }
+
+    void WlSeat.IHandler.GetKeyboard(WlSeat resource, WlKeyboard id)
+    {
+        id.Handler = this;
+        _keyboards.Add(id);
+        id.Destroyed += _ => _keyboards.Remove(id);
+        _keymapFile ??= SealedMemoryFile.Create("wayland-dotnet-keymap", Keymap.UsUtf8);
+        id.SendKeymap(WlKeyboardKeymapFormat.XkbV1, _keymapFile, (uint)Keymap.UsUtf8.Length);
+        if (id.Version >= WlKeyboardInterface.Events.RepeatInfoSince)
+        {
+            id.SendRepeatInfo(_compositor.Options.KeyRepeatRate, _compositor.Options.KeyRepeatDelay);
+        }
+
+        if (_keyboardFocus is { } focus && focus.Resource.Client == id.Client)
+        {
+            SendKeyboardEnter(id, focus);
+        }
+    }
+
+    void WlSeat.IHandler.GetTouch(WlSeat resource, WlTouch id)
+    {
+        // No touch capability is advertised; the object is created and never gets events.
+        id.Handler = this;
+    }
+
+    // wl_pointer
+
+    void WlPointer.IHandler.SetCursor(WlPointer resource, uint serial, WlSurface? surfaceResource, int hotspotX, int hotspotY)
+    {
+        if (surfaceResource is null)
+        {
+            return;
+        }
+
+        Surface surface = SurfaceProtocol.Of(surfaceResource);
+        if (surface.Role is not null && surface.Role != CursorRole.Instance)
+        {
+            resource.PostError((uint)WlPointerError.Role, $"wl_pointer#{resource.Id}: wl_surface#{surfaceResource.Id} already has the role {surface.Role.RoleName}");
+            return;
+        }
+
+        surface.Role = CursorRole.Instance;
+    }
+
+    private void SendKeyboardEnter(WlKeyboard keyboard, Surface target)
+    {
+        Span<byte> keys = stackalloc byte[_pressedKeys.Count * 4];
+        for (int i = 0; i < _pressedKeys.Count; i++)
+        {
+            BitConverter.TryWriteBytes(keys[(i * 4)..], _pressedKeys[i]);
+        }
+
+        keyboard.SendEnter(_compositor.Display.NextSerial(), target.Resource, keys);
+        keyboard.SendModifiers(_compositor.Display.NextSerial(), _depressed, 0, _locked, 0);
+    }
+
+    /// <summary>Depressed modifiers follow the held modifier keys (either Shift holds Shift); Caps Lock toggles Lock.</summary>
+    private void UpdateModifiers(uint key, bool pressed)
+    {
+        uint depressed = 0;
+        foreach (uint held in _pressedKeys)
+        {
+            depressed |= held switch
+            {
+                Keys.LeftShift or Keys.RightShift => ModifierMask.Shift,
+                Keys.LeftCtrl or Keys.RightCtrl => ModifierMask.Control,
+                Keys.LeftAlt or Keys.RightAlt => ModifierMask.Alt,
+                Keys.LeftSuper or Keys.RightSuper => ModifierMask.Super,
+                _ => 0,
+            };
+        }
+
+        _depressed = depressed;
+        if (key == Keys.CapsLock && pressed)
+        {
+            _locked ^= ModifierMask.Lock;
+        }
+    }
+
+    private void SendPointerFrame()
+    {
+        if (_pointerFocus is { } focus)
+        {
+            ForEachPointer(focus, p =>
+            {
+                if (p.Version >= WlPointerInterface.Events.FrameSince)
+                {
+                    p.SendFrame();
+                }
+            });
+        }
+    }
+
+    private void ForEachPointer(Surface surface, Action<WlPointer> send)
+    {
+        Client client = surface.Resource.Client;
+        foreach (WlPointer pointer in _pointers)
+        {
+            if (pointer.Client == client && !pointer.IsDestroyed && !surface.IsDestroyed)
+            {
+                send(pointer);
+            }
+        }
+    }
+
+    private void ForEachKeyboard(Surface surface, Action<WlKeyboard> send)
+    {
+        Client client = surface.Resource.Client;
+        foreach (WlKeyboard keyboard in _keyboards)
+        {
+            if (keyboard.Client == client && !keyboard.IsDestroyed && !surface.IsDestroyed)
+            {
+                send(keyboard);
+            }
+        }
+    }
+}

@@ -1,0 +1,109 @@
+using Wayland.Protocols;
+using Wayland.Server.Protocol;
+
+namespace Wayland.Compositor.Shell;
+
+/// <summary>An xdg_popup: placed by its positioner relative to the parent's window geometry, drawn above all windows.</summary>
+internal sealed class Popup : XdgPopup.IHandler
+{
+    private readonly HeadlessCompositor _compositor;
+    private Positioner _positioner;
+
+    public Popup(HeadlessCompositor compositor, XdgSurfaceRole xdgSurface, XdgSurfaceRole parent, XdgPopup resource, Positioner positioner)
+    {
+        _compositor = compositor;
+        XdgSurface = xdgSurface;
+        Parent = parent;
+        Resource = resource;
+        _positioner = positioner;
+        Placement = Place();
+    }
+
+    public XdgSurfaceRole XdgSurface { get; }
+
+    public XdgSurfaceRole Parent { get; }
+
+    public XdgPopup Resource { get; }
+
+    /// <summary>The popup's window geometry relative to the parent's window geometry.</summary>
+    public Rect Placement { get; private set; }
+
+    public bool IsMapped { get; private set; }
+
+    public bool HasGrab { get; private set; }
+
+    /// <summary>Output position of the wl_surface's origin.</summary>
+    public (int X, int Y) SurfaceOrigin
+    {
+        get
+        {
+            (int parentX, int parentY) = _compositor.SurfaceOriginOf(Parent);
+            Rect parentGeometry = Parent.WindowGeometry;
+            Rect geometry = XdgSurface.WindowGeometry;
+            return (parentX + parentGeometry.X + Placement.X - geometry.X, parentY + parentGeometry.Y + Placement.Y - geometry.Y);
+        }
+    }
+
+    public void SendConfigure()
+    {
+        if (Resource.IsDestroyed)
+        {
+            return;
+        }
+
+        Resource.SendConfigure(Placement.X, Placement.Y, Placement.Width, Placement.Height);
+        XdgSurface.SendConfigure();
+    }
+
+    public void Committed()
+    {
+        bool hasContent = XdgSurface.Surface.HasContent;
+        if (hasContent && !IsMapped)
+        {
+            IsMapped = true;
+            _compositor.MapPopup(this);
+        }
+        else if (!hasContent && IsMapped)
+        {
+            IsMapped = false;
+            _compositor.UnmapPopup(this);
+        }
+    }
+
+    /// <summary>Unmaps the popup; with <paramref name="sendDone"/> tells the client with xdg_popup.popup_done.</summary>
+    public void Dismiss(bool sendDone)
+    {
+        if (sendDone && !Resource.IsDestroyed)
+        {
+            Resource.SendPopupDone();
+        }
+
+        HasGrab = false;
+        if (IsMapped)
+        {
+            IsMapped = false;
+            _compositor.UnmapPopup(this);
+        }
+    }
+
+    void XdgPopup.IHandler.Grab(XdgPopup resource, WlSeat seat, uint serial) => HasGrab = true;
+
+    void XdgPopup.IHandler.Reposition(XdgPopup resource, XdgPositioner positioner, uint token)
+    {
+        _positioner = ((Positioner)positioner.UserData!).Snapshot();
+        Placement = Place();
+        resource.SendRepositioned(token);
+        SendConfigure();
+    }
+
+    /// <summary>Places the popup inside the output (flip/slide rules of the positioner), relative to the parent.</summary>
+    private Rect Place()
+    {
+        (int parentX, int parentY) = _compositor.SurfaceOriginOf(Parent);
+        Rect parentGeometry = Parent.WindowGeometry;
+        int originX = parentX + parentGeometry.X;
+        int originY = parentY + parentGeometry.Y;
+        Rect output = new(-originX, -originY, _compositor.OutputWidth, _compositor.OutputHeight);
+        return _positioner.Place(output);
+    }
+}

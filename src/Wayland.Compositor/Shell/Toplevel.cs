@@ -1,0 +1,223 @@
+using Wayland.Protocols;
+using Wayland.Server.Protocol;
+
+namespace Wayland.Compositor.Shell;
+
+/// <summary>An xdg_toplevel: a window. Placed, stacked and focused by the compositor.</summary>
+internal sealed class Toplevel : XdgToplevel.IHandler
+{
+    private readonly HeadlessCompositor _compositor;
+
+    public Toplevel(HeadlessCompositor compositor, XdgSurfaceRole xdgSurface, XdgToplevel resource)
+    {
+        _compositor = compositor;
+        XdgSurface = xdgSurface;
+        Resource = resource;
+        Id = compositor.NextWindowId();
+    }
+
+    public int Id { get; }
+
+    public XdgSurfaceRole XdgSurface { get; }
+
+    public XdgToplevel Resource { get; }
+
+    public string? Title { get; private set; }
+
+    public string? AppId { get; private set; }
+
+    /// <summary>Output position of the window geometry's top-left corner.</summary>
+    public int X { get; set; }
+
+    public int Y { get; set; }
+
+    public bool IsMapped { get; private set; }
+
+    public bool IsActivated { get; private set; }
+
+    public bool IsMaximized { get; private set; }
+
+    public bool IsFullscreen { get; private set; }
+
+    /// <summary>Size the compositor asks for in configure (0 = client's choice).</summary>
+    public (int Width, int Height) RequestedSize { get; set; }
+
+    public (int Width, int Height) MinSize { get; private set; }
+
+    public (int Width, int Height) MaxSize { get; private set; }
+
+    /// <summary>Output position of the wl_surface's origin.</summary>
+    public (int X, int Y) SurfaceOrigin
+    {
+        get
+        {
+            Rect geometry = XdgSurface.WindowGeometry;
+            return (X - geometry.X, Y - geometry.Y);
+        }
+    }
+
+    public Rect Bounds
+    {
+        get
+        {
+            Rect geometry = XdgSurface.WindowGeometry;
+            return new Rect(X, Y, geometry.Width, geometry.Height);
+        }
+    }
+
+    public void SendInitialConfigure()
+    {
+        if (Resource.Version >= XdgToplevelInterface.Events.ConfigureBoundsSince)
+        {
+            Resource.SendConfigureBounds(_compositor.OutputWidth, _compositor.OutputHeight);
+        }
+
+        if (Resource.Version >= XdgToplevelInterface.Events.WmCapabilitiesSince)
+        {
+            Span<byte> capabilities = stackalloc byte[8];
+            BitConverter.TryWriteBytes(capabilities, (uint)XdgToplevelWmCapabilities.Maximize);
+            BitConverter.TryWriteBytes(capabilities[4..], (uint)XdgToplevelWmCapabilities.Fullscreen);
+            Resource.SendWmCapabilities(capabilities);
+        }
+
+        SendConfigure();
+    }
+
+    /// <summary>Sends xdg_toplevel.configure with the current size request and states, then xdg_surface.configure.</summary>
+    public void SendConfigure()
+    {
+        if (Resource.IsDestroyed)
+        {
+            return;
+        }
+
+        Span<byte> states = stackalloc byte[12];
+        int count = 0;
+        if (IsMaximized)
+        {
+            BitConverter.TryWriteBytes(states[(count++ * 4)..], (uint)XdgToplevelState.Maximized);
+        }
+
+        if (IsFullscreen)
+        {
+            BitConverter.TryWriteBytes(states[(count++ * 4)..], (uint)XdgToplevelState.Fullscreen);
+        }
+
+        if (IsActivated)
+        {
+            BitConverter.TryWriteBytes(states[(count++ * 4)..], (uint)XdgToplevelState.Activated);
+        }
+
+        (int width, int height) = IsMaximized || IsFullscreen ? (_compositor.OutputWidth, _compositor.OutputHeight) : RequestedSize;
+        Resource.SendConfigure(width, height, states[..(count * 4)]);
+        XdgSurface.SendConfigure();
+    }
+
+    public void SetActivated(bool activated)
+    {
+        if (IsActivated != activated)
+        {
+            IsActivated = activated;
+            SendConfigure();
+        }
+    }
+
+    /// <summary>After a commit: maps the window once it has content, unmaps it when the buffer is removed.</summary>
+    public void Committed()
+    {
+        bool hasContent = XdgSurface.Surface.HasContent;
+        if (hasContent && !IsMapped)
+        {
+            IsMapped = true;
+            _compositor.MapToplevel(this);
+        }
+        else if (!hasContent && IsMapped)
+        {
+            Unmap();
+        }
+    }
+
+    public void Unmap()
+    {
+        if (IsMapped)
+        {
+            IsMapped = false;
+            _compositor.UnmapToplevel(this);
+        }
+    }
+
+    void XdgToplevel.IHandler.SetTitle(XdgToplevel resource, string title) => Title = title;
+
+    void XdgToplevel.IHandler.SetAppId(XdgToplevel resource, string appId) => AppId = appId;
+
+    void XdgToplevel.IHandler.SetMinSize(XdgToplevel resource, int width, int height)
+    {
+        if (width < 0 || height < 0)
+        {
+            resource.PostError((uint)XdgToplevelError.InvalidSize, $"xdg_toplevel#{resource.Id}: negative minimum size {width}x{height}");
+            return;
+        }
+
+        MinSize = (width, height);
+    }
+
+    void XdgToplevel.IHandler.SetMaxSize(XdgToplevel resource, int width, int height)
+    {
+        if (width < 0 || height < 0)
+        {
+            resource.PostError((uint)XdgToplevelError.InvalidSize, $"xdg_toplevel#{resource.Id}: negative maximum size {width}x{height}");
+            return;
+        }
+
+        MaxSize = (width, height);
+    }
+
+    void XdgToplevel.IHandler.SetMaximized(XdgToplevel resource) => ChangeState(true, maximize: true);
+
+    void XdgToplevel.IHandler.UnsetMaximized(XdgToplevel resource) => ChangeState(false, maximize: true);
+
+    void XdgToplevel.IHandler.SetFullscreen(XdgToplevel resource, WlOutput? output) => ChangeState(true, maximize: false);
+
+    void XdgToplevel.IHandler.UnsetFullscreen(XdgToplevel resource) => ChangeState(false, maximize: false);
+
+    void XdgToplevel.IHandler.SetParent(XdgToplevel resource, XdgToplevel? parent)
+    {
+        if (parent?.Handler == this)
+        {
+            resource.PostError((uint)XdgToplevelError.InvalidParent, $"xdg_toplevel#{resource.Id}: a toplevel cannot be its own parent");
+        }
+    }
+
+    void XdgToplevel.IHandler.Resize(XdgToplevel resource, WlSeat seat, uint serial, XdgToplevelResizeEdge edges)
+    {
+        if ((uint)edges > (uint)XdgToplevelResizeEdge.BottomRight || edges is (XdgToplevelResizeEdge)3 or (XdgToplevelResizeEdge)7)
+        {
+            resource.PostError((uint)XdgToplevelError.InvalidResizeEdge, $"xdg_toplevel#{resource.Id}: {(uint)edges} is not a resize edge");
+        }
+
+        // Interactive resizing needs a pointer grab; a headless compositor ignores it.
+    }
+
+    private void ChangeState(bool value, bool maximize)
+    {
+        if (maximize)
+        {
+            IsMaximized = value;
+        }
+        else
+        {
+            IsFullscreen = value;
+        }
+
+        if (IsMaximized || IsFullscreen)
+        {
+            (X, Y) = (0, 0);
+        }
+
+        // Before the initial commit the state goes out with the initial configure.
+        if (XdgSurface.IsConfigured)
+        {
+            SendConfigure();
+        }
+    }
+}

@@ -1,0 +1,187 @@
+using Wayland.Compositor.Surfaces;
+using Wayland.Protocols;
+using Wayland.Server.Protocol;
+
+namespace Wayland.Compositor.Shell;
+
+/// <summary>
+/// An xdg_surface and the role of its wl_surface: the configure/ack_configure handshake, window geometry, and the
+/// toplevel or popup made from it.
+/// </summary>
+internal sealed class XdgSurfaceRole : ISurfaceRole, XdgSurface.IHandler
+{
+    private readonly HeadlessCompositor _compositor;
+    private readonly List<uint> _unackedSerials = [];
+    private Rect? _pendingGeometry;
+    private bool _initialCommitDone;
+
+    public XdgSurfaceRole(HeadlessCompositor compositor, Surface surface, XdgSurface resource)
+    {
+        _compositor = compositor;
+        Surface = surface;
+        Resource = resource;
+    }
+
+    public string RoleName => Toplevel is not null ? "xdg_toplevel" : Popup is not null ? "xdg_popup" : "xdg_surface";
+
+    public Surface Surface { get; }
+
+    public XdgSurface Resource { get; }
+
+    public Toplevel? Toplevel { get; private set; }
+
+    public Popup? Popup { get; private set; }
+
+    /// <summary>Whether the client acknowledged at least one configure (it may attach buffers from then on).</summary>
+    public bool IsConfigured { get; private set; }
+
+    /// <summary>The committed window geometry, or null for "the whole surface".</summary>
+    public Rect? Geometry { get; private set; }
+
+    /// <summary>Window geometry in surface-local coordinates (the surface's extent when none was set).</summary>
+    public Rect WindowGeometry => Geometry ?? new Rect(0, 0, Surface.Width, Surface.Height);
+
+    /// <summary>Sends xdg_surface.configure with a new serial (after the role's own configure event).</summary>
+    public void SendConfigure()
+    {
+        if (Resource.IsDestroyed)
+        {
+            return;
+        }
+
+        uint serial = _compositor.Display.NextSerial();
+        _unackedSerials.Add(serial);
+        Resource.SendConfigure(serial);
+    }
+
+    bool ISurfaceRole.BeforeCommit(Surface surface, SurfaceState pending)
+    {
+        if (Toplevel is null && Popup is null)
+        {
+            Resource.PostError((uint)XdgSurfaceError.NotConstructed,
+                $"xdg_surface#{Resource.Id}: committed before get_toplevel or get_popup");
+            return false;
+        }
+
+        if (pending.BufferAttached && pending.Buffer is not null && !IsConfigured)
+        {
+            Resource.PostError((uint)XdgSurfaceError.UnconfiguredBuffer,
+                $"xdg_surface#{Resource.Id}: buffer attached before the first configure was acknowledged");
+            return false;
+        }
+
+        return true;
+    }
+
+    void ISurfaceRole.AfterCommit(Surface surface)
+    {
+        if (_pendingGeometry is { } geometry)
+        {
+            Geometry = geometry;
+            _pendingGeometry = null;
+        }
+
+        if (!_initialCommitDone)
+        {
+            _initialCommitDone = true;
+            Toplevel?.SendInitialConfigure();
+            Popup?.SendConfigure();
+            return;
+        }
+
+        Toplevel?.Committed();
+        Popup?.Committed();
+    }
+
+    void ISurfaceRole.SurfaceDestroyed(Surface surface)
+    {
+        Toplevel?.Unmap();
+        Popup?.Dismiss(sendDone: false);
+    }
+
+    void XdgSurface.IHandler.GetToplevel(XdgSurface resource, XdgToplevel id)
+    {
+        if (!CanConstruct(resource))
+        {
+            return;
+        }
+
+        Toplevel = new Toplevel(_compositor, this, id);
+        id.Handler = Toplevel;
+        id.Destroyed += _ => Toplevel?.Unmap();
+    }
+
+    void XdgSurface.IHandler.GetPopup(XdgSurface resource, XdgPopup id, XdgSurface? parent, XdgPositioner positioner)
+    {
+        if (!CanConstruct(resource))
+        {
+            return;
+        }
+
+        Positioner rules = ((Positioner)positioner.UserData!).Snapshot();
+        if (!rules.IsComplete)
+        {
+            HeadlessCompositor.PostWmBaseError(resource, XdgWmBaseError.InvalidPositioner,
+                $"xdg_surface#{resource.Id}: get_popup with an incomplete positioner (size and anchor rect are required)");
+            return;
+        }
+
+        if (parent?.Handler is not XdgSurfaceRole parentRole)
+        {
+            HeadlessCompositor.PostWmBaseError(resource, XdgWmBaseError.InvalidPopupParent,
+                $"xdg_surface#{resource.Id}: popups need an xdg_surface parent here");
+            return;
+        }
+
+        Popup = new Popup(_compositor, this, parentRole, id, rules);
+        id.Handler = Popup;
+        id.Destroyed += _ => Popup?.Dismiss(sendDone: false);
+    }
+
+    void XdgSurface.IHandler.SetWindowGeometry(XdgSurface resource, int x, int y, int width, int height)
+    {
+        if (width <= 0 || height <= 0)
+        {
+            resource.PostError((uint)XdgSurfaceError.InvalidSize, $"xdg_surface#{resource.Id}: window geometry {width}x{height} is not positive");
+            return;
+        }
+
+        _pendingGeometry = new Rect(x, y, width, height);
+    }
+
+    void XdgSurface.IHandler.AckConfigure(XdgSurface resource, uint serial)
+    {
+        int index = _unackedSerials.IndexOf(serial);
+        if (index < 0)
+        {
+            resource.PostError((uint)XdgSurfaceError.InvalidSerial, $"xdg_surface#{resource.Id}: ack_configure of serial {serial}, which was never sent");
+            return;
+        }
+
+        // Acknowledging a configure also acknowledges every earlier one.
+        _unackedSerials.RemoveRange(0, index + 1);
+        IsConfigured = true;
+    }
+
+    void XdgSurface.IHandler.Destroy(XdgSurface resource)
+    {
+        if ((Toplevel is { Resource.IsDestroyed: false }) || (Popup is { Resource.IsDestroyed: false }))
+        {
+            resource.PostError((uint)XdgSurfaceError.DefunctRoleObject, $"xdg_surface#{resource.Id}: destroyed before its {RoleName}");
+            return;
+        }
+
+        Surface.Role = null;
+    }
+
+    private bool CanConstruct(XdgSurface resource)
+    {
+        if (Toplevel is not null || Popup is not null)
+        {
+            resource.PostError((uint)XdgSurfaceError.AlreadyConstructed, $"xdg_surface#{resource.Id}: already has the role {RoleName}");
+            return false;
+        }
+
+        return true;
+    }
+}

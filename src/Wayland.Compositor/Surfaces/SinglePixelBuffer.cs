@@ -1,0 +1,5 @@
+namespace Wayland.Compositor.Surfaces;
+
+/// <summary>User data of a wl_buffer made by wp_single_pixel_buffer_manager_v1: one premultiplied ARGB pixel.</summary>
+/// <param name="Argb">The pixel as 0xAARRGGBB.</param>
+internal sealed record SinglePixelBuffer(uint Argb);

@@ -1,0 +1,101 @@
+using Wayland.Server.Protocol;
+
+namespace Wayland.Compositor.Surfaces;
+
+/// <summary>The wl_subsurface role: position relative to the parent, stacking among siblings, sync/desync.</summary>
+internal sealed class Subsurface : ISurfaceRole, WlSubsurface.IHandler
+{
+    private (int X, int Y)? _pendingPosition;
+
+    public Subsurface(Surface surface, Surface parent, WlSubsurface resource)
+    {
+        Surface = surface;
+        Parent = parent;
+        Resource = resource;
+        parent.PendingStack.Add(surface);
+    }
+
+    public string RoleName => "wl_subsurface";
+
+    public Surface Surface { get; }
+
+    /// <summary>Null once the wl_subsurface was destroyed (the surface is then unmapped).</summary>
+    public Surface? Parent { get; private set; }
+
+    public WlSubsurface Resource { get; }
+
+    public int X { get; private set; }
+
+    public int Y { get; private set; }
+
+    public bool Synchronized { get; private set; } = true;
+
+    /// <summary>A sub-surface is synchronized when it is, or when any ancestor sub-surface is.</summary>
+    public bool IsEffectivelySynchronized => Synchronized || Parent?.AsSubsurface is { IsEffectivelySynchronized: true };
+
+    /// <summary>Applies set_position on the parent's commit; true when the position changed.</summary>
+    public bool ApplyPendingPosition()
+    {
+        if (_pendingPosition is not { } position || position == (X, Y))
+        {
+            _pendingPosition = null;
+            return false;
+        }
+
+        (X, Y) = position;
+        _pendingPosition = null;
+        return true;
+    }
+
+    public void Detach()
+    {
+        Parent?.RemoveChild(Surface);
+        Parent = null;
+    }
+
+    void ISurfaceRole.SurfaceDestroyed(Surface surface) => Detach();
+
+    void WlSubsurface.IHandler.Destroy(WlSubsurface resource)
+    {
+        Surface.Role = null;
+        Detach();
+    }
+
+    void WlSubsurface.IHandler.SetPosition(WlSubsurface resource, int x, int y) => _pendingPosition = (x, y);
+
+    void WlSubsurface.IHandler.PlaceAbove(WlSubsurface resource, WlSurface sibling) => Place(resource, sibling, above: true);
+
+    void WlSubsurface.IHandler.PlaceBelow(WlSubsurface resource, WlSurface sibling) => Place(resource, sibling, above: false);
+
+    void WlSubsurface.IHandler.SetSync(WlSubsurface resource) => Synchronized = true;
+
+    void WlSubsurface.IHandler.SetDesync(WlSubsurface resource)
+    {
+        Synchronized = false;
+        if (!IsEffectivelySynchronized && Surface.Cached is { } cached)
+        {
+            Surface.Apply(cached);
+        }
+    }
+
+    private void Place(WlSubsurface resource, WlSurface siblingResource, bool above)
+    {
+        if (Parent is not { } parent)
+        {
+            return;
+        }
+
+        Surface? sibling = siblingResource.UserData as Surface;
+        int siblingIndex = sibling is null ? -1 : parent.PendingStack.IndexOf(sibling);
+        if (sibling is null || sibling == Surface || siblingIndex < 0)
+        {
+            resource.PostError((uint)Wayland.Protocols.WlSubsurfaceError.BadSurface,
+                $"wl_subsurface#{resource.Id}: the reference surface is not the parent or a sibling");
+            return;
+        }
+
+        parent.PendingStack.Remove(Surface);
+        siblingIndex = parent.PendingStack.IndexOf(sibling);
+        parent.PendingStack.Insert(above ? siblingIndex + 1 : siblingIndex, Surface);
+    }
+}

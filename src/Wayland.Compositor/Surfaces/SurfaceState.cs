@@ -1,0 +1,108 @@
+using Wayland.Protocols;
+using Wayland.Server.Protocol;
+
+namespace Wayland.Compositor.Surfaces;
+
+/// <summary>The double-buffered state of a wl_surface: pending until commit, then current (or cached, for a synchronized sub-surface).</summary>
+internal sealed class SurfaceState
+{
+    public bool BufferAttached { get; set; }
+
+    public WlBuffer? Buffer { get; set; }
+
+    public int Dx { get; set; }
+
+    public int Dy { get; set; }
+
+    public bool Damaged { get; set; }
+
+    public List<WlCallback> FrameCallbacks { get; } = [];
+
+    public List<WpPresentationFeedback> Feedbacks { get; } = [];
+
+    public bool InputRegionSet { get; set; }
+
+    /// <summary>Null means infinite (the default input region).</summary>
+    public Region? InputRegion { get; set; }
+
+    public bool ScaleSet { get; set; }
+
+    public int Scale { get; set; } = 1;
+
+    public bool TransformSet { get; set; }
+
+    public WlOutputTransform Transform { get; set; }
+
+    public bool SourceSet { get; set; }
+
+    public bool DestinationSet { get; set; }
+
+    /// <summary>wp_viewport source rectangle in surface-local (post scale/transform) coordinates; width &lt; 0 means unset.</summary>
+    public (double X, double Y, double Width, double Height) Source { get; set; } = (-1, -1, -1, -1);
+
+    /// <summary>wp_viewport destination size; (-1, -1) means unset.</summary>
+    public (int Width, int Height) Destination { get; set; } = (-1, -1);
+
+    /// <summary>Moves everything set here onto <paramref name="target"/> and resets this state to "nothing pending".</summary>
+    public void MoveTo(SurfaceState target)
+    {
+        if (BufferAttached)
+        {
+            target.BufferAttached = true;
+            target.Buffer = Buffer;
+            target.Dx += Dx;
+            target.Dy += Dy;
+        }
+
+        target.Damaged |= Damaged;
+        target.FrameCallbacks.AddRange(FrameCallbacks);
+        target.Feedbacks.AddRange(Feedbacks);
+        if (InputRegionSet)
+        {
+            target.InputRegionSet = true;
+            target.InputRegion = InputRegion;
+        }
+
+        if (ScaleSet)
+        {
+            target.ScaleSet = true;
+            target.Scale = Scale;
+        }
+
+        if (TransformSet)
+        {
+            target.TransformSet = true;
+            target.Transform = Transform;
+        }
+
+        if (SourceSet)
+        {
+            target.SourceSet = true;
+            target.Source = Source;
+        }
+
+        if (DestinationSet)
+        {
+            target.DestinationSet = true;
+            target.Destination = Destination;
+        }
+
+        Reset();
+    }
+
+    private void Reset()
+    {
+        BufferAttached = false;
+        Buffer = null;
+        Dx = 0;
+        Dy = 0;
+        Damaged = false;
+        FrameCallbacks.Clear();
+        Feedbacks.Clear();
+        InputRegionSet = false;
+        ScaleSet = false;
+        TransformSet = false;
+        SourceSet = false;
+        DestinationSet = false;
+    }
+}
