@@ -1,0 +1,206 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Globalization;
+using Wayland.Testing;
+
+namespace Wayland.Compositor.Tests;
+
+/// <summary>
+/// wl-headless (tools/Wayland.Compositor.Cli) as a user runs it: <c>dotnet wl-headless.dll</c> in a private
+/// XDG_RUNTIME_DIR, with real clients (wayland-info, weston-simple-shm, tests/native/test-client) as --exec commands.
+/// Exit statuses, what lands on stdout/stderr, and the PNG it writes.
+/// </summary>
+public sealed class CliTests : IDisposable
+{
+    /// <summary>The compositor's default background, as png-check prints it (rrggbbaa).</summary>
+    private const string Background = "202428ff";
+
+    private static readonly TimeSpan RunLimit = TimeSpan.FromMinutes(2);
+
+    private readonly RuntimeDirectory _runtime = RuntimeDirectory.Create("cli");
+
+    public void Dispose() => _runtime.Dispose();
+
+    [Fact]
+    public void WaylandInfoSeesTheGlobalsAndExitsZero()
+    {
+        (int exit, string stdout, string stderr) = Run("--exec", "wayland-info");
+
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("'wl_compositor'", stdout, StringComparison.Ordinal);
+        Assert.Contains("'xdg_wm_base'", stdout, StringComparison.Ordinal);
+        Assert.Contains("'wl_seat'", stdout, StringComparison.Ordinal);
+        Assert.Contains("wl-headless: listening on wayland-0", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AfterFramesItWritesTheScreenshotEndsTheCommandAndExitsZero()
+    {
+        // weston-simple-shm animates for ever: only --frames ends this run.
+        string png = Path.Combine(_runtime.Path, "out.png");
+        Stopwatch clock = Stopwatch.StartNew();
+        (int exit, _, string stderr) = Run("--size", "640x480", "--exec", "weston-simple-shm", "--frames", "30", "--screenshot", png);
+
+        Assert.True(exit == 0, stderr);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"took {clock.Elapsed}");
+        Assert.Equal((640, 480), ReadPngHeader(png));
+        IReadOnlyList<string> pixels = SamplePixels(png, 640, 480);
+        Assert.Equal(Background, pixels[^1]);
+        Assert.True(pixels.Distinct().Count() >= 3, $"the screenshot looks uniform: {string.Join(' ', pixels.Distinct())}");
+    }
+
+    [Fact]
+    public void ScreenshotOnExitShowsTheWindowsOfTheCommandThatJustExited()
+    {
+        // SIGINT makes weston-simple-shm leave its loop and disconnect: by then its window is unmapped, but the
+        // screenshot shows the output as it was just before.
+        string png = Path.Combine(_runtime.Path, "exit.png");
+        (int exit, _, string stderr) = Run("--size", "400x300", "--exec", "timeout -s INT 2 weston-simple-shm; exit 0", "--screenshot", png);
+
+        Assert.True(exit == 0, stderr);
+        Assert.Equal((400, 300), ReadPngHeader(png));
+        Assert.Contains(SamplePixels(png, 400, 300), pixel => pixel != Background);
+    }
+
+    [Theory]
+    [InlineData("exit 0", 0)]
+    [InlineData("exit 3", 3)]
+    [InlineData("kill -KILL $$", 128 + 9)]
+    public void ExitStatusIsTheCommands(string command, int expected)
+    {
+        (int exit, _, string stderr) = Run("--exec", command);
+
+        Assert.True(exit == expected, $"exit {exit}, expected {expected}:\n{stderr}");
+    }
+
+    [Fact]
+    public void ProtocolErrorExitsTwoAndIsPrinted()
+    {
+        // test-client succeeds (exit 0) exactly when the compositor posts wl_shm.error.invalid_stride to it.
+        string client = NativePeers.Path("test-client");
+        (int exit, string stdout, string stderr) = Run("--exec", $"'{client}' --socket \"$WAYLAND_DISPLAY\" --scenario shm-bad-stride");
+
+        Assert.Contains("error 1 wl_shm_pool 4", stdout, StringComparison.Ordinal);
+        Assert.True(exit == 2, $"exit {exit}:\n{stderr}");
+        Assert.Contains("wl_shm_pool#4: error 1: invalid width, height or stride", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ExecSocketHandsTheCommandAConnectedSocket()
+    {
+        // No WAYLAND_DISPLAY and no wayland-0 in the runtime directory: only WAYLAND_SOCKET can connect wayland-info.
+        (int exit, string stdout, string stderr) = Run(
+            "--socket", "wl-cli-test", "--exec-socket", "test -n \"$WAYLAND_SOCKET\" && unset WAYLAND_DISPLAY && wayland-info");
+
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("'wl_compositor'", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TimeoutEndsTheCommandAndExits124()
+    {
+        Stopwatch clock = Stopwatch.StartNew();
+        (int exit, _, string stderr) = Run("--exec", "sleep 120", "--timeout", "1");
+
+        Assert.True(exit == 124, $"exit {exit}:\n{stderr}");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"took {clock.Elapsed}");
+    }
+
+    [Fact]
+    public void WithoutCommandSigtermStopsItWithStatusZeroAndRemovesTheSocket()
+    {
+        // The shell starts it, waits for its socket (at most 60 s), then sends SIGTERM and reports its status.
+        const string script = """
+            dotnet "$1" --socket wl-sig & pid=$!
+            tries=0
+            while [ ! -S "$XDG_RUNTIME_DIR/wl-sig" ] && [ $tries -lt 600 ]; do sleep 0.1; tries=$((tries + 1)); done
+            kill -TERM $pid
+            wait $pid
+            """;
+        ProcessStartInfo info = new("/bin/sh", ["-c", script, "sh", CliPath]);
+        _runtime.Apply(info);
+
+        (int exit, _, string stderr) = ProcessRunner.Run(info, RunLimit);
+
+        Assert.True(exit == 0, $"exit {exit}:\n{stderr}");
+        Assert.Contains("stopping (signal 15)", stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_runtime.Path, "wl-sig")), "socket left behind");
+        Assert.False(File.Exists(Path.Combine(_runtime.Path, "wl-sig.lock")), "lock file left behind");
+    }
+
+    [Theory]
+    [InlineData("--size", "12")]
+    [InlineData("--size", "0x10")]
+    [InlineData("--frames", "0")]
+    [InlineData("--refresh", "abc")]
+    [InlineData("--exec", "true", "--exec-socket", "true")]
+    [InlineData("--no-such-option")]
+    public void BadArgumentsExit64WithUsage(params string[] arguments)
+    {
+        (int exit, string stdout, string stderr) = Run(arguments);
+
+        Assert.Equal(64, exit);
+        Assert.Equal("", stdout);
+        Assert.StartsWith("wl-headless: ", stderr, StringComparison.Ordinal);
+        Assert.Contains("Usage:", stderr, StringComparison.Ordinal);
+        Assert.Contains("--exec <CMD>", stderr, StringComparison.Ordinal);
+    }
+
+    /// <summary>The built CLI, of the same configuration as this test assembly (…/bin/&lt;Configuration&gt;/net10.0/).</summary>
+    private static string CliPath
+    {
+        get
+        {
+            string configuration = Path.GetFileName(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)))!;
+            string path = Path.Combine(NativePeers.RepositoryRoot, "tools", "Wayland.Compositor.Cli", "bin", configuration, "net10.0", "wl-headless.dll");
+            return File.Exists(path) ? path : throw new FileNotFoundException($"build tools/Wayland.Compositor.Cli ({configuration}) first", path);
+        }
+    }
+
+    private (int Exit, string Stdout, string Stderr) Run(params string[] arguments)
+    {
+        ProcessStartInfo info = new("dotnet") { WorkingDirectory = _runtime.Path };
+        info.ArgumentList.Add(CliPath);
+        foreach (string argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        _runtime.Apply(info);
+        return ProcessRunner.Run(info, RunLimit);
+    }
+
+    /// <summary>Width and height from the IHDR chunk, after checking the PNG signature and that IHDR comes first.</summary>
+    private static (int Width, int Height) ReadPngHeader(string path)
+    {
+        byte[] bytes = File.ReadAllBytes(path);
+        Assert.True(bytes.Length > 33, $"{path}: {bytes.Length} bytes");
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A], bytes[..8]);
+        Assert.Equal(13u, BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(8)));
+        Assert.Equal("IHDR"u8.ToArray(), bytes[12..16]);
+        return ((int)BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(16)), (int)BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(20)));
+    }
+
+    /// <summary>libpng's view (tests/native/png-check) of a 20 × 20 grid of pixels; the last one is the bottom-right corner.</summary>
+    private static IReadOnlyList<string> SamplePixels(string path, int width, int height)
+    {
+        List<string> arguments = [path];
+        for (int row = 0; row < 20; row++)
+        {
+            for (int column = 0; column < 20; column++)
+            {
+                arguments.Add((column * width / 20).ToString(CultureInfo.InvariantCulture));
+                arguments.Add((row * height / 20).ToString(CultureInfo.InvariantCulture));
+            }
+        }
+
+        arguments.Add((width - 1).ToString(CultureInfo.InvariantCulture));
+        arguments.Add((height - 1).ToString(CultureInfo.InvariantCulture));
+        (int exit, string stdout, string stderr) = ProcessRunner.Run(new ProcessStartInfo(NativePeers.Path("png-check"), arguments), TimeSpan.FromSeconds(60));
+        Assert.True(exit == 0, $"png-check failed: {stderr}");
+        string[] lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal($"{width}x{height}", lines[0]);
+        Assert.Equal(arguments.Count / 2, lines.Length - 1);
+        return lines[1..];
+    }
+}

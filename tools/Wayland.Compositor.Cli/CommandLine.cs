@@ -1,0 +1,204 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Parsing;
+using System.Globalization;
+
+namespace Wayland.Compositor.Cli;
+
+/// <summary>The options of wl-headless (System.CommandLine), turned into <see cref="Settings"/>.</summary>
+internal sealed class CommandLine
+{
+    /// <summary>Largest output side the compositor accepts (see HeadlessCompositorOptions).</summary>
+    private const int MaxSide = 16384;
+
+    /// <summary>Highest refresh rate accepted; the frame timer has millisecond resolution.</summary>
+    private const double MaxRefreshHertz = 1000;
+
+    private readonly Option<string?> SocketOption = new("--socket")
+    {
+        HelpName = "NAME",
+        Description = "Socket name in $XDG_RUNTIME_DIR, or an absolute path [default: first free wayland-N]",
+    };
+
+    private readonly Option<OutputSize> SizeOption = new("--size")
+    {
+        HelpName = "WxH",
+        Description = "Output size in pixels",
+        DefaultValueFactory = _ => new OutputSize(1024, 768),
+        CustomParser = ParseSize,
+    };
+
+    private readonly Option<double> RefreshOption = new("--refresh")
+    {
+        HelpName = "HZ",
+        Description = "Output refresh rate: the pace of repaints and frame callbacks",
+        DefaultValueFactory = _ => 60,
+        CustomParser = result => ParseNumber(result, 1, MaxRefreshHertz, $"a rate from 1 to {MaxRefreshHertz} Hz"),
+    };
+
+    private readonly Option<string?> ExecOption = new("--exec")
+    {
+        HelpName = "CMD",
+        Description = "Run CMD with /bin/sh -c, WAYLAND_DISPLAY set to our socket; exit when it exits, with its status",
+    };
+
+    private readonly Option<string?> ExecSocketOption = new("--exec-socket")
+    {
+        HelpName = "CMD",
+        Description = "As --exec, but hand CMD a connected socket as WAYLAND_SOCKET (one end of a socketpair)",
+    };
+
+    private readonly Option<string?> ScreenshotOption = new("--screenshot")
+    {
+        HelpName = "PATH",
+        Description = "Write the output as PNG to PATH after --frames repaints, or on exit",
+    };
+
+    private readonly Option<int?> FramesOption = new("--frames")
+    {
+        HelpName = "N",
+        CustomParser = result => (int)ParseNumber(result, 1, int.MaxValue, "a whole number of frames, 1 or more", wholeNumber: true),
+        Description = "Stop after N repaints of the output (writing --screenshot, ending the --exec command)",
+    };
+
+    private readonly Option<double?> TimeoutOption = new("--timeout")
+    {
+        HelpName = "SECONDS",
+        CustomParser = result => ParseNumber(result, 0.001, int.MaxValue / 1000.0, "a positive number of seconds"),
+        Description = "Give up after SECONDS (writing --screenshot, ending the --exec command) and exit 124",
+    };
+
+    private readonly Option<bool> DebugOption = new("--debug")
+    {
+        Description = "Log every request and event in WAYLAND_DEBUG format to stderr (as WAYLAND_DEBUG=server)",
+    };
+
+    private const string Epilogue = """
+        Exit status: with --exec, the command's (128+N when signal N killed it); without, 0 on SIGINT/SIGTERM.
+        Overriding that: 0 after --frames, 124 after --timeout, and 2 when a protocol error was posted to any
+        client (each one is printed on stderr as interface#id: error code: message); 64 for a bad command line,
+        1 when the compositor cannot start or the screenshot cannot be written.
+        """;
+
+    /// <summary>Parses <paramref name="args"/> and runs the compositor; returns the process exit status.</summary>
+    public static int Run(string[] args) => new CommandLine().Run(args, Console.Error);
+
+    private int Run(string[] args, TextWriter error)
+    {
+        RootCommand root = Build();
+        ParseResult result = root.Parse(args);
+        if (result.Errors.Count > 0)
+        {
+            foreach (ParseError parseError in result.Errors)
+            {
+                error.WriteLine($"wl-headless: {parseError.Message}");
+            }
+
+            error.WriteLine();
+            root.Parse(["--help"]).Invoke(new InvocationConfiguration { Output = error });
+            return ExitCodes.Usage;
+        }
+
+        if (result.Action is HelpAction)
+        {
+            return result.Invoke();
+        }
+
+        return Session.Run(ToSettings(result));
+    }
+
+    private RootCommand Build()
+    {
+        RootCommand root = new("A headless Wayland compositor: real clients connect to its socket, their shm buffers are composited "
+            + "into an output that can be saved as PNG. Run a client with --exec to test it; its exit status becomes ours.\n\n" + Epilogue)
+        {
+            SocketOption, SizeOption, RefreshOption, ExecOption, ExecSocketOption, ScreenshotOption, FramesOption, TimeoutOption, DebugOption,
+        };
+
+        // Drop the version option and the directives: a test tool has no use for [suggest] or [diagram].
+        for (int i = root.Options.Count - 1; i >= 0; i--)
+        {
+            if (root.Options[i] is VersionOption)
+            {
+                root.Options.RemoveAt(i);
+            }
+        }
+
+        root.Directives.Clear();
+        root.Validators.Add(Validate);
+        return root;
+    }
+
+    /// <summary>Checks across options, and those of strings (numbers are checked by their parsers).</summary>
+    private void Validate(CommandResult command)
+    {
+        if (command.GetResult(ExecOption) is not null && command.GetResult(ExecSocketOption) is not null)
+        {
+            command.AddError("--exec and --exec-socket cannot be used together");
+        }
+
+        foreach (Option<string?> option in (ReadOnlySpan<Option<string?>>)[ExecOption, ExecSocketOption])
+        {
+            if (command.GetResult(option) is { Tokens.Count: 1 } given && string.IsNullOrWhiteSpace(given.Tokens[0].Value))
+            {
+                command.AddError($"{option.Name} needs a command to run");
+            }
+        }
+    }
+
+    /// <summary>The option's one value as a number in [<paramref name="min"/>, <paramref name="max"/>], or an error.</summary>
+    private static double ParseNumber(ArgumentResult result, double min, double max, string expected, bool wholeNumber = false)
+    {
+        string text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+        NumberStyles style = wholeNumber ? NumberStyles.None : NumberStyles.AllowDecimalPoint;
+        if (double.TryParse(text, style, CultureInfo.InvariantCulture, out double value) && value >= min && value <= max)
+        {
+            return value;
+        }
+
+        string option = result.Parent is OptionResult parent ? parent.Option.Name : "the option";
+        result.AddError($"{option} must be {expected}, not '{text}'");
+        return min;
+    }
+
+    private static OutputSize ParseSize(ArgumentResult result)
+    {
+        string text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+        int x = text.IndexOfAny(['x', 'X']);
+        if (x > 0
+            && int.TryParse(text.AsSpan(0, x), NumberStyles.None, CultureInfo.InvariantCulture, out int width)
+            && int.TryParse(text.AsSpan(x + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int height)
+            && width is >= 1 and <= MaxSide && height is >= 1 and <= MaxSide)
+        {
+            return new OutputSize(width, height);
+        }
+
+        result.AddError($"--size must be WIDTHxHEIGHT with each side from 1 to {MaxSide} (for example 1024x768), not '{text}'");
+        return default;
+    }
+
+    private Settings ToSettings(ParseResult result)
+    {
+        OutputSize size = result.GetValue(SizeOption);
+        string? exec = result.GetValue(ExecOption);
+        string? execSocket = result.GetValue(ExecSocketOption);
+        double? timeout = result.GetValue(TimeoutOption);
+        return new Settings(
+            Socket: result.GetValue(SocketOption),
+            Width: size.Width,
+            Height: size.Height,
+            RefreshMilliHertz: (int)Math.Round(result.GetValue(RefreshOption) * 1000),
+            Command: exec ?? execSocket,
+            HandOverSocket: execSocket is not null,
+            Screenshot: result.GetValue(ScreenshotOption),
+            Frames: result.GetValue(FramesOption),
+            Timeout: timeout is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+            Debug: result.GetValue(DebugOption));
+    }
+
+    /// <summary>Value of --size (its text form is what help shows as the default).</summary>
+    private readonly record struct OutputSize(int Width, int Height)
+    {
+        public override string ToString() => $"{Width}x{Height}";
+    }
+}
