@@ -1,0 +1,381 @@
+using System.Diagnostics;
+using System.Globalization;
+using Wayland.Compositor;
+using Wayland.CompositorSoak;
+using Wayland.Testing;
+
+// Usage: dotnet run -c Release --project bench/Wayland.CompositorSoak -- [--seconds N] [--interval S] [--weston]
+// Runs the headless compositor in this process with weston-simple-shm (a real libwayland client, paced by our frame
+// callbacks at 60 Hz) animating on it for N seconds (default 60), and samples every S seconds (default 5): working
+// set, GC heap, allocations, collections, CPU, frames, frame callbacks, open descriptors. Prints a markdown table
+// and a verdict (exit 1 when it fails). --weston then runs weston's headless backend (pixman renderer) under the same
+// client for as long and prints the compositors' CPU side by side.
+const int SteadyFromSeconds = 15;
+const double WorkingSetLimit = 1.10;
+const int WarmUpSamples = 60;
+const long LiveHeapLimit = 64 * 1024; // a leak of 24 B per frame shows within 45 s at 60 Hz
+int seconds = 60;
+int interval = 5;
+bool compareWeston = false;
+for (int i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--seconds" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out seconds) && seconds > 0:
+        case "--interval" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out interval) && interval > 0:
+            i++;
+            break;
+        case "--weston":
+            compareWeston = true;
+            break;
+        default:
+            Console.Error.WriteLine("usage: Wayland.CompositorSoak [--seconds N] [--interval S] [--weston]");
+            return 64;
+    }
+}
+
+HeadlessCompositorOptions options = new();
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"soak: weston-simple-shm on Wayland.Compositor (in-process, {options.Width}x{options.Height} @ {options.RefreshMilliHertz / 1000.0} Hz) for {seconds} s, sampled every {interval} s; load average {File.ReadAllText("/proc/loadavg").Trim()}"));
+List<(int Second, long Bytes)> liveHeap = [];
+List<SortedSet<string>> fdSnapshots = [];
+List<Sample> ours = SoakOurs(options, seconds, interval, liveHeap, fdSnapshots);
+Console.WriteLine();
+PrintTable(ours);
+Console.WriteLine();
+bool passed = PrintVerdict(ours, options.RefreshMilliHertz / 1000.0, liveHeap, fdSnapshots);
+
+if (compareWeston)
+{
+    Console.WriteLine();
+    Console.WriteLine($"weston: weston-simple-shm on weston headless (pixman renderer, {options.Width}x{options.Height}) for {seconds} s");
+    List<WestonSample> weston = SoakWeston(options, seconds, interval);
+    Console.WriteLine();
+    PrintComparison(ours, weston);
+}
+
+return passed ? 0 : 1;
+
+static List<Sample> SoakOurs(HeadlessCompositorOptions options, int seconds, int interval, List<(int Second, long Bytes)> liveHeap, List<SortedSet<string>> fds)
+{
+    using RuntimeDirectory runtime = RuntimeDirectory.Create("soak");
+    using HeadlessCompositor compositor = new(options);
+    string socket = compositor.AddSocket(Path.Combine(runtime.Path, "wayland-soak"));
+    compositor.Start();
+    using Process client = StartClient(runtime, socket);
+    try
+    {
+        Console.Error.WriteLine("  sampling (progress on stderr)"); // opens stderr's stream before the first descriptor count
+        WaitFor(() => compositor.FramesRendered > 0, "the client's first frame");
+        using Process self = Process.GetCurrentProcess();
+
+        // Run the sampling code to its optimized tier first: otherwise its own JIT work shows up mid-run as a step in
+        // the working set (seen at the 7th sample).
+        for (int i = 0; i < WarmUpSamples; i++)
+        {
+            _ = Sample.Take(TimeSpan.Zero, self, compositor, client.Id, OpenFds().Count);
+            Thread.Sleep(10);
+        }
+
+        List<Sample> samples = [];
+        Stopwatch clock = Stopwatch.StartNew();
+        for (int next = 0; next <= seconds; next += interval)
+        {
+            SleepUntil(clock, next);
+            SortedSet<string> open = OpenFds();
+
+            // Keep one set while nothing changes: retaining a copy per sample would itself grow the live heap.
+            fds.Add(fds.Count > 0 && fds[^1].SetEquals(open) ? fds[^1] : open);
+            samples.Add(Sample.Take(clock.Elapsed, self, compositor, client.Id, open.Count));
+
+            if (next == SteadyFromNearest(seconds, interval) || next + interval > seconds)
+            {
+                // What is still reachable (a leak), apart from garbage not yet collected: only at these two points,
+                // so that the samples in between show the heap as the run leaves it.
+                liveHeap.Add((next, GC.GetTotalMemory(forceFullCollection: true)));
+            }
+
+            Console.Error.Write($"\r  {next} s / {seconds} s");
+            if (client.HasExited)
+            {
+                throw new InvalidOperationException($"weston-simple-shm exited ({client.ExitCode}); compositor errors: {string.Join("; ", compositor.Errors)}");
+            }
+        }
+
+        Console.Error.WriteLine();
+        return samples;
+    }
+    finally
+    {
+        Stop(client);
+    }
+}
+
+// The sample time nearest SteadyFromSeconds that the sampling hits (or the first interval in a short run).
+static int SteadyFromNearest(int seconds, int interval) =>
+    Math.Min(Math.Max(interval, (int)Math.Round(SteadyFromSeconds / (double)interval) * interval), seconds / interval * interval);
+
+// This process's descriptors as "number → target" (sockets, memfds, pipes, files; not assemblies).
+static SortedSet<string> OpenFds()
+{
+    SortedSet<string> open = new(StringComparer.Ordinal);
+    foreach (string fd in Directory.GetFiles("/proc/self/fd"))
+    {
+        try
+        {
+            // Assemblies the runtime maps as it loads them lazily are not the compositor's descriptors.
+            if (new FileInfo(fd).LinkTarget is { } target && !target.EndsWith(".dll", StringComparison.Ordinal))
+            {
+                open.Add($"{Path.GetFileName(fd)} → {target}");
+            }
+        }
+        catch (IOException)
+        {
+            // Closed while listing (the directory handle itself).
+        }
+    }
+
+    return open;
+}
+
+static List<WestonSample> SoakWeston(HeadlessCompositorOptions options, int seconds, int interval)
+{
+    using RuntimeDirectory runtime = RuntimeDirectory.Create("soak-weston");
+    ProcessStartInfo info = new("weston")
+    {
+        UseShellExecute = false,
+        RedirectStandardOutput = true,
+        RedirectStandardError = true,
+    };
+    foreach (string argument in (string[])["--backend=headless-backend.so", "--use-pixman", $"--width={options.Width}", $"--height={options.Height}", "--socket=wayland-soak", "--idle-time=0"])
+    {
+        info.ArgumentList.Add(argument);
+    }
+
+    runtime.Apply(info);
+    using Process weston = Process.Start(info) ?? throw new InvalidOperationException("weston did not start");
+    weston.OutputDataReceived += (_, _) => { };
+    weston.ErrorDataReceived += (_, _) => { };
+    weston.BeginOutputReadLine();
+    weston.BeginErrorReadLine();
+    try
+    {
+        WaitFor(() => File.Exists(Path.Combine(runtime.Path, "wayland-soak")) || weston.HasExited, "weston's socket");
+        // weston reports no frame count, and its headless output does not repaint at 60 Hz: count the frame callbacks
+        // the client receives from its WAYLAND_DEBUG log (which makes the client's CPU figure not comparable).
+        long frames = 0;
+        using Process client = StartClient(runtime, "wayland-soak", line =>
+        {
+            if (line.Contains("wl_callback@", StringComparison.Ordinal) && line.Contains(".done(", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref frames);
+            }
+        });
+        try
+        {
+            WaitFor(() => Interlocked.Read(ref frames) > 0, "the client's first frame on weston");
+            List<WestonSample> samples = [];
+            Stopwatch clock = Stopwatch.StartNew();
+            for (int next = 0; next <= seconds; next += interval)
+            {
+                SleepUntil(clock, next);
+                samples.Add(new WestonSample(clock.Elapsed, ProcessCpu.Of(weston.Id), ProcessCpu.Of(client.Id), Interlocked.Read(ref frames)));
+                Console.Error.Write($"\r  {next} s / {seconds} s");
+                if (client.HasExited || weston.HasExited)
+                {
+                    throw new InvalidOperationException("weston or weston-simple-shm exited during the soak");
+                }
+            }
+
+            Console.Error.WriteLine();
+            return samples;
+        }
+        finally
+        {
+            Stop(client);
+        }
+    }
+    finally
+    {
+        Stop(weston);
+    }
+}
+
+static Process StartClient(RuntimeDirectory runtime, string display, Action<string>? debugLog = null)
+{
+    ProcessStartInfo info = new("weston-simple-shm") { UseShellExecute = false, RedirectStandardError = debugLog is not null };
+    runtime.Apply(info);
+    info.Environment["WAYLAND_DISPLAY"] = display;
+    if (debugLog is not null)
+    {
+        info.Environment["WAYLAND_DEBUG"] = "client";
+    }
+
+    Process client = Process.Start(info) ?? throw new InvalidOperationException("weston-simple-shm did not start");
+    if (debugLog is not null)
+    {
+        client.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line)
+            {
+                debugLog(line);
+            }
+        };
+        client.BeginErrorReadLine();
+    }
+
+    return client;
+}
+
+static void Stop(Process process)
+{
+    if (!process.HasExited)
+    {
+        process.Kill(entireProcessTree: true);
+    }
+
+    process.WaitForExit();
+}
+
+static void WaitFor(Func<bool> condition, string what)
+{
+    Stopwatch clock = Stopwatch.StartNew();
+    while (!condition())
+    {
+        if (clock.Elapsed > TimeSpan.FromSeconds(30))
+        {
+            throw new TimeoutException($"timed out waiting for {what}");
+        }
+
+        Thread.Sleep(20);
+    }
+}
+
+static void SleepUntil(Stopwatch clock, int second)
+{
+    TimeSpan left = TimeSpan.FromSeconds(second) - clock.Elapsed;
+    if (left > TimeSpan.Zero)
+    {
+        Thread.Sleep(left);
+    }
+}
+
+static void PrintTable(List<Sample> samples)
+{
+    Console.WriteLine("| t (s) | working set (MiB) | GC heap (KiB) | GCs gen0/1/2 | CPU % | frames/s | frame callbacks/s | allocated B/frame (loop thread / process) | open fds | client CPU % |");
+    Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for (int i = 0; i < samples.Count; i++)
+    {
+        Sample s = samples[i];
+        string rates = "– | – | – | – ";
+        if (i > 0)
+        {
+            Sample p = samples[i - 1];
+            double wall = (s.Elapsed - p.Elapsed).TotalSeconds;
+            long frames = s.Frames - p.Frames;
+            string perFrame = frames > 0
+                ? string.Create(CultureInfo.InvariantCulture, $"{(s.LoopAllocated - p.LoopAllocated) / (double)frames:F0} / {(s.Allocated - p.Allocated) / (double)frames:F0}")
+                : "–";
+            rates = string.Create(CultureInfo.InvariantCulture,
+                $"{Percent(s.Cpu - p.Cpu, wall):F1} | {frames / wall:F1} | {(s.FrameCallbacks - p.FrameCallbacks) / wall:F1} | {perFrame} ");
+        }
+
+        string clientCpu = i > 0 ? Percent(s.ClientCpu - samples[i - 1].ClientCpu, (s.Elapsed - samples[i - 1].Elapsed).TotalSeconds).ToString("F1", CultureInfo.InvariantCulture) : "–";
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {s.Elapsed.TotalSeconds:F0} | {s.WorkingSet / 1048576.0:F1} | {s.GcHeap / 1024.0:F0} | {s.Gen0}/{s.Gen1}/{s.Gen2} | {rates}| {s.OpenFds} | {clientCpu} |"));
+    }
+}
+
+static bool PrintVerdict(List<Sample> samples, double refreshHz, List<(int Second, long Bytes)> liveHeap, List<SortedSet<string>> fds)
+{
+    Sample steady = samples.Find(s => s.Elapsed.TotalSeconds >= SteadyFromSeconds - 0.5) ?? samples[Math.Min(1, samples.Count - 1)];
+    Sample last = samples[^1];
+    List<Sample> tail = samples.FindAll(s => s.Elapsed >= steady.Elapsed);
+    bool heapAlwaysGrew = tail.Count >= 3;
+    for (int i = 1; i < tail.Count; i++)
+    {
+        heapAlwaysGrew &= tail[i].GcHeap > tail[i - 1].GcHeap;
+    }
+
+    double workingSetRatio = last.WorkingSet / (double)steady.WorkingSet;
+    bool workingSetFlat = workingSetRatio <= WorkingSetLimit;
+    long liveGrowth = liveHeap[^1].Bytes - liveHeap[0].Bytes;
+    bool liveFlat = liveGrowth <= LiveHeapLimit;
+
+    // The client's second buffer (and its pool's memfd) arrives after the first frames: count from the first interval.
+    List<Sample> settled = samples.Count > 1 ? samples.GetRange(1, samples.Count - 1) : samples;
+    int fdsMin = settled.Min(s => s.OpenFds), fdsMax = settled.Max(s => s.OpenFds);
+    double wall = (last.Elapsed - samples[0].Elapsed).TotalSeconds;
+    double fps = (last.Frames - samples[0].Frames) / wall;
+    bool paced = fps >= refreshHz * 0.9 && fps <= refreshHz * 1.02;
+    double allocatedPerFrame = (last.LoopAllocated - steady.LoopAllocated) / (double)Math.Max(1, last.Frames - steady.Frames);
+
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"- working set: {last.WorkingSet / 1048576.0:F1} MiB at {last.Elapsed.TotalSeconds:F0} s, {workingSetRatio:F3}× the {steady.Elapsed.TotalSeconds:F0} s sample (limit {WorkingSetLimit:F2}×): {Verdict(workingSetFlat)}"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"- live heap (after a full GC) at {liveHeap[0].Second} s and {liveHeap[^1].Second} s: {liveHeap[0].Bytes / 1024.0:F0} → {liveHeap[^1].Bytes / 1024.0:F0} KiB ({liveGrowth / 1024.0:+0;-0;0} KiB, limit +{LiveHeapLimit / 1024} KiB): {Verdict(liveFlat)}"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"- GC heap between collections from {steady.Elapsed.TotalSeconds:F0} s on: {tail.Min(s => s.GcHeap) / 1024.0:F0}–{tail.Max(s => s.GcHeap) / 1024.0:F0} KiB, {(heapAlwaysGrew ? "grew at every sample (garbage awaiting a gen0 collection, see the live heap)" : "not growing monotonically")}; {allocatedPerFrame:F0} B allocated per frame on the compositor's loop thread"));
+    // A leak stays open; a descriptor the runtime opens and closes between two samples is listed but is not one.
+    bool fdsKept = fds[^1].SetEquals(fds[samples.Count - settled.Count]);
+    Console.WriteLine($"- open descriptors from {settled[0].Elapsed.TotalSeconds:F0} s on: {(fdsMin == fdsMax ? $"{fdsMin} at every sample" : $"{fdsMin} to {fdsMax}")}; "
+        + $"the same ones at {settled[0].Elapsed.TotalSeconds:F0} s and at the end: {Verdict(fdsKept)}");
+    for (int i = 1; i < fds.Count; i++)
+    {
+        PrintFdChanges(string.Create(CultureInfo.InvariantCulture, $"  {samples[i - 1].Elapsed.TotalSeconds:F0} s → {samples[i].Elapsed.TotalSeconds:F0} s"), fds[i - 1], fds[i]);
+    }
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"- pacing: {fps:F1} frames/s over the run at {refreshHz:0.##} Hz (within -10%/+2%): {Verdict(paced)}"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"- CPU: {Percent(last.Cpu - samples[0].Cpu, wall):F1} % of one core over the run, {Percent(last.Cpu - steady.Cpu, (last.Elapsed - steady.Elapsed).TotalSeconds):F1} % from {steady.Elapsed.TotalSeconds:F0} s on"));
+    return workingSetFlat && liveFlat && fdsKept && paced;
+}
+
+static void PrintFdChanges(string label, SortedSet<string> before, SortedSet<string> after)
+{
+    List<string> opened = [.. after.Except(before)], closed = [.. before.Except(after)];
+    if (opened.Count + closed.Count > 0)
+    {
+        Console.WriteLine($"{label}: opened [{string.Join(", ", opened)}] closed [{string.Join(", ", closed)}]");
+    }
+}
+
+static void PrintComparison(List<Sample> ours, List<WestonSample> weston)
+{
+    Rate o = Rates(ours.ConvertAll(s => (s.Elapsed, s.Cpu, s.Frames)));
+    Rate w = Rates(weston.ConvertAll(s => (s.Elapsed, s.Cpu, s.Frames)));
+    Rate oursClient = Rates(ours.ConvertAll(s => (s.Elapsed, s.ClientCpu, s.Frames)));
+    Console.WriteLine($"| compositor, weston-simple-shm on it | CPU % whole run | CPU % from {SteadyFromSeconds} s | frames/s from {SteadyFromSeconds} s | CPU µs per frame from {SteadyFromSeconds} s | client CPU % from {SteadyFromSeconds} s |");
+    Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"| Wayland.Compositor (in-process, .NET) | {o.WholeRun:F2} | {o.Steady:F2} | {o.FramesPerSecond:F1} | {o.MicrosecondsPerFrame:F0} | {oursClient.Steady:F2} |"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"| weston 10 headless, pixman renderer | {w.WholeRun:F2} | {w.Steady:F2} | {w.FramesPerSecond:F1} | {w.MicrosecondsPerFrame:F0} | (logging frames) |"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"| ours / weston | {o.WholeRun / w.WholeRun:F2} | {o.Steady / w.Steady:F2} | | {o.MicrosecondsPerFrame / w.MicrosecondsPerFrame:F2} | |"));
+}
+
+static Rate Rates(List<(TimeSpan Elapsed, TimeSpan Cpu, long Frames)> samples)
+{
+    (TimeSpan Elapsed, TimeSpan Cpu, long Frames) first = samples[0], last = samples[^1];
+    (TimeSpan Elapsed, TimeSpan Cpu, long Frames) steady = samples.Find(s => s.Elapsed.TotalSeconds >= SteadyFromSeconds - 0.5);
+    if (steady == default)
+    {
+        steady = first;
+    }
+
+    double steadySeconds = (last.Elapsed - steady.Elapsed).TotalSeconds;
+    long steadyFrames = last.Frames - steady.Frames;
+    return new Rate(
+        Percent(last.Cpu - first.Cpu, (last.Elapsed - first.Elapsed).TotalSeconds),
+        Percent(last.Cpu - steady.Cpu, steadySeconds),
+        steadySeconds > 0 ? steadyFrames / steadySeconds : 0,
+        steadyFrames > 0 ? (last.Cpu - steady.Cpu).TotalMicroseconds / steadyFrames : 0);
+}
+
+static double Percent(TimeSpan cpu, double wallSeconds) => wallSeconds > 0 ? cpu.TotalSeconds / wallSeconds * 100 : 0;
+
+static string Verdict(bool ok) => ok ? "ok" : "FAIL";
+
+/// <summary>CPU use over a soak: % of one core over the whole run and from the steady point on, with the frame rate.</summary>
+internal readonly record struct Rate(double WholeRun, double Steady, double FramesPerSecond, double MicrosecondsPerFrame);
