@@ -88,6 +88,7 @@ public sealed partial class HeadlessCompositor
         DamageToplevel(window);
         (window.X, window.Y) = (x, y);
         DamageToplevel(window);
+        _seat.RefreshPointerFocus();
         return true;
     });
 
@@ -182,12 +183,15 @@ public sealed partial class HeadlessCompositor
         }
 
         _seat.FocusChanged(TopWindow());
+        _seat.RefreshPointerFocus();
     }
 
     internal void MapPopup(Popup popup)
     {
         _popups.Add(popup);
         DamageSurfaceTree(popup.XdgSurface.Surface);
+        _seat.FocusChanged(TopWindow());
+        _seat.RefreshPointerFocus();
     }
 
     internal void UnmapPopup(Popup popup)
@@ -195,6 +199,22 @@ public sealed partial class HeadlessCompositor
         Damage(popup.XdgSurface.Surface.LastBounds);
         _popups.Remove(popup);
         ScheduleFrame();
+        _seat.FocusChanged(TopWindow());
+        _seat.RefreshPointerFocus();
+    }
+
+    /// <summary>The surface of the topmost mapped popup holding a grab (it has keyboard focus), if any.</summary>
+    internal Surface? TopGrabbingPopup()
+    {
+        for (int i = _popups.Count - 1; i >= 0; i--)
+        {
+            if (_popups[i].HasGrab)
+            {
+                return _popups[i].XdgSurface.Surface;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Dismisses grabbing popups when a button is pressed outside them (the popup grab protocol).</summary>
@@ -251,6 +271,7 @@ public sealed partial class HeadlessCompositor
         _windows.Add(window);
         DamageToplevel(window);
         _seat.FocusChanged(window);
+        _seat.RefreshPointerFocus();
     }
 
     private static bool HitTree(Surface surface, int x, int y, out Surface? hit, out int localX, out int localY)
@@ -365,7 +386,10 @@ public sealed partial class HeadlessCompositor
     private void OnFrameTimer()
     {
         _nextFrame += _frameInterval;
-        RepaintDamage();
+        if (RepaintDamage())
+        {
+            Interlocked.Increment(ref _framesRendered);
+        }
 
         uint time = (uint)_clock.ElapsedMilliseconds;
         _frameSequence++;
@@ -396,11 +420,12 @@ public sealed partial class HeadlessCompositor
         }
     }
 
-    private void RepaintDamage()
+    /// <summary>Repaints the damaged area (a refresh, or a screenshot wanting the latest state); false when nothing was damaged.</summary>
+    private bool RepaintDamage()
     {
         if (_damage.IsEmpty)
         {
-            return;
+            return false;
         }
 
         Rect clip = _damage;
@@ -418,7 +443,7 @@ public sealed partial class HeadlessCompositor
             DrawTree(_framebuffer, popup.XdgSurface.Surface, x, y, clip);
         }
 
-        Interlocked.Increment(ref _framesRendered);
+        return true;
     }
 
     private void DrawTree(Image target, Surface surface, int x, int y, Rect clip)

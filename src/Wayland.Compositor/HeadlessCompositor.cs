@@ -82,7 +82,7 @@ public sealed partial class HeadlessCompositor : IDisposable
     /// <summary>Options the compositor was created with.</summary>
     public HeadlessCompositorOptions Options => _options;
 
-    /// <summary>Repaints of the output done so far (only frames with damage are repainted).</summary>
+    /// <summary>Refreshes that repainted damage so far (idle refreshes and screenshots are not counted).</summary>
     public long FramesRendered => Interlocked.Read(ref _framesRendered);
 
     /// <summary>wl_surface.frame callbacks completed so far.</summary>
@@ -109,8 +109,8 @@ public sealed partial class HeadlessCompositor : IDisposable
     /// <summary>Raised on the loop's thread when a client is disconnected after a protocol error.</summary>
     public event Action<Client, ClientError>? ClientFailed;
 
-    /// <summary>Listens on <c>$XDG_RUNTIME_DIR/<paramref name="name"/></c> (or the first free wayland-N when null).</summary>
-    /// <returns>The socket name, for <c>WAYLAND_DISPLAY</c>.</returns>
+    /// <summary>Listens on <c>$XDG_RUNTIME_DIR/<paramref name="name"/></c>, on an absolute path, or on the first free wayland-N when null.</summary>
+    /// <returns>The socket's path (for an explicit name) or name (auto), usable as <c>WAYLAND_DISPLAY</c> either way.</returns>
     public string AddSocket(string? name = null) => name is null ? Display.AddSocketAuto() : Display.AddSocket(name);
 
     /// <summary>Runs the event loop on a background thread of its own until <see cref="Stop"/> or disposal.</summary>

@@ -24,6 +24,7 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
     private SafeFdHandle? _keymapFile;
     private Surface? _pointerFocus;
     private Surface? _keyboardFocus;
+    private Toplevel? _activeWindow;
     private uint _depressed;
     private uint _locked;
 
@@ -59,6 +60,17 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
     {
         PointerX = Math.Clamp(x, 0, _compositor.OutputWidth - 1);
         PointerY = Math.Clamp(y, 0, _compositor.OutputHeight - 1);
+        UpdatePointerFocus(sendMotion: true);
+    }
+
+    /// <summary>
+    /// Re-checks what is under a pointer that did not move (a window or popup mapped, unmapped, moved or restacked):
+    /// leave/enter when the surface changed, nothing otherwise.
+    /// </summary>
+    public void RefreshPointerFocus() => UpdatePointerFocus(sendMotion: false);
+
+    private void UpdatePointerFocus(bool sendMotion)
+    {
         Surface? target = _compositor.SurfaceAt((int)Math.Floor(PointerX), (int)Math.Floor(PointerY), out int localX, out int localY);
         double sx = localX + (PointerX - Math.Floor(PointerX));
         double sy = localY + (PointerY - Math.Floor(PointerY));
@@ -68,6 +80,7 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
             {
                 uint leaveSerial = _compositor.Display.NextSerial();
                 ForEachPointer(old, p => p.SendLeave(leaveSerial, old.Resource));
+                SendPointerFrame();
                 _pointerFocus = null;
             }
 
@@ -76,15 +89,15 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
                 _pointerFocus = target;
                 uint enterSerial = _compositor.Display.NextSerial();
                 ForEachPointer(target, p => p.SendEnter(enterSerial, target.Resource, sx, sy));
+                SendPointerFrame();
             }
         }
-        else if (target is not null)
+        else if (target is not null && sendMotion)
         {
             uint time = Now;
             ForEachPointer(target, p => p.SendMotion(time, sx, sy));
+            SendPointerFrame();
         }
-
-        SendPointerFrame();
     }
 
     public void Button(uint button, bool pressed)
@@ -171,10 +184,24 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
 
     // Focus
 
-    /// <summary>Keyboard focus moves to the given window (the active one) and the window states follow.</summary>
+    /// <summary>
+    /// The given window becomes the active one (its activated state follows); keyboard focus goes to the topmost
+    /// grabbing popup if there is one (xdg_popup.grab), else to that window.
+    /// </summary>
     public void FocusChanged(Toplevel? window)
     {
-        Surface? target = window?.XdgSurface.Surface;
+        if (window != _activeWindow)
+        {
+            _activeWindow?.SetActivated(false);
+            _activeWindow = window;
+            window?.SetActivated(true);
+        }
+
+        SetKeyboardFocus(_compositor.TopGrabbingPopup() ?? window?.XdgSurface.Surface);
+    }
+
+    private void SetKeyboardFocus(Surface? target)
+    {
         if (target == _keyboardFocus)
         {
             return;
@@ -184,10 +211,6 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
         {
             uint serial = _compositor.Display.NextSerial();
             ForEachKeyboard(old, k => k.SendLeave(serial, old.Resource));
-            if (old.Role is XdgSurfaceRole { Toplevel: { } oldWindow })
-            {
-                oldWindow.SetActivated(false);
-            }
         }
 
         _keyboardFocus = target;
@@ -201,7 +224,6 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
                 }
             }
 
-            window!.SetActivated(true);
             _dataDevices.OfferSelection(target.Resource.Client);
         }
     }
@@ -233,6 +255,11 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
         if (_keyboardFocus is { } keyboard && keyboard.Resource.Client == client)
         {
             _keyboardFocus = null;
+        }
+
+        if (_activeWindow is { } active && active.Resource.Client == client)
+        {
+            _activeWindow = null;
         }
     }
 
