@@ -19,9 +19,7 @@ public sealed partial class HeadlessCompositor
     private readonly List<Toplevel> _windows = [];
     private readonly List<Popup> _popups = [];
     private readonly List<WlCallback> _frameCallbacks = [];
-    private readonly List<WlCallback> _frameCallbacksFiring = [];
     private readonly List<WpPresentationFeedback> _feedbacks = [];
-    private readonly List<WpPresentationFeedback> _feedbacksFiring = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private TimeSpan _nextFrame;
     private Rect _damage;
@@ -391,11 +389,11 @@ public sealed partial class HeadlessCompositor
             Interlocked.Increment(ref _framesRendered);
         }
 
+        // Sending events and destroying resources never dispatches requests, so no commit can add to these lists
+        // while they are completed here; the next commit schedules the next refresh.
         uint time = (uint)_clock.ElapsedMilliseconds;
         _frameSequence++;
-        _frameCallbacksFiring.AddRange(_frameCallbacks);
-        _frameCallbacks.Clear();
-        foreach (WlCallback callback in _frameCallbacksFiring)
+        foreach (WlCallback callback in _frameCallbacks)
         {
             if (!callback.IsDestroyed)
             {
@@ -405,19 +403,13 @@ public sealed partial class HeadlessCompositor
             }
         }
 
-        _frameCallbacksFiring.Clear();
-        _feedbacksFiring.AddRange(_feedbacks);
-        _feedbacks.Clear();
-        foreach (WpPresentationFeedback feedback in _feedbacksFiring)
+        _frameCallbacks.Clear();
+        foreach (WpPresentationFeedback feedback in _feedbacks)
         {
             Extensions.Presented(feedback, _frameInterval, _frameSequence);
         }
 
-        _feedbacksFiring.Clear();
-        if (_frameCallbacks.Count > 0 || _feedbacks.Count > 0 || !_damage.IsEmpty)
-        {
-            ScheduleFrame();
-        }
+        _feedbacks.Clear();
     }
 
     /// <summary>Repaints the damaged area (a refresh, or a screenshot wanting the latest state); false when nothing was damaged.</summary>

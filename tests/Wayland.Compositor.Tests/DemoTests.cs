@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using Wayland.Testing;
 
 namespace Wayland.Compositor.Tests;
@@ -50,15 +49,7 @@ public class DemoTests
 
     private static string[] DecodePixels(string png, params (int X, int Y)[] points)
     {
-        List<string> arguments = [png];
-        foreach ((int x, int y) in points)
-        {
-            arguments.Add(x.ToString(CultureInfo.InvariantCulture));
-            arguments.Add(y.ToString(CultureInfo.InvariantCulture));
-        }
-
-        (int exit, string output, string errors) = ProcessRunner.Run(new ProcessStartInfo(NativePeers.Path("png-check"), arguments), TimeSpan.FromSeconds(30));
-        Assert.True(exit == 0, $"png-check failed: {errors}");
-        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(l => l.ToUpperInvariant()).ToArray();
+        (string size, string[] pixels) = PngCheck.Decode(png, points);
+        return [size.ToUpperInvariant(), .. pixels.Select(p => p.ToUpperInvariant())];
     }
 }
