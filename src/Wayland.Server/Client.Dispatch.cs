@@ -218,11 +218,7 @@ public sealed partial class Client
         catch (Exception e)
         {
             // One client's request must never take the loop (and the other clients) down.
-            if (Display.Log is not null)
-            {
-                Display.Diagnostic($"{resource}.{request.Name} threw {e}");
-            }
-
+            Display.ReportHandlerException($"{resource}.{request.Name} handler", e);
             PostImplementationError($"{resource}.{request.Name}: {e.GetType().Name}: {e.Message}");
         }
     }

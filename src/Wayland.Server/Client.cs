@@ -141,26 +141,45 @@ public sealed partial class Client
 
         _destroying = true;
         Display.RemoveClient(this);
+
+        // Teardown always completes: a handler that throws is reported, and the socket, the resources and the
+        // other handlers are still dealt with, so no fd leaks and the loop keeps serving the other clients.
+        Guard(Destroying, "Client.Destroying handler");
         try
         {
-            Destroying?.Invoke(this);
+            _connection.Flush();
         }
-        finally
+        catch (WaylandException)
+        {
+            // The client is going away either way.
+        }
+
+        _objects.ForEach((_, resource) =>
         {
             try
             {
-                _connection.Flush();
+                resource.Destroy();
             }
-            catch (WaylandException)
+            catch (Exception e)
             {
-                // The client is going away either way.
+                Display.ReportHandlerException($"{resource}.Destroyed handler", e);
             }
+        });
+        _source.Remove();
+        _connection.Dispose();
+        IsDestroyed = true;
+        Guard(Destroyed, "Client.Destroyed handler");
+    }
 
-            _objects.ForEach(static (_, resource) => resource.Destroy());
-            _source.Remove();
-            _connection.Dispose();
-            IsDestroyed = true;
-            Destroyed?.Invoke(this);
+    private void Guard(Action<Client>? handler, string context)
+    {
+        try
+        {
+            handler?.Invoke(this);
+        }
+        catch (Exception e)
+        {
+            Display.ReportHandlerException(context, e);
         }
     }
 
@@ -178,7 +197,18 @@ public sealed partial class Client
             return false;
         }
 
-        ResourceCreated?.Invoke(resource);
+        try
+        {
+            ResourceCreated?.Invoke(resource);
+        }
+        catch (Exception e)
+        {
+            // Same policy as a request handler that throws: this client gets an implementation error.
+            Display.ReportHandlerException("Client.ResourceCreated handler", e);
+            PostImplementationError($"{resource}: ResourceCreated handler: {e.GetType().Name}: {e.Message}");
+            return false;
+        }
+
         return true;
     }
 

@@ -66,7 +66,7 @@ public sealed partial class Display
     internal void AddRegistry(WlRegistry registry)
     {
         _registries.Add(registry);
-        registry.Destroyed += static resource => resource.Client.Display._registries.Remove((WlRegistry)resource);
+        registry.Released += static resource => resource.Client.Display._registries.Remove((WlRegistry)resource);
         foreach (Global global in _globals)
         {
             if (!global.IsRemoved && global.IsVisibleTo(registry.Client))

@@ -200,6 +200,11 @@ public sealed partial class Display
         {
             Diagnostic($"failed to create a client: {e.Message}");
         }
+        catch (Exception e)
+        {
+            // Thrown by a ClientCreated handler; CreateClient has disconnected that client already.
+            ReportHandlerException("Display.ClientCreated handler", e);
+        }
     }
 
     private void CloseSockets()

@@ -40,6 +40,17 @@ public sealed partial class Display : IDisposable
     /// <summary>The connected clients, oldest first.</summary>
     public IReadOnlyList<Client> Clients => _clients;
 
+    /// <summary>
+    /// Raised when a handler the library calls on its own threw, and the library contained the exception so that
+    /// one client cannot take the loop and the other clients down: a request handler (the client also gets an
+    /// <c>implementation</c> error and is disconnected), a <see cref="Client.Destroying"/>,
+    /// <see cref="Client.Destroyed"/> or <see cref="Resource.Destroyed"/> handler while a client is torn down (the
+    /// teardown carries on), or a <see cref="ClientCreated"/> handler for a client accepted from a socket (that
+    /// client is disconnected). With no subscriber the exception goes to <see cref="Log"/>, or to standard error
+    /// when <see cref="Log"/> is null, as libwayland's <c>wl_log</c> does by default.
+    /// </summary>
+    public event Action<HandlerExceptionInfo>? HandlerException;
+
     /// <summary>Raised when a client is created (<c>wl_display_add_client_created_listener</c>).</summary>
     public event Action<Client>? ClientCreated;
 
@@ -90,7 +101,17 @@ public sealed partial class Display : IDisposable
         }
 
         _clients.Add(client);
-        ClientCreated?.Invoke(client);
+        try
+        {
+            ClientCreated?.Invoke(client);
+        }
+        catch
+        {
+            // A client the compositor could not set up must not stay half-initialised.
+            client.Destroy();
+            throw;
+        }
+
         return client;
     }
 
@@ -174,6 +195,35 @@ public sealed partial class Display : IDisposable
     internal void RemoveClient(Client client) => _clients.Remove(client);
 
     internal void Diagnostic(string message) => Log?.Invoke(message);
+
+    /// <summary>Reports an exception the library contained (see <see cref="HandlerException"/>).</summary>
+    internal void ReportHandlerException(string context, Exception exception)
+    {
+        Action<HandlerExceptionInfo>? handler = HandlerException;
+        if (handler is not null)
+        {
+            try
+            {
+                handler(new HandlerExceptionInfo(context, exception));
+                return;
+            }
+            catch (Exception second)
+            {
+                // The reporter failed too: fall through to the log so neither exception is lost.
+                exception = new AggregateException(exception, second);
+            }
+        }
+
+        string text = $"{context} threw {exception}";
+        if (Log is { } log)
+        {
+            log(text);
+        }
+        else
+        {
+            Console.Error.WriteLine(text);
+        }
+    }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 }

@@ -43,6 +43,9 @@ public abstract class Resource
     /// registered while handlers run.</summary>
     public event Action<Resource>? Destroyed;
 
+    /// <summary>The library's own cleanup, run after <see cref="Destroyed"/> whatever its handlers do.</summary>
+    internal event Action<Resource>? Released;
+
     /// <summary>
     /// Destroys the resource (<c>wl_resource_destroy</c>): raises <see cref="Destroyed"/>, then frees the id —
     /// for an id the client chose, by sending <c>wl_display.delete_id</c> so the client may reuse it.
@@ -62,6 +65,9 @@ public abstract class Resource
         }
         finally
         {
+            // The library's own cleanup (unmapping a pool, leaving the registry list) runs after the user's
+            // handlers, like libwayland's destructor after the destroy signal, and also when one of them threw.
+            Released?.Invoke(this);
             _client.Forget(this);
         }
     }

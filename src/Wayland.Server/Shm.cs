@@ -83,7 +83,7 @@ public sealed class Shm : WlShm.IHandler
             kept = true;
             id.Pool = pool;
             id.Handler = pool;
-            id.Destroyed += static resource => ((WlShmPool)resource).Pool!.ResourceDestroyed();
+            id.Released += static resource => ((WlShmPool)resource).Pool!.ResourceDestroyed();
         }
         finally
         {

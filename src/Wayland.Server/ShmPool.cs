@@ -83,7 +83,7 @@ internal sealed class ShmPool : WlShmPool.IHandler
 
         ShmBuffer buffer = new(this, id, offset, width, height, stride, format);
         id.ShmBuffer = buffer;
-        id.Destroyed += static resource => ((WlBuffer)resource).ShmBuffer!.ResourceDestroyed();
+        id.Released += static resource => ((WlBuffer)resource).ShmBuffer!.ResourceDestroyed();
     }
 
     /// <summary><c>wl_shm_pool.resize</c>: grow only; deferred while an access is in progress.</summary>

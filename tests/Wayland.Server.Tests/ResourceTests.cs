@@ -180,6 +180,106 @@ public sealed class ResourceTests : IDisposable
     }
 
     [Fact]
+    public void Handlers_that_throw_during_teardown_are_reported_and_the_teardown_completes()
+    {
+        List<HandlerExceptionInfo> reported = [];
+        _display.HandlerException += reported.Add;
+        TestResource resource = Bind(out RawClient client, out Client server);
+        using (client)
+        {
+            TestResource second = resource.SendCreated();
+            bool secondDestroyed = false, clientDestroyed = false;
+            server.Destroying += _ => throw new InvalidOperationException("destroying bug");
+            resource.Destroyed += _ => throw new InvalidOperationException("resource bug");
+            second.Destroyed += _ => secondDestroyed = true;
+            server.Destroyed += _ => clientDestroyed = true;
+            server.Destroyed += _ => throw new InvalidOperationException("destroyed bug");
+
+            // The peer hangs up: the loop sees it and must come out of Dispatch normally.
+            client.Dispose();
+            DispatchUntil(_display, () => server.IsDestroyed);
+
+            Assert.True(resource.IsDestroyed && secondDestroyed && clientDestroyed);
+            Assert.Empty(_display.Clients);
+            Assert.Equal(
+                ["Client.Destroying handler", $"{resource}.Destroyed handler", "Client.Destroyed handler"],
+                reported.Select(r => r.Context));
+            Assert.Equal(
+                ["destroying bug", "resource bug", "destroyed bug"],
+                reported.Select(r => r.Exception.Message));
+        }
+
+        // The display still serves new clients (the fd check in Dispose proves the socket was closed).
+        Bind(out RawClient next, out _);
+        using (next)
+        {
+            Assert.NotEmpty(next.Roundtrip(_display));
+        }
+    }
+
+    [Fact]
+    public void Without_a_subscriber_contained_exceptions_go_to_the_log()
+    {
+        List<string> log = [];
+        _display.Log = log.Add;
+        Bind(out RawClient client, out Client server);
+        using (client)
+        {
+            server.Destroyed += _ => throw new InvalidOperationException("teardown bug");
+            server.Destroy();
+        }
+
+        Assert.Contains(log, line => line.StartsWith("Client.Destroyed handler threw", StringComparison.Ordinal)
+            && line.Contains("teardown bug", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_ClientCreated_handler_that_throws_disconnects_that_client_only()
+    {
+        string dir = Directory.CreateTempSubdirectory("wl-created-").FullName;
+        try
+        {
+            using Display display = new();
+            List<HandlerExceptionInfo> reported = [];
+            display.HandlerException += reported.Add;
+            string path = Path.Combine(dir, "wayland-t");
+            display.AddSocket(path);
+            bool fail = true;
+            display.ClientCreated += _ =>
+            {
+                if (fail)
+                {
+                    fail = false;
+                    throw new InvalidOperationException("setup bug");
+                }
+            };
+
+            using RawClient first = new(UnixSocket.Connect(path));
+            first.Pump(display, () => first.Closed);
+            Assert.Equal(["Display.ClientCreated handler"], reported.Select(r => r.Context));
+            Assert.Empty(display.Clients);
+
+            using RawClient second = new(UnixSocket.Connect(path));
+            Assert.NotEmpty(second.Roundtrip(display));
+            Assert.Single(display.Clients);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static void DispatchUntil(Display display, Func<bool> done)
+    {
+        System.Diagnostics.Stopwatch clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!done())
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "timed out");
+            display.Dispatch(10);
+        }
+    }
+
+    [Fact]
     public void Credentials_come_from_SO_PEERCRED()
     {
         Bind(out RawClient client, out Client server);

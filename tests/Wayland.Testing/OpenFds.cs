@@ -11,8 +11,8 @@ public static class OpenFds
         warmUp?.WaitForExit();
     }
 
-    /// <summary>What is open now: descriptor numbers with what they point at, not counting assemblies the
-    /// runtime maps as it loads them lazily.</summary>
+    /// <summary>What is open now: descriptor numbers with what they point at, not counting assemblies and
+    /// symbol files the runtime opens lazily (the first formatted stack trace opens .pdb files and keeps them).</summary>
     public static Snapshot Take()
     {
         Settle();
@@ -20,7 +20,7 @@ public static class OpenFds
         foreach (string fd in Directory.GetFiles("/proc/self/fd"))
         {
             string? target = Target(fd);
-            if (target?.EndsWith(".dll", StringComparison.Ordinal) != true)
+            if (!IsRuntimeFile(target))
             {
                 open[System.IO.Path.GetFileName(fd)] = target ?? "?";
             }
@@ -45,6 +45,12 @@ public static class OpenFds
             throw new InvalidOperationException($"descriptor leak: {leaked.Count} opened and not closed: {string.Join(", ", leaked)}");
         }
     }
+
+    private static bool IsRuntimeFile(string? target) =>
+        target is not null
+        && (target.EndsWith(".dll", StringComparison.Ordinal)
+            || target.EndsWith(".dll (deleted)", StringComparison.Ordinal)
+            || target.EndsWith(".pdb", StringComparison.Ordinal));
 
     private static string? Target(string fdPath)
     {
