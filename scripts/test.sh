@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: installs missing Debian packages, builds the native libwayland test peers,
-# runs all test projects, then the demo against weston headless as an end-to-end check.
+# runs all test projects, then the demo (in-process headless compositor, screenshot checked) and the 60-second
+# compositor soak, each counted as one test.
 # Prints one closing line "tests: N passed, M failed, K skipped".
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +33,13 @@ done < <(sed -nE 's/.*(Passed|Failed)!.*Failed: *([0-9]+), Passed: *([0-9]+), Sk
 echo "== demo (the main job: C# client on the in-process headless compositor, screenshot checked)"
 mkdir -p artifacts
 if dotnet run --project samples/Wayland.Demo --no-build -- --screenshot artifacts/wayland-demo.png; then
+    passed=$((passed + 1))
+else
+    failed=$((failed + 1)); status=1
+fi
+
+echo "== soak (issue 6: memory, descriptors and CPU stay flat over 60 s of weston-simple-shm at 60 Hz)"
+if dotnet run --project bench/Wayland.CompositorSoak --no-build -- --seconds 60; then
     passed=$((passed + 1))
 else
     failed=$((failed + 1)); status=1

@@ -13,6 +13,7 @@ using Wayland.Testing;
 const int SteadyFromSeconds = 15;
 const double WorkingSetLimit = 1.10;
 const int WarmUpSamples = 60;
+const double CpuPerFrameLimit = 1.5;
 const long LiveHeapLimit = 64 * 1024; // a leak of 24 B per frame shows within 45 s at 60 Hz
 int seconds = 60;
 int interval = 5;
@@ -307,7 +308,10 @@ static bool PrintVerdict(List<Sample> samples, double refreshHz, List<(int Secon
     int fdsMin = settled.Min(s => s.OpenFds), fdsMax = settled.Max(s => s.OpenFds);
     double wall = (last.Elapsed - samples[0].Elapsed).TotalSeconds;
     double fps = (last.Frames - samples[0].Frames) / wall;
-    bool paced = fps >= refreshHz * 0.9 && fps <= refreshHz * 1.02;
+    // Faster than the refresh rate would mean frames are not paced by the timer (a busy loop): that fails. Slower
+    // only says the machine was busy (the compositor never renders ahead), so it is reported, not failed.
+    bool paced = fps <= refreshHz * 1.02;
+    string pacing = !paced ? "FAIL (faster than the refresh rate)" : fps >= refreshHz * 0.9 ? "ok" : "ok, but below 90 % of the refresh rate: was the machine busy?";
     double allocatedPerFrame = (last.LoopAllocated - steady.LoopAllocated) / (double)Math.Max(1, last.Frames - steady.Frames);
 
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -325,10 +329,17 @@ static bool PrintVerdict(List<Sample> samples, double refreshHz, List<(int Secon
         PrintFdChanges(string.Create(CultureInfo.InvariantCulture, $"  {samples[i - 1].Elapsed.TotalSeconds:F0} s → {samples[i].Elapsed.TotalSeconds:F0} s"), fds[i - 1], fds[i]);
     }
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"- pacing: {fps:F1} frames/s over the run at {refreshHz:0.##} Hz (within -10%/+2%): {Verdict(paced)}"));
+        $"- pacing: {fps:F1} frames/s over the run at {refreshHz:0.##} Hz (at most +2%): {pacing}"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"- CPU: {Percent(last.Cpu - samples[0].Cpu, wall):F1} % of one core over the run, {Percent(last.Cpu - steady.Cpu, (last.Elapsed - steady.Elapsed).TotalSeconds):F1} % from {steady.Elapsed.TotalSeconds:F0} s on"));
-    return workingSetFlat && liveFlat && fdsKept && paced;
+    // CPU flat: the compositor's CPU time per frame in the second half of the steady part is not far above the
+    // first half's (CPU time, not wall time, so a busy machine moves it less than it moves latencies).
+    Sample middle = tail[tail.Count / 2];
+    double firstHalf = CpuPerFrame(steady, middle), secondHalf = CpuPerFrame(middle, last);
+    bool cpuFlat = tail.Count < 3 || secondHalf <= firstHalf * CpuPerFrameLimit;
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"- CPU per frame: {firstHalf:F0} µs ({steady.Elapsed.TotalSeconds:F0}–{middle.Elapsed.TotalSeconds:F0} s), {secondHalf:F0} µs ({middle.Elapsed.TotalSeconds:F0}–{last.Elapsed.TotalSeconds:F0} s), limit {CpuPerFrameLimit:F1}×: {Verdict(cpuFlat)}"));
+    return workingSetFlat && liveFlat && fdsKept && paced && cpuFlat;
 }
 
 static void PrintFdChanges(string label, SortedSet<string> before, SortedSet<string> after)
@@ -374,6 +385,9 @@ static Rate Rates(List<(TimeSpan Elapsed, TimeSpan Cpu, long Frames)> samples)
 }
 
 static double Percent(TimeSpan cpu, double wallSeconds) => wallSeconds > 0 ? cpu.TotalSeconds / wallSeconds * 100 : 0;
+
+static double CpuPerFrame(Sample from, Sample to) =>
+    (to.Cpu - from.Cpu).TotalMicroseconds / Math.Max(1, to.Frames - from.Frames);
 
 static string Verdict(bool ok) => ok ? "ok" : "FAIL";
 
