@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 using Wayland.Testing;
 
 namespace Wayland.Compositor.Tests;
@@ -30,6 +31,50 @@ public sealed class CliTests : IDisposable
         Assert.Contains("'xdg_wm_base'", stdout, StringComparison.Ordinal);
         Assert.Contains("'wl_seat'", stdout, StringComparison.Ordinal);
         Assert.Contains("wl-headless: listening on wayland-0", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WaylandInfoParsesTheOutputSeatAndPresentationDetails()
+    {
+        (int exit, string stdout, string stderr) = Run("--size", "640x480", "--exec", "wayland-info");
+
+        Assert.True(exit == 0, stderr);
+        string text = Regex.Replace(stdout, @"\s+", " ");
+        string[] expected =
+        [
+            "name: HEADLESS-1 description: Wayland.NET headless output 640x480 x: 0, y: 0, scale: 1,",
+            "make: 'Wayland.NET', model: 'Headless',",
+            "mode: width: 640 px, height: 480 px, refresh: 60.000 Hz, flags: current preferred",
+            "name: 'HEADLESS-1' description: 'Wayland.NET headless output 640x480' logical_x: 0, logical_y: 0 logical_width: 640, logical_height: 480",
+            "name: seat0 capabilities: pointer keyboard keyboard repeat rate: 25 keyboard repeat delay: 600",
+            "presentation clock id: 1 (CLOCK_MONOTONIC)",
+        ];
+        Assert.All(expected, line => Assert.Contains(line, text, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void WaylandDebugLogsTheMirrorOfWhatALibwaylandClientLogs()
+    {
+        // WAYLAND_DEBUG=1 reaches both: our server logs to wl-headless's stderr, libwayland's client to client.log.
+        (int exit, _, string stderr) = Run(new Dictionary<string, string> { ["WAYLAND_DEBUG"] = "1" },
+            "--exec", "wayland-info >/dev/null 2>client.log");
+        Assert.True(exit == 0, stderr);
+        List<string> client = DebugLines(File.ReadAllText(Path.Combine(_runtime.Path, "client.log")), server: false);
+        List<string> server = DebugLines(stderr, server: true);
+
+        // Every event the client received, the server logged as sent (as a multiset: libwayland logs events when
+        // it dispatches them, and it dispatches wl_display's queue first). Every request the server read, in
+        // order. The client's last requests (destroys before it exits) may be unread: like libwayland, the server
+        // drops a client on hang-up without reading what is still in the socket.
+        List<string> events = [.. client.Where(l => l[0] == 'R').Order(StringComparer.Ordinal)];
+        Assert.True(events.Count > 20, string.Join("\n", client));
+        Assert.Equal(events, server.Where(l => l[0] == 'R').Order(StringComparer.Ordinal));
+        List<string> requests = [.. client.Where(l => l[0] == 'S')];
+        List<string> read = [.. server.Where(l => l[0] == 'S')];
+        Assert.True(read.Count > 5 && read.Count <= requests.Count, string.Join("\n", server));
+        Assert.Equal(requests.Take(read.Count), read);
+        int lastEvent = client.FindLastIndex(l => l[0] == 'R');
+        Assert.Equal(requests.Skip(read.Count), client.Skip(lastEvent + 1).Where(l => l[0] == 'S'));
     }
 
     [Fact]
@@ -156,7 +201,9 @@ public sealed class CliTests : IDisposable
         }
     }
 
-    private (int Exit, string Stdout, string Stderr) Run(params string[] arguments)
+    private (int Exit, string Stdout, string Stderr) Run(params string[] arguments) => Run(null, arguments);
+
+    private (int Exit, string Stdout, string Stderr) Run(IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
         ProcessStartInfo info = new("dotnet") { WorkingDirectory = _runtime.Path };
         info.ArgumentList.Add(CliPath);
@@ -166,7 +213,36 @@ public sealed class CliTests : IDisposable
         }
 
         _runtime.Apply(info);
+        foreach ((string name, string value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         return ProcessRunner.Run(info, RunLimit);
+    }
+
+    /// <summary>
+    /// One side's WAYLAND_DEBUG lines as "R text" (received) and "S text" (sent), seen from the client when
+    /// <paramref name="server"/> (sent and received swapped): timestamps dropped, libwayland 1.21's
+    /// <c>iface@id</c> written <c>iface#id</c> as newer libwayland and ours write it, descriptor numbers masked.
+    /// </summary>
+    private static List<string> DebugLines(string log, bool server)
+    {
+        List<string> lines = [];
+        foreach (string line in log.Split('\n'))
+        {
+            Match match = Regex.Match(line, @"^\[[0-9.:]+\] ( -> )?(\S.*)$");
+            if (!match.Success)
+            {
+                continue;
+            }
+
+            bool sent = match.Groups[1].Success ^ server;
+            string text = Regex.Replace(match.Groups[2].Value.Replace('@', '#'), @"\bfd \d+", "fd N");
+            lines.Add((sent ? "S " : "R ") + text);
+        }
+
+        return lines;
     }
 
     /// <summary>Width and height from the IHDR chunk, after checking the PNG signature and that IHDR comes first.</summary>
