@@ -16,11 +16,13 @@ internal sealed class ClientProcess : IDisposable
     private readonly StringBuilder _output = new();
     private readonly Task _stdout;
     private readonly Task _stderr;
+    private readonly int _pid;
     private bool _disposed;
 
     private ClientProcess(Process process, string name)
     {
         _process = process;
+        _pid = process.Id;
         Name = name;
         _stdout = Pump(process.StandardOutput);
         _stderr = Pump(process.StandardError);
@@ -77,6 +79,13 @@ internal sealed class ClientProcess : IDisposable
         return new ClientProcess(process, Path.GetFileName(info.FileName));
     }
 
+    /// <summary>After the process has exited: waits until all it printed has been collected into <see cref="Output"/>.</summary>
+    public void WaitForOutput()
+    {
+        _process.WaitForExit();
+        Task.WaitAll([_stdout, _stderr], TimeSpan.FromSeconds(5));
+    }
+
     /// <summary>Sends SIGKILL to this process only (not to anything it started).</summary>
     public void KillNow()
     {
@@ -89,8 +98,9 @@ internal sealed class ClientProcess : IDisposable
     }
 
     /// <summary>A description for failure messages: name, pid, state and the tail of its output.</summary>
-    public string Describe() =>
-        $"{Name} (pid {_process.Id}, {(_process.HasExited ? $"exited with {_process.ExitCode}" : "running")}) said:\n{OutputTail}";
+    public string Describe() => _disposed
+        ? $"{Name} (pid {_pid}, done) said:\n{OutputTail}"
+        : $"{Name} (pid {_pid}, {(_process.HasExited ? $"exited with {_process.ExitCode}" : "running")}) said:\n{OutputTail}";
 
     public void Dispose()
     {
