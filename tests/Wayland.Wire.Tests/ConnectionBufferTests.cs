@@ -1,8 +1,13 @@
 namespace Wayland.Wire.Tests;
 
-/// <summary>Byte queues: EAGAIN is not an error, nothing is lost, full buffers fail clearly.</summary>
-public class ConnectionBufferTests
+/// <summary>Byte queues: EAGAIN is not an error, nothing is lost, full buffers fail clearly. Every test checks that
+/// the descriptors it opened (socketpairs, queued fds) are all closed when it ends.</summary>
+public sealed class ConnectionBufferTests : IDisposable
 {
+    private readonly FdLeakCheck _leaks = new();
+
+    public void Dispose() => _leaks.Dispose();
+
     private static ReadOnlySpan<byte> Message(Span<byte> buffer, uint sequence, int padTo)
     {
         MessageWriter writer = new(buffer, 3, 1);
@@ -14,7 +19,6 @@ public class ConnectionBufferTests
     [Fact]
     public void Flush_reports_would_block_and_loses_nothing_when_the_peer_is_slow()
     {
-        using FdLeakCheck leaks = new();
         (SafeFdHandle a, SafeFdHandle b) = UnixSocket.CreatePair();
         using Connection sender = new(a, maxBufferSize: 0);
         using Connection receiver = new(b);

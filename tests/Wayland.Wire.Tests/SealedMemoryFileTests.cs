@@ -4,8 +4,13 @@ using Wayland.Wire.Interop;
 namespace Wayland.Wire.Tests;
 
 /// <summary>SealedMemoryFile: the data a peer maps is exactly what was given, and nobody can change it afterwards.</summary>
-public sealed unsafe class SealedMemoryFileTests
+/// <remarks>Every test checks that the descriptors it opened are all closed when it ends.</remarks>
+public sealed unsafe class SealedMemoryFileTests : IDisposable
 {
+    private readonly FdLeakCheck _leaks = new();
+
+    public void Dispose() => _leaks.Dispose();
+
     private const int MapPrivate = 2;
 
     public static TheoryData<int> Sizes => [0, 1, 4095, 4096, 4097, 300_000];
