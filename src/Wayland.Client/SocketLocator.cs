@@ -52,10 +52,13 @@ internal static class SocketLocator
     }
 
     /// <summary>
-    /// Takes the fd named by <c>WAYLAND_SOCKET</c> (and unsets the variable, as libwayland does), or
-    /// returns null when it is not set.
+    /// Takes the fd named by <c>WAYLAND_SOCKET</c>, or returns null when the variable is not set. As in
+    /// libwayland's <c>wl_display_connect</c>: a value that is not a base-10 number (as <c>strtol</c> reads
+    /// it: leading blanks and a sign allowed, nothing after the digits, no overflow) fails and leaves the
+    /// variable set; otherwise the variable is unset and the fd made close-on-exec. libwayland then uses
+    /// even a descriptor that is not open and fails at the first read or write; we fail here, naming it.
     /// </summary>
-    /// <exception cref="WaylandConnectException">The variable is not a valid descriptor number.</exception>
+    /// <exception cref="WaylandConnectException">The variable is not a number, or not an open descriptor.</exception>
     internal static SafeFdHandle? TakeInheritedSocket()
     {
         string? value = Environment.GetEnvironmentVariable("WAYLAND_SOCKET");
@@ -64,13 +67,18 @@ internal static class SocketLocator
             return null;
         }
 
-        Environment.SetEnvironmentVariable("WAYLAND_SOCKET", null);
-        if (!int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int fd) || fd < 0)
+        if (!TryParseDescriptor(value, out long number))
         {
             throw new WaylandConnectException($"WAYLAND_SOCKET is not a file descriptor number: '{value}'");
         }
 
-        SafeFdHandle handle = new(fd);
+        Environment.SetEnvironmentVariable("WAYLAND_SOCKET", null);
+        if (number is < 0 or > int.MaxValue)
+        {
+            throw new WaylandConnectException($"WAYLAND_SOCKET={value} is not an open descriptor");
+        }
+
+        SafeFdHandle handle = new((int)number);
         try
         {
             // The inherited fd must not leak into our own children.
@@ -79,9 +87,50 @@ internal static class SocketLocator
         catch (WaylandIOException e)
         {
             handle.SetHandleAsInvalid();
-            throw new WaylandConnectException($"WAYLAND_SOCKET={fd} is not an open descriptor", e);
+            throw new WaylandConnectException($"WAYLAND_SOCKET={value} is not an open descriptor", e);
         }
 
         return handle;
+    }
+
+    /// <summary>Reads <paramref name="value"/> as <c>strtol(value, &amp;end, 10)</c> does and accepts it as
+    /// libwayland does: at least one digit, nothing after the digits, no overflow.</summary>
+    internal static bool TryParseDescriptor(string value, out long number)
+    {
+        number = 0;
+        int i = 0;
+        while (i < value.Length && value[i] is ' ' or '\t' or '\n' or '\v' or '\f' or '\r')
+        {
+            i++;
+        }
+
+        bool negative = false;
+        if (i < value.Length && value[i] is '+' or '-')
+        {
+            negative = value[i] == '-';
+            i++;
+        }
+
+        int digits = i;
+        ulong magnitude = 0;
+        const ulong limit = (ulong)long.MaxValue + 1;
+        for (; i < value.Length && char.IsAsciiDigit(value[i]); i++)
+        {
+            ulong digit = (ulong)(value[i] - '0');
+            if (magnitude > (limit - digit) / 10)
+            {
+                return false; // ERANGE
+            }
+
+            magnitude = (magnitude * 10) + digit;
+        }
+
+        if (i == digits || i != value.Length || (!negative && magnitude == limit))
+        {
+            return false;
+        }
+
+        number = unchecked(negative ? -(long)magnitude : (long)magnitude);
+        return true;
     }
 }

@@ -6,17 +6,20 @@ public sealed partial class WaylandDisplay
 {
     /// <summary>
     /// Connects to the compositor as libwayland-client does: an fd inherited through <c>WAYLAND_SOCKET</c>
-    /// wins (the variable is then unset); otherwise <paramref name="name"/>, else <c>WAYLAND_DISPLAY</c>,
+    /// wins, even over <paramref name="name"/> (the variable is then unset; a value that is not a number
+    /// fails and stays set, and nothing else is tried); otherwise <paramref name="name"/>, else <c>WAYLAND_DISPLAY</c>,
     /// else <c>wayland-0</c>. Absolute names are socket paths; relative ones are looked up in
     /// <c>XDG_RUNTIME_DIR</c>. <c>WAYLAND_DEBUG=1</c> or <c>client</c> logs every message to stderr.
     /// </summary>
-    /// <param name="name">Display name or socket path; null for the environment's choice.</param>
+    /// <param name="name">Display name or socket path; null for the environment's choice. Ignored when
+    /// <c>WAYLAND_SOCKET</c> is set.</param>
     /// <param name="logger">Where to log every message; null to follow <c>WAYLAND_DEBUG</c>.</param>
-    /// <exception cref="WaylandConnectException">The socket cannot be found or connected; the message says why.</exception>
+    /// <exception cref="WaylandConnectException">The socket cannot be found or connected, or <c>WAYLAND_SOCKET</c>
+    /// is not an open descriptor number; the message says why.</exception>
     public static WaylandDisplay Connect(string? name = null, ProtocolLogger? logger = null)
     {
         logger ??= ProtocolLogger.FromEnvironment(server: false);
-        if (name is null && SocketLocator.TakeInheritedSocket() is { } inherited)
+        if (SocketLocator.TakeInheritedSocket() is { } inherited)
         {
             return new WaylandDisplay(inherited, logger, 0);
         }

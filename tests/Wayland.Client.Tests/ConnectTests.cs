@@ -67,19 +67,86 @@ public class ConnectTests
         Assert.Contains("connection refused", error.Message);
     }
 
-    [Fact]
-    public void WAYLAND_SOCKET_that_is_not_a_number_is_a_clear_error()
+    [Theory]
+    [InlineData("7", 7L)]
+    [InlineData(" \t+12", 12L)]
+    [InlineData("-1", -1L)]
+    [InlineData("007", 7L)]
+    [InlineData("9223372036854775807", long.MaxValue)]
+    [InlineData("-9223372036854775808", long.MinValue)]
+    public void WAYLAND_SOCKET_is_read_as_strtol_reads_base_10(string value, long expected)
     {
-        Environment.SetEnvironmentVariable("WAYLAND_SOCKET", "abc");
+        Assert.True(SocketLocator.TryParseDescriptor(value, out long number));
+        Assert.Equal(expected, number);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("abc")]
+    [InlineData("12abc")]
+    [InlineData("5 ")]
+    [InlineData("+")]
+    [InlineData("0x5")]
+    [InlineData("9223372036854775808")]
+    [InlineData("-9223372036854775809")]
+    [InlineData("99999999999999999999999")]
+    public void WAYLAND_SOCKET_values_libwayland_refuses_are_refused(string value) =>
+        Assert.False(SocketLocator.TryParseDescriptor(value, out _));
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("3x")]
+    public void A_WAYLAND_SOCKET_that_is_not_a_number_fails_stays_set_and_nothing_else_is_tried(string value)
+    {
+        // A socket somebody listens on: connecting to it by name would succeed (the kernel queues the
+        // connection), so only a connect that really ignores the name fails here.
+        using Wayland.Testing.RuntimeDirectory runtime = Wayland.Testing.RuntimeDirectory.Create("connect");
+        string path = Path.Combine(runtime.Path, "listening");
+        using System.Net.Sockets.Socket listener = new(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        listener.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(path));
+        listener.Listen(4);
+        using (WaylandDisplay reachable = WaylandDisplay.Connect(path))
+        {
+            Assert.Null(reachable.Error);
+        }
+
+        Environment.SetEnvironmentVariable("WAYLAND_SOCKET", value);
+        try
+        {
+            WaylandConnectException error = Assert.Throws<WaylandConnectException>(() => WaylandDisplay.Connect(path));
+            Assert.Contains("WAYLAND_SOCKET is not a file descriptor number", error.Message);
+
+            // libwayland returns before unsetenv: the variable is still there.
+            Assert.Equal(value, Environment.GetEnvironmentVariable("WAYLAND_SOCKET"));
+            Assert.Throws<WaylandConnectException>(() => WaylandDisplay.Connect());
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("WAYLAND_SOCKET", null);
+        }
+    }
+
+    [Theory]
+    [InlineData("2147483647")]
+    [InlineData("-1")]
+    [InlineData("4294967296")]
+    public void A_WAYLAND_SOCKET_number_that_is_no_open_descriptor_fails_and_is_unset(string value)
+    {
+        Wayland.Testing.OpenFds.Snapshot before = Wayland.Testing.OpenFds.Take();
+        Environment.SetEnvironmentVariable("WAYLAND_SOCKET", value);
         try
         {
             WaylandConnectException error = Assert.Throws<WaylandConnectException>(() => WaylandDisplay.Connect());
-            Assert.Contains("WAYLAND_SOCKET", error.Message);
+            Assert.Contains("not an open descriptor", error.Message);
+
+            // libwayland unsets the variable once it has read a number, whatever the descriptor is.
             Assert.Null(Environment.GetEnvironmentVariable("WAYLAND_SOCKET"));
         }
         finally
         {
             Environment.SetEnvironmentVariable("WAYLAND_SOCKET", null);
         }
+
+        Wayland.Testing.OpenFds.AssertUnchanged(before);
     }
 }

@@ -130,7 +130,7 @@ public partial class NativeServerInteropTests
     }
 
     [Fact]
-    public void WAYLAND_SOCKET_connects_through_an_inherited_fd_and_is_unset()
+    public void WAYLAND_SOCKET_connects_through_an_inherited_fd_wins_over_a_name_and_is_unset()
     {
         (SafeFdHandle ours, SafeFdHandle theirs) = UnixSocket.CreatePair();
         theirs.SetCloseOnExec(false);
@@ -141,7 +141,8 @@ public partial class NativeServerInteropTests
         try
         {
             ours.SetHandleAsInvalid(); // the display takes the fd over from the environment
-            using (WaylandDisplay display = WaylandDisplay.Connect())
+            // libwayland ignores the name when WAYLAND_SOCKET is set; this one names nothing that exists.
+            using (WaylandDisplay display = WaylandDisplay.Connect("/nonexistent/wayland-socket"))
             {
                 Assert.Null(Environment.GetEnvironmentVariable("WAYLAND_SOCKET"));
                 WltPeer peer = BindPeer(display);
@@ -158,6 +159,49 @@ public partial class NativeServerInteropTests
         {
             Environment.SetEnvironmentVariable("WAYLAND_SOCKET", null);
         }
+    }
+
+    [Fact]
+    public void A_client_of_ours_inherits_WAYLAND_SOCKET_through_exec_and_logs_because_of_WAYLAND_DEBUG()
+    {
+        OpenFds.Snapshot fdsBefore = OpenFds.Take();
+        int exit;
+        string stdout, stderr;
+        (SafeFdHandle ours, SafeFdHandle theirs) = UnixSocket.CreatePair();
+        using (NativeTestServer server = NativeTestServer.StartOnFd(InheritableFd(theirs)))
+        {
+            theirs.Dispose();
+            using (ours)
+            {
+                // wl-info (tools/Wayland.Info) connects with WaylandDisplay.Connect(name) and no logger. The
+                // name it is given does not exist: only the inherited descriptor can get it connected.
+                System.Diagnostics.ProcessStartInfo info = new("dotnet",
+                    [Path.Combine(AppContext.BaseDirectory, "wl-info.dll"), "--display", "/nonexistent/wayland-socket"]);
+                info.Environment["WAYLAND_SOCKET"] = InheritableFd(ours).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                info.Environment["WAYLAND_DEBUG"] = "1";
+                info.Environment.Remove("WAYLAND_DISPLAY");
+                (exit, stdout, stderr) = ProcessRunner.Run(info, TimeSpan.FromSeconds(60));
+            }
+
+            // The child has exited and our copy is closed: the server saw its only client go.
+            Assert.Equal(0, server.WaitForExit(TimeSpan.FromSeconds(30)));
+        }
+
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("interface: 'wlt_peer',", stdout);
+        string[] log = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(Mask).ToArray();
+        Assert.Contains("[T]  -> wl_display#1.get_registry(new id wl_registry#2)", log);
+        Assert.Contains("[T] wl_registry#2.global(1, \"wlt_peer\", 1)", log);
+        Assert.Contains("[T] wl_display#1.delete_id(3)", log);
+        OpenFds.AssertUnchanged(fdsBefore);
+    }
+
+    /// <summary>Clears close-on-exec so that the next child started inherits <paramref name="fd"/> (tests run one
+    /// at a time, so no other child can be started meanwhile); returns its number.</summary>
+    private static int InheritableFd(SafeFdHandle fd)
+    {
+        fd.SetCloseOnExec(false);
+        return fd.Fd;
     }
 
     [Fact]
