@@ -7,7 +7,7 @@ using Wayland.Scanner.Model;
 namespace Wayland.Scanner.Cli;
 
 /// <summary>
-/// The command line: <c>wayland-sharp-scanner [--namespace N] [--extern-namespace N]... OUTDIR file.xml...</c>.
+/// The command line: <c>wayland-sharp-scanner [--outputs data,client,server] [--namespace N] [--extern-namespace N]... OUTDIR file.xml...</c>.
 /// </summary>
 public static class ScannerCommand
 {
@@ -15,10 +15,16 @@ public static class ScannerCommand
         """
         usage: wayland-sharp-scanner [options] OUTDIR protocol.xml...
 
-        Writes C# descriptors, constants and enums for every interface of the given Wayland protocol
-        files into OUTDIR, exactly as the Wayland.Scanner source generator would generate them.
+        Writes C# for every interface of the given Wayland protocol files into OUTDIR, byte for byte what
+        the Wayland.Scanner source generator generates with the same settings.
 
         options:
+          --outputs LIST         what to write, comma-separated (like WaylandScannerOutputs; default data):
+                                   data    descriptors, opcode constants and enums (namespace N)
+                                   client  client proxies (namespace N.Client; Wayland.Client.Protocol
+                                           for Wayland.Protocols), for projects referencing Wayland.Client
+                                   server  server resources (namespace N.Server; Wayland.Server.Protocol
+                                           for Wayland.Protocols), for projects referencing Wayland.Server
           --namespace N          namespace of the generated code (default Wayland.Protocols)
           --namespace-for F=N    namespace N for the file F (matched by path or file name)
           --extern-namespace N   interfaces referenced but not declared by the given files exist as
@@ -38,6 +44,7 @@ public static class ScannerCommand
         ArgumentNullException.ThrowIfNull(error);
 
         string? defaultNamespace = null;
+        ScannerOutputs outputs = ScannerOutputs.Data;
         var externNamespaces = new List<string>();
         var namespaceFor = new Dictionary<string, string>(StringComparer.Ordinal);
         var positional = new List<string>();
@@ -49,7 +56,7 @@ public static class ScannerCommand
                 case "-h" or "--help":
                     output.WriteLine(Usage);
                     return 0;
-                case "--namespace" or "--extern-namespace" or "--namespace-for":
+                case "--namespace" or "--extern-namespace" or "--namespace-for" or "--outputs":
                     if (i + 1 >= args.Length)
                     {
                         error.WriteLine($"wayland-sharp-scanner: {arg} needs a value");
@@ -60,6 +67,18 @@ public static class ScannerCommand
                     if (arg == "--namespace")
                     {
                         defaultNamespace = value;
+                    }
+                    else if (arg == "--outputs")
+                    {
+                        var unknown = new List<string>();
+                        outputs = ScannerOutputsSyntax.Parse(value, unknown);
+                        if (unknown.Count > 0 || outputs == ScannerOutputs.None)
+                        {
+                            error.WriteLine(unknown.Count > 0
+                                ? $"wayland-sharp-scanner: unknown output '{unknown[0]}' (--outputs takes data, client, server, comma-separated)"
+                                : "wayland-sharp-scanner: --outputs takes data, client, server, comma-separated");
+                            return 2;
+                        }
                     }
                     else if (arg == "--extern-namespace")
                     {
@@ -119,7 +138,7 @@ public static class ScannerCommand
         }
 
         // Without a compilation to look into, the extern namespaces are taken at their word.
-        var options = new ScannerOptions(defaultNamespace, externNamespaces);
+        var options = new ScannerOptions(defaultNamespace, externNamespaces, outputs);
         var externPrefixes = new List<string>();
         foreach (string ns in externNamespaces)
         {

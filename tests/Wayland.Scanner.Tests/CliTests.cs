@@ -56,6 +56,9 @@ public class CliTests
     [InlineData("only-an-output-dir")]
     [InlineData("--bogus", "out", "x.xml")]
     [InlineData("--namespace")]
+    [InlineData("--outputs")]
+    [InlineData("--outputs", "data,bogus", "out", "x.xml")]
+    [InlineData("--outputs", ",", "out", "x.xml")]
     public void BadCommandLines_PrintUsage(params string[] args)
     {
         var stderr = new StringWriter();

@@ -47,24 +47,40 @@ public class SnapshotTests
         }
     }
 
-    [Fact]
-    public void Cli_WritesTheSameFilesAsTheGenerator()
+    [Theory]
+    [InlineData(null, "Interface.g.cs")]
+    [InlineData("data", "Interface.g.cs")]
+    [InlineData("client", ".Client.g.cs")]
+    [InlineData("server", ".Server.g.cs")]
+    [InlineData("data,client,server", ".Server.g.cs")]
+    [InlineData("Server;Client", ".Client.g.cs")]
+    public void Cli_WritesTheSameFilesAsTheGenerator(string? outputs, string someFileEndsWith)
     {
-        GeneratorRun run = Generate();
+        GeneratorRun run = GeneratorHarness.Run([ProtocolFile.FromDisk(SampleXml)], defaultNamespace: Namespace, referenceProtocols: true, outputs: outputs);
+        Assert.True(run.GeneratorDiagnostics.Count == 0, GeneratorRun.Format(run.GeneratorDiagnostics));
+        Assert.Contains(run.Sources.Keys, hint => hint.EndsWith(someFileEndsWith, StringComparison.Ordinal));
         string output = Directory.CreateTempSubdirectory("wayland-scanner-cli").FullName;
         try
         {
+            var args = new List<string>();
+            if (outputs is not null)
+            {
+                args.AddRange(["--outputs", outputs]);
+            }
+
+            args.AddRange(["--namespace", Namespace, "--extern-namespace", "Wayland.Protocols", output, SampleXml]);
             var stdout = new StringWriter();
             var stderr = new StringWriter();
-            int exit = ScannerCommand.Run(["--namespace", Namespace, "--extern-namespace", "Wayland.Protocols", output, SampleXml], stdout, stderr);
+            int exit = ScannerCommand.Run(args.ToArray(), stdout, stderr);
 
             Assert.True(exit == 0, stderr.ToString());
             Assert.Equal(string.Empty, stderr.ToString());
-            var written = Directory.GetFiles(output).ToDictionary(p => Path.GetFileName(p), File.ReadAllText);
+            var written = Directory.GetFiles(output).ToDictionary(p => Path.GetFileName(p), File.ReadAllBytes);
             Assert.Equal(run.Sources.Keys.Order(StringComparer.Ordinal), written.Keys.Order(StringComparer.Ordinal));
             foreach ((string hint, string text) in run.Sources)
             {
-                Assert.Equal(text, written[hint]);
+                // The generator adds its text as UTF-8 (no byte-order mark); the CLI's file must be those bytes.
+                Assert.True(new System.Text.UTF8Encoding(false).GetBytes(text).AsSpan().SequenceEqual(written[hint]), $"{hint} differs");
             }
         }
         finally

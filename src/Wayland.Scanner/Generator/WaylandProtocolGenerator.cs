@@ -107,23 +107,7 @@ public sealed class WaylandProtocolGenerator : IIncrementalGenerator
     /// <summary><c>data;client;server</c> in any combination; empty means <c>data</c>. Unknown words are ignored.</summary>
     internal static ScannerOutputs ParseOutputs(string? text)
     {
-        ScannerOutputs outputs = ScannerOutputs.None;
-        foreach (string word in (text ?? string.Empty).Split(new[] { ';', ',' }, StringSplitOptions.RemoveEmptyEntries))
-        {
-            switch (word.Trim().ToLowerInvariant())
-            {
-                case "data":
-                    outputs |= ScannerOutputs.Data;
-                    break;
-                case "client":
-                    outputs |= ScannerOutputs.Client;
-                    break;
-                case "server":
-                    outputs |= ScannerOutputs.Server;
-                    break;
-            }
-        }
-
+        ScannerOutputs outputs = ScannerOutputsSyntax.Parse(text);
         return outputs == ScannerOutputs.None ? ScannerOutputs.Data : outputs;
     }
 
