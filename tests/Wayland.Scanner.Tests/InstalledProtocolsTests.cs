@@ -37,6 +37,31 @@ public class InstalledProtocolsTests
         run.Emit();
     }
 
+    [Fact]
+    public void AllInstalledProtocolsInOneRun_ClientProxiesAndServerResources_CompileWithoutWarnings()
+    {
+        // Data, client proxies and server resources of every installed file in one compilation that references
+        // Wayland.Client and Wayland.Server, as a user's project generating its own copy would. The namespace is not
+        // Wayland.Protocols: Wayland.Client.Protocol and Wayland.Server.Protocol already hold the runtime's copies.
+        IReadOnlyList<string> paths = TestPaths.SystemProtocolFiles();
+        GeneratorRun run = GeneratorHarness.Run(
+            paths.Select(p => ProtocolFile.FromDisk(p, TestPaths.NamespaceFor(p)?.Replace("Wayland.", "Installed.", StringComparison.Ordinal))),
+            defaultNamespace: "Installed.Protocols",
+            outputs: "data,client,server");
+
+        Assert.True(run.GeneratorDiagnostics.Count == 0, GeneratorRun.Format(run.GeneratorDiagnostics));
+        Assert.True(run.CompilationProblems.Count == 0, GeneratorRun.Format(run.CompilationProblems.Take(50)));
+        int interfaces = paths.Sum(p => XDocument.Load(p).Root!.Elements("interface").Count());
+        // Every interface has a proxy but wl_display (the client runtime's own), and a resource but wl_display,
+        // wl_registry and wl_callback (the server runtime's own).
+        Assert.Equal(interfaces - 1, run.Sources.Keys.Count(k => k.EndsWith(".Client.g.cs", StringComparison.Ordinal)));
+        Assert.Equal(interfaces - 3, run.Sources.Keys.Count(k => k.EndsWith(".Server.g.cs", StringComparison.Ordinal)));
+        Assert.Contains("Installed.Protocols.Client.XdgToplevel.Client.g.cs", run.Sources.Keys);
+        Assert.Contains("Installed.Protocols.XdgShellUnstableV5.Client.XdgSurface.Client.g.cs", run.Sources.Keys);
+        Assert.Contains("Installed.Protocols.Server.XdgToplevel.Server.g.cs", run.Sources.Keys);
+        run.Emit();
+    }
+
     [Theory]
     [MemberData(nameof(InstalledFiles))]
     public void EachInstalledProtocolAlone_ResolvesOtherProtocolsFromTheWaylandProtocolsAssembly(string path)

@@ -30,6 +30,10 @@ internal sealed class ClientEmitter : IInterfaceEmitter
     public string? HintName(InterfaceModel iface) =>
         iface.Name == "wl_display" ? null : $"{Namespace(iface.Protocol)}.{iface.PascalName}.Client.g.cs";
 
+    /// <summary>The runtime's own proxy class of a runtime-owned interface, whatever namespace the run generates
+    /// wayland.xml into; null for the others.</summary>
+    private static string? RuntimeType(string interfaceName) => interfaceName == "wl_display" ? $"{Client}.Protocol.WlDisplay" : null;
+
     public void Emit(InterfaceModel iface, EmitContext context, CodeWriter writer)
     {
         string cls = iface.PascalName;
@@ -305,7 +309,7 @@ internal sealed class ClientEmitter : IInterfaceEmitter
     };
 
     private static string ObjectType(EmitContext context, ArgumentModel argument, bool nullable) =>
-        MessageCode.ObjectType(context, argument, nullable, Naming.ClientNamespace, $"{Client}.Proxy");
+        MessageCode.ObjectType(context, argument, nullable, Naming.ClientNamespace, $"{Client}.Proxy", RuntimeType);
 
     private static void WriteMessageDocs(CodeWriter writer, InterfaceModel iface, MessageModel message, string direction, string? returns,
         bool parametersDocumented = true)

@@ -158,12 +158,19 @@ internal static class MessageCode
     };
 
     /// <summary>The typed class of an object/new_id argument on one side, or <paramref name="fallback"/> when unresolved.</summary>
-    public static string ObjectType(EmitContext context, ArgumentModel argument, bool nullable, Func<string, string> sideNamespace, string fallback)
+    /// <param name="context">The run's resolved references.</param>
+    /// <param name="argument">The object or new_id argument.</param>
+    /// <param name="nullable">Whether the type gets a <c>?</c>.</param>
+    /// <param name="sideNamespace">Maps a data namespace to this side's namespace.</param>
+    /// <param name="fallback">The type of an unresolved reference.</param>
+    /// <param name="runtimeType">The runtime's hand-written class of an interface the side never generates, else null.</param>
+    public static string ObjectType(EmitContext context, ArgumentModel argument, bool nullable, Func<string, string> sideNamespace, string fallback,
+        Func<string, string?> runtimeType)
     {
         InterfaceReference? reference = context.LinkedInterface(argument);
         string type = reference is null
             ? fallback
-            : $"global::{sideNamespace(reference.Namespace)}.{Naming.ToPascalCase(reference.InterfaceName)}";
+            : runtimeType(reference.InterfaceName) ?? $"global::{sideNamespace(reference.Namespace)}.{Naming.ToPascalCase(reference.InterfaceName)}";
         return nullable ? type + "?" : type;
     }
 

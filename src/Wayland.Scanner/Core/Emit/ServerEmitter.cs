@@ -26,7 +26,11 @@ internal sealed class ServerEmitter : IInterfaceEmitter
 
     /// <summary>wl_display, wl_registry and wl_callback belong to the server runtime and are written by hand.</summary>
     public string? HintName(InterfaceModel iface) =>
-        iface.Name is "wl_display" or "wl_registry" or "wl_callback" ? null : $"{Namespace(iface.Protocol)}.{iface.PascalName}.Server.g.cs";
+        IsRuntimeOwned(iface.Name) ? null : $"{Namespace(iface.Protocol)}.{iface.PascalName}.Server.g.cs";
+
+    /// <summary>Interfaces whose resource class is the runtime's own (<c>Wayland.Server.Protocol.WlCallback</c>, ...),
+    /// whatever namespace the run generates wayland.xml into.</summary>
+    private static bool IsRuntimeOwned(string interfaceName) => interfaceName is "wl_display" or "wl_registry" or "wl_callback";
 
     public void Emit(InterfaceModel iface, EmitContext context, CodeWriter writer)
     {
@@ -316,5 +320,6 @@ internal sealed class ServerEmitter : IInterfaceEmitter
     };
 
     private static string ObjectType(EmitContext context, ArgumentModel argument, bool nullable) =>
-        MessageCode.ObjectType(context, argument, nullable, Naming.ServerNamespace, $"{Server}.Resource");
+        MessageCode.ObjectType(context, argument, nullable, Naming.ServerNamespace, $"{Server}.Resource",
+            name => IsRuntimeOwned(name) ? $"{Server}.Protocol.{Naming.ToPascalCase(name)}" : null);
 }
