@@ -9,17 +9,40 @@ namespace Wayland.Wire;
 /// </summary>
 public sealed class SafeFdHandle : SafeHandle
 {
+    private static long s_finalized;
+    private readonly bool _owns;
+
     /// <summary>Creates an invalid handle (descriptor -1).</summary>
     public SafeFdHandle()
         : base(new IntPtr(-1), ownsHandle: true)
     {
+        _owns = true;
     }
 
     /// <summary>Wraps <paramref name="fd"/>; when <paramref name="ownsHandle"/> is true, disposing closes it.</summary>
     public SafeFdHandle(int fd, bool ownsHandle = true)
         : base(new IntPtr(-1), ownsHandle)
     {
+        _owns = ownsHandle;
         SetHandle(new IntPtr(fd));
+    }
+
+    /// <summary>
+    /// How many descriptors, process-wide, were closed by the finalizer because nobody disposed their handle. Each
+    /// one is a leak: the descriptor stayed open until a garbage collection happened to run. A diagnostic for
+    /// tests and long runs; it should stay 0.
+    /// </summary>
+    public static long FinalizedCount => Interlocked.Read(ref s_finalized);
+
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
+    {
+        if (!disposing && _owns && !IsInvalid && !IsClosed)
+        {
+            Interlocked.Increment(ref s_finalized);
+        }
+
+        base.Dispose(disposing);
     }
 
     /// <inheritdoc/>

@@ -132,10 +132,29 @@ public sealed unsafe class SealedMemoryFileTests : IDisposable
         Assert.Throws<InvalidOperationException>(() => OpenFds.AssertUnchanged(before));
     }
 
-    private static byte[] Pattern(int size)
+    internal static byte[] Pattern(int size)
     {
         byte[] bytes = new byte[size];
         new Random(size).NextBytes(bytes);
         return bytes;
+    }
+}
+
+/// <summary>The leak check's finalizer count is process-wide: this test leaks on purpose, so it runs alone.</summary>
+[CollectionDefinition(nameof(FinalizerLeakCheckTests), DisableParallelization = true)]
+[Collection(nameof(FinalizerLeakCheckTests))]
+public sealed class FinalizerLeakCheckTests
+{
+    [Fact]
+    public void DescriptorLeftToTheFinalizerIsNoticedByTheLeakCheck()
+    {
+        // Closed by the garbage collector in the end, but never disposed: still a leak, and reported as one.
+        OpenFds.Snapshot before = OpenFds.Take();
+        Abandon();
+        InvalidOperationException error = Assert.Throws<InvalidOperationException>(() => OpenFds.AssertUnchanged(before));
+        Assert.Contains("closed by the finalizer", error.Message, StringComparison.Ordinal);
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        static void Abandon() => _ = SealedMemoryFile.Create("sealed-test", SealedMemoryFileTests.Pattern(16));
     }
 }
