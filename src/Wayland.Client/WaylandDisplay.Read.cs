@@ -8,7 +8,20 @@ public sealed partial class WaylandDisplay
     private const int EPROTO = 71;
     private readonly ArgumentValue[] _readValues = new ArgumentValue[WireLimits.MaxArguments];
     private int _readers;
+    private int _waitingReaders;
     private ulong _readSerial;
+
+    /// <summary>Threads inside <see cref="ReadEvents"/> waiting for the last prepared reader (for tests).</summary>
+    internal int WaitingReaders
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _waitingReaders;
+            }
+        }
+    }
 
     /// <summary>
     /// Announces that this thread is about to read from the socket (<c>wl_display_prepare_read_queue</c>).
@@ -85,9 +98,17 @@ public sealed partial class WaylandDisplay
             else
             {
                 ulong serial = _readSerial;
-                while (serial == _readSerial && _error is null)
+                _waitingReaders++;
+                try
                 {
-                    Monitor.Wait(_lock);
+                    while (serial == _readSerial && _error is null)
+                    {
+                        Monitor.Wait(_lock);
+                    }
+                }
+                finally
+                {
+                    _waitingReaders--;
                 }
             }
 
