@@ -171,16 +171,5 @@ public sealed class KeymapTests : IDisposable
 
     private static string Key(uint key, string modifiers) => key.ToString(CultureInfo.InvariantCulture) + modifiers;
 
-    /// <summary>Runs xkb-check on the keymap bytes a client would get; returns the modifier line and one line per argument.</summary>
-    private (string First, string[] Lines, string Stderr) Check(List<string> arguments)
-    {
-        string path = Path.Combine(_directory, "us.xkb");
-        File.WriteAllBytes(path, Keymap.UsUtf8.ToArray());
-        (int exit, string stdout, string stderr) = ProcessRunner.Run(
-            new ProcessStartInfo(NativePeers.Path("xkb-check"), [path, .. arguments]), TimeSpan.FromSeconds(60));
-        Assert.True(exit == 0, $"xkb-check failed ({exit}): {stderr}");
-        string[] lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(arguments.Count + 1, lines.Length);
-        return (lines[0], lines[1..], stderr);
-    }
+    private (string First, string[] Lines, string Stderr) Check(List<string> arguments) => XkbCheck.Run(_directory, arguments);
 }

@@ -27,6 +27,7 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
     private Toplevel? _activeWindow;
     private uint _depressed;
     private uint _locked;
+    private bool _capsFoundLocked;
 
     public SeatProtocol(HeadlessCompositor compositor)
     {
@@ -69,11 +70,18 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
     /// </summary>
     public void RefreshPointerFocus() => UpdatePointerFocus(sendMotion: false);
 
-    private void UpdatePointerFocus(bool sendMotion)
+    /// <summary>The surface under the pointer and the pointer's position in its coordinates.</summary>
+    private Surface? UnderPointer(out double sx, out double sy)
     {
         Surface? target = _compositor.SurfaceAt((int)Math.Floor(PointerX), (int)Math.Floor(PointerY), out int localX, out int localY);
-        double sx = localX + (PointerX - Math.Floor(PointerX));
-        double sy = localY + (PointerY - Math.Floor(PointerY));
+        sx = localX + (PointerX - Math.Floor(PointerX));
+        sy = localY + (PointerY - Math.Floor(PointerY));
+        return target;
+    }
+
+    private void UpdatePointerFocus(bool sendMotion)
+    {
+        Surface? target = UnderPointer(out double sx, out double sy);
         if (target != _pointerFocus)
         {
             if (_pointerFocus is { } old)
@@ -270,9 +278,10 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
         id.Handler = this;
         _pointers.Add(id);
         id.Destroyed += _ => _pointers.Remove(id);
-        if (_pointerFocus is { } focus && focus.Resource.Client == id.Client)
+        if (_pointerFocus is { } focus && focus.Resource.Client == id.Client && UnderPointer(out double sx, out double sy) == focus)
         {
-            id.SendEnter(_compositor.Display.NextSerial(), focus.Resource, 0, 0);
+            // A pointer created while the pointer is over one of the client's surfaces enters it where it is.
+            id.SendEnter(_compositor.Display.NextSerial(), focus.Resource, sx, sy);
             if (id.Version >= WlPointerInterface.Events.FrameSince)
             {
                 id.SendFrame();
@@ -335,7 +344,11 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
         keyboard.SendModifiers(_compositor.Display.NextSerial(), _depressed, 0, _locked, 0);
     }
 
-    /// <summary>Depressed modifiers follow the held modifier keys (either Shift holds Shift); Caps Lock toggles Lock.</summary>
+    /// <summary>
+    /// Depressed modifiers follow the held modifier keys (either Shift holds Shift). Caps Lock works as xkbcommon's
+    /// LockMods action: while held it is depressed; a press locks Lock when it was not locked, and the release of a
+    /// press that found it locked unlocks it.
+    /// </summary>
     private void UpdateModifiers(uint key, bool pressed)
     {
         uint depressed = 0;
@@ -347,14 +360,23 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
                 Keys.LeftCtrl or Keys.RightCtrl => ModifierMask.Control,
                 Keys.LeftAlt or Keys.RightAlt => ModifierMask.Alt,
                 Keys.LeftSuper or Keys.RightSuper => ModifierMask.Super,
+                Keys.CapsLock => ModifierMask.Lock,
                 _ => 0,
             };
         }
 
         _depressed = depressed;
-        if (key == Keys.CapsLock && pressed)
+        if (key == Keys.CapsLock)
         {
-            _locked ^= ModifierMask.Lock;
+            if (pressed)
+            {
+                _capsFoundLocked = (_locked & ModifierMask.Lock) != 0;
+                _locked |= ModifierMask.Lock;
+            }
+            else if (_capsFoundLocked)
+            {
+                _locked &= ~ModifierMask.Lock;
+            }
         }
     }
 
