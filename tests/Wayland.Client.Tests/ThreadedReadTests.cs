@@ -27,8 +27,23 @@ public class ThreadedReadTests
         }
     }
 
-    private static ReaderThread[] StartReaders(int count, Action body) =>
-        Enumerable.Range(0, count).Select(_ => ReaderThread.Start(body)).ToArray();
+    /// <summary>
+    /// Prepares a read on this thread, then starts <paramref name="count"/> threads that prepare, call
+    /// ReadEvents (where they wait, as this thread is prepared too) and then <paramref name="afterRead"/>;
+    /// returns once they all sleep in ReadEvents.
+    /// </summary>
+    private static ReaderThread[] StartWaitingReaders(WaylandDisplay display, int count, Action? afterRead = null)
+    {
+        Assert.True(display.PrepareRead());
+        ReaderThread[] readers = Enumerable.Range(0, count).Select(_ => ReaderThread.Start(() =>
+        {
+            Assert.True(display.PrepareRead());
+            display.ReadEvents();
+            afterRead?.Invoke();
+        })).ToArray();
+        WaitForWaitingReaders(display, count);
+        return readers;
+    }
 
     [Fact]
     public void Cancelling_the_last_prepared_read_wakes_the_threads_waiting_in_ReadEvents()
@@ -37,14 +52,7 @@ public class ThreadedReadTests
         using (display)
         using (compositor)
         {
-            Assert.True(display.PrepareRead());
-            ReaderThread[] readers = StartReaders(3, () =>
-            {
-                Assert.True(display.PrepareRead());
-                display.ReadEvents();
-                Assert.Equal(0, display.DispatchPending());
-            });
-            WaitForWaitingReaders(display, 3);
+            ReaderThread[] readers = StartWaitingReaders(display, 3, () => Assert.Equal(0, display.DispatchPending()));
 
             display.CancelRead();
             foreach (ReaderThread reader in readers)
@@ -71,14 +79,7 @@ public class ThreadedReadTests
         using (display)
         using (compositor)
         {
-            Assert.True(display.PrepareRead());
-            ReaderThread[] readers = StartReaders(3, () =>
-            {
-                Assert.True(display.PrepareRead());
-                display.ReadEvents();
-                Assert.Equal(0, display.DispatchPending());
-            });
-            WaitForWaitingReaders(display, 3);
+            ReaderThread[] readers = StartWaitingReaders(display, 3, () => Assert.Equal(0, display.DispatchPending()));
 
             display.ReadEvents(); // the last reader: recvmsg says EAGAIN, which is not an error
             foreach (ReaderThread reader in readers)
@@ -106,13 +107,7 @@ public class ThreadedReadTests
                 Assert.True(display.Flush());
             }
 
-            Assert.True(display.PrepareRead());
-            ReaderThread[] readers = StartReaders(2, () =>
-            {
-                Assert.True(display.PrepareRead());
-                display.ReadEvents();
-            });
-            WaitForWaitingReaders(display, 2);
+            ReaderThread[] readers = StartWaitingReaders(display, 2);
 
             compositor.Dispose();
             WaylandIOException error = Assert.Throws<WaylandIOException>(() => display.ReadEvents());
@@ -141,13 +136,7 @@ public class ThreadedReadTests
         (WaylandDisplay display, RawCompositor compositor) = RawCompositor.Create();
         using (display)
         {
-            Assert.True(display.PrepareRead());
-            ReaderThread reader = ReaderThread.Start(() =>
-            {
-                Assert.True(display.PrepareRead());
-                display.ReadEvents();
-            });
-            WaitForWaitingReaders(display, 1);
+            ReaderThread reader = StartWaitingReaders(display, 1)[0];
 
             // Nobody reads: the failure comes from a send to the vanished compositor.
             compositor.Dispose();
@@ -167,13 +156,7 @@ public class ThreadedReadTests
         (WaylandDisplay display, RawCompositor compositor) = RawCompositor.Create();
         using (compositor)
         {
-            Assert.True(display.PrepareRead());
-            ReaderThread reader = ReaderThread.Start(() =>
-            {
-                Assert.True(display.PrepareRead());
-                display.ReadEvents();
-            });
-            WaitForWaitingReaders(display, 1);
+            ReaderThread reader = StartWaitingReaders(display, 1)[0];
 
             display.Dispose();
             WaylandException error = Assert.IsType<WaylandException>(reader.JoinExpectingFailure());
@@ -190,14 +173,7 @@ public class ThreadedReadTests
         WltPeer peer = globals.Bind<WltPeer>();
         display.Roundtrip();
 
-        Assert.True(display.PrepareRead());
-        ReaderThread[] readers = StartReaders(2, () =>
-        {
-            Assert.True(display.PrepareRead());
-            display.ReadEvents();
-            display.DispatchPending();
-        });
-        WaitForWaitingReaders(display, 2);
+        ReaderThread[] readers = StartWaitingReaders(display, 2, () => display.DispatchPending());
 
         peer.PostError(5, "threaded");
         Assert.True(display.Flush());
