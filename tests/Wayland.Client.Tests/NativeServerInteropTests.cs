@@ -10,7 +10,8 @@ namespace Wayland.Client.Tests;
 /// <summary>Our client against a libwayland server (tests/native/test-server).</summary>
 public partial class NativeServerInteropTests
 {
-    private static WltPeer BindPeer(WaylandDisplay display, EventQueue? queue = null)
+    /// <summary>Binds the server's wlt_peer (on <paramref name="queue"/>, default: the default queue).</summary>
+    internal static WltPeer BindPeer(WaylandDisplay display, EventQueue? queue = null)
     {
         using WlRegistry registry = queue is null ? display.GetRegistry() : display.GetRegistry(queue);
         uint name = 0;
@@ -28,7 +29,8 @@ public partial class NativeServerInteropTests
         return registry.Bind<WltPeer>(name, 1);
     }
 
-    private static string ReadFd(SafeFdHandle fd)
+    /// <summary>The whole contents of a file descriptor (a memfd the server filled), from offset 0.</summary>
+    internal static string ReadFd(SafeFdHandle fd)
     {
         using FileStream stream = new(new Microsoft.Win32.SafeHandles.SafeFileHandle(fd.DangerousGetHandle(), ownsHandle: false), FileAccess.Read);
         stream.Seek(0, SeekOrigin.Begin);

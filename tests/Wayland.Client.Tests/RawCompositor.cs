@@ -11,13 +11,20 @@ internal sealed class RawCompositor : IDisposable
 {
     private readonly Connection _connection;
 
-    private RawCompositor(SafeFdHandle socket) => _connection = new Connection(socket, maxBufferSize: 0);
+    private RawCompositor(WaylandDisplay display, SafeFdHandle socket)
+    {
+        Display = display;
+        _connection = new Connection(socket, maxBufferSize: 0);
+    }
+
+    /// <summary>The client end, connected to this compositor.</summary>
+    public WaylandDisplay Display { get; }
 
     /// <summary>A socketpair: the display on one end, the raw compositor on the other.</summary>
-    public static (WaylandDisplay Display, RawCompositor Compositor) Create(ProtocolLogger? logger = null)
+    public static RawCompositor Create(ProtocolLogger? logger = null)
     {
         (SafeFdHandle ours, SafeFdHandle theirs) = UnixSocket.CreatePair();
-        return (WaylandDisplay.ConnectTo(ours, logger), new RawCompositor(theirs));
+        return new RawCompositor(WaylandDisplay.ConnectTo(ours, logger), theirs);
     }
 
     /// <summary>Sends an event whose arguments are 32-bit words, with descriptors (borrowed; they are dup'ed).</summary>
@@ -65,9 +72,16 @@ internal sealed class RawCompositor : IDisposable
         Assert.Equal(ReadResult.Data, _connection.Read());
     }
 
-    /// <summary>Closes the compositor end: the client sees end-of-file, or ECONNRESET when it had sent bytes
-    /// that were never read.</summary>
-    public void Dispose() => _connection.Dispose();
+    /// <summary>Closes the compositor end only: the client sees end-of-file, or ECONNRESET when it had sent
+    /// bytes that were never read.</summary>
+    public void HangUp() => _connection.Dispose();
+
+    /// <summary>Closes both ends.</summary>
+    public void Dispose()
+    {
+        Display.Dispose();
+        _connection.Dispose();
+    }
 
     private void Flush() => Assert.Equal(FlushResult.Complete, _connection.Flush());
 }

@@ -48,47 +48,41 @@ public class ThreadedReadTests
     [Fact]
     public void Cancelling_the_last_prepared_read_wakes_the_threads_waiting_in_ReadEvents()
     {
-        (WaylandDisplay display, RawCompositor compositor) = RawCompositor.Create();
-        using (display)
-        using (compositor)
+        using RawCompositor compositor = RawCompositor.Create();
+        WaylandDisplay display = compositor.Display;
+        ReaderThread[] readers = StartWaitingReaders(display, 3, () => Assert.Equal(0, display.DispatchPending()));
+
+        display.CancelRead();
+        foreach (ReaderThread reader in readers)
         {
-            ReaderThread[] readers = StartWaitingReaders(display, 3, () => Assert.Equal(0, display.DispatchPending()));
-
-            display.CancelRead();
-            foreach (ReaderThread reader in readers)
-            {
-                reader.Join();
-            }
-
-            Assert.Null(display.Error);
-            Assert.Equal(0, display.WaitingReaders);
-
-            // The count of prepared readers is back to 0: the next round reads on its own.
-            compositor.SendDone(display.CreateProxy<WlCallback>(1).Id);
-            Assert.True(display.PrepareRead());
-            Assert.True(UnixSocket.Wait(display.Socket, writable: false, DeadlockGuard));
-            display.ReadEvents();
-            Assert.Equal(1, display.DispatchPending());
+            reader.Join();
         }
+
+        Assert.Null(display.Error);
+        Assert.Equal(0, display.WaitingReaders);
+
+        // The count of prepared readers is back to 0: the next round reads on its own.
+        compositor.SendDone(display.CreateProxy<WlCallback>(1).Id);
+        Assert.True(display.PrepareRead());
+        Assert.True(UnixSocket.Wait(display.Socket, writable: false, DeadlockGuard));
+        display.ReadEvents();
+        Assert.Equal(1, display.DispatchPending());
     }
 
     [Fact]
     public void A_read_that_finds_nothing_wakes_the_threads_waiting_in_ReadEvents()
     {
-        (WaylandDisplay display, RawCompositor compositor) = RawCompositor.Create();
-        using (display)
-        using (compositor)
+        using RawCompositor compositor = RawCompositor.Create();
+        WaylandDisplay display = compositor.Display;
+        ReaderThread[] readers = StartWaitingReaders(display, 3, () => Assert.Equal(0, display.DispatchPending()));
+
+        display.ReadEvents(); // the last reader: recvmsg says EAGAIN, which is not an error
+        foreach (ReaderThread reader in readers)
         {
-            ReaderThread[] readers = StartWaitingReaders(display, 3, () => Assert.Equal(0, display.DispatchPending()));
-
-            display.ReadEvents(); // the last reader: recvmsg says EAGAIN, which is not an error
-            foreach (ReaderThread reader in readers)
-            {
-                reader.Join();
-            }
-
-            Assert.Null(display.Error);
+            reader.Join();
         }
+
+        Assert.Null(display.Error);
     }
 
     [Theory]
@@ -97,9 +91,9 @@ public class ThreadedReadTests
     public void A_broken_connection_wakes_waiting_readers_with_the_error_and_the_error_is_sticky(bool unreadRequest, int errno)
     {
         OpenFds.Snapshot fdsBefore = OpenFds.Take();
-        (WaylandDisplay display, RawCompositor compositor) = RawCompositor.Create();
-        using (display)
+        using (RawCompositor compositor = RawCompositor.Create())
         {
+            WaylandDisplay display = compositor.Display;
             WlCallback? callback = null;
             if (unreadRequest)
             {
@@ -109,7 +103,7 @@ public class ThreadedReadTests
 
             ReaderThread[] readers = StartWaitingReaders(display, 2);
 
-            compositor.Dispose();
+            compositor.HangUp();
             WaylandIOException error = Assert.Throws<WaylandIOException>(() => display.ReadEvents());
             Assert.Equal(errno, error.Errno);
             foreach (ReaderThread reader in readers)
@@ -133,46 +127,38 @@ public class ThreadedReadTests
     [Fact]
     public void An_error_found_outside_ReadEvents_wakes_the_waiting_readers_and_fails_the_prepared_one()
     {
-        (WaylandDisplay display, RawCompositor compositor) = RawCompositor.Create();
-        using (display)
-        {
-            ReaderThread reader = StartWaitingReaders(display, 1)[0];
+        using RawCompositor compositor = RawCompositor.Create();
+        WaylandDisplay display = compositor.Display;
+        ReaderThread reader = StartWaitingReaders(display, 1)[0];
 
-            // Nobody reads: the failure comes from a send to the vanished compositor.
-            compositor.Dispose();
-            using WlCallback callback = display.Proxy.Sync();
-            WaylandIOException error = Assert.Throws<WaylandIOException>(() => display.Flush());
-            Assert.Same(error, reader.JoinExpectingFailure());
+        // Nobody reads: the failure comes from a send to the vanished compositor.
+        compositor.HangUp();
+        using WlCallback callback = display.Proxy.Sync();
+        WaylandIOException error = Assert.Throws<WaylandIOException>(() => display.Flush());
+        Assert.Same(error, reader.JoinExpectingFailure());
 
-            // This thread had prepared before the error; its read now fails with it instead of reading.
-            Assert.Same(error, Assert.Throws<WaylandIOException>(() => display.ReadEvents()));
-            Assert.Same(error, Assert.Throws<WaylandIOException>(() => display.PrepareRead()));
-        }
+        // This thread had prepared before the error; its read now fails with it instead of reading.
+        Assert.Same(error, Assert.Throws<WaylandIOException>(() => display.ReadEvents()));
+        Assert.Same(error, Assert.Throws<WaylandIOException>(() => display.PrepareRead()));
     }
 
     [Fact]
     public void Disposing_the_display_wakes_the_threads_waiting_in_ReadEvents()
     {
-        (WaylandDisplay display, RawCompositor compositor) = RawCompositor.Create();
-        using (compositor)
-        {
-            ReaderThread reader = StartWaitingReaders(display, 1)[0];
+        using RawCompositor compositor = RawCompositor.Create();
+        ReaderThread reader = StartWaitingReaders(compositor.Display, 1)[0];
 
-            display.Dispose();
-            WaylandException error = Assert.IsType<WaylandException>(reader.JoinExpectingFailure());
-            Assert.Contains("disposed", error.Message);
-        }
+        compositor.Display.Dispose();
+        WaylandException error = Assert.IsType<WaylandException>(reader.JoinExpectingFailure());
+        Assert.Contains("disposed", error.Message);
     }
 
     [Fact]
     public void A_posted_protocol_error_reaches_the_threads_blocked_in_ReadEvents()
     {
-        using NativeTestServer server = NativeTestServer.Start();
-        using WaylandDisplay display = WaylandDisplay.Connect(server.SocketPath);
-        using WaylandGlobals globals = WaylandGlobals.Create(display);
-        WltPeer peer = globals.Bind<WltPeer>();
-        display.Roundtrip();
-
+        using NativePeerSession session = NativePeerSession.Start();
+        WaylandDisplay display = session.Display;
+        WltPeer peer = session.Peer;
         ReaderThread[] readers = StartWaitingReaders(display, 2, () => display.DispatchPending());
 
         peer.PostError(5, "threaded");
@@ -194,13 +180,11 @@ public class ThreadedReadTests
     [Fact]
     public void A_posted_protocol_error_ends_a_blocking_Dispatch_on_another_thread()
     {
-        using NativeTestServer server = NativeTestServer.Start();
-        using WaylandDisplay display = WaylandDisplay.Connect(server.SocketPath);
-        using WaylandGlobals globals = WaylandGlobals.Create(display);
+        using NativePeerSession session = NativePeerSession.Start();
+        WaylandDisplay display = session.Display;
+        WltPeer peer = session.Peer;
         using EventQueue queue = display.CreateQueue("peer");
-        WltPeer peer = globals.Bind<WltPeer>();
         peer.Queue = queue;
-        display.Roundtrip();
 
         // The dispatcher sleeps in poll(): nothing comes for the default queue until the compositor hangs up.
         ReaderThread dispatcher = ReaderThread.Start(() =>
