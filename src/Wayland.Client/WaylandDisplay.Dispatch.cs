@@ -178,9 +178,11 @@ public sealed partial class WaylandDisplay
             _logger?.Log(args, _proxy.Interface.Name, 1, sent: false, discarded: false, DisplayQueue.Name, InterfaceNameOf);
             if (queued.Opcode == WlDisplay.ErrorEvent)
             {
+                // As libwayland: an error about an object the client has destroyed (or about no object)
+                // carries neither interface nor id, since neither can be told any more.
                 uint objectId = args.GetObjectId(0);
-                string? name = (_objects.Get(objectId) as Proxy) is { IsDestroyed: false } target ? target.Interface.Name : null;
-                Fail(new WaylandProtocolException(args.GetUInt(1), name, objectId, args.GetString(2) ?? string.Empty));
+                Proxy? target = _objects.Get(objectId) is Proxy { IsDestroyed: false } alive ? alive : null;
+                Fail(new WaylandProtocolException(args.GetUInt(1), target?.Interface.Name, target?.Id ?? 0, args.GetString(2) ?? string.Empty));
             }
             else if (queued.Opcode == WlDisplay.DeleteIdEvent)
             {

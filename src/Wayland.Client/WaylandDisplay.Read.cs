@@ -6,6 +6,9 @@ namespace Wayland.Client;
 public sealed partial class WaylandDisplay
 {
     private const int EPROTO = 71;
+
+    // libwayland's demarshalling and object lookup fail with EINVAL; wl_display_get_error reports it.
+    private const int EINVAL = 22;
     private readonly ArgumentValue[] _readValues = new ArgumentValue[WireLimits.MaxArguments];
     private int _readers;
     private int _waitingReaders;
@@ -196,7 +199,7 @@ public sealed partial class WaylandDisplay
             ParseStatus parsed = WireParser.ParseArguments(message, descriptor, _connection.IncomingFds, _readValues, out reason);
             if (parsed != ParseStatus.Complete)
             {
-                Fail(new WaylandIOException(EPROTO, "read", $"malformed event {proxy}.{descriptor.Name}: {reason}"));
+                Fail(new WaylandIOException(EINVAL, "read", $"malformed event {proxy}.{descriptor.Name}: {reason}"));
                 return;
             }
 
@@ -226,7 +229,7 @@ public sealed partial class WaylandDisplay
 
         if (status == ParseStatus.Malformed)
         {
-            Fail(new WaylandIOException(EPROTO, "read", $"malformed message from the compositor: {reason}"));
+            Fail(new WaylandIOException(EINVAL, "read", $"malformed message from the compositor: {reason}"));
         }
     }
 
@@ -238,10 +241,24 @@ public sealed partial class WaylandDisplay
         {
             ArgumentDescriptor argument = descriptor.Arguments[i];
             uint id = _readValues[i].Value;
-            if (argument.Type == ArgumentType.Object && id != 0 && _objects.Get(id) is null)
+            if (argument.Type == ArgumentType.Object && id != 0)
             {
-                Fail(new WaylandIOException(EPROTO, "read", $"{proxy}.{descriptor.Name}: unknown object ({id})"));
-                return false;
+                // As libwayland: an id we never had (or that was deleted) breaks the connection; an object we
+                // destroyed (a zombie) is passed as null; a live one must have the declared interface.
+                object? entry = _objects.Get(id);
+                if (entry is null)
+                {
+                    Fail(new WaylandIOException(EINVAL, "read", $"{proxy}.{descriptor.Name}: unknown object ({id})"));
+                    return false;
+                }
+
+                if (entry is Proxy { IsDestroyed: false } argumentProxy && argument.InterfaceName is { } expected
+                    && argumentProxy.Interface.Name != expected)
+                {
+                    Fail(new WaylandIOException(EINVAL, "read",
+                        $"{proxy}.{descriptor.Name}: invalid object ({id}): a {argumentProxy.Interface.Name}, not a {expected}"));
+                    return false;
+                }
             }
 
             if (argument.Type != ArgumentType.NewId)
@@ -266,7 +283,7 @@ public sealed partial class WaylandDisplay
 
             if (inserted != MapInsertResult.Ok)
             {
-                Fail(new WaylandIOException(EPROTO, "read", $"{proxy}.{descriptor.Name}: invalid new id {id} ({inserted})"));
+                Fail(new WaylandIOException(EINVAL, "read", $"{proxy}.{descriptor.Name}: invalid new id {id} ({inserted})"));
                 return false;
             }
 
