@@ -105,7 +105,7 @@ public sealed partial class Client
             if (resource.Version < request.Since)
             {
                 PostDisplayError(WlDisplayError.InvalidMethod,
-                    $"invalid version for {iface.Name}#{resource.Id}.{request.Name} ({(int)resource.Version}, need at least {request.Since})");
+                    $"invalid method {header.Opcode} (since {(int)resource.Version} < {request.Since}), object {iface.Name}#{resource.Id}");
                 return;
             }
 

@@ -119,11 +119,10 @@ public sealed class RegistryTests : IDisposable
     [Fact]
     public void A_filtered_global_is_hidden_and_cannot_be_bound_by_guessing()
     {
-        Global hidden = _display.CreateGlobal<TestResource>(1, _bound.Add);
-        Global visible = _display.CreateGlobal<TestResource>(1, _bound.Add);
         using RawClient trusted = RawClient.Attach(_display, out Client trustedClient);
         using RawClient client = RawClient.Attach(_display);
-        _display.GlobalFilter = (c, g) => g != hidden || c == trustedClient;
+        Global hidden = CreateHiddenFromAllBut(trustedClient);
+        Global visible = _display.CreateGlobal<TestResource>(1, _bound.Add);
         Assert.True(hidden.IsVisibleTo(trustedClient));
 
         uint trustedRegistry = trusted.GetRegistry();
@@ -135,6 +134,37 @@ public sealed class RegistryTests : IDisposable
         trusted.Bind(trustedRegistry, hidden.Name, TestProtocol.Name, 1);
         trusted.Roundtrip(_display);
         Assert.Single(_bound);
+    }
+
+    [Fact]
+    public void Global_remove_reaches_the_registries_that_were_shown_the_global_and_no_others()
+    {
+        using RawClient trusted = RawClient.Attach(_display, out Client trustedClient);
+        using RawClient client = RawClient.Attach(_display);
+        Global hidden = CreateHiddenFromAllBut(trustedClient);
+        Global shared = _display.CreateGlobal<TestResource>(1, _bound.Add);
+        uint trustedRegistry = trusted.GetRegistry();
+        uint trustedRegistry2 = trusted.GetRegistry();
+        trusted.Roundtrip(_display);
+        uint registry = client.GetRegistry();
+        Assert.Equal([shared.Name], Globals(client.Roundtrip(_display), registry).Select(g => g.Name));
+
+        // Remove: every registry of the trusted client gets global_remove(hidden), byte for byte; the other client nothing.
+        hidden.Remove();
+        string hiddenName = Convert.ToHexString(BitConverter.GetBytes(hidden.Name));
+        Assert.Equal([(trustedRegistry, hiddenName), (trustedRegistry2, hiddenName)], Removals(trusted.Roundtrip(_display)));
+        Assert.Empty(Removals(client.Roundtrip(_display)));
+
+        // Destroy without Remove first sends it too, to everyone it was shown to; destroying a removed global sends nothing.
+        shared.Destroy();
+        hidden.Destroy();
+        string sharedName = Convert.ToHexString(BitConverter.GetBytes(shared.Name));
+        Assert.Equal([(trustedRegistry, sharedName), (trustedRegistry2, sharedName)], Removals(trusted.Roundtrip(_display)));
+        Assert.Equal([(registry, sharedName)], Removals(client.Roundtrip(_display)));
+        Assert.Empty(_display.Globals);
+
+        static List<(uint Registry, string Body)> Removals(List<WireMessage> events) =>
+            events.Where(m => m.Opcode == WlRegistryInterface.Events.GlobalRemove && m.Sender != 1).Select(m => (m.Sender, Convert.ToHexString(m.Body))).ToList();
     }
 
     [Fact]
@@ -156,6 +186,14 @@ public sealed class RegistryTests : IDisposable
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => _display.CreateGlobal<TestResource>(0, _ => { }));
         Assert.Throws<ArgumentOutOfRangeException>(() => _display.CreateGlobal<TestResource>(4, _ => { }));
+    }
+
+    /// <summary>A global the display's filter shows to <paramref name="trusted"/> alone.</summary>
+    private Global CreateHiddenFromAllBut(Client trusted)
+    {
+        Global hidden = _display.CreateGlobal<TestResource>(1, _bound.Add);
+        _display.GlobalFilter = (c, g) => g != hidden || c == trusted;
+        return hidden;
     }
 
     private static List<(uint Name, string Interface, uint Version)> Globals(List<WireMessage> events, uint registry) =>

@@ -110,7 +110,7 @@ public sealed class ValidationTests : IDisposable
     public void A_request_newer_than_the_object_is_invalid_method()
     {
         _bad.Send(_object, TestProtocol.Since2);
-        _bad.ExpectError(_display, 1, InvalidMethod, $"invalid version for wlt_server#{_object}.since2 (1, need at least 2)");
+        _bad.ExpectError(_display, 1, InvalidMethod, $"invalid method {TestProtocol.Since2} (since 1 < 2), object wlt_server#{_object}");
     }
 
     [Theory]

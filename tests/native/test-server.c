@@ -6,12 +6,17 @@
  * used as the peer for interop tests and benchmarks of the managed client.
  *
  *   test-server (--socket NAME_OR_PATH | --wayland-socket-fd N)
- *               [--exit-after-client]
+ *               [--exit-after-client] [--differential]
  *
  * It advertises one global, wlt_peer version 1 (protocols/test-peer.xml),
  * and nothing else; wl_display.sync and wl_registry are handled by
- * libwayland itself. "ready" is printed on stdout (and flushed) once the
- * server accepts connections. It runs until SIGTERM/SIGINT or, with
+ * libwayland itself. With --differential (for the managed server's
+ * differential tests, which send the same malformed bytes to this server
+ * and to theirs) it also advertises libwayland's own wl_shm
+ * (wl_display_init_shm) as name 2, and wl_output version 3 as name 3: its
+ * one request, release (since 3), destroys it and it sends no events.
+ * "ready" is printed on stdout (and flushed) once the server accepts
+ * connections. It runs until SIGTERM/SIGINT or, with
  * --exit-after-client, until its first client has disconnected.
  */
 
@@ -35,6 +40,7 @@
 
 static struct wl_display *display;
 static bool exit_after_client;
+static bool differential;
 static bool have_first_client;
 static struct wl_listener client_created_listener;
 static struct wl_listener first_client_destroy_listener;
@@ -57,21 +63,41 @@ usage(void)
 {
 	fprintf(stderr,
 		"usage: test-server (--socket NAME_OR_PATH | "
-		"--wayland-socket-fd N) [--exit-after-client]\n");
+		"--wayland-socket-fd N) [--exit-after-client] "
+		"[--differential]\n");
 	exit(2);
 }
 
-/* --- wlt_emitter ---------------------------------------------------------- */
+/* --- resources ----------------------------------------------------------- */
 
+/* Every destructor request (wlt_emitter.destroy, wlt_peer.destroy,
+ * wl_output.release). */
 static void
-emitter_destroy(struct wl_client *client, struct wl_resource *resource)
+destroy_resource(struct wl_client *client, struct wl_resource *resource)
 {
 	(void) client;
 	wl_resource_destroy(resource);
 }
 
+/* wl_resource_create and wl_resource_set_implementation, or no_memory. */
+static void
+create_resource(struct wl_client *client, const struct wl_interface *interface,
+		uint32_t version, uint32_t id, const void *implementation)
+{
+	struct wl_resource *resource;
+
+	resource = wl_resource_create(client, interface, (int) version, id);
+	if (!resource) {
+		wl_client_post_no_memory(client);
+		return;
+	}
+	wl_resource_set_implementation(resource, implementation, NULL, NULL);
+}
+
+/* --- wlt_emitter ---------------------------------------------------------- */
+
 static const struct wlt_emitter_interface emitter_impl = {
-	.destroy = emitter_destroy,
+	.destroy = destroy_resource,
 };
 
 /*
@@ -124,15 +150,9 @@ static void
 peer_create_emitter(struct wl_client *client, struct wl_resource *resource,
 		    uint32_t id)
 {
-	struct wl_resource *emitter;
-
-	emitter = wl_resource_create(client, &wlt_emitter_interface,
-				     wl_resource_get_version(resource), id);
-	if (!emitter) {
-		wl_client_post_no_memory(client);
-		return;
-	}
-	wl_resource_set_implementation(emitter, &emitter_impl, NULL, NULL);
+	create_resource(client, &wlt_emitter_interface,
+			(uint32_t) wl_resource_get_version(resource), id,
+			&emitter_impl);
 }
 
 static void
@@ -159,35 +179,35 @@ peer_nop(struct wl_client *client, struct wl_resource *resource)
 	(void) resource;
 }
 
-static void
-peer_destroy(struct wl_client *client, struct wl_resource *resource)
-{
-	(void) client;
-	wl_resource_destroy(resource);
-}
-
 static const struct wlt_peer_interface peer_impl = {
 	.post_error = peer_post_error,
 	.create_emitter = peer_create_emitter,
 	.emit = peer_emit,
 	.ping = peer_ping,
 	.nop = peer_nop,
-	.destroy = peer_destroy,
+	.destroy = destroy_resource,
 };
 
 static void
 bind_peer(struct wl_client *client, void *data, uint32_t version, uint32_t id)
 {
-	struct wl_resource *resource;
-
 	(void) data;
-	resource = wl_resource_create(client, &wlt_peer_interface,
-				      (int) version, id);
-	if (!resource) {
-		wl_client_post_no_memory(client);
-		return;
-	}
-	wl_resource_set_implementation(resource, &peer_impl, NULL, NULL);
+	create_resource(client, &wlt_peer_interface, version, id, &peer_impl);
+}
+
+/* --- wl_output (--differential) ------------------------------------------ */
+
+static const struct wl_output_interface output_impl = {
+	.release = destroy_resource,
+};
+
+static void
+bind_output(struct wl_client *client, void *data, uint32_t version,
+	    uint32_t id)
+{
+	(void) data;
+	create_resource(client, &wl_output_interface, version, id,
+			&output_impl);
 }
 
 /* --- lifetime ------------------------------------------------------------- */
@@ -257,6 +277,8 @@ main(int argc, char *argv[])
 			client_fd = parse_fd(argv[++i]);
 		else if (strcmp(argv[i], "--exit-after-client") == 0)
 			exit_after_client = true;
+		else if (strcmp(argv[i], "--differential") == 0)
+			differential = true;
 		else
 			usage();
 	}
@@ -276,6 +298,13 @@ main(int argc, char *argv[])
 	if (!wl_global_create(display, &wlt_peer_interface, 1, NULL,
 			      bind_peer))
 		die("wl_global_create(wlt_peer) failed");
+	if (differential) {
+		if (wl_display_init_shm(display) < 0)
+			die("wl_display_init_shm failed");
+		if (!wl_global_create(display, &wl_output_interface, 3, NULL,
+				      bind_output))
+			die("wl_global_create(wl_output) failed");
+	}
 
 	if (socket_name) {
 		/*
