@@ -7,20 +7,28 @@ namespace Wayland.Compositor.Tests;
 
 /// <summary>
 /// A client written with Wayland.Client in the test process, connected to a test's compositor: the core globals
-/// bound, pings answered, and helpers to make windows and solid-colour buffers and to dispatch with a deadline.
+/// bound, pings recorded and (unless told otherwise) answered, and helpers to make windows and solid-colour buffers
+/// and to dispatch with a deadline.
 /// </summary>
 internal sealed class ManagedClient : IDisposable
 {
     private readonly List<IDisposable> _owned = [];
 
-    private ManagedClient(WaylandDisplay display)
+    private ManagedClient(WaylandDisplay display, bool answerPings)
     {
         Display = display;
         Globals = WaylandGlobals.Create(display);
         Compositor = Globals.Bind<WlCompositor>(maxVersion: 6);
         Shm = Globals.Bind<WlShm>();
         WmBase = Globals.Bind<XdgWmBase>();
-        WmBase.Ping += (sender, serial) => sender.Pong(serial);
+        WmBase.Ping += (sender, serial) =>
+        {
+            Pings.Add(serial);
+            if (answerPings)
+            {
+                sender.Pong(serial);
+            }
+        };
     }
 
     public WaylandDisplay Display { get; }
@@ -33,12 +41,16 @@ internal sealed class ManagedClient : IDisposable
 
     public XdgWmBase WmBase { get; }
 
-    public static ManagedClient Connect(string socketPath)
+    /// <summary>Serials of the xdg_wm_base.ping events received, oldest first.</summary>
+    public List<uint> Pings { get; } = [];
+
+    /// <summary>Connects; with <paramref name="answerPings"/> false pings are recorded but left for the test to answer.</summary>
+    public static ManagedClient Connect(string socketPath, bool answerPings = true)
     {
         WaylandDisplay display = WaylandDisplay.Connect(socketPath);
         try
         {
-            return new ManagedClient(display);
+            return new ManagedClient(display, answerPings);
         }
         catch
         {
@@ -55,10 +67,13 @@ internal sealed class ManagedClient : IDisposable
         return resource;
     }
 
-    /// <summary>An xdg_toplevel, not yet committed. With <paramref name="autoAck"/> every configure is acknowledged at once.</summary>
-    public TestWindow CreateWindow(string title, bool autoAck = true)
+    /// <summary>
+    /// An xdg_toplevel, not yet committed. With <paramref name="autoAck"/> every configure is acknowledged at once. Its
+    /// wl_surface comes from <paramref name="compositor"/> when given (another version of wl_compositor).
+    /// </summary>
+    public TestWindow CreateWindow(string title, bool autoAck = true, WlCompositor? compositor = null)
     {
-        WlSurface surface = Own(Compositor.CreateSurface());
+        WlSurface surface = Own((compositor ?? Compositor).CreateSurface());
         XdgSurface xdgSurface = Own(WmBase.GetXdgSurface(surface));
         XdgToplevel toplevel = Own(xdgSurface.GetToplevel());
         toplevel.SetTitle(title);
@@ -66,9 +81,9 @@ internal sealed class ManagedClient : IDisposable
     }
 
     /// <summary>A mapped toplevel showing <paramref name="buffer"/>: initial commit, configure, ack, attach, commit.</summary>
-    public TestWindow MapWindow(string title, ShmBuffer buffer)
+    public TestWindow MapWindow(string title, ShmBuffer buffer, WlCompositor? compositor = null)
     {
-        TestWindow window = CreateWindow(title);
+        TestWindow window = CreateWindow(title, compositor: compositor);
         window.Surface.Commit();
         DispatchUntil(() => window.Configures > 0, $"the initial configure of \"{title}\"");
         window.Show(buffer);
@@ -83,6 +98,21 @@ internal sealed class ManagedClient : IDisposable
         ShmBuffer buffer = Own(pool.CreateBuffer(0, width, height, width * 4));
         buffer.Pixels.Fill(argb);
         return buffer;
+    }
+
+    /// <summary>
+    /// A sub-surface of <paramref name="parent"/> at (<paramref name="x"/>, <paramref name="y"/>) (synchronized, as
+    /// created) with <paramref name="buffer"/> attached and committed: it shows once the parent's state is applied.
+    /// </summary>
+    public (WlSurface Surface, WlSubsurface Subsurface) AddSubsurface(WlSubcompositor subcompositor, WlSurface parent, ShmBuffer buffer, int x, int y)
+    {
+        WlSurface surface = Own(Compositor.CreateSurface());
+        WlSubsurface subsurface = Own(subcompositor.GetSubsurface(surface, parent));
+        subsurface.SetPosition(x, y);
+        surface.Attach(buffer.Buffer, 0, 0);
+        surface.DamageBuffer(0, 0, buffer.Width, buffer.Height);
+        surface.Commit();
+        return (surface, subsurface);
     }
 
     /// <summary>Dispatches until <paramref name="condition"/> holds; fails after <paramref name="timeout"/> (default 20 s).</summary>

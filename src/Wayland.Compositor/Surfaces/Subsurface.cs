@@ -47,18 +47,33 @@ internal sealed class Subsurface : ISurfaceRole, WlSubsurface.IHandler
         return true;
     }
 
+    /// <summary>
+    /// Ends the sub-surface (wl_subsurface.destroy, or either surface went away): the surface leaves its parent and is
+    /// unmapped at once, so where it was drawn is repainted; a cached commit is dropped.
+    /// </summary>
     public void Detach()
     {
-        Parent?.RemoveChild(Surface);
+        if (Parent is not { } parent)
+        {
+            return;
+        }
+
+        Surface.DamageTree();
+        parent.RemoveChild(Surface);
         Parent = null;
+        Surface.DiscardCachedState();
     }
 
     void ISurfaceRole.SurfaceDestroyed(Surface surface) => Detach();
 
+    /// <summary>A content offset moves the sub-surface relative to its parent, as weston does (until the next set_position).</summary>
+    void ISurfaceRole.ApplyOffset(Surface surface, int dx, int dy) => (X, Y) = (X + dx, Y + dy);
+
     void WlSubsurface.IHandler.Destroy(WlSubsurface resource)
     {
-        Surface.Role = null;
+        // Detached while still a sub-surface, so that the tree it leaves is found and repainted.
         Detach();
+        Surface.Role = null;
     }
 
     void WlSubsurface.IHandler.SetPosition(WlSubsurface resource, int x, int y) => _pendingPosition = (x, y);
@@ -72,9 +87,12 @@ internal sealed class Subsurface : ISurfaceRole, WlSubsurface.IHandler
     void WlSubsurface.IHandler.SetDesync(WlSubsurface resource)
     {
         Synchronized = false;
-        if (!IsEffectivelySynchronized && Surface.Cached is { } cached)
+
+        // When the parent behaves as desynchronized too, the cache is applied now; otherwise it waits for the
+        // parent's state (or for this surface's next commit, which adds to it and applies the whole).
+        if (!IsEffectivelySynchronized)
         {
-            Surface.Apply(cached);
+            Surface.ApplyCachedState();
         }
     }
 

@@ -12,6 +12,9 @@ internal sealed class Surface
 {
     private readonly HeadlessCompositor _compositor;
 
+    /// <summary>State committed while a synchronized sub-surface (valid while <see cref="HasCachedState"/>); kept for reuse.</summary>
+    private SurfaceState? _cache;
+
     public Surface(HeadlessCompositor compositor, WlSurface resource)
     {
         _compositor = compositor;
@@ -27,8 +30,8 @@ internal sealed class Surface
     /// <summary>Current state: scale, transform, viewport and input region persist here between commits.</summary>
     public SurfaceState Current { get; } = new();
 
-    /// <summary>State committed while a synchronized sub-surface, waiting for its parent's commit.</summary>
-    public SurfaceState? Cached { get; set; }
+    /// <summary>Whether state committed while a synchronized sub-surface waits for its parent's commit.</summary>
+    public bool HasCachedState { get; private set; }
 
     public ISurfaceRole? Role { get; set; }
 
@@ -55,9 +58,17 @@ internal sealed class Surface
 
     public Subsurface? AsSubsurface => Role as Subsurface;
 
-    /// <summary>wl_surface.commit.</summary>
+    /// <summary>
+    /// wl_surface.commit. A synchronized sub-surface caches the state until its parent's state is applied; any other
+    /// surface applies it now, together with a cache left from when it was synchronized (the wl_subsurface rules).
+    /// </summary>
     public void Commit()
     {
+        if (!CheckBufferSize())
+        {
+            return;
+        }
+
         if (Role is not null && !Role.BeforeCommit(this, Pending))
         {
             return;
@@ -65,18 +76,51 @@ internal sealed class Surface
 
         if (Role is Subsurface { IsEffectivelySynchronized: true })
         {
-            Cached ??= new SurfaceState();
-            Pending.MoveTo(Cached);
+            _cache ??= new SurfaceState();
+            Pending.MoveTo(_cache);
+            HasCachedState = true;
+            return;
+        }
+
+        if (HasCachedState)
+        {
+            Pending.MoveTo(_cache!);
+            ApplyCachedState();
             return;
         }
 
         Apply(Pending);
     }
 
+    /// <summary>Applies the cached state, if any (the parent's state was applied, or the sub-surface became desynchronized).</summary>
+    public void ApplyCachedState()
+    {
+        if (HasCachedState)
+        {
+            HasCachedState = false;
+            Apply(_cache!);
+        }
+    }
+
+    /// <summary>Drops the cached state (the wl_subsurface went away: the surface is unmapped, the cache is not applied).</summary>
+    public void DiscardCachedState()
+    {
+        if (HasCachedState)
+        {
+            HasCachedState = false;
+            _cache!.Discard();
+        }
+    }
+
+    /// <summary>Damages where this surface's tree was drawn and where it is now, when it belongs to a mapped window or popup.</summary>
+    public void DamageTree() => _compositor.DamageSurfaceTree(this);
+
     /// <summary>Applies <paramref name="state"/> (pending or cached) to the current state.</summary>
-    public void Apply(SurfaceState state)
+    private void Apply(SurfaceState state)
     {
         state.MoveTo(Current);
+        (int dx, int dy) = (Current.Dx, Current.Dy);
+        (Current.Dx, Current.Dy) = (0, 0);
         bool contentChanged = false;
         if (Current.BufferAttached)
         {
@@ -103,16 +147,23 @@ internal sealed class Surface
             contentChanged = true;
         }
 
-        foreach (Surface child in Stack)
+        for (int i = 0; i < Stack.Count; i++)
         {
+            Surface child = Stack[i];
             if (child != this && child.AsSubsurface is { } subsurface)
             {
                 contentChanged |= subsurface.ApplyPendingPosition();
-                if (subsurface.IsEffectivelySynchronized && child.Cached is { } cached)
+                if (subsurface.IsEffectivelySynchronized)
                 {
-                    child.Apply(cached);
+                    child.ApplyCachedState();
                 }
             }
+        }
+
+        if ((dx != 0 || dy != 0) && Role is { } role)
+        {
+            role.ApplyOffset(this, dx, dy);
+            contentChanged = true;
         }
 
         Role?.AfterCommit(this);
@@ -122,6 +173,49 @@ internal sealed class Surface
             _compositor.DamageSurfaceTree(this);
         }
     }
+
+    /// <summary>
+    /// At commit the buffer's size must be a multiple of the buffer scale, or the surface size would not be whole
+    /// (wl_surface.attach: invalid_size). A viewport sizes the surface itself, so it is let off, and so are cursor
+    /// surfaces, as wlroots lets them off: cursor themes come in sizes that are not.
+    /// </summary>
+    private bool CheckBufferSize()
+    {
+        if (!Pending.BufferAttached && !Pending.ScaleSet)
+        {
+            return true;
+        }
+
+        SurfaceState? cache = HasCachedState ? _cache : null;
+        int scale = Latest(cache, static s => s.ScaleSet, static s => s.Scale);
+        if (scale == 1 || Role is Seat.CursorRole
+            || Latest(cache, static s => s.SourceSet, static s => s.Source.Width) >= 0
+            || Latest(cache, static s => s.DestinationSet, static s => s.Destination.Width) >= 0)
+        {
+            return true;
+        }
+
+        (int Width, int Height)? size = Pending.BufferAttached ? SizeOf(Pending.Buffer)
+            : cache is { BufferAttached: true } ? SizeOf(cache.Buffer)
+            : Content is { } content ? (content.Width, content.Height) : null;
+        if (size is not { } buffer || (buffer.Width % scale == 0 && buffer.Height % scale == 0))
+        {
+            return true;
+        }
+
+        Resource.PostError((uint)WlSurfaceError.InvalidSize,
+            $"wl_surface#{Resource.Id}: buffer {buffer.Width}x{buffer.Height} is not a multiple of the buffer scale {scale}");
+        return false;
+    }
+
+    /// <summary>A double-buffered value as it will be after this commit: pending if set, else cached if set, else current.</summary>
+    private T Latest<T>(SurfaceState? cache, Func<SurfaceState, bool> isSet, Func<SurfaceState, T> value) =>
+        isSet(Pending) ? value(Pending) : cache is not null && isSet(cache) ? value(cache) : value(Current);
+
+    private static (int Width, int Height)? SizeOf(WlBuffer? buffer) =>
+        buffer is null ? null
+        : buffer.UserData is SinglePixelBuffer ? (1, 1)
+        : ShmBuffer.FromResource(buffer) is { } shm ? (shm.Width, shm.Height) : null;
 
     /// <summary>Removes a destroyed child from both stacks.</summary>
     public void RemoveChild(Surface child)

@@ -49,8 +49,11 @@ internal sealed class SurfaceProtocol :
         SurfaceState pending = Of(resource).Pending;
         pending.BufferAttached = true;
         pending.Buffer = buffer;
-        pending.Dx = x;
-        pending.Dy = y;
+        if (resource.Version < WlSurfaceInterface.Requests.OffsetSince)
+        {
+            // Before version 5 attach carries the offset; from 5 on it is wl_surface.offset's alone.
+            (pending.Dx, pending.Dy) = (x, y);
+        }
     }
 
     void WlSurface.IHandler.Offset(WlSurface resource, int x, int y)
@@ -136,12 +139,11 @@ internal sealed class SurfaceProtocol :
         id.Handler = subsurface;
         id.Destroyed += _ =>
         {
+            subsurface.Detach();
             if (surface.Role == subsurface)
             {
                 surface.Role = null;
             }
-
-            subsurface.Detach();
         };
     }
 

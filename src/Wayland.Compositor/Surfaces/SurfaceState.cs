@@ -10,6 +10,7 @@ internal sealed class SurfaceState
 
     public WlBuffer? Buffer { get; set; }
 
+    /// <summary>wl_surface.offset (or attach's x, y before version 5): where the new content's top-left goes, relative to the old one's.</summary>
     public int Dx { get; set; }
 
     public int Dy { get; set; }
@@ -48,11 +49,19 @@ internal sealed class SurfaceState
     {
         if (BufferAttached)
         {
+            // A buffer committed into a sub-surface's cache and replaced there before it was shown is done with.
+            if (target.BufferAttached && target.Buffer is { IsDestroyed: false } replaced && replaced != Buffer)
+            {
+                replaced.SendRelease();
+            }
+
             target.BufferAttached = true;
             target.Buffer = Buffer;
-            target.Dx += Dx;
-            target.Dy += Dy;
         }
+
+        // Offsets are relative to the previous buffer: successive commits (into a sub-surface's cache) add up.
+        target.Dx += Dx;
+        target.Dy += Dy;
 
         target.Damaged |= Damaged;
         target.FrameCallbacks.AddRange(FrameCallbacks);
@@ -85,6 +94,17 @@ internal sealed class SurfaceState
         {
             target.DestinationSet = true;
             target.Destination = Destination;
+        }
+
+        Reset();
+    }
+
+    /// <summary>Drops everything set here (a discarded sub-surface cache); its buffer, if any, is released.</summary>
+    public void Discard()
+    {
+        if (Buffer is { IsDestroyed: false } buffer)
+        {
+            buffer.SendRelease();
         }
 
         Reset();
