@@ -90,6 +90,24 @@ public sealed partial class HeadlessCompositor
         return true;
     });
 
+    /// <summary>
+    /// Sends xdg_wm_base.ping to the client of a window (through the xdg_wm_base the window was made with) unless a
+    /// ping is outstanding there already. The compositor pings by itself whenever a window is raised and focused (a
+    /// click, <see cref="ActivateWindow"/>, mapping). An answer missing after <see cref="PingTimeout"/> raises
+    /// <see cref="ClientUnresponsive"/>.
+    /// </summary>
+    /// <returns>False when no mapped window has that id.</returns>
+    public bool Ping(int windowId) => Invoke(() =>
+    {
+        if (FindWindow(windowId) is not { } window)
+        {
+            return false;
+        }
+
+        window.XdgSurface.Shell.Ping();
+        return true;
+    });
+
     /// <summary>Asks a window to close (xdg_toplevel.close); the client decides.</summary>
     public bool CloseWindow(int windowId) => Invoke(() =>
     {
@@ -270,6 +288,9 @@ public sealed partial class HeadlessCompositor
         DamageToplevel(window);
         _seat.FocusChanged(window);
         _seat.RefreshPointerFocus();
+
+        // Like weston on click-to-activate: the window getting focus finds out whether its client still answers.
+        window.XdgSurface.Shell.Ping();
     }
 
     private static bool HitTree(Surface surface, int x, int y, out Surface? hit, out int localX, out int localY)
@@ -298,7 +319,8 @@ public sealed partial class HeadlessCompositor
     private WindowInfo Describe(Toplevel window)
     {
         Client client = window.Resource.Client;
-        return new WindowInfo(window.Id, window.Title, window.AppId, client.ProcessId, window.Bounds, window.IsActivated, window.IsMaximized, window.IsFullscreen);
+        return new WindowInfo(window.Id, window.Title, window.AppId, client.ProcessId, window.Bounds, window.IsActivated, window.IsMaximized,
+            window.IsFullscreen, !window.XdgSurface.Shell.IsUnresponsive);
     }
 
     private Toplevel? FindWindow(int id) => _windows.Find(w => w.Id == id);

@@ -35,6 +35,7 @@ public sealed partial class HeadlessCompositor : IDisposable
     private int _nextWindowId;
     private long _commits;
     private long _pongs;
+    private long _pingTimeoutTicks = TimeSpan.FromSeconds(10).Ticks;
     private bool _disposed;
 
     /// <summary>Creates the compositor and its globals; it accepts clients once it has a socket and runs.</summary>
@@ -59,7 +60,7 @@ public sealed partial class HeadlessCompositor : IDisposable
         Display.CreateGlobal<WlSubcompositor>(WlSubcompositorInterface.Version, subcompositor => subcompositor.Handler = _surfaces);
         Shm = new Shm(Display);
         OutputProtocol.Register(this);
-        Display.CreateGlobal<XdgWmBase>(XdgWmBaseInterface.Version, wmBase => wmBase.Handler = _shell);
+        Display.CreateGlobal<XdgWmBase>(XdgWmBaseInterface.Version, _shell.Bind);
         _seat = new SeatProtocol(this);
         Extensions.Register(this);
 
@@ -108,6 +109,29 @@ public sealed partial class HeadlessCompositor : IDisposable
 
     /// <summary>Raised on the loop's thread when a client is disconnected after a protocol error.</summary>
     public event Action<Client, ClientError>? ClientFailed;
+
+    /// <summary>
+    /// Raised on the loop's thread when a client left an xdg_wm_base.ping unanswered for <see cref="PingTimeout"/>;
+    /// its windows then report <see cref="WindowInfo.IsResponsive"/> false until the pong arrives. The client stays
+    /// connected.
+    /// </summary>
+    public event Action<Client>? ClientUnresponsive;
+
+    /// <summary>
+    /// How long a client may take to answer xdg_wm_base.ping before it counts as unresponsive (default 10 s, as in
+    /// weston). A change applies to pings sent after it.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not between 1 ms and 24 days.</exception>
+    public TimeSpan PingTimeout
+    {
+        get => TimeSpan.FromTicks(Interlocked.Read(ref _pingTimeoutTicks));
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.FromMilliseconds(1));
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, TimeSpan.FromMilliseconds(int.MaxValue));
+            Interlocked.Exchange(ref _pingTimeoutTicks, value.Ticks);
+        }
+    }
 
     /// <summary>Listens on <c>$XDG_RUNTIME_DIR/<paramref name="name"/></c>, on an absolute path, or on the first free wayland-N when null.</summary>
     /// <returns>The socket's path (for an explicit name) or name (auto), usable as <c>WAYLAND_DISPLAY</c> either way.</returns>
@@ -228,6 +252,8 @@ public sealed partial class HeadlessCompositor : IDisposable
     internal void CountCommit() => Interlocked.Increment(ref _commits);
 
     internal void CountPong() => Interlocked.Increment(ref _pongs);
+
+    internal void ReportUnresponsive(Client client) => ClientUnresponsive?.Invoke(client);
 
     /// <summary>Posts an xdg_wm_base error about an xdg_surface (the wm_base it was made from).</summary>
     internal static void PostWmBaseError(XdgSurface surface, XdgWmBaseError error, string message)

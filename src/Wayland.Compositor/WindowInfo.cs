@@ -9,4 +9,6 @@ namespace Wayland.Compositor;
 /// <param name="IsActivated">Whether the window has keyboard focus.</param>
 /// <param name="IsMaximized">Whether the window is maximized.</param>
 /// <param name="IsFullscreen">Whether the window is fullscreen.</param>
-public sealed record WindowInfo(int Id, string? Title, string? AppId, int ProcessId, Rect Bounds, bool IsActivated, bool IsMaximized, bool IsFullscreen);
+/// <param name="IsResponsive">False while the client leaves an xdg_wm_base.ping unanswered past the compositor's ping timeout.</param>
+public sealed record WindowInfo(int Id, string? Title, string? AppId, int ProcessId, Rect Bounds, bool IsActivated, bool IsMaximized, bool IsFullscreen,
+    bool IsResponsive = true);

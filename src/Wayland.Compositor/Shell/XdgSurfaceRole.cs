@@ -15,9 +15,10 @@ internal sealed class XdgSurfaceRole : ISurfaceRole, XdgSurface.IHandler
     private Rect? _pendingGeometry;
     private bool _initialCommitDone;
 
-    public XdgSurfaceRole(HeadlessCompositor compositor, Surface surface, XdgSurface resource)
+    public XdgSurfaceRole(HeadlessCompositor compositor, ShellClient shell, Surface surface, XdgSurface resource)
     {
         _compositor = compositor;
+        Shell = shell;
         Surface = surface;
         Resource = resource;
     }
@@ -25,6 +26,9 @@ internal sealed class XdgSurfaceRole : ISurfaceRole, XdgSurface.IHandler
     public string RoleName => Toplevel is not null ? "xdg_toplevel" : Popup is not null ? "xdg_popup" : "xdg_surface";
 
     public Surface Surface { get; }
+
+    /// <summary>The xdg_wm_base this xdg_surface was made from (its pings speak for the client).</summary>
+    public ShellClient Shell { get; }
 
     public XdgSurface Resource { get; }
 
