@@ -17,11 +17,16 @@ trap 'rm -f "$log"' EXIT
 dotnet build Wayland.slnx --nologo -v quiet
 # The trimmed, self-contained wl-info (no reflection in generated code) is published here, once, before the
 # test projects run in parallel; TrimmedPublishTests runs it against weston (and publishes it itself when
-# run on its own).
+# run on its own, see tests/Wayland.Testing/TrimmedPublish.cs).
 trimmed="$PWD/artifacts/wl-info-trimmed"
 rm -rf "$trimmed"
 dotnet publish tools/Wayland.Info/Wayland.Info.csproj -c Release -p:TrimmedPublish=true -o "$trimmed" --nologo -v quiet
 export WAYLAND_NET_TRIMMED_WL_INFO="$trimmed/wl-info"
+# The same for wl-headless: server-side generated code and the compositor (CliTests runs it).
+trimmed_headless="$PWD/artifacts/wl-headless-trimmed"
+rm -rf "$trimmed_headless"
+dotnet publish tools/Wayland.Compositor.Cli/Wayland.Compositor.Cli.csproj -c Release -p:TrimmedPublish=true -o "$trimmed_headless" --nologo -v quiet
+export WAYLAND_NET_TRIMMED_WL_HEADLESS="$trimmed_headless/wl-headless"
 status=0
 dotnet test Wayland.slnx --nologo --no-build --blame-hang-timeout 5m 2>&1 | tee "$log" || status=$?
 

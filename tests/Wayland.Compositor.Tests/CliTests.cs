@@ -78,6 +78,25 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void TrimmedBuildServesRealClientsLikeTheFullOne()
+    {
+        // Server-side generated code and the compositor under trimming: no reflection anywhere they rely on.
+        using TrimmedPublish trimmed = TrimmedPublish.Get(
+            "tools/Wayland.Compositor.Cli/Wayland.Compositor.Cli.csproj", "wl-headless", "WAYLAND_NET_TRIMMED_WL_HEADLESS");
+        (int exit, string stdout, string stderr) = RunProgram(trimmed.Executable, null, "--size", "640x480", "--exec", "wayland-info");
+        Assert.True(exit == 0, stderr);
+        (_, string full, _) = Run("--size", "640x480", "--exec", "wayland-info");
+        Assert.Equal(full, stdout);
+
+        string png = Path.Combine(_runtime.Path, "trimmed.png");
+        (exit, _, stderr) = RunProgram(trimmed.Executable, null, "--exec", "weston-simple-shm", "--frames", "30", "--screenshot", png);
+        Assert.True(exit == 0, stderr);
+        Assert.Contains(", 0 protocol error(s)", stderr, StringComparison.Ordinal);
+        Assert.Equal((1024, 768), ReadPngHeader(png));
+        Assert.Contains(SamplePixels(png, 1024, 768), pixel => pixel != Background);
+    }
+
+    [Fact]
     public void AfterFramesItWritesTheScreenshotEndsTheCommandAndExitsZero()
     {
         // weston-simple-shm animates for ever: only --frames ends this run.
@@ -203,10 +222,12 @@ public sealed class CliTests : IDisposable
 
     private (int Exit, string Stdout, string Stderr) Run(params string[] arguments) => Run(null, arguments);
 
-    private (int Exit, string Stdout, string Stderr) Run(IReadOnlyDictionary<string, string>? environment, params string[] arguments)
+    private (int Exit, string Stdout, string Stderr) Run(IReadOnlyDictionary<string, string>? environment, params string[] arguments) =>
+        RunProgram("dotnet", environment, [CliPath, .. arguments]);
+
+    private (int Exit, string Stdout, string Stderr) RunProgram(string program, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
-        ProcessStartInfo info = new("dotnet") { WorkingDirectory = _runtime.Path };
-        info.ArgumentList.Add(CliPath);
+        ProcessStartInfo info = new(program) { WorkingDirectory = _runtime.Path };
         foreach (string argument in arguments)
         {
             info.ArgumentList.Add(argument);
