@@ -20,11 +20,13 @@ public sealed class NativeTestServer : IDisposable
     public string? SocketPath { get; }
 
     /// <summary>Starts the server on a socket of its own and waits until it is listening.</summary>
-    public static NativeTestServer Start()
+    /// <param name="extraArguments">More options, for example <c>--differential</c> (libwayland's wl_shm and a
+    /// wl_output as well, see tests/native/README.md).</param>
+    public static NativeTestServer Start(params string[] extraArguments)
     {
         RuntimeDirectory runtime = RuntimeDirectory.Create("native-server");
         string socket = System.IO.Path.Combine(runtime.Path, "wayland-native");
-        ProcessStartInfo info = new(NativePeers.Path("test-server"), ["--socket", socket]);
+        ProcessStartInfo info = new(NativePeers.Path("test-server"), ["--socket", socket, .. extraArguments]);
         return Launch(info, runtime, socket);
     }
 
