@@ -83,6 +83,7 @@ public sealed partial class HeadlessCompositor
             return false;
         }
 
+        // Its popups move with it: where the window and they were drawn, and where they are now.
         DamageToplevel(window);
         (window.X, window.Y) = (x, y);
         DamageToplevel(window);
@@ -145,16 +146,16 @@ public sealed partial class HeadlessCompositor
         ScheduleFrame();
     }
 
+    /// <summary>
+    /// Damages where the tree of the mapped window or popup holding <paramref name="surface"/> was drawn and where it
+    /// is now, and the same for the popups above it (they move with it); nothing when that tree is not shown.
+    /// </summary>
     internal void DamageSurfaceTree(Surface surface)
     {
-        if (RootOf(surface) is not { } root)
+        if (RootOf(surface) is { } root)
         {
-            return;
+            DamageRoot(root.Role, root.Origin);
         }
-
-        Damage(root.Surface.LastBounds);
-        (int x, int y) = root.Origin;
-        AddTreeBounds(root.Surface, x, y);
     }
 
     internal void OnSurfaceDestroyed(Surface surface)
@@ -190,14 +191,7 @@ public sealed partial class HeadlessCompositor
     {
         DamageToplevel(window);
         _windows.Remove(window);
-        for (int i = _popups.Count - 1; i >= 0; i--)
-        {
-            if (RootOf(_popups[i].XdgSurface.Surface) is null)
-            {
-                _popups[i].Dismiss(sendDone: true);
-            }
-        }
-
+        DismissOrphanPopups();
         _seat.FocusChanged(TopWindow());
         _seat.RefreshPointerFocus();
     }
@@ -212,9 +206,10 @@ public sealed partial class HeadlessCompositor
 
     internal void UnmapPopup(Popup popup)
     {
-        Damage(popup.XdgSurface.Surface.LastBounds);
+        // The popup's sub-surfaces go with it; popups above it lose their parent and are dismissed.
+        DamageTreeAt(popup.XdgSurface.Surface, popup.SurfaceOrigin);
         _popups.Remove(popup);
-        ScheduleFrame();
+        DismissOrphanPopups();
         _seat.FocusChanged(TopWindow());
         _seat.RefreshPointerFocus();
     }
@@ -236,7 +231,8 @@ public sealed partial class HeadlessCompositor
     /// <summary>Dismisses grabbing popups when a button is pressed outside them (the popup grab protocol).</summary>
     internal void DismissPopupsOutside(Surface? target)
     {
-        for (int i = _popups.Count - 1; i >= 0; i--)
+        // Dismissing one popup dismisses the popups above it as well: the index is kept inside the shrinking list.
+        for (int i = _popups.Count - 1; i >= 0; i = Math.Min(i - 1, _popups.Count - 1))
         {
             Popup popup = _popups[i];
             if (!popup.HasGrab || (target is not null && target.Resource.Client == popup.Resource.Client))
@@ -277,7 +273,7 @@ public sealed partial class HeadlessCompositor
         return null;
     }
 
-    internal Toplevel? WindowOf(Surface surface) => RootOf(surface) is { Toplevel: { } window } ? window : null;
+    internal Toplevel? WindowOf(Surface surface) => RootOf(surface) is { Role.Toplevel: { } window } ? window : null;
 
     internal Toplevel? TopWindow() => _windows.Count > 0 ? _windows[^1] : null;
 
@@ -326,7 +322,7 @@ public sealed partial class HeadlessCompositor
     private Toplevel? FindWindow(int id) => _windows.Find(w => w.Id == id);
 
     /// <summary>The toplevel or popup at the root of a surface's sub-surface tree, with its surface origin; null when unmapped.</summary>
-    private (Surface Surface, (int X, int Y) Origin, Toplevel? Toplevel)? RootOf(Surface surface)
+    private (XdgSurfaceRole Role, (int X, int Y) Origin)? RootOf(Surface surface)
     {
         Surface root = surface;
         while (root.AsSubsurface is { Parent: { } parent })
@@ -341,22 +337,67 @@ public sealed partial class HeadlessCompositor
 
         if (role.Toplevel is { IsMapped: true } toplevel && _windows.Contains(toplevel))
         {
-            return (root, toplevel.SurfaceOrigin, toplevel);
+            return (role, toplevel.SurfaceOrigin);
         }
 
-        if (role.Popup is { IsMapped: true } popup)
+        if (role.Popup is { IsMapped: true } popup && _popups.Contains(popup))
         {
-            return (root, popup.SurfaceOrigin, null);
+            return (role, popup.SurfaceOrigin);
         }
 
         return null;
     }
 
-    private void DamageToplevel(Toplevel window)
+    /// <summary>Whether a popup's parents, up to a window, are all shown.</summary>
+    private bool IsShown(Popup popup)
     {
-        (int x, int y) = window.SurfaceOrigin;
-        Damage(window.XdgSurface.Surface.LastBounds);
-        AddTreeBounds(window.XdgSurface.Surface, x, y);
+        XdgSurfaceRole parent = popup.Parent;
+        while (parent.Popup is { } below)
+        {
+            if (!below.IsMapped || !_popups.Contains(below))
+            {
+                return false;
+            }
+
+            parent = below.Parent;
+        }
+
+        return parent.Toplevel is { IsMapped: true } window && _windows.Contains(window);
+    }
+
+    /// <summary>Dismisses (popup_done) the mapped popups whose parent window or popup is no longer shown, topmost first.</summary>
+    private void DismissOrphanPopups()
+    {
+        // Dismissing one unmaps it, which dismisses those above it: the index is kept inside the shrinking list.
+        for (int i = _popups.Count - 1; i >= 0; i = Math.Min(i - 1, _popups.Count - 1))
+        {
+            if (!IsShown(_popups[i]))
+            {
+                _popups[i].Dismiss(sendDone: true);
+            }
+        }
+    }
+
+    private void DamageToplevel(Toplevel window) => DamageRoot(window.XdgSurface, window.SurfaceOrigin);
+
+    /// <summary>Damages a window's or popup's tree (drawn and now) and the trees of the popups above it.</summary>
+    private void DamageRoot(XdgSurfaceRole role, (int X, int Y) origin)
+    {
+        DamageTreeAt(role.Surface, origin);
+        foreach (Popup popup in _popups)
+        {
+            if (popup.IsAbove(role))
+            {
+                DamageTreeAt(popup.XdgSurface.Surface, popup.SurfaceOrigin);
+            }
+        }
+    }
+
+    /// <summary>Damages where a surface tree was drawn last and where it is with its root at <paramref name="origin"/>.</summary>
+    private void DamageTreeAt(Surface root, (int X, int Y) origin)
+    {
+        Damage(root.LastBounds);
+        AddTreeBounds(root, origin.X, origin.Y);
     }
 
     private void AddTreeBounds(Surface surface, int x, int y)

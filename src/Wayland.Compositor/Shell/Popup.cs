@@ -8,6 +8,7 @@ internal sealed class Popup : XdgPopup.IHandler
 {
     private readonly HeadlessCompositor _compositor;
     private Positioner _positioner;
+    private (int X, int Y) _offset;
 
     public Popup(HeadlessCompositor compositor, XdgSurfaceRole xdgSurface, XdgSurfaceRole parent, XdgPopup resource, Positioner positioner)
     {
@@ -40,13 +41,14 @@ internal sealed class Popup : XdgPopup.IHandler
             (int parentX, int parentY) = _compositor.SurfaceOriginOf(Parent);
             Rect parentGeometry = Parent.WindowGeometry;
             Rect geometry = XdgSurface.WindowGeometry;
-            return (parentX + parentGeometry.X + Placement.X - geometry.X, parentY + parentGeometry.Y + Placement.Y - geometry.Y);
+            return (parentX + parentGeometry.X + Placement.X - geometry.X + _offset.X, parentY + parentGeometry.Y + Placement.Y - geometry.Y + _offset.Y);
         }
     }
 
+    /// <summary>Sends xdg_popup.configure and xdg_surface.configure; nothing before the initial commit.</summary>
     public void SendConfigure()
     {
-        if (Resource.IsDestroyed)
+        if (Resource.IsDestroyed || !XdgSurface.HasInitialCommit)
         {
             return;
         }
@@ -65,9 +67,36 @@ internal sealed class Popup : XdgPopup.IHandler
         }
         else if (!hasContent && IsMapped)
         {
+            // Unmapped by a commit without a buffer: mapping again starts over with an initial commit (xdg_surface).
+            XdgSurface.ResetToUnconfigured();
+            HasGrab = false;
+            _offset = default;
             IsMapped = false;
             _compositor.UnmapPopup(this);
         }
+    }
+
+    /// <summary>A content offset moves a mapped popup from where its positioner put it, until it is placed again.</summary>
+    public void ApplyOffset(int dx, int dy)
+    {
+        if (IsMapped)
+        {
+            _offset = (_offset.X + dx, _offset.Y + dy);
+        }
+    }
+
+    /// <summary>Whether <paramref name="role"/> is this popup's parent, or its parent's parent, and so on.</summary>
+    public bool IsAbove(XdgSurfaceRole role)
+    {
+        for (XdgSurfaceRole? parent = Parent; parent is not null; parent = parent.Popup?.Parent)
+        {
+            if (parent == role)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Unmaps the popup; with <paramref name="sendDone"/> tells the client with xdg_popup.popup_done.</summary>
@@ -91,7 +120,10 @@ internal sealed class Popup : XdgPopup.IHandler
     void XdgPopup.IHandler.Reposition(XdgPopup resource, XdgPositioner positioner, uint token)
     {
         _positioner = ((Positioner)positioner.UserData!).Snapshot();
+        XdgSurface.Surface.DamageTree();
+        _offset = default;
         Placement = Place();
+        XdgSurface.Surface.DamageTree();
         resource.SendRepositioned(token);
         SendConfigure();
     }

@@ -83,10 +83,13 @@ internal sealed class Toplevel : XdgToplevel.IHandler
         SendConfigure();
     }
 
-    /// <summary>Sends xdg_toplevel.configure with the current size request and states, then xdg_surface.configure.</summary>
+    /// <summary>
+    /// Sends xdg_toplevel.configure with the current size request and states, then xdg_surface.configure; nothing
+    /// before the initial commit (that commit's answer carries the state).
+    /// </summary>
     public void SendConfigure()
     {
-        if (Resource.IsDestroyed)
+        if (Resource.IsDestroyed || !XdgSurface.HasInitialCommit)
         {
             return;
         }
@@ -133,7 +136,22 @@ internal sealed class Toplevel : XdgToplevel.IHandler
         }
         else if (!hasContent && IsMapped)
         {
+            // Unmapped by a commit without a buffer: everything goes back to how it was right after get_toplevel
+            // (xdg_toplevel), before the scene lets go of the window, so that losing focus sends it no configure.
+            XdgSurface.ResetToUnconfigured();
+            (Title, AppId) = (null, null);
+            (IsActivated, IsMaximized, IsFullscreen) = (false, false, false);
+            (MinSize, MaxSize, RequestedSize) = (default, default, default);
             Unmap();
+        }
+    }
+
+    /// <summary>A content offset moves a mapped window by that much (as weston does), unless the output's size holds it in place.</summary>
+    public void ApplyOffset(int dx, int dy)
+    {
+        if (IsMapped && !IsMaximized && !IsFullscreen)
+        {
+            (X, Y) = (X + dx, Y + dy);
         }
     }
 
@@ -215,9 +233,6 @@ internal sealed class Toplevel : XdgToplevel.IHandler
         }
 
         // Before the initial commit the state goes out with the initial configure.
-        if (XdgSurface.IsConfigured)
-        {
-            SendConfigure();
-        }
+        SendConfigure();
     }
 }

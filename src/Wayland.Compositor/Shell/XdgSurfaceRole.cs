@@ -13,7 +13,6 @@ internal sealed class XdgSurfaceRole : ISurfaceRole, XdgSurface.IHandler
     private readonly HeadlessCompositor _compositor;
     private readonly List<uint> _unackedSerials = [];
     private Rect? _pendingGeometry;
-    private bool _initialCommitDone;
 
     public XdgSurfaceRole(HeadlessCompositor compositor, ShellClient shell, Surface surface, XdgSurface resource)
     {
@@ -36,6 +35,9 @@ internal sealed class XdgSurfaceRole : ISurfaceRole, XdgSurface.IHandler
 
     public Popup? Popup { get; private set; }
 
+    /// <summary>Whether the initial commit (without a buffer) was made, so configure events may be sent.</summary>
+    public bool HasInitialCommit { get; private set; }
+
     /// <summary>Whether the client acknowledged at least one configure (it may attach buffers from then on).</summary>
     public bool IsConfigured { get; private set; }
 
@@ -44,6 +46,20 @@ internal sealed class XdgSurfaceRole : ISurfaceRole, XdgSurface.IHandler
 
     /// <summary>Window geometry in surface-local coordinates (the surface's extent when none was set).</summary>
     public Rect WindowGeometry => Geometry ?? new Rect(0, 0, Surface.Width, Surface.Height);
+
+    /// <summary>
+    /// After the surface was unmapped by a commit without a buffer: back to the state before the initial commit, as
+    /// xdg_surface says — the client must commit without a buffer again and acknowledge the configure that answers it
+    /// before it attaches a buffer. Configures sent before the unmap can no longer be acknowledged.
+    /// </summary>
+    public void ResetToUnconfigured()
+    {
+        HasInitialCommit = false;
+        IsConfigured = false;
+        _unackedSerials.Clear();
+        Geometry = null;
+        _pendingGeometry = null;
+    }
 
     /// <summary>Sends xdg_surface.configure with a new serial (after the role's own configure event).</summary>
     public void SendConfigure()
@@ -85,9 +101,9 @@ internal sealed class XdgSurfaceRole : ISurfaceRole, XdgSurface.IHandler
             _pendingGeometry = null;
         }
 
-        if (!_initialCommitDone)
+        if (!HasInitialCommit)
         {
-            _initialCommitDone = true;
+            HasInitialCommit = true;
             Toplevel?.SendInitialConfigure();
             Popup?.SendConfigure();
             return;
@@ -95,6 +111,12 @@ internal sealed class XdgSurfaceRole : ISurfaceRole, XdgSurface.IHandler
 
         Toplevel?.Committed();
         Popup?.Committed();
+    }
+
+    void ISurfaceRole.ApplyOffset(Surface surface, int dx, int dy)
+    {
+        Toplevel?.ApplyOffset(dx, dy);
+        Popup?.ApplyOffset(dx, dy);
     }
 
     void ISurfaceRole.SurfaceDestroyed(Surface surface)
