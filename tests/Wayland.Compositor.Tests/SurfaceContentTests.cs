@@ -153,6 +153,29 @@ public sealed class SurfaceContentTests
     }
 
     [Fact]
+    public void A_new_buffer_scale_without_damage_repaints_the_window_at_its_new_size()
+    {
+        CompositorSession.Run("rescale", session =>
+        {
+            using (ManagedClient client = ManagedClient.Connect(session.SocketPath))
+            {
+                TestWindow window = client.MapWindow("rescaled", client.SolidBuffer(200, 100, Argb.Red));
+                Rect before = session.WaitForWindow("rescaled").Bounds;
+                session.Compositor.CaptureOutput();
+
+                // Same buffer, no damage: only the scale changes, and with it the window's size.
+                window.Surface.SetBufferScale(2);
+                window.Surface.Commit();
+                client.Roundtrip();
+
+                AssertMovedTo(session, "rescaled", before, before with { Width = 100, Height = 50 }, Argb.Red);
+            }
+
+            session.AssertNoProtocolErrors();
+        });
+    }
+
+    [Fact]
     public void A_buffer_that_is_not_a_multiple_of_the_buffer_scale_is_invalid_size()
     {
         CompositorSession.Run("invalid-size", session =>

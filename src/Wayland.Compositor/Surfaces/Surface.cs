@@ -118,10 +118,11 @@ internal sealed class Surface
     /// <summary>Applies <paramref name="state"/> (pending or cached) to the current state.</summary>
     private void Apply(SurfaceState state)
     {
+        // A new scale, transform or viewport changes what the surface shows and its size, damage or not.
+        bool contentChanged = state.ScaleSet || state.TransformSet || state.SourceSet || state.DestinationSet;
         state.MoveTo(Current);
         (int dx, int dy) = (Current.Dx, Current.Dy);
         (Current.Dx, Current.Dy) = (0, 0);
-        bool contentChanged = false;
         if (Current.BufferAttached)
         {
             Current.BufferAttached = false;
