@@ -88,19 +88,40 @@ public sealed class HeadlessWeston : IDisposable
 
         HeadlessWeston weston = new(process, log, runtime, name);
         Stopwatch clock = Stopwatch.StartNew();
-        while (!File.Exists(weston.SocketPath))
+        // The socket file appears at bind(), a moment before listen(): a client connecting in between is refused.
+        // Ready means a connection is accepted (this probe connects and hangs up at once).
+        while (!Accepts(weston.SocketPath))
         {
             if (process.HasExited || clock.Elapsed > TimeSpan.FromSeconds(30))
             {
                 string output = weston.Log;
                 weston.Dispose();
-                throw new InvalidOperationException($"weston did not create {weston.SocketPath}:\n{output}");
+                throw new InvalidOperationException($"weston did not listen on {weston.SocketPath}:\n{output}");
             }
 
             Thread.Sleep(20);
         }
 
         return weston;
+    }
+
+    private static bool Accepts(string socketPath)
+    {
+        if (!File.Exists(socketPath))
+        {
+            return false;
+        }
+
+        using System.Net.Sockets.Socket probe = new(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        try
+        {
+            probe.Connect(new System.Net.Sockets.UnixDomainSocketEndPoint(socketPath));
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Environment for a client of this weston (XDG_RUNTIME_DIR and WAYLAND_DISPLAY).</summary>
