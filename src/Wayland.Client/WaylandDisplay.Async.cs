@@ -54,6 +54,22 @@ public sealed partial class WaylandDisplay
         }
     }
 
+    /// <summary>
+    /// Dispatches <paramref name="queue"/> (default: the default queue) as events arrive, without holding a thread
+    /// while it waits, until <paramref name="cancellationToken"/> is cancelled — the task then ends cancelled and
+    /// the connection stays usable — or the connection fails: the task then faults with the display's sticky
+    /// error (for example the <see cref="Wayland.Wire.WaylandProtocolException"/> of a protocol error). The
+    /// awaitable form of a <c>while (true) Dispatch();</c> loop; in a hosted service:
+    /// <c>protected override Task ExecuteAsync(CancellationToken t) =&gt; display.RunAsync(cancellationToken: t);</c>.
+    /// </summary>
+    public async Task RunAsync(EventQueue? queue = null, CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            await DispatchAsync(queue, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>The asynchronous <see cref="Roundtrip"/>: completes once the compositor has handled every
     /// request sent before, dispatching <paramref name="queue"/> meanwhile.</summary>
     public async Task RoundtripAsync(EventQueue? queue = null, CancellationToken cancellationToken = default)

@@ -1,5 +1,6 @@
 using Wayland.Client.Tests.WireTest.Client;
 using Wayland.Testing;
+using Wayland.Wire;
 
 namespace Wayland.Client.Tests;
 
@@ -47,5 +48,57 @@ public class AsyncTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => display.DispatchAsync(cancellationToken: cancel.Token));
         await display.RoundtripAsync();
         Assert.Null(display.Error);
+    }
+
+    [Fact]
+    public async Task RunAsync_dispatches_until_cancelled_then_faults_with_a_posted_error()
+    {
+        OpenFds.Snapshot fdsBefore = OpenFds.Take();
+        using (NativeTestServer server = NativeTestServer.Start())
+        using (WaylandDisplay display = WaylandDisplay.Connect(server.SocketPath))
+        {
+            using Protocol.WlRegistry registry = display.GetRegistry();
+            uint name = 0;
+            registry.Global += (_, n, iface, _) => name = iface == "wlt_peer" ? n : name;
+            await display.RoundtripAsync();
+            WltPeer peer = registry.Bind<WltPeer>(name, 1);
+            TaskCompletionSource<uint> hundredth = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            int pongs = 0;
+            peer.Pong += (_, value) =>
+            {
+                if (++pongs == 100)
+                {
+                    hundredth.TrySetResult(value);
+                }
+            };
+
+            // The loop delivers events with nobody awaiting them one by one; cancelling ends it, the connection stays.
+            using (CancellationTokenSource stop = new())
+            {
+                Task loop = display.RunAsync(cancellationToken: stop.Token);
+                for (uint i = 0; i < 100; i++)
+                {
+                    peer.Ping(i);
+                }
+
+                display.Flush();
+                Assert.Equal(99u, await hundredth.Task.WaitAsync(TimeSpan.FromSeconds(60)));
+                Assert.False(loop.IsCompleted);
+                stop.Cancel();
+                await Assert.ThrowsAnyAsync<OperationCanceledException>(() => loop);
+            }
+
+            await display.RoundtripAsync();
+            Assert.Null(display.Error);
+
+            // A protocol error ends the loop with the error.
+            Task failing = display.RunAsync();
+            peer.PostError(7, "stop here");
+            display.Flush();
+            WaylandProtocolException error = await Assert.ThrowsAsync<WaylandProtocolException>(() => failing.WaitAsync(TimeSpan.FromSeconds(60)));
+            Assert.Equal((7u, "wlt_peer", peer.Id), (error.Code, error.InterfaceName, error.ObjectId));
+        }
+
+        OpenFds.AssertUnchanged(fdsBefore);
     }
 }
