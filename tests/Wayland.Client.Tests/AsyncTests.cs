@@ -14,12 +14,7 @@ public class AsyncTests
         using (WaylandDisplay display = WaylandDisplay.Connect(server.SocketPath))
         {
             using Protocol.WlRegistry registry = display.GetRegistry();
-            uint name = 0;
-            registry.Global += (_, n, iface, _) => name = iface == "wlt_peer" ? n : name;
-            await display.RoundtripAsync();
-            Assert.NotEqual(0u, name);
-
-            WltPeer peer = registry.Bind<WltPeer>(name, 1);
+            WltPeer peer = await BindPeerAsync(display, registry);
             List<uint> pongs = [];
             peer.Pong += (_, value) => pongs.Add(value);
             for (uint i = 0; i < 100; i++)
@@ -58,10 +53,7 @@ public class AsyncTests
         using (WaylandDisplay display = WaylandDisplay.Connect(server.SocketPath))
         {
             using Protocol.WlRegistry registry = display.GetRegistry();
-            uint name = 0;
-            registry.Global += (_, n, iface, _) => name = iface == "wlt_peer" ? n : name;
-            await display.RoundtripAsync();
-            WltPeer peer = registry.Bind<WltPeer>(name, 1);
+            WltPeer peer = await BindPeerAsync(display, registry);
             TaskCompletionSource<uint> hundredth = new(TaskCreationOptions.RunContinuationsAsynchronously);
             int pongs = 0;
             peer.Pong += (_, value) =>
@@ -100,5 +92,14 @@ public class AsyncTests
         }
 
         OpenFds.AssertUnchanged(fdsBefore);
+    }
+
+    private static async Task<WltPeer> BindPeerAsync(WaylandDisplay display, Protocol.WlRegistry registry)
+    {
+        uint name = 0;
+        registry.Global += (_, n, iface, _) => name = iface == "wlt_peer" ? n : name;
+        await display.RoundtripAsync();
+        Assert.NotEqual(0u, name);
+        return registry.Bind<WltPeer>(name, 1);
     }
 }
