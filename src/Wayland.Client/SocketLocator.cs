@@ -94,43 +94,9 @@ internal static class SocketLocator
     }
 
     /// <summary>Reads <paramref name="value"/> as <c>strtol(value, &amp;end, 10)</c> does and accepts it as
-    /// libwayland does: at least one digit, nothing after the digits, no overflow.</summary>
-    internal static bool TryParseDescriptor(string value, out long number)
-    {
-        number = 0;
-        int i = 0;
-        while (i < value.Length && value[i] is ' ' or '\t' or '\n' or '\v' or '\f' or '\r')
-        {
-            i++;
-        }
-
-        bool negative = false;
-        if (i < value.Length && value[i] is '+' or '-')
-        {
-            negative = value[i] == '-';
-            i++;
-        }
-
-        int digits = i;
-        ulong magnitude = 0;
-        const ulong limit = (ulong)long.MaxValue + 1;
-        for (; i < value.Length && char.IsAsciiDigit(value[i]); i++)
-        {
-            ulong digit = (ulong)(value[i] - '0');
-            if (magnitude > (limit - digit) / 10)
-            {
-                return false; // ERANGE
-            }
-
-            magnitude = (magnitude * 10) + digit;
-        }
-
-        if (i == digits || i != value.Length || (!negative && magnitude == limit))
-        {
-            return false;
-        }
-
-        number = unchecked(negative ? -(long)magnitude : (long)magnitude);
-        return true;
-    }
+    /// libwayland does: at least one digit, nothing after the digits, no overflow. .NET's invariant integer parsing
+    /// with leading white space (C's <c>isspace</c> set) and a leading sign allowed is exactly that.</summary>
+    internal static bool TryParseDescriptor(string value, out long number) =>
+        long.TryParse(value, System.Globalization.NumberStyles.AllowLeadingWhite | System.Globalization.NumberStyles.AllowLeadingSign,
+            System.Globalization.CultureInfo.InvariantCulture, out number);
 }
