@@ -217,10 +217,18 @@ public sealed partial class Client
         }
         catch (Exception e)
         {
-            // One client's request must never take the loop (and the other clients) down.
-            Display.ReportHandlerException($"{resource}.{request.Name} handler", e);
-            PostImplementationError($"{resource}.{request.Name}: {e.GetType().Name}: {e.Message}");
+            HandlerFailed($"{resource}.{request.Name}", e);
         }
+    }
+
+    /// <summary>
+    /// A handler run for one of this client's requests threw: one client's request must never take the loop (and
+    /// the other clients) down, so the exception is reported and this client gets an implementation error.
+    /// </summary>
+    private void HandlerFailed(string what, Exception e)
+    {
+        Display.ReportHandlerException($"{what} handler", e);
+        PostImplementationError($"{what}: {e.GetType().Name}: {e.Message}");
     }
 
     private void PostDisplayError(WlDisplayError code, string message) => PostError(_displayResource, (uint)code, message);

@@ -203,9 +203,7 @@ public sealed partial class Client
         }
         catch (Exception e)
         {
-            // Same policy as a request handler that throws: this client gets an implementation error.
-            Display.ReportHandlerException("Client.ResourceCreated handler", e);
-            PostImplementationError($"{resource}: ResourceCreated handler: {e.GetType().Name}: {e.Message}");
+            HandlerFailed($"{resource}.ResourceCreated", e);
             return false;
         }
 
