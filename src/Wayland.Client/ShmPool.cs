@@ -1,8 +1,8 @@
 using System.Runtime.InteropServices;
 using Wayland.Client.Protocol;
+using Wayland.Interop;
 using Wayland.Protocols;
 using Wayland.Wire;
-using Wayland.Wire.Interop;
 
 namespace Wayland.Client;
 

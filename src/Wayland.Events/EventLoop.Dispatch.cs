@@ -1,7 +1,7 @@
+using Wayland.Interop;
 using Wayland.Wire;
-using Wayland.Wire.Interop;
 
-namespace Wayland.Server;
+namespace Wayland.Events;
 
 public sealed partial class EventLoop
 {
@@ -54,7 +54,7 @@ public sealed partial class EventLoop
                     continue;
                 }
 
-                EventSource? source = _slots[(int)data];
+                EventLoopSource? source = _slots[(int)data];
                 if (source is { IsRemoved: false })
                 {
                     source.Dispatch(FromEpoll(_events[i].Events));
@@ -120,7 +120,7 @@ public sealed partial class EventLoop
             int count = _check.Count;
             for (int i = 0; i < count && i < _check.Count; i++)
             {
-                EventSource source = _check[i];
+                EventLoopSource source = _check[i];
                 if (!source.IsRemoved)
                 {
                     source.Dispatch(FdEvents.None);

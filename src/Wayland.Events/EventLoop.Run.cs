@@ -1,4 +1,4 @@
-namespace Wayland.Server;
+namespace Wayland.Events;
 
 public sealed partial class EventLoop
 {

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Wayland.Server;
+namespace Wayland.Events;
 
 public sealed partial class EventLoop
 {

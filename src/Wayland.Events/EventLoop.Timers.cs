@@ -1,7 +1,7 @@
+using Wayland.Interop;
 using Wayland.Wire;
-using Wayland.Wire.Interop;
 
-namespace Wayland.Server;
+namespace Wayland.Events;
 
 public sealed partial class EventLoop
 {

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
+using Wayland.Interop;
 using Wayland.Wire;
-using Wayland.Wire.Interop;
 
-namespace Wayland.Server;
+namespace Wayland.Events;
 
 /// <summary>
 /// An epoll-based event loop — what <c>wl_event_loop</c> is to libwayland-server: fd sources, timers (one shared
@@ -30,11 +30,11 @@ public sealed partial class EventLoop : IDisposable
     private readonly SafeFdHandle _epoll;
     private readonly SafeFdHandle _wake;
     private readonly SafeFdHandle _timerFd;
-    private readonly List<EventSource?> _slots = [];
+    private readonly List<EventLoopSource?> _slots = [];
     private readonly Stack<int> _freeSlots = new();
     private readonly List<int> _slotsToFree = [];
-    private readonly List<EventSource> _removed = [];
-    private readonly List<EventSource> _check = [];
+    private readonly List<EventLoopSource> _removed = [];
+    private readonly List<EventLoopSource> _check = [];
     private readonly Queue<IdleEventSource> _idle = new();
     private readonly EpollEvent[] _events = new EpollEvent[BatchSize];
     private readonly ConcurrentQueue<Action> _posted = new();
@@ -224,7 +224,7 @@ public sealed partial class EventLoop : IDisposable
     }
 
     /// <summary>Removes a source: it is never called again; its descriptors are closed now, its slot after the batch.</summary>
-    internal void RemoveSource(EventSource source)
+    internal void RemoveSource(EventLoopSource source)
     {
         if (source.IsRemoved)
         {
@@ -261,7 +261,7 @@ public sealed partial class EventLoop : IDisposable
         }
     }
 
-    internal void AddCheck(EventSource source)
+    internal void AddCheck(EventLoopSource source)
     {
         if (source.IsRemoved || source is IdleEventSource)
         {
@@ -291,7 +291,7 @@ public sealed partial class EventLoop : IDisposable
         | ((events & Native.EPOLLHUP) != 0 ? FdEvents.Hangup : 0)
         | ((events & Native.EPOLLERR) != 0 ? FdEvents.Error : 0);
 
-    private void AddToEpoll(EventSource source, int fd, FdEvents mask)
+    private void AddToEpoll(EventLoopSource source, int fd, FdEvents mask)
     {
         int slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : _slots.Count;
         if (slot == _slots.Count)

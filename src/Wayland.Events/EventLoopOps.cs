@@ -1,9 +1,10 @@
 using System.Runtime.InteropServices;
+using Wayland.Interop;
 
-namespace Wayland.Wire.Interop;
+namespace Wayland.Events;
 
 /// <summary>
-/// epoll, timerfd, signalfd and eventfd for the server's event loop. Every call returns -1 with errno in
+/// epoll, timerfd, signalfd and eventfd for the event loop. Every call returns -1 with errno in
 /// an out parameter instead of throwing; nothing here allocates.
 /// </summary>
 internal static unsafe class EventLoopOps

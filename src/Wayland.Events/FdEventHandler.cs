@@ -1,4 +1,4 @@
-namespace Wayland.Server;
+namespace Wayland.Events;
 
 /// <summary>Called on the loop's thread when a watched descriptor is ready.</summary>
 /// <param name="fd">The descriptor the source was created for (the number the caller passed).</param>

@@ -1,10 +1,10 @@
-namespace Wayland.Server;
+namespace Wayland.Events;
 
 /// <summary>What an fd source waits for, and what happened to it (libwayland's <c>WL_EVENT_*</c> bits).</summary>
 [Flags]
 public enum FdEvents : uint
 {
-    /// <summary>Nothing (a post-dispatch check call, see <see cref="EventSource.Check"/>).</summary>
+    /// <summary>Nothing (a post-dispatch check call, see <see cref="EventLoopSource.Check"/>).</summary>
     None = 0,
 
     /// <summary>The descriptor is readable (EPOLLIN).</summary>

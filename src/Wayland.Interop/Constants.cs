@@ -1,4 +1,4 @@
-namespace Wayland.Wire.Interop;
+namespace Wayland.Interop;
 
 /// <summary>Linux constants used by the interop layer (identical on x86_64 and aarch64).</summary>
 internal static class Native
@@ -91,7 +91,7 @@ internal static class Native
     internal const int SunPathLength = 108;
 }
 
-/// <summary>errno values the project reacts to.</summary>
+/// <summary>errno values the project reacts to: the one place their names are defined.</summary>
 internal static class Errno
 {
     internal const int EINTR = 4;
@@ -103,6 +103,7 @@ internal static class Errno
     internal const int EMFILE = 24;
     internal const int EPIPE = 32;
     internal const int ENOSYS = 38;
+    internal const int EPROTO = 71;
     internal const int EOVERFLOW = 75;
     internal const int EADDRINUSE = 98;
     internal const int ECONNRESET = 104;

@@ -1,4 +1,4 @@
-namespace Wayland.Wire.Interop;
+namespace Wayland.Interop;
 
 /// <summary>Small fd operations over <see cref="LibC"/> that report errno instead of throwing.</summary>
 internal static unsafe class FileOps

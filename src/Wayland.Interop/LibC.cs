@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Wayland.Wire.Interop;
+namespace Wayland.Interop;
 
 /// <summary>
 /// The one P/Invoke surface of the project. Every function sets errno (read it with

@@ -1,4 +1,4 @@
-namespace Wayland.Wire.Interop;
+namespace Wayland.Interop;
 
 /// <summary>
 /// Shared mappings of a peer's file (wl_shm pools): mmap, mremap, munmap, seals, size and pread.

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Wayland.Wire.Interop;
+namespace Wayland.Interop;
 
 /// <summary>
 /// <c>sendmsg</c>/<c>recvmsg</c> with SCM_RIGHTS, over spans. Returns the byte count or -1 with

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Wayland.Wire.Interop;
+namespace Wayland.Interop;
 
 // Layouts are those of 64-bit Linux (x86_64 and aarch64, LP64).
 

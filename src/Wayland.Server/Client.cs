@@ -1,6 +1,6 @@
+using Wayland.Interop;
 using Wayland.Server.Protocol;
 using Wayland.Wire;
-using Wayland.Wire.Interop;
 
 namespace Wayland.Server;
 

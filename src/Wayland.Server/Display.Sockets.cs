@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
+using Wayland.Interop;
 using Wayland.Wire;
-using Wayland.Wire.Interop;
 
 namespace Wayland.Server;
 

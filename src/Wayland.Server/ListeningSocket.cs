@@ -1,5 +1,5 @@
+using Wayland.Interop;
 using Wayland.Wire;
-using Wayland.Wire.Interop;
 
 namespace Wayland.Server;
 

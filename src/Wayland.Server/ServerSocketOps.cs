@@ -1,4 +1,6 @@
-namespace Wayland.Wire.Interop;
+using Wayland.Interop;
+
+namespace Wayland.Server;
 
 /// <summary>
 /// Listening sockets, accept, peer credentials and lock files for the server side. Every call returns -1

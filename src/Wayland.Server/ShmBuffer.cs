@@ -98,7 +98,7 @@ public sealed class ShmBuffer
                 return false;
             }
 
-            callback(Wire.Interop.SharedMemoryOps.View(address, Offset, Size), state);
+            callback(Interop.SharedMemoryOps.View(address, Offset, Size), state);
             return true;
         }
         finally

@@ -1,7 +1,7 @@
+using Wayland.Interop;
 using Wayland.Protocols;
 using Wayland.Server.Protocol;
 using Wayland.Wire;
-using Wayland.Wire.Interop;
 
 namespace Wayland.Server;
 

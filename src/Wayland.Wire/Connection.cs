@@ -1,4 +1,4 @@
-using Wayland.Wire.Interop;
+using Wayland.Interop;
 
 namespace Wayland.Wire;
 

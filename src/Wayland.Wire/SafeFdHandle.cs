@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using Wayland.Wire.Interop;
+using Wayland.Interop;
 
 namespace Wayland.Wire;
 

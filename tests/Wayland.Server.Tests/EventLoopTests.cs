@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Wayland.Events;
 using Wayland.Testing;
 using Wayland.Wire;
 

@@ -1,9 +1,9 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Text;
+using Wayland.Interop;
 using Wayland.Protocols;
 using Wayland.Wire;
-using Wayland.Wire.Interop;
 
 namespace Wayland.Server.Tests;
 

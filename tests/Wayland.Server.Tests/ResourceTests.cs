@@ -286,7 +286,7 @@ public sealed class ResourceTests : IDisposable
         using (client)
         {
             Assert.Equal(Environment.ProcessId, server.ProcessId);
-            Assert.Equal(Wayland.Wire.Interop.LibC.GetUid(), server.UserId);
+            Assert.Equal(Wayland.Interop.LibC.GetUid(), server.UserId);
         }
     }
 

@@ -1,6 +1,6 @@
+using Wayland.Interop;
 using Wayland.Testing;
 using Wayland.Wire;
-using Wayland.Wire.Interop;
 
 namespace Wayland.Server.Tests;
 

@@ -1,5 +1,6 @@
+using Wayland.Events;
+using Wayland.Interop;
 using Wayland.Wire;
-using Wayland.Wire.Interop;
 
 namespace Wayland.Server.Tests;
 

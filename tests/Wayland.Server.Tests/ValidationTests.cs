@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Wayland.Events;
 using Wayland.Protocols;
 using Wayland.Testing;
 using Wayland.Wire;

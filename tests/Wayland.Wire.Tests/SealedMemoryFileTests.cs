@@ -1,5 +1,5 @@
+using Wayland.Interop;
 using Wayland.Testing;
-using Wayland.Wire.Interop;
 
 namespace Wayland.Wire.Tests;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Wayland.Wire.Interop;
+using Wayland.Interop;
 
 namespace Wayland.Wire.Tests;
 

@@ -1,3 +1,4 @@
+using Wayland.Events;
 using Wayland.Protocols;
 using Wayland.Server.Protocol;
 
