@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Wayland.Compositor;
 using Wayland.Demo;
-using Wayland.Testing;
 
 // Wayland for .NET — demo (the README's main job).
 // Default: starts the headless reference compositor in-process on a private socket, runs the C# demo client
@@ -54,7 +53,7 @@ catch (Exception e) when (e is Wayland.Wire.WaylandException or TimeoutException
 
 static int RunHeadless(string screenshot, int frames)
 {
-    using RuntimeDirectory runtime = RuntimeDirectory.Create("demo");
+    using PrivateRuntime runtime = PrivateRuntime.Create();
     using HeadlessCompositor compositor = new(new HeadlessCompositorOptions { Width = 640, Height = 480 });
     string socket = Path.Combine(runtime.Path, "wayland-demo");
     compositor.Display.AddSocket(socket);
@@ -105,9 +104,10 @@ static int RunHeadless(string screenshot, int frames)
 
 static int RunOnWeston(int frames)
 {
-    using HeadlessWeston weston = HeadlessWeston.Start();
-    Console.WriteLine($"compositor: weston --backend=headless-backend.so on {weston.SocketPath}");
-    using DemoClient client = DemoClient.Connect(weston.SocketPath);
+    using PrivateRuntime runtime = PrivateRuntime.Create();
+    string socket = runtime.StartWeston();
+    Console.WriteLine($"compositor: weston --backend=headless-backend.so on {socket}");
+    using DemoClient client = DemoClient.Connect(socket);
     PrintGlobals(client);
     Stopwatch clock = Stopwatch.StartNew();
     int drawn = client.Run(frames);
