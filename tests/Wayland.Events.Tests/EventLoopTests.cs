@@ -1,9 +1,8 @@
 using System.Diagnostics;
-using Wayland.Events;
 using Wayland.Testing;
 using Wayland.Wire;
 
-namespace Wayland.Server.Tests;
+namespace Wayland.Events.Tests;
 
 /// <summary>The cases of libwayland's tests/event-loop-test.c, and the loop's .NET-side additions.</summary>
 public class EventLoopTests
