@@ -13,15 +13,39 @@ public static class ShmTruncatePeer
     /// <summary>The sizes every run covers, small to large: a page, a typical window, a 16 MB buffer.</summary>
     public static readonly (int Width, int Height)[] Sizes = [(64, 64), (512, 512), (2048, 2048)];
 
-    /// <summary>Runs the peer against <paramref name="socketPath"/> for <paramref name="seconds"/> and returns what it
+    /// <summary>
+    /// Runs the peer at each of <see cref="Sizes"/> for <paramref name="secondsPerSize"/>, writing each run's summary to
+    /// <paramref name="log"/>, and returns how many <c>invalid_fd</c> errors it got in all. Fails as <see cref="Run"/>
+    /// does, and when a run did not race at all (no commit, no truncation, no bystander roundtrip).
+    /// </summary>
+    public static long RunEverySize(string socketPath, double secondsPerSize, Action<string> log)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        long invalidFd = 0;
+        foreach ((int width, int height) in Sizes)
+        {
+            Result result = Run(socketPath, width, height, secondsPerSize);
+            log($"{width}x{height}: {result.Summary}");
+            if (result.Commits == 0 || result.Truncations == 0 || result.BystanderRoundtrips == 0)
+            {
+                throw new InvalidOperationException($"shm-truncate {width}x{height} did not race: {result.Summary}");
+            }
+
+            invalidFd += result.InvalidFd;
+        }
+
+        return invalidFd;
+    }
+
+    /// <summary>Runs the peer against <paramref name="socketPath"/> (absolute) for <paramref name="seconds"/> and returns what it
     /// counted. Fails (with the peer's output) when it hit any error other than <c>invalid_fd</c> on a
     /// <c>wl_buffer</c>, or when the bystander failed a roundtrip.</summary>
-    public static Result Run(RuntimeDirectory runtime, string socketPath, int width, int height, double seconds)
+    public static Result Run(string socketPath, int width, int height, double seconds)
     {
-        ArgumentNullException.ThrowIfNull(runtime);
         ProcessStartInfo info = new(NativePeers.Path("shm-truncate"),
             ["--socket", socketPath, "--size", $"{width}x{height}", "--seconds", seconds.ToString(CultureInfo.InvariantCulture)]);
-        runtime.Apply(info);
+        info.Environment.Remove("WAYLAND_SOCKET"); // it would win over --socket
+        info.Environment.Remove("WAYLAND_DEBUG");
         (int exit, string stdout, string stderr) = ProcessRunner.Run(info, TimeSpan.FromSeconds(seconds + 60));
         if (exit != 0)
         {
