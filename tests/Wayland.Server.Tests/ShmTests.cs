@@ -172,6 +172,21 @@ public sealed class ShmTests : IDisposable
     }
 
     [Fact]
+    public void A_2_GB_buffer_over_a_4_KB_file_is_refused_without_taking_memory_for_it()
+    {
+        using SafeFdHandle file = TestSupport.Memfd(4096);
+        uint pool = CreatePool(file, int.MaxValue);
+        uint buffer = CreateBuffer(pool, 0, 16384, 32767, 65536, WlShmFormat.Argb8888);
+        _client.Roundtrip(_display);
+        ShmBuffer shm = Buffer(buffer);
+        Assert.Equal(65536L * 32767, shm.Size);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Assert.False(shm.TryRead(_ => { }));
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 4096, "a staging array was taken for a file that cannot fill it");
+        _client.ExpectError(_display, buffer, InvalidFd, "error accessing SHM buffer");
+    }
+
+    [Fact]
     public void TryCopyTo_reads_the_file_and_needs_room_for_the_whole_buffer()
     {
         using SafeFdHandle file = TestSupport.Memfd(4096);
