@@ -276,6 +276,12 @@ public sealed class ShmTests : IDisposable
         byte first = 0;
         Assert.True(Buffer(buffer).TryRead(pixels => first = pixels[0]));
         Assert.Equal(42, first);
+
+        // Each access checks the range against the mapping as it is now.
+        ShmPool state = ((WlShmPool)_server.GetObject(pool)!).Pool!;
+        Assert.Equal(ShmPool.AccessResult.OutOfBounds, state.BeginAccess(8193, out _, out _));
+        Assert.Equal(ShmPool.AccessResult.Started, state.BeginAccess(8192, out _, out _));
+        state.EndAccess();
     }
 
     [Fact]
