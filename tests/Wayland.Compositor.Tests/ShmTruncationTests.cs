@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
 using Wayland.Protocols;
 using Wayland.Testing;
 using Xunit.Abstractions;
@@ -34,5 +37,28 @@ public sealed class ShmTruncationTests(ITestOutputHelper output)
             using Client.WaylandDisplay display = Client.WaylandDisplay.Connect(session.SocketPath);
             display.Roundtrip();
         });
+    }
+
+    [Fact]
+    public void Wl_headless_outlives_the_race_at_2048x2048_and_reports_the_protocol_errors()
+    {
+        // As a user meets it: wl-headless runs the hostile client with --exec. A crash would be exit 134; surviving,
+        // it stops when the client is done (exit status 0: only invalid_fd, bystander served) and exits 2 because it
+        // posted protocol errors.
+        string configuration = Path.GetFileName(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)))!;
+        string cli = Path.Combine(NativePeers.RepositoryRoot, "tools", "Wayland.Compositor.Cli", "bin", configuration, "net10.0", "wl-headless.dll");
+        string peer = NativePeers.Path("shm-truncate");
+        using RuntimeDirectory runtime = RuntimeDirectory.Create("shm-truncate-cli");
+        ProcessStartInfo info = new("dotnet", [cli, "--exec", $"'{peer}' --socket \"$XDG_RUNTIME_DIR/$WAYLAND_DISPLAY\" --size 2048x2048 --seconds {SecondsPerSize.ToString(CultureInfo.InvariantCulture)}"]);
+        runtime.Apply(info);
+        (int exit, string stdout, string stderr) = ProcessRunner.Run(info, TimeSpan.FromMinutes(2));
+        output.WriteLine(stdout);
+        string tail = stderr[Math.Max(0, stderr.Length - 3000)..];
+        Assert.True(exit == 2, $"exit {exit}:\n{stdout}\n{tail}");
+        Assert.Contains("wl-headless: stopping (the command exited with status 0)", stderr, StringComparison.Ordinal);
+        Assert.Contains("wl_buffer@6: error 2: error accessing SHM buffer", stderr, StringComparison.Ordinal); // libwayland's client says so
+        Match counts = Regex.Match(stdout, @"commits (\d+) .* invalid_fd (\d+) ");
+        Assert.True(counts.Success, stdout);
+        Assert.True(long.Parse(counts.Groups[1].Value, CultureInfo.InvariantCulture) > 0 && long.Parse(counts.Groups[2].Value, CultureInfo.InvariantCulture) > 0, stdout);
     }
 }
