@@ -20,6 +20,7 @@ public sealed partial class Client
     private bool _failed;
     private bool _destroying;
     private bool _waitingWritable;
+    private int _maxObjects;
 
     internal Client(Display display, SafeFdHandle socket)
     {
@@ -44,6 +45,7 @@ public sealed partial class Client
             throw;
         }
 
+        _maxObjects = display.DefaultMaxObjects;
         _displayResource = NewDisplayResource();
         _displayResource.Attach(this, 1, 1);
         _objects.InsertPeer(1, _displayResource);
@@ -93,6 +95,23 @@ public sealed partial class Client
 
     /// <summary>Number of objects the client has.</summary>
     public int ObjectCount => _objects.Count;
+
+    /// <summary>
+    /// Most objects the client may have at once (default <see cref="Display.DefaultMaxObjects"/>; 0 for no limit but
+    /// the protocol's). A request that would create one more gets <c>wl_display.error</c> <c>no_memory</c> and the
+    /// client is disconnected, as libwayland does when it cannot allocate an object. Objects the server creates
+    /// for the client (such as <c>wl_data_offer</c>) count, but are never refused.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public int MaxObjects
+    {
+        get => _maxObjects;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            _maxObjects = value;
+        }
+    }
 
     /// <summary>Raised once when the client is being destroyed, before its resources are (<c>wl_client_add_destroy_listener</c>).</summary>
     public event Action<Client>? Destroying;
@@ -187,10 +206,18 @@ public sealed partial class Client
     public override string ToString() => $"client (pid {ProcessId})";
 
     /// <summary>Registers a resource the client asked for (a new_id), at <paramref name="version"/>.</summary>
-    /// <returns>False, after posting <c>invalid new id</c>, when the id cannot be used.</returns>
+    /// <returns>False, after posting <c>invalid new id</c>, when the id cannot be used, or <c>no_memory</c>, when the
+    /// client is at <see cref="MaxObjects"/>.</returns>
     internal bool TryRegister(Resource resource, uint id, uint version)
     {
         resource.Attach(this, id, version);
+        if (_maxObjects > 0 && _objects.Count >= _maxObjects)
+        {
+            Display.Diagnostic($"{this}: {resource.Interface.Name}#{id} would be object {_objects.Count + 1}, over the limit of {_maxObjects}");
+            PostNoMemory();
+            return false;
+        }
+
         if (_objects.InsertPeer(id, resource) != MapInsertResult.Ok)
         {
             PostError(_displayResource, (uint)Wayland.Protocols.WlDisplayError.InvalidObject, $"invalid new id {id}");

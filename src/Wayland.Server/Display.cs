@@ -15,9 +15,14 @@ namespace Wayland.Server;
 /// </remarks>
 public sealed partial class Display : IDisposable
 {
+    /// <summary>Default of <see cref="DefaultMaxObjects"/>: 100 000 objects, far more than an application keeps at once,
+    /// yet a bound on the memory one client can make the server hold.</summary>
+    public const int DefaultObjectLimit = 100_000;
+
     private readonly List<Client> _clients = [];
     private uint _serial;
     private int _defaultMaxBufferSize = WireLimits.DefaultBufferSize;
+    private int _defaultMaxObjects = DefaultObjectLimit;
     private bool _disposed;
 
     /// <summary>Creates a display with its own event loop; reads <c>WAYLAND_DEBUG</c>.</summary>
@@ -68,6 +73,23 @@ public sealed partial class Display : IDisposable
     {
         get => _defaultMaxBufferSize;
         set => _defaultMaxBufferSize = Math.Max(value, WireLimits.DefaultBufferSize);
+    }
+
+    /// <summary>
+    /// Most objects each client created from now on may have at once (<see cref="Client.MaxObjects"/>): a request that
+    /// would create one more gets <c>wl_display.error</c> <c>no_memory</c> and disconnects that client only.
+    /// <see cref="DefaultObjectLimit"/> by default; 0 leaves only the protocol's own limit (about 15.7 million ids).
+    /// libwayland has no such limit; set it to what your clients need (see docs/limits.md).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public int DefaultMaxObjects
+    {
+        get => _defaultMaxObjects;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            _defaultMaxObjects = value;
+        }
     }
 
     /// <summary>Decoded arguments of the request being dispatched (one per display: dispatch is single-threaded).</summary>

@@ -10,7 +10,7 @@ namespace Wayland.Server;
 /// The <c>wl_shm</c> global (<c>wl_display_init_shm</c>): clients share memory files with the compositor as pools
 /// (<c>wl_shm_pool</c>, mapped with <c>mmap(MAP_SHARED)</c>, resizable but never shrinking) and cut buffers from
 /// them (<c>wl_buffer</c>). Every request is validated as libwayland's <c>wayland-shm.c</c> does, with the same
-/// error codes and texts. Read a buffer's pixels through <see cref="ShmBuffer"/>.
+/// error codes and texts. Read a buffer's pixels through <see cref="ShmBuffer"/>, which no client can make fault.
 /// </summary>
 /// <remarks>See docs/shm-safety.md for how a client that truncates its file is kept from crashing the compositor.</remarks>
 public sealed class Shm : WlShm.IHandler
@@ -77,8 +77,8 @@ public sealed class Shm : WlShm.IHandler
                 return;
             }
 
-            // The pool keeps the descriptor (libwayland closes it): to re-check the file's size before each
-            // access, and for the pread path of ShmBuffer.TryCopyTo.
+            // The pool keeps the descriptor (libwayland closes it): reads from an unsealed file go through pread,
+            // never through the mapping.
             ShmPool pool = new(this, id, fd, address, size, cannotShrink);
             kept = true;
             id.Pool = pool;

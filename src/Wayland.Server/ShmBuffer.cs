@@ -1,28 +1,30 @@
+using System.Buffers;
 using Wayland.Protocols;
 using Wayland.Server.Protocol;
 
 namespace Wayland.Server;
 
 /// <summary>
-/// A shared-memory <c>wl_buffer</c> (<c>wl_shm_buffer</c>): geometry, format, and safe access to the client's pixels.
+/// A shared-memory <c>wl_buffer</c> (<c>wl_shm_buffer</c>): geometry, format, and access to the client's pixels that
+/// no client can turn into a crash.
 /// </summary>
 /// <remarks>
 /// <para>The bytes live in a file the client owns and may truncate at any time. Touching a mapped page past the end
 /// of the file raises SIGBUS; libwayland catches it with a signal handler and swaps in anonymous memory, but a .NET
-/// process cannot do that safely — the runtime turns the fault into a fatal AccessViolationException. So:</para>
+/// process cannot do that safely — the runtime turns the fault into a fatal AccessViolationException. So this type
+/// never hands out memory that can fault:</para>
 /// <list type="bullet">
-/// <item><description>If the file was sealed with <c>F_SEAL_SHRINK</c> (a memfd, as weston's clients send) and covers
-/// the pool, faults are impossible and <see cref="TryAccess(ShmAccessCallback)"/> maps directly
-/// (<see cref="CannotFault"/> is true).</description></item>
-/// <item><description>Otherwise <see cref="TryAccess(ShmAccessCallback)"/> re-reads the file's size (statx) right before
-/// each access and refuses — posting <c>wl_shm.error.invalid_fd</c> "error accessing SHM buffer", as libwayland does
-/// after a SIGBUS — when the buffer is no longer backed. A client that truncates its file <em>during</em> the callback
-/// can still crash the process: keep callbacks short, or use <see cref="TryCopyTo"/>.</description></item>
-/// <item><description><see cref="TryCopyTo"/> reads with <c>pread</c>, which returns a short count instead of faulting:
-/// it is safe against any client, at the cost of a copy.</description></item>
+/// <item><description>If the file is sealed with <c>F_SEAL_SHRINK</c> (a memfd, as weston's and this library's
+/// clients send) and covers the pool, it cannot shrink, faults are impossible, and reads come straight from the
+/// mapping (<see cref="IsZeroCopy"/> is true).</description></item>
+/// <item><description>Otherwise the bytes are copied out of the file with <c>pread</c>, which returns a short count
+/// instead of faulting, into server-owned memory (a pooled array: no allocation in steady state). A short read is
+/// refused: the client gets <c>wl_shm.error.invalid_fd</c> "error accessing SHM buffer", as libwayland sends after
+/// a SIGBUS.</description></item>
 /// </list>
-/// <para>Access methods are thread-safe (a render thread may call them); the buffer's resource belongs to the loop's
-/// thread. Once the <c>wl_buffer</c> is destroyed, access fails; copy what you need to keep.</para>
+/// <para>Every access also checks the buffer's geometry against the pool's current mapping. Access methods are
+/// thread-safe (a render thread may call them); the buffer's resource belongs to the loop's thread. Once the
+/// <c>wl_buffer</c> is destroyed, access fails; copy what you need to keep. See docs/shm-safety.md.</para>
 /// </remarks>
 public sealed class ShmBuffer
 {
@@ -61,55 +63,91 @@ public sealed class ShmBuffer
     /// <summary>Bytes the buffer spans: <see cref="Stride"/> × <see cref="Height"/>.</summary>
     public int Size => Stride * Height;
 
-    /// <summary>Whether the pool's file is sealed against shrinking and covers the pool, so no access can fault.</summary>
-    public bool CannotFault => _pool.CannotShrink;
+    /// <summary>
+    /// Whether reads come straight from the mapping: the pool's file is sealed against shrinking and covers the pool,
+    /// so no access can fault. When false, each read copies the bytes out of the file with <c>pread</c>.
+    /// </summary>
+    public bool IsZeroCopy => _pool.CannotShrink;
 
     /// <summary>The shared-memory buffer behind <paramref name="buffer"/>, or null when it is not one
     /// (<c>wl_shm_buffer_get</c>).</summary>
     public static ShmBuffer? FromResource(WlBuffer? buffer) => buffer?.ShmBuffer;
 
     /// <summary>
-    /// Calls <paramref name="callback"/> with the buffer's bytes, mapped directly (no copy). The pool's mapping neither
-    /// moves nor goes during the call.
+    /// Calls <paramref name="callback"/> with the buffer's bytes: the mapping itself when <see cref="IsZeroCopy"/>,
+    /// else a copy read from the client's file. Either way nothing the client does to its file can fault the process.
     /// </summary>
     /// <returns>False, without calling back, when the buffer is destroyed or its file no longer backs it (the client is
     /// then sent <c>invalid_fd</c> "error accessing SHM buffer").</returns>
-    public bool TryAccess(ShmAccessCallback callback)
+    public bool TryRead(ShmReadCallback callback)
     {
         ArgumentNullException.ThrowIfNull(callback);
-        return TryAccess(callback, static (pixels, callback) => callback(pixels));
+        return TryRead(callback, static (pixels, callback) => callback(pixels));
     }
 
-    /// <summary>As <see cref="TryAccess(ShmAccessCallback)"/>, passing <paramref name="state"/> (no closure needed).</summary>
-    public bool TryAccess<TState>(TState state, ShmAccessCallback<TState> callback)
+    /// <summary>As <see cref="TryRead(ShmReadCallback)"/>, passing <paramref name="state"/> (no closure needed).</summary>
+    public bool TryRead<TState>(TState state, ShmReadCallback<TState> callback)
         where TState : allows ref struct
     {
         ArgumentNullException.ThrowIfNull(callback);
-        if (_released || !_pool.BeginAccess(out nint address, out bool cannotShrink))
+        if (!Begin(out nint address, out bool zeroCopy))
         {
             return false;
         }
 
+        if (zeroCopy)
+        {
+            try
+            {
+                callback(Interop.SharedMemoryOps.View(address, Offset, Size), state);
+                return true;
+            }
+            finally
+            {
+                _pool.EndAccess();
+            }
+        }
+
+        byte[]? staging = null;
         try
         {
-            if (!cannotShrink && _pool.FileSize() < (long)Offset + Size)
+            // Refuse a file that is already too short before taking memory for it: a client cannot make the server
+            // allocate more than its own file holds.
+            if (_pool.FileSize() >= (long)Offset + Size)
             {
-                ReportAccessError();
-                return false;
+                staging = ArrayPool<byte>.Shared.Rent(Size);
+                if (_pool.ReadFile(staging.AsSpan(0, Size), Offset) != Size)
+                {
+                    ArrayPool<byte>.Shared.Return(staging);
+                    staging = null;
+                }
             }
-
-            callback(Interop.SharedMemoryOps.View(address, Offset, Size), state);
-            return true;
         }
         finally
         {
             _pool.EndAccess();
         }
+
+        if (staging is null)
+        {
+            ReportAccessError();
+            return false;
+        }
+
+        try
+        {
+            callback(staging.AsSpan(0, Size), state);
+            return true;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(staging);
+        }
     }
 
     /// <summary>
-    /// Copies the buffer's <see cref="Size"/> bytes into <paramref name="destination"/> by reading the client's file
-    /// (<c>pread</c>): never faults, whatever the client does to its file.
+    /// Copies the buffer's <see cref="Size"/> bytes into <paramref name="destination"/>: from the mapping when
+    /// <see cref="IsZeroCopy"/>, else by reading the client's file (<c>pread</c>). Never faults.
     /// </summary>
     /// <returns>False when the buffer is destroyed or the file is too short (the client is then sent <c>invalid_fd</c>).</returns>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is smaller than <see cref="Size"/>.</exception>
@@ -120,25 +158,35 @@ public sealed class ShmBuffer
             throw new ArgumentException($"the destination holds {destination.Length} bytes; the buffer has {Size}", nameof(destination));
         }
 
-        if (_released || !_pool.BeginAccess(out _, out _))
+        if (!Begin(out nint address, out bool zeroCopy))
         {
             return false;
         }
 
+        bool complete;
         try
         {
-            if (_pool.ReadFile(destination[..Size], Offset) == Size)
+            if (zeroCopy)
             {
-                return true;
+                Interop.SharedMemoryOps.View(address, Offset, Size).CopyTo(destination);
+                complete = true;
             }
-
-            ReportAccessError();
-            return false;
+            else
+            {
+                complete = _pool.ReadFile(destination[..Size], Offset) == Size;
+            }
         }
         finally
         {
             _pool.EndAccess();
         }
+
+        if (!complete)
+        {
+            ReportAccessError();
+        }
+
+        return complete;
     }
 
     /// <inheritdoc/>
@@ -148,6 +196,29 @@ public sealed class ShmBuffer
     {
         _released = true;
         _pool.Release();
+    }
+
+    /// <summary>Starts an access (end with <see cref="ShmPool.EndAccess"/> when true): the buffer is alive and lies
+    /// within the pool's mapping, which will neither move nor go until the access ends.</summary>
+    private bool Begin(out nint address, out bool zeroCopy)
+    {
+        zeroCopy = false;
+        address = 0;
+        if (_released)
+        {
+            return false;
+        }
+
+        switch (_pool.BeginAccess((long)Offset + Size, out address, out zeroCopy))
+        {
+            case ShmPool.AccessResult.Started:
+                return true;
+            case ShmPool.AccessResult.OutOfBounds:
+                ReportAccessError();
+                return false;
+            default:
+                return false;
+        }
     }
 
     /// <summary>As libwayland after a SIGBUS: <c>invalid_fd</c> on the buffer, or an implementation error when the

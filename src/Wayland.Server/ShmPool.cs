@@ -6,7 +6,8 @@ using Wayland.Wire;
 namespace Wayland.Server;
 
 /// <summary>
-/// One client pool: a shared mapping of the client's file, and the descriptor (kept to re-check the file's size).
+/// One client pool: a shared mapping of the client's file (read directly only when the file is sealed against
+/// shrinking), and the descriptor (for pread, the only way an unsealed file is read).
 /// The mapping lives while the pool resource, any of its buffers, or an access in progress needs it; a resize is
 /// deferred while an access is in progress (the mapping may move), as libwayland defers it while the compositor
 /// holds external references.
@@ -126,9 +127,22 @@ internal sealed class ShmPool : WlShmPool.IHandler
         }
     }
 
-    /// <summary>Starts an access: the mapping will neither move nor go until <see cref="EndAccess"/>.</summary>
-    /// <returns>False when the pool is already freed.</returns>
-    internal bool BeginAccess(out nint address, out bool cannotShrink)
+    /// <summary>How <see cref="BeginAccess"/> went.</summary>
+    internal enum AccessResult
+    {
+        /// <summary>The access started: call <see cref="EndAccess"/>.</summary>
+        Started,
+
+        /// <summary>The pool is already freed.</summary>
+        Freed,
+
+        /// <summary>The range does not lie within the mapping.</summary>
+        OutOfBounds,
+    }
+
+    /// <summary>Starts an access to the first <paramref name="end"/> bytes: the mapping will neither move nor go until
+    /// <see cref="EndAccess"/>.</summary>
+    internal AccessResult BeginAccess(long end, out nint address, out bool cannotShrink)
     {
         lock (_lock)
         {
@@ -136,11 +150,16 @@ internal sealed class ShmPool : WlShmPool.IHandler
             cannotShrink = _cannotShrink;
             if (_address == 0)
             {
-                return false;
+                return AccessResult.Freed;
+            }
+
+            if (end > _size)
+            {
+                return AccessResult.OutOfBounds;
             }
 
             _accesses++;
-            return true;
+            return AccessResult.Started;
         }
     }
 
@@ -159,22 +178,29 @@ internal sealed class ShmPool : WlShmPool.IHandler
 
         if (error is not null)
         {
-            // A deferred resize failed, perhaps on a render thread: report it on the loop's thread.
-            WlShmPool? resource = _resource;
-            _shm.Display.Loop.Post(() =>
-            {
-                if (resource is { IsDestroyed: false })
-                {
-                    resource.PostError((uint)WlShmError.InvalidFd, error);
-                }
-            });
+            ReportResizeError(error);
         }
+    }
+
+    /// <summary>A deferred resize failed, perhaps on a render thread: reports it on the loop's thread. (Kept apart
+    /// from <see cref="EndAccess"/> so that the closure is only allocated when there is an error.)</summary>
+    private void ReportResizeError(string error)
+    {
+        WlShmPool? resource = _resource;
+        _shm.Display.Loop.Post(() =>
+        {
+            if (resource is { IsDestroyed: false })
+            {
+                resource.PostError((uint)WlShmError.InvalidFd, error);
+            }
+        });
     }
 
     /// <summary>The file's current size (to check an unsealed pool before an access), or -1.</summary>
     internal long FileSize() => SharedMemoryOps.FileSize(_fd.Fd, out _);
 
-    /// <summary>Copies file bytes with pread, which cannot fault even if the file was truncated (call within an access).</summary>
+    /// <summary>Copies file bytes with pread, which cannot fault even if the file was truncated (call within an access,
+    /// which keeps the descriptor open).</summary>
     internal long ReadFile(Span<byte> destination, long offset) => SharedMemoryOps.ReadAt(_fd.Fd, destination, offset, out _);
 
     private string? FinishResizeLocked()

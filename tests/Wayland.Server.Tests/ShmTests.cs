@@ -57,46 +57,132 @@ public sealed class ShmTests : IDisposable
 
         ShmBuffer shm = Assert.IsType<ShmBuffer>(ShmBuffer.FromResource((WlBuffer)_server.GetObject(buffer)!));
         Assert.Equal((100, 4, 3, 16, WlShmFormat.Xrgb8888, 48), (shm.Offset, shm.Width, shm.Height, shm.Stride, shm.Format, shm.Size));
-        Assert.False(shm.CannotFault);
+        Assert.False(shm.IsZeroCopy);
         byte[] seen = [];
-        Assert.True(shm.TryAccess(pixels =>
-        {
-            seen = pixels[16..20].ToArray();
-            pixels[0] = 9; // the compositor may write, too (MAP_SHARED)
-        }));
+        Assert.True(shm.TryRead(pixels => seen = pixels[16..20].ToArray()));
         Assert.Equal([1, 2, 3, 4], seen);
         byte[] copy = new byte[shm.Size];
         Assert.True(shm.TryCopyTo(copy));
-        Assert.Equal([9, 0, 0, 0], copy[..4]);
         Assert.Equal([1, 2, 3, 4], copy[16..20]);
-        Assert.True(shm.TryAccess(0, static (pixels, _) => Assert.Equal(48, pixels.Length)));
+        Assert.True(shm.TryRead(0, static (pixels, _) => Assert.Equal(48, pixels.Length)));
         Assert.Null(ShmBuffer.FromResource(null));
     }
 
     [Fact]
-    public void A_sealed_memfd_cannot_fault()
+    public void A_sealed_memfd_is_read_in_place()
     {
-        using SafeFdHandle file = TestSupport.Memfd(4096, sealable: true);
-        TestSupport.SealShrink(file);
+        using SafeFdHandle file = SealedMemfd(4096);
         uint pool = CreatePool(file, 4096);
         uint buffer = CreateBuffer(pool, 0, 16, 16, 64, WlShmFormat.Argb8888);
         _client.Roundtrip(_display);
-        Assert.True(Buffer(buffer).CannotFault);
+        ShmBuffer shm = Buffer(buffer);
+        Assert.True(shm.IsZeroCopy);
+
+        // In place: a later write to the file shows through the same mapping.
+        TestSupport.WriteAt(file, 8, [7]);
+        byte seen = 0;
+        Assert.True(shm.TryRead(pixels => seen = pixels[8]));
+        Assert.Equal(7, seen);
+        byte[] copy = new byte[shm.Size];
+        Assert.True(shm.TryCopyTo(copy));
+        Assert.Equal(7, copy[8]);
     }
 
     [Fact]
-    public void A_truncated_file_is_refused_instead_of_crashing_and_the_client_gets_invalid_fd()
+    public void A_sealed_file_that_does_not_cover_the_pool_is_read_through_a_copy()
+    {
+        using SafeFdHandle file = SealedMemfd(4096);
+        uint pool = CreatePool(file, 8192);
+        uint buffer = CreateBuffer(pool, 0, 16, 16, 64, WlShmFormat.Argb8888);
+        uint beyond = CreateBuffer(pool, 4096, 16, 16, 64, WlShmFormat.Argb8888);
+        _client.Roundtrip(_display);
+        Assert.False(Buffer(buffer).IsZeroCopy);
+        Assert.True(Buffer(buffer).TryRead(_ => { }));
+
+        // The second buffer lies past the end of the file: the mapping there would fault; the copy is refused.
+        bool called = false;
+        Assert.False(Buffer(beyond).TryRead(_ => called = true));
+        Assert.False(called);
+        _client.ExpectError(_display, beyond, InvalidFd, "error accessing SHM buffer");
+    }
+
+    [Fact]
+    public void Growing_a_sealed_pool_past_its_file_turns_zero_copy_off()
+    {
+        using SafeFdHandle file = SealedMemfd(4096);
+        uint pool = CreatePool(file, 4096);
+        uint buffer = CreateBuffer(pool, 0, 16, 16, 64, WlShmFormat.Argb8888);
+        _client.Roundtrip(_display);
+        Assert.True(Buffer(buffer).IsZeroCopy);
+        Resize(pool, 8192);
+        _client.Roundtrip(_display);
+        Assert.False(Buffer(buffer).IsZeroCopy);
+        TestSupport.Truncate(file, 8192);
+        Resize(pool, 8192); // same size: nothing to redo, still copied
+        _client.Roundtrip(_display);
+        Assert.True(Buffer(buffer).TryRead(_ => { }));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(100)]
+    [InlineData(1024 - 1)] // one byte short
+    public void A_truncated_file_is_refused_instead_of_crashing_and_the_client_gets_invalid_fd(int fileSize)
     {
         using SafeFdHandle file = TestSupport.Memfd(4096);
         uint pool = CreatePool(file, 4096);
         uint buffer = CreateBuffer(pool, 0, 16, 16, 64, WlShmFormat.Argb8888);
         _client.Roundtrip(_display);
         ShmBuffer shm = Buffer(buffer);
-        TestSupport.Truncate(file, 100);
+        Assert.True(shm.TryRead(_ => { }));
+        TestSupport.Truncate(file, fileSize);
         bool called = false;
-        Assert.False(shm.TryAccess(_ => called = true));
+        Assert.False(shm.TryRead(_ => called = true));
         Assert.False(called);
         Assert.False(shm.TryCopyTo(new byte[shm.Size]));
+        _client.ExpectError(_display, buffer, InvalidFd, "error accessing SHM buffer");
+    }
+
+    [Fact]
+    public void Reading_an_unsealed_buffer_through_the_copy_allocates_nothing_in_steady_state()
+    {
+        const int side = 512;
+        using SafeFdHandle file = TestSupport.Memfd(side * side * 4);
+        TestSupport.WriteAt(file, (side * side * 4) - 1, [5]);
+        uint pool = CreatePool(file, side * side * 4);
+        uint buffer = CreateBuffer(pool, 0, side, side, side * 4, WlShmFormat.Argb8888);
+        _client.Roundtrip(_display);
+        ShmBuffer shm = Buffer(buffer);
+        Assert.False(shm.IsZeroCopy);
+        int[] last = new int[1];
+        ReadRound(shm, last); // warm-up: JIT, the pooled staging array
+        Assert.Equal(0, ReadRound(shm, last));
+        Assert.Equal(5, last[0]);
+
+        static long ReadRound(ShmBuffer shm, int[] last)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 50; i++)
+            {
+                Assert.True(shm.TryRead(last, static (pixels, last) => last[0] = pixels[^1]));
+            }
+
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+    }
+
+    [Fact]
+    public void A_2_GB_buffer_over_a_4_KB_file_is_refused_without_taking_memory_for_it()
+    {
+        using SafeFdHandle file = TestSupport.Memfd(4096);
+        uint pool = CreatePool(file, int.MaxValue);
+        uint buffer = CreateBuffer(pool, 0, 16384, 32767, 65536, WlShmFormat.Argb8888);
+        _client.Roundtrip(_display);
+        ShmBuffer shm = Buffer(buffer);
+        Assert.Equal(65536L * 32767, shm.Size);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Assert.False(shm.TryRead(_ => { }));
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 4096, "a staging array was taken for a file that cannot fill it");
         _client.ExpectError(_display, buffer, InvalidFd, "error accessing SHM buffer");
     }
 
@@ -188,14 +274,20 @@ public sealed class ShmTests : IDisposable
         uint buffer = CreateBuffer(pool, 8000, 1, 1, 4, WlShmFormat.Argb8888);
         _client.Roundtrip(_display);
         byte first = 0;
-        Assert.True(Buffer(buffer).TryAccess(pixels => first = pixels[0]));
+        Assert.True(Buffer(buffer).TryRead(pixels => first = pixels[0]));
         Assert.Equal(42, first);
+
+        // Each access checks the range against the mapping as it is now.
+        ShmPool state = ((WlShmPool)_server.GetObject(pool)!).Pool!;
+        Assert.Equal(ShmPool.AccessResult.OutOfBounds, state.BeginAccess(8193, out _, out _));
+        Assert.Equal(ShmPool.AccessResult.Started, state.BeginAccess(8192, out _, out _));
+        state.EndAccess();
     }
 
     [Fact]
     public async Task A_resize_waits_for_accesses_in_progress()
     {
-        using SafeFdHandle file = TestSupport.Memfd(8192);
+        using SafeFdHandle file = SealedMemfd(8192); // zero copy: the access holds the mapping
         uint pool = CreatePool(file, 4096);
         uint buffer = CreateBuffer(pool, 0, 1, 1, 4, WlShmFormat.Argb8888);
         _client.Roundtrip(_display);
@@ -203,7 +295,7 @@ public sealed class ShmTests : IDisposable
         ShmPool state = ((WlShmPool)_server.GetObject(pool)!).Pool!;
         using SemaphoreSlim inside = new(0);
         using SemaphoreSlim release = new(0);
-        Task<bool> access = Task.Run(() => shm.TryAccess(_ =>
+        Task<bool> access = Task.Run(() => shm.TryRead(_ =>
         {
             inside.Release();
             release.Wait();
@@ -226,10 +318,10 @@ public sealed class ShmTests : IDisposable
         _client.Send(pool, WlShmPoolInterface.Requests.Destroy);
         _client.Roundtrip(_display);
         ShmBuffer shm = Buffer(buffer);
-        Assert.True(shm.TryAccess(_ => { }));
+        Assert.True(shm.TryRead(_ => { }));
         _client.Send(buffer, WlBufferInterface.Requests.Destroy);
         _client.Roundtrip(_display);
-        Assert.False(shm.TryAccess(_ => { }));
+        Assert.False(shm.TryRead(_ => { }));
         Assert.False(shm.TryCopyTo(new byte[4]));
     }
 
@@ -242,6 +334,14 @@ public sealed class ShmTests : IDisposable
         _client.Roundtrip(_display);
         Buffer(buffer).Resource.SendRelease();
         Assert.Contains(_client.Roundtrip(_display), m => m.Sender == buffer && m.Opcode == WlBufferInterface.Events.Release);
+    }
+
+    /// <summary>A memfd sealed against shrinking, as weston's clients and ours send.</summary>
+    private static SafeFdHandle SealedMemfd(long size)
+    {
+        SafeFdHandle file = TestSupport.Memfd(size, sealable: true);
+        TestSupport.SealShrink(file);
+        return file;
     }
 
     private ShmBuffer Buffer(uint id) => ShmBuffer.FromResource((WlBuffer)_server.GetObject(id)!)!;

@@ -320,7 +320,7 @@ internal sealed class Surface
         {
             result = reuse is not null && reuse.Width == shm.Width && reuse.Height == shm.Height ? reuse : new Image(shm.Width, shm.Height);
             bool opaque = shm.Format == WlShmFormat.Xrgb8888;
-            if (!shm.TryAccess((result, shm.Stride, opaque), static (pixels, state) => CopyPixels(pixels, state.result, state.Stride, state.opaque)))
+            if (!shm.TryRead((result, shm.Stride, opaque), static (pixels, state) => CopyPixels(pixels, state.result, state.Stride, state.opaque)))
             {
                 return null;
             }
@@ -334,7 +334,7 @@ internal sealed class Surface
         return result;
     }
 
-    private static void CopyPixels(Span<byte> source, Image target, int stride, bool opaque)
+    private static void CopyPixels(ReadOnlySpan<byte> source, Image target, int stride, bool opaque)
     {
         int width = target.Width;
         for (int y = 0; y < target.Height; y++)

@@ -7,8 +7,8 @@ namespace Wayland.Server.Tests;
 /// <summary>
 /// The smallest compositor that keeps weston's demo clients (weston-simple-shm, weston-flower) happy, built only on
 /// the public Wayland.Server API: wl_compositor (surfaces, regions), wl_subcompositor, wl_shm, wl_output, wl_seat
-/// (no capabilities) and xdg_wm_base with toplevels. It shows nothing: a commit "presents" at once (buffers are
-/// released straight away), and frame callbacks are completed by a ~60 Hz timer on the display's event loop.
+/// (no capabilities) and xdg_wm_base with toplevels. It shows nothing: a commit copies the buffer's pixels as a
+/// compositor uploads a texture and "presents" at once (buffers are released straight away), and frame callbacks are completed by a ~60 Hz timer on the display's event loop.
 /// Create it before <see cref="Display.Run"/>; every handler runs on the loop's thread.
 /// </summary>
 internal sealed class MiniCompositor :
@@ -24,6 +24,8 @@ internal sealed class MiniCompositor :
     private long _framesPresented;
     private long _commits;
     private long _pongs;
+    private long _buffersRead;
+    private byte[] _texture = [];
 
     public MiniCompositor(Display display)
     {
@@ -60,6 +62,9 @@ internal sealed class MiniCompositor :
 
     /// <summary>wl_surface.commit requests seen so far.</summary>
     public long Commits => Interlocked.Read(ref _commits);
+
+    /// <summary>Shared-memory buffers whose pixels were read at commit so far.</summary>
+    public long BuffersRead => Interlocked.Read(ref _buffersRead);
 
     /// <summary>xdg_wm_base.pong requests seen so far.</summary>
     public long Pongs => Interlocked.Read(ref _pongs);
@@ -150,8 +155,9 @@ internal sealed class MiniCompositor :
         SurfaceState state = (SurfaceState)resource.UserData!;
         if (state.HasPendingBuffer)
         {
-            // Nothing is shown, so the contents are "copied" at once and the buffer goes back to the client.
-            if (state.PendingBuffer is { IsDestroyed: false } buffer)
+            // The contents are copied at once and the buffer goes back to the client; a buffer that cannot be read
+            // (its file was truncated) has earned the client an error instead.
+            if (state.PendingBuffer is { IsDestroyed: false } buffer && Upload(buffer))
             {
                 buffer.SendRelease();
             }
@@ -162,6 +168,27 @@ internal sealed class MiniCompositor :
 
         _pendingFrames.AddRange(state.PendingFrames);
         state.PendingFrames.Clear();
+    }
+
+    private bool Upload(WlBuffer buffer)
+    {
+        if (ShmBuffer.FromResource(buffer) is not { } shm)
+        {
+            return true;
+        }
+
+        if (_texture.Length < shm.Size)
+        {
+            _texture = new byte[shm.Size];
+        }
+
+        if (!shm.TryRead(_texture, static (pixels, texture) => pixels.CopyTo(texture)))
+        {
+            return false;
+        }
+
+        Interlocked.Increment(ref _buffersRead);
+        return true;
     }
 
     // wl_subcompositor: sub-surfaces are created (by the runtime) and otherwise ignored.
