@@ -18,7 +18,7 @@ public sealed class ClientGraphTests(ITestOutputHelper output)
     {
         Refusal.Expect("popup-self-parent", client =>
         {
-            using XdgPositioner positioner = MenuPositioner(client);
+            using XdgPositioner positioner = TestPopup.MenuPositioner(client);
             WlSurface surface = client.Own(client.Compositor.CreateSurface());
             XdgSurface xdgSurface = client.Own(client.WmBase.GetXdgSurface(surface));
             XdgPopup popup = client.Own(xdgSurface.GetPopup(xdgSurface, positioner));
@@ -35,7 +35,7 @@ public sealed class ClientGraphTests(ITestOutputHelper output)
     {
         Refusal.Expect("popup-loop", client =>
         {
-            using XdgPositioner positioner = MenuPositioner(client);
+            using XdgPositioner positioner = TestPopup.MenuPositioner(client);
             XdgSurface a = client.Own(client.WmBase.GetXdgSurface(client.Own(client.Compositor.CreateSurface())));
             XdgSurface b = client.Own(client.WmBase.GetXdgSurface(client.Own(client.Compositor.CreateSurface())));
 
@@ -278,15 +278,6 @@ public sealed class ClientGraphTests(ITestOutputHelper output)
             Assert.Equal(("xdg_wm_base", (uint)XdgWmBaseError.InvalidPopupParent), (recorded.Interface, recorded.Code));
             bystander.AssertServed();
         });
-    }
-
-    /// <summary>A complete positioner: a 10x10 popup at the bottom-right of a 1x1 anchor rect.</summary>
-    private static XdgPositioner MenuPositioner(ManagedClient client)
-    {
-        XdgPositioner positioner = client.WmBase.CreatePositioner();
-        positioner.SetSize(10, 10);
-        positioner.SetAnchorRect(0, 0, 1, 1);
-        return positioner;
     }
 
     /// <summary>Every thousand requests, waits for the compositor to have handled them (the socket's buffers are bounded).</summary>
