@@ -33,6 +33,9 @@ public sealed partial class HeadlessCompositor
     private long _frameCallbacksDone;
     private uint _frameSequence;
 
+    /// <summary>Whether <see cref="DismissOrphanPopups"/> runs: the popups it unmaps leave the rest of the work to it.</summary>
+    private bool _dismissingOrphans;
+
     /// <summary>The mapped windows, bottom to top.</summary>
     public IReadOnlyList<WindowInfo> GetWindows() => Invoke(() =>
     {
@@ -215,6 +218,12 @@ public sealed partial class HeadlessCompositor
         // The popup's sub-surfaces go with it; popups above it lose their parent and are dismissed.
         DamageTreeAt(popup.XdgSurface.Surface, popup.SurfaceOrigin);
         _popups.Remove(popup);
+        if (_dismissingOrphans)
+        {
+            // Dismissed by DismissOrphanPopups, which goes on from here and whose caller updates the focus once.
+            return;
+        }
+
         DismissOrphanPopups();
         _seat.FocusChanged(TopWindow());
         _seat.RefreshPointerFocus();
@@ -442,13 +451,28 @@ public sealed partial class HeadlessCompositor
     /// <summary>Dismisses (popup_done) the mapped popups whose parent window or popup is no longer shown, topmost first.</summary>
     private void DismissOrphanPopups()
     {
-        // Dismissing one unmaps it, which dismisses those above it: the index is kept inside the shrinking list.
-        for (int i = _popups.Count - 1; i >= 0; i = Math.Min(i - 1, _popups.Count - 1))
+        // One pass, top to bottom, and no nesting (a popup it unmaps does not start another pass): a popup is mapped
+        // after its parent, so it lies above it in the list, and whether it is shown depends only on popups below it.
+        // However many popups a client stacked on one that goes, the stack stays flat.
+        if (_dismissingOrphans)
         {
-            if (!IsShown(_popups[i]))
+            return;
+        }
+
+        _dismissingOrphans = true;
+        try
+        {
+            for (int i = _popups.Count - 1; i >= 0; i = Math.Min(i - 1, _popups.Count - 1))
             {
-                _popups[i].Dismiss(sendDone: true);
+                if (!IsShown(_popups[i]))
+                {
+                    _popups[i].Dismiss(sendDone: true);
+                }
             }
+        }
+        finally
+        {
+            _dismissingOrphans = false;
         }
     }
 

@@ -280,6 +280,73 @@ public sealed class ClientGraphTests(ITestOutputHelper output)
         });
     }
 
+    [Fact]
+    public void A_thousand_popups_on_one_popup_are_dismissed_in_one_flat_pass_when_it_goes()
+    {
+        const int Siblings = 1000;
+        CompositorSession.Run("popup-siblings", session =>
+        {
+            using Bystander bystander = Bystander.Start(session);
+            using (ManagedClient client = ManagedClient.Connect(session.SocketPath))
+            {
+                TestWindow window = client.MapWindow("menubar", client.SolidBuffer(100, 100, Argb.Blue));
+                TestPopup menu = TestPopup.Open(client, window, rules =>
+                {
+                    rules.SetSize(10, 10);
+                    rules.SetAnchorRect(0, 0, 1, 1);
+                });
+                menu.Show(client.SolidBuffer(10, 10, Argb.Yellow));
+
+                // Each sibling goes above the one before it; dismissing them once nested one dismissal in the other.
+                using XdgPositioner positioner = TestPopup.MenuPositioner(client);
+                ShmBuffer pixel = client.SolidBuffer(10, 10, Argb.Red);
+                int configured = 0;
+                int done = 0;
+                List<(WlSurface Surface, XdgSurface XdgSurface)> siblings = [];
+                for (int i = 0; i < Siblings; i++)
+                {
+                    WlSurface surface = client.Own(client.Compositor.CreateSurface());
+                    XdgSurface xdgSurface = client.Own(client.WmBase.GetXdgSurface(surface));
+                    XdgPopup popup = client.Own(xdgSurface.GetPopup(menu.XdgSurface, positioner));
+                    popup.PopupDone += _ => done++;
+                    xdgSurface.Configure += (sender, serial) =>
+                    {
+                        sender.AckConfigure(serial);
+                        configured++;
+                    };
+                    surface.Commit();
+                    siblings.Add((surface, xdgSurface));
+                    FlushNow(client, i);
+                }
+
+                client.DispatchUntil(() => configured == Siblings, "every sibling's configure");
+                for (int i = 0; i < Siblings; i++)
+                {
+                    siblings[i].Surface.Attach(pixel.Buffer, 0, 0);
+                    siblings[i].Surface.Commit();
+                    FlushNow(client, i);
+                }
+
+                client.Roundtrip();
+                WindowInfo info = session.WaitForWindow("menubar");
+                // Centred on the anchor: the menu at (-5, -5) from the window, the siblings at (-10, -10) from it.
+                Assert.Equal(Argb.Red, session.Compositor.CaptureOutput().GetPixel(info.Bounds.X - 8, info.Bounds.Y - 8));
+
+                // The menu unmaps (a commit without a buffer): every popup above it is done, in one pass.
+                menu.Surface.Attach(null, 0, 0);
+                menu.Surface.Commit();
+                client.DispatchUntil(() => done == Siblings, $"popup_done for all {Siblings} siblings");
+                Image screen = session.Compositor.CaptureOutput();
+                Rect all = new(0, 0, screen.Width, screen.Height);
+                Assert.Equal(0, Pixels.CountOf(screen, all, Argb.Red));
+                Assert.Equal(0, Pixels.CountOf(screen, all, Argb.Yellow));
+            }
+
+            bystander.AssertServed();
+            session.AssertNoProtocolErrors();
+        });
+    }
+
     /// <summary>Every thousand requests, waits for the compositor to have handled them (the socket's buffers are bounded).</summary>
     private static void FlushNow(ManagedClient client, int i)
     {
