@@ -350,7 +350,7 @@ public sealed partial class HeadlessCompositor
         }
         finally
         {
-            _treeEntries.RemoveRange(start, _treeEntries.Count - start);
+            ReleaseTree(start);
         }
 
         (hit, localX, localY) = (null, 0, 0);
@@ -512,7 +512,7 @@ public sealed partial class HeadlessCompositor
             Damage(new Rect(entry.X, entry.Y, entry.Surface.Width, entry.Surface.Height));
         }
 
-        _treeEntries.RemoveRange(start, _treeEntries.Count - start);
+        ReleaseTree(start);
     }
 
     private void Damage(Rect area)
@@ -614,7 +614,28 @@ public sealed partial class HeadlessCompositor
             Renderer.DrawSurface(target, surface, sx, sy, clip);
         }
 
+        ReleaseTree(start);
+    }
+
+    /// <summary>Drops the entries a walk added from <paramref name="start"/> on; see <see cref="Shrink{T}"/>.</summary>
+    private void ReleaseTree(int start)
+    {
         _treeEntries.RemoveRange(start, _treeEntries.Count - start);
+        Shrink(_treeEntries);
+        Shrink(_treeWalk);
+    }
+
+    /// <summary>
+    /// Gives back the memory of a walk list that a huge tree grew, once it is empty again: what a client made the
+    /// compositor hold for one walk does not stay after it.
+    /// </summary>
+    internal static void Shrink<T>(List<T> list)
+    {
+        const int Kept = 16384;
+        if (list.Count == 0 && list.Capacity > Kept)
+        {
+            list.Capacity = Kept;
+        }
     }
 
     /// <summary>A surface of a tree and its origin; while it is on the walk's stack, the index of its next stack entry.</summary>

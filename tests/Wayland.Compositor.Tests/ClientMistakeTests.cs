@@ -330,6 +330,33 @@ public sealed class ClientMistakeTests
         });
     }
 
+    [Fact]
+    public void A_second_decoration_for_one_toplevel_is_already_constructed()
+    {
+        Refusal.Expect("decoration-twice", client =>
+        {
+            ZxdgDecorationManagerV1 manager = client.Own(client.Globals.Bind<ZxdgDecorationManagerV1>());
+            TestWindow window = client.CreateWindow("decorated");
+            client.Own(manager.GetToplevelDecoration(window.Toplevel));
+            ZxdgToplevelDecorationV1 second = client.Own(manager.GetToplevelDecoration(window.Toplevel));
+            return ("zxdg_toplevel_decoration_v1", second.Id, (uint)ZxdgToplevelDecorationV1Error.AlreadyConstructed);
+        });
+    }
+
+    [Fact]
+    public void A_decoration_used_after_its_toplevel_is_gone_is_orphaned()
+    {
+        Refusal.Expect("decoration-orphan", client =>
+        {
+            ZxdgDecorationManagerV1 manager = client.Own(client.Globals.Bind<ZxdgDecorationManagerV1>());
+            TestWindow window = client.CreateWindow("decorated");
+            ZxdgToplevelDecorationV1 decoration = client.Own(manager.GetToplevelDecoration(window.Toplevel));
+            window.Toplevel.Dispose();
+            decoration.SetMode(ZxdgToplevelDecorationV1Mode.ServerSide);
+            return ("zxdg_toplevel_decoration_v1", decoration.Id, (uint)ZxdgToplevelDecorationV1Error.Orphaned);
+        });
+    }
+
     private static (WlSurface Surface, WpViewport Viewport) SurfaceWithViewport(ManagedClient client)
     {
         WpViewporter viewporter = client.Own(client.Globals.Bind<WpViewporter>());

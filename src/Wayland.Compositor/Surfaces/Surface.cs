@@ -179,6 +179,7 @@ internal sealed class Surface
         finally
         {
             steps.RemoveRange(bottom, steps.Count - bottom);
+            HeadlessCompositor.Shrink(steps);
         }
     }
 
