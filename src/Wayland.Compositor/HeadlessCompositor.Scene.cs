@@ -20,12 +20,21 @@ public sealed partial class HeadlessCompositor
     private readonly List<Popup> _popups = [];
     private readonly List<WlCallback> _frameCallbacks = [];
     private readonly List<WpPresentationFeedback> _feedbacks = [];
+
+    /// <summary>Surfaces of the trees being walked, with their origins (see <see cref="CollectTree"/>); reused, so walks allocate nothing.</summary>
+    private readonly List<TreeEntry> _treeEntries = [];
+
+    /// <summary>The explicit stack of <see cref="CollectTree"/>: a client decides how deep a tree is, so no walk recurses.</summary>
+    private readonly List<TreeEntry> _treeWalk = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private TimeSpan _nextFrame;
     private Rect _damage;
     private long _framesRendered;
     private long _frameCallbacksDone;
     private uint _frameSequence;
+
+    /// <summary>Whether <see cref="DismissOrphanPopups"/> runs: the popups it unmaps leave the rest of the work to it.</summary>
+    private bool _dismissingOrphans;
 
     /// <summary>The mapped windows, bottom to top.</summary>
     public IReadOnlyList<WindowInfo> GetWindows() => Invoke(() =>
@@ -209,6 +218,12 @@ public sealed partial class HeadlessCompositor
         // The popup's sub-surfaces go with it; popups above it lose their parent and are dismissed.
         DamageTreeAt(popup.XdgSurface.Surface, popup.SurfaceOrigin);
         _popups.Remove(popup);
+        if (_dismissingOrphans)
+        {
+            // Dismissed by DismissOrphanPopups, which goes on from here and whose caller updates the focus once.
+            return;
+        }
+
         DismissOrphanPopups();
         _seat.FocusChanged(TopWindow());
         _seat.RefreshPointerFocus();
@@ -244,9 +259,34 @@ public sealed partial class HeadlessCompositor
         }
     }
 
-    /// <summary>Output position of the wl_surface origin of a toplevel or popup.</summary>
-    internal (int X, int Y) SurfaceOriginOf(XdgSurfaceRole role) =>
-        role.Toplevel is { } toplevel ? toplevel.SurfaceOrigin : role.Popup is { } popup ? popup.SurfaceOrigin : (0, 0);
+    /// <summary>
+    /// Output position of the wl_surface origin of a toplevel or popup: a popup's origin is its parent's plus its
+    /// placement, so the chain of parents is walked up to the window. A loop, not a recursion: a popup's parent was
+    /// constructed before it (see <see cref="Popup.MaxDepth"/>), so the chain ends, and its length is bounded.
+    /// </summary>
+    internal (int X, int Y) SurfaceOriginOf(XdgSurfaceRole role)
+    {
+        long x = 0;
+        long y = 0;
+        XdgSurfaceRole current = role;
+        for (int depth = 0; current.Popup is { } popup && depth <= Popup.MaxDepth; depth++)
+        {
+            Rect parentGeometry = popup.Parent.WindowGeometry;
+            Rect geometry = current.WindowGeometry;
+            x += (long)parentGeometry.X + popup.Placement.X - geometry.X + popup.Offset.X;
+            y += (long)parentGeometry.Y + popup.Placement.Y - geometry.Y + popup.Offset.Y;
+            current = popup.Parent;
+        }
+
+        if (current.Toplevel is { } toplevel)
+        {
+            (int windowX, int windowY) = toplevel.SurfaceOrigin;
+            x += windowX;
+            y += windowY;
+        }
+
+        return (Rect.Saturate(x), Rect.Saturate(y));
+    }
 
     /// <summary>The topmost surface under an output point that accepts input, with the point in its coordinates.</summary>
     internal Surface? SurfaceAt(int x, int y, out int localX, out int localY)
@@ -289,27 +329,69 @@ public sealed partial class HeadlessCompositor
         window.XdgSurface.Shell.Ping();
     }
 
-    private static bool HitTree(Surface surface, int x, int y, out Surface? hit, out int localX, out int localY)
+    /// <summary>The topmost surface of a tree (root at the origin) under (x, y) that accepts input.</summary>
+    private bool HitTree(Surface root, int x, int y, out Surface? hit, out int localX, out int localY)
     {
-        for (int i = surface.Stack.Count - 1; i >= 0; i--)
+        int start = CollectTree(root, 0, 0);
+        try
         {
-            Surface entry = surface.Stack[i];
-            if (entry == surface)
+            // Paint order backwards: topmost first.
+            for (int i = _treeEntries.Count - 1; i >= start; i--)
             {
-                if (surface.HasContent && surface.ContainsInput(x, y))
+                TreeEntry entry = _treeEntries[i];
+                int sx = Rect.Saturate((long)x - entry.X);
+                int sy = Rect.Saturate((long)y - entry.Y);
+                if (entry.Surface.HasContent && entry.Surface.ContainsInput(sx, sy))
                 {
-                    (hit, localX, localY) = (surface, x, y);
+                    (hit, localX, localY) = (entry.Surface, sx, sy);
                     return true;
                 }
             }
-            else if (entry.AsSubsurface is { } sub && HitTree(entry, x - sub.X, y - sub.Y, out hit, out localX, out localY))
-            {
-                return true;
-            }
+        }
+        finally
+        {
+            ReleaseTree(start);
         }
 
         (hit, localX, localY) = (null, 0, 0);
         return false;
+    }
+
+    /// <summary>
+    /// Appends the surfaces of the sub-surface tree of <paramref name="root"/> to <see cref="_treeEntries"/> in paint
+    /// order (bottom to top), each with its origin, the root's at (<paramref name="x"/>, <paramref name="y"/>); returns
+    /// where they start. Depth first with a stack of its own: a client may nest sub-surfaces as deep as it likes. The
+    /// tree has no cycles (wl_subcompositor refuses a parent that is a descendant), and an entry is only followed from
+    /// the surface that is its parent.
+    /// </summary>
+    private int CollectTree(Surface root, int x, int y)
+    {
+        int start = _treeEntries.Count;
+        int bottom = _treeWalk.Count;
+        _treeWalk.Add(new TreeEntry(root, x, y));
+        while (_treeWalk.Count > bottom)
+        {
+            TreeEntry top = _treeWalk[^1];
+            Surface surface = top.Surface;
+            if (top.Next >= surface.Stack.Count)
+            {
+                _treeWalk.RemoveAt(_treeWalk.Count - 1);
+                continue;
+            }
+
+            _treeWalk[^1] = top with { Next = top.Next + 1 };
+            Surface entry = surface.Stack[top.Next];
+            if (entry == surface)
+            {
+                _treeEntries.Add(top);
+            }
+            else if (entry.AsSubsurface is { } sub && sub.Parent == surface)
+            {
+                _treeWalk.Add(new TreeEntry(entry, Rect.Saturate((long)top.X + sub.X), Rect.Saturate((long)top.Y + sub.Y)));
+            }
+        }
+
+        return start;
     }
 
     private WindowInfo Describe(Toplevel window)
@@ -335,12 +417,13 @@ public sealed partial class HeadlessCompositor
             return null;
         }
 
-        if (role.Toplevel is { IsMapped: true } toplevel && _windows.Contains(toplevel))
+        // Mapped is the same as being in the scene's lists: mapping and unmapping change both together.
+        if (role.Toplevel is { IsMapped: true } toplevel)
         {
             return (role, toplevel.SurfaceOrigin);
         }
 
-        if (role.Popup is { IsMapped: true } popup && _popups.Contains(popup))
+        if (role.Popup is { IsMapped: true } popup)
         {
             return (role, popup.SurfaceOrigin);
         }
@@ -348,13 +431,13 @@ public sealed partial class HeadlessCompositor
         return null;
     }
 
-    /// <summary>Whether a popup's parents, up to a window, are all shown.</summary>
-    private bool IsShown(Popup popup)
+    /// <summary>Whether a popup's parents, up to a window, are all shown (a chain of at most <see cref="Popup.MaxDepth"/>).</summary>
+    internal static bool IsShown(Popup popup)
     {
         XdgSurfaceRole parent = popup.Parent;
-        while (parent.Popup is { } below)
+        for (int depth = 0; parent.Popup is { } below; depth++)
         {
-            if (!below.IsMapped || !_popups.Contains(below))
+            if (!below.IsMapped || depth > Popup.MaxDepth)
             {
                 return false;
             }
@@ -362,19 +445,34 @@ public sealed partial class HeadlessCompositor
             parent = below.Parent;
         }
 
-        return parent.Toplevel is { IsMapped: true } window && _windows.Contains(window);
+        return parent.Toplevel is { IsMapped: true };
     }
 
     /// <summary>Dismisses (popup_done) the mapped popups whose parent window or popup is no longer shown, topmost first.</summary>
     private void DismissOrphanPopups()
     {
-        // Dismissing one unmaps it, which dismisses those above it: the index is kept inside the shrinking list.
-        for (int i = _popups.Count - 1; i >= 0; i = Math.Min(i - 1, _popups.Count - 1))
+        // One pass, top to bottom, and no nesting (a popup it unmaps does not start another pass): a popup is mapped
+        // after its parent, so it lies above it in the list, and whether it is shown depends only on popups below it.
+        // However many popups a client stacked on one that goes, the stack stays flat.
+        if (_dismissingOrphans)
         {
-            if (!IsShown(_popups[i]))
+            return;
+        }
+
+        _dismissingOrphans = true;
+        try
+        {
+            for (int i = _popups.Count - 1; i >= 0; i = Math.Min(i - 1, _popups.Count - 1))
             {
-                _popups[i].Dismiss(sendDone: true);
+                if (!IsShown(_popups[i]))
+                {
+                    _popups[i].Dismiss(sendDone: true);
+                }
             }
+        }
+        finally
+        {
+            _dismissingOrphans = false;
         }
     }
 
@@ -400,20 +498,21 @@ public sealed partial class HeadlessCompositor
         AddTreeBounds(root, origin.X, origin.Y);
     }
 
-    private void AddTreeBounds(Surface surface, int x, int y)
+    private void AddTreeBounds(Surface root, int x, int y)
     {
-        foreach (Surface entry in surface.Stack)
+        int start = CollectTree(root, x, y);
+        for (int i = start; i < _treeEntries.Count; i++)
         {
-            if (entry == surface)
+            TreeEntry entry = _treeEntries[i];
+            if (entry.Surface != root)
             {
-                Damage(new Rect(x, y, surface.Width, surface.Height));
+                Damage(entry.Surface.LastBounds);
             }
-            else if (entry.AsSubsurface is { } sub)
-            {
-                Damage(entry.LastBounds);
-                AddTreeBounds(entry, x + sub.X, y + sub.Y);
-            }
+
+            Damage(new Rect(entry.X, entry.Y, entry.Surface.Width, entry.Surface.Height));
         }
+
+        ReleaseTree(start);
     }
 
     private void Damage(Rect area)
@@ -501,23 +600,44 @@ public sealed partial class HeadlessCompositor
         return true;
     }
 
-    private void DrawTree(Image target, Surface surface, int x, int y, Rect clip)
+    private void DrawTree(Image target, Surface root, int x, int y, Rect clip)
     {
-        foreach (Surface entry in surface.Stack)
+        int start = CollectTree(root, x, y);
+        for (int i = start; i < _treeEntries.Count; i++)
         {
-            if (entry == surface)
+            (Surface surface, int sx, int sy) = (_treeEntries[i].Surface, _treeEntries[i].X, _treeEntries[i].Y);
+            if (target == _framebuffer)
             {
-                if (target == _framebuffer)
-                {
-                    surface.LastBounds = new Rect(x, y, surface.Width, surface.Height);
-                }
+                surface.LastBounds = new Rect(sx, sy, surface.Width, surface.Height);
+            }
 
-                Renderer.DrawSurface(target, surface, x, y, clip);
-            }
-            else if (entry.AsSubsurface is { } sub)
-            {
-                DrawTree(target, entry, x + sub.X, y + sub.Y, clip);
-            }
+            Renderer.DrawSurface(target, surface, sx, sy, clip);
+        }
+
+        ReleaseTree(start);
+    }
+
+    /// <summary>Drops the entries a walk added from <paramref name="start"/> on; see <see cref="Shrink{T}"/>.</summary>
+    private void ReleaseTree(int start)
+    {
+        _treeEntries.RemoveRange(start, _treeEntries.Count - start);
+        Shrink(_treeEntries);
+        Shrink(_treeWalk);
+    }
+
+    /// <summary>
+    /// Gives back the memory of a walk list that a huge tree grew, once it is empty again: what a client made the
+    /// compositor hold for one walk does not stay after it.
+    /// </summary>
+    internal static void Shrink<T>(List<T> list)
+    {
+        const int Kept = 16384;
+        if (list.Count == 0 && list.Capacity > Kept)
+        {
+            list.Capacity = Kept;
         }
     }
+
+    /// <summary>A surface of a tree and its origin; while it is on the walk's stack, the index of its next stack entry.</summary>
+    private readonly record struct TreeEntry(Surface Surface, int X, int Y, int Next = 0);
 }

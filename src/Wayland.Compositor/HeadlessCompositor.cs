@@ -247,6 +247,9 @@ public sealed partial class HeadlessCompositor : IDisposable
 
     internal SeatProtocol Seat => _seat;
 
+    /// <summary>The explicit stack of <see cref="Surface"/>'s apply walk, reused so that commits allocate nothing.</summary>
+    internal List<Surface.ApplyStep> ApplySteps { get; } = [];
+
     internal int NextWindowId() => ++_nextWindowId;
 
     internal void CountCommit() => Interlocked.Increment(ref _commits);

@@ -10,11 +10,11 @@ public readonly record struct Rect(int X, int Y, int Width, int Height)
     /// <summary>Whether the rectangle covers no pixel.</summary>
     public bool IsEmpty => Width <= 0 || Height <= 0;
 
-    /// <summary>One past the right edge.</summary>
-    public int Right => X + Width;
+    /// <summary>One past the right edge (held at <see cref="int.MaxValue"/> rather than overflowing).</summary>
+    public int Right => Saturate((long)X + Width);
 
-    /// <summary>One past the bottom edge.</summary>
-    public int Bottom => Y + Height;
+    /// <summary>One past the bottom edge (held at <see cref="int.MaxValue"/> rather than overflowing).</summary>
+    public int Bottom => Saturate((long)Y + Height);
 
     /// <summary>Whether the point lies inside.</summary>
     public bool Contains(int x, int y) => x >= X && y >= Y && x < Right && y < Bottom;
@@ -44,9 +44,12 @@ public readonly record struct Rect(int X, int Y, int Width, int Height)
 
         int left = Math.Min(X, other.X);
         int top = Math.Min(Y, other.Y);
-        return new Rect(left, top, Math.Max(Right, other.Right) - left, Math.Max(Bottom, other.Bottom) - top);
+        return new Rect(left, top, Saturate((long)Math.Max(Right, other.Right) - left), Saturate((long)Math.Max(Bottom, other.Bottom) - top));
     }
 
-    /// <summary>The rectangle moved by (dx, dy).</summary>
-    public Rect Offset(int dx, int dy) => this with { X = X + dx, Y = Y + dy };
+    /// <summary>The rectangle moved by (dx, dy) (coordinates held within <see cref="int"/> rather than overflowing).</summary>
+    public Rect Offset(int dx, int dy) => this with { X = Saturate((long)X + dx), Y = Saturate((long)Y + dy) };
+
+    /// <summary>A sum of client-given coordinates, held within <see cref="int"/>: values a client sends never wrap around.</summary>
+    internal static int Saturate(long value) => (int)Math.Clamp(value, int.MinValue, int.MaxValue);
 }

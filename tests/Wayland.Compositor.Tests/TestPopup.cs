@@ -54,6 +54,15 @@ internal sealed class TestPopup
         return popup;
     }
 
+    /// <summary>A complete positioner for a small menu: a 10x10 popup at the corner of a 1x1 anchor rect.</summary>
+    public static XdgPositioner MenuPositioner(ManagedClient client)
+    {
+        XdgPositioner positioner = client.WmBase.CreatePositioner();
+        positioner.SetSize(10, 10);
+        positioner.SetAnchorRect(0, 0, 1, 1);
+        return positioner;
+    }
+
     /// <summary>Shows <paramref name="buffer"/> in the popup (maps it) and waits for the compositor to have it.</summary>
     public void Show(ShmBuffer buffer)
     {

@@ -8,10 +8,21 @@ namespace Wayland.Compositor;
 /// <summary>zxdg_decoration_manager_v1: windows decorate themselves (client-side), so screenshots show what the client drew.</summary>
 internal sealed class Decorations : ZxdgDecorationManagerV1.IHandler, ZxdgToplevelDecorationV1.IHandler
 {
+    /// <summary>The toplevels that have a decoration object.</summary>
+    private readonly HashSet<XdgToplevel> _decorated = [];
+
     void ZxdgDecorationManagerV1.IHandler.GetToplevelDecoration(ZxdgDecorationManagerV1 resource, ZxdgToplevelDecorationV1 id, XdgToplevel toplevel)
     {
         id.Handler = this;
         id.UserData = toplevel;
+        if (!_decorated.Add(toplevel))
+        {
+            id.PostError((uint)ZxdgToplevelDecorationV1Error.AlreadyConstructed, $"xdg_toplevel#{toplevel.Id} already has a decoration object");
+            return;
+        }
+
+        id.Destroyed += _ => _decorated.Remove(toplevel);
+        toplevel.Destroyed += _ => _decorated.Remove(toplevel);
         id.SendConfigure(ZxdgToplevelDecorationV1Mode.ClientSide);
     }
 
@@ -21,6 +32,13 @@ internal sealed class Decorations : ZxdgDecorationManagerV1.IHandler, ZxdgToplev
 
     private static void Reply(ZxdgToplevelDecorationV1 resource)
     {
+        // Its xdg_toplevel must outlive it; used after that, it is orphaned (taking the destroy alone, as wlroots does).
+        if (resource.UserData is XdgToplevel { IsDestroyed: true })
+        {
+            resource.PostError((uint)ZxdgToplevelDecorationV1Error.Orphaned, $"zxdg_toplevel_decoration_v1#{resource.Id}: its xdg_toplevel was destroyed");
+            return;
+        }
+
         resource.SendConfigure(ZxdgToplevelDecorationV1Mode.ClientSide);
 
         // A decoration configure is applied with the next xdg_surface.configure.

@@ -20,10 +20,16 @@ internal sealed class Viewporter : WpViewporter.IHandler, WpViewport.IHandler
 
         id.Handler = this;
         id.UserData = surface;
+        surface.Viewport = id;
         surfaceResource.Destroyed += _ => id.UserData = null;
         id.Destroyed += _ =>
         {
             _withViewport.Remove(surface);
+            if (surface.Viewport == id)
+            {
+                surface.Viewport = null;
+            }
+
             if (!surface.IsDestroyed)
             {
                 // Destroying the viewport unsets both, from the next commit.

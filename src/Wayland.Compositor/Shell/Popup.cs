@@ -6,9 +6,15 @@ namespace Wayland.Compositor.Shell;
 /// <summary>An xdg_popup: placed by its positioner relative to the parent's window geometry, drawn above all windows.</summary>
 internal sealed class Popup : XdgPopup.IHandler
 {
+    /// <summary>
+    /// How deep popups may nest (a popup of a window is at depth 1). Menus in real toolkits nest a handful deep; the
+    /// bound keeps every walk along a chain of parents short, whatever a client sends. get_popup deeper than this is
+    /// refused with xdg_wm_base.invalid_popup_parent.
+    /// </summary>
+    public const int MaxDepth = 64;
+
     private readonly HeadlessCompositor _compositor;
     private Positioner _positioner;
-    private (int X, int Y) _offset;
 
     public Popup(HeadlessCompositor compositor, XdgSurfaceRole xdgSurface, XdgSurfaceRole parent, XdgPopup resource, Positioner positioner)
     {
@@ -17,8 +23,12 @@ internal sealed class Popup : XdgPopup.IHandler
         Parent = parent;
         Resource = resource;
         _positioner = positioner;
+        Depth = parent.Popup is { } below ? below.Depth + 1 : 1;
         Placement = Place();
     }
+
+    /// <summary>How many popups deep this one is: 1 for a popup of a window (at most <see cref="MaxDepth"/>).</summary>
+    public int Depth { get; }
 
     public XdgSurfaceRole XdgSurface { get; }
 
@@ -33,17 +43,11 @@ internal sealed class Popup : XdgPopup.IHandler
 
     public bool HasGrab { get; private set; }
 
+    /// <summary>Where content offsets moved the popup from its placement.</summary>
+    public (int X, int Y) Offset { get; private set; }
+
     /// <summary>Output position of the wl_surface's origin.</summary>
-    public (int X, int Y) SurfaceOrigin
-    {
-        get
-        {
-            (int parentX, int parentY) = _compositor.SurfaceOriginOf(Parent);
-            Rect parentGeometry = Parent.WindowGeometry;
-            Rect geometry = XdgSurface.WindowGeometry;
-            return (parentX + parentGeometry.X + Placement.X - geometry.X + _offset.X, parentY + parentGeometry.Y + Placement.Y - geometry.Y + _offset.Y);
-        }
-    }
+    public (int X, int Y) SurfaceOrigin => _compositor.SurfaceOriginOf(XdgSurface);
 
     /// <summary>Sends xdg_popup.configure and xdg_surface.configure; nothing before the initial commit.</summary>
     public void SendConfigure()
@@ -60,7 +64,12 @@ internal sealed class Popup : XdgPopup.IHandler
     public void Committed()
     {
         bool hasContent = XdgSurface.Surface.HasContent;
-        if (hasContent && !IsMapped)
+        if (hasContent && !IsMapped && !HeadlessCompositor.IsShown(this))
+        {
+            // The parent must be mapped before the popup (xdg_popup); a popup whose parent is not shown is dismissed.
+            Dismiss(sendDone: true);
+        }
+        else if (hasContent && !IsMapped)
         {
             IsMapped = true;
             _compositor.MapPopup(this);
@@ -70,7 +79,7 @@ internal sealed class Popup : XdgPopup.IHandler
             // Unmapped by a commit without a buffer: mapping again starts over with an initial commit (xdg_surface).
             XdgSurface.ResetToUnconfigured();
             HasGrab = false;
-            _offset = default;
+            Offset = default;
             IsMapped = false;
             _compositor.UnmapPopup(this);
         }
@@ -81,13 +90,14 @@ internal sealed class Popup : XdgPopup.IHandler
     {
         if (IsMapped)
         {
-            _offset = (_offset.X + dx, _offset.Y + dy);
+            Offset = (Rect.Saturate((long)Offset.X + dx), Rect.Saturate((long)Offset.Y + dy));
         }
     }
 
     /// <summary>Whether <paramref name="role"/> is this popup's parent, or its parent's parent, and so on.</summary>
     public bool IsAbove(XdgSurfaceRole role)
     {
+        // A chain of at most MaxDepth popups, each made after its parent: it ends at a window.
         for (XdgSurfaceRole? parent = Parent; parent is not null; parent = parent.Popup?.Parent)
         {
             if (parent == role)
@@ -115,13 +125,22 @@ internal sealed class Popup : XdgPopup.IHandler
         }
     }
 
-    void XdgPopup.IHandler.Grab(XdgPopup resource, WlSeat seat, uint serial) => HasGrab = true;
+    void XdgPopup.IHandler.Grab(XdgPopup resource, WlSeat seat, uint serial)
+    {
+        if (IsMapped)
+        {
+            resource.PostError((uint)XdgPopupError.InvalidGrab, $"xdg_popup#{resource.Id}: grab after the popup was mapped");
+            return;
+        }
+
+        HasGrab = true;
+    }
 
     void XdgPopup.IHandler.Reposition(XdgPopup resource, XdgPositioner positioner, uint token)
     {
         _positioner = ((Positioner)positioner.UserData!).Snapshot();
         XdgSurface.Surface.DamageTree();
-        _offset = default;
+        Offset = default;
         Placement = Place();
         XdgSurface.Surface.DamageTree();
         resource.SendRepositioned(token);
@@ -133,9 +152,9 @@ internal sealed class Popup : XdgPopup.IHandler
     {
         (int parentX, int parentY) = _compositor.SurfaceOriginOf(Parent);
         Rect parentGeometry = Parent.WindowGeometry;
-        int originX = parentX + parentGeometry.X;
-        int originY = parentY + parentGeometry.Y;
-        Rect output = new(-originX, -originY, _compositor.OutputWidth, _compositor.OutputHeight);
+        int originX = Rect.Saturate((long)parentX + parentGeometry.X);
+        int originY = Rect.Saturate((long)parentY + parentGeometry.Y);
+        Rect output = new(Rect.Saturate(-(long)originX), Rect.Saturate(-(long)originY), _compositor.OutputWidth, _compositor.OutputHeight);
         return _positioner.Place(output);
     }
 }

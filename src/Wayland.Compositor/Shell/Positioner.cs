@@ -50,7 +50,7 @@ internal sealed class Positioner : XdgPositioner.IHandler
 
             if (Adjustment.HasFlag(XdgPositionerConstraintAdjustment.SlideX))
             {
-                placed = placed with { X = Math.Max(bounds.X, Math.Min(placed.X, bounds.Right - placed.Width)) };
+                placed = placed with { X = Math.Max(bounds.X, Math.Min(placed.X, Rect.Saturate((long)bounds.Right - placed.Width))) };
             }
         }
 
@@ -67,7 +67,7 @@ internal sealed class Positioner : XdgPositioner.IHandler
 
             if (Adjustment.HasFlag(XdgPositionerConstraintAdjustment.SlideY))
             {
-                placed = placed with { Y = Math.Max(bounds.Y, Math.Min(placed.Y, bounds.Bottom - placed.Height)) };
+                placed = placed with { Y = Math.Max(bounds.Y, Math.Min(placed.Y, Rect.Saturate((long)bounds.Bottom - placed.Height))) };
             }
         }
 
@@ -76,18 +76,19 @@ internal sealed class Positioner : XdgPositioner.IHandler
 
     private Rect PlaceWith(XdgPositionerAnchor anchor, XdgPositionerGravity gravity)
     {
+        // In 64 bits: every term is a client's int, and the sum is held within int at the end.
         Rect a = AnchorRect;
-        int x = anchor switch
+        long x = anchor switch
         {
             XdgPositionerAnchor.Left or XdgPositionerAnchor.TopLeft or XdgPositionerAnchor.BottomLeft => a.X,
-            XdgPositionerAnchor.Right or XdgPositionerAnchor.TopRight or XdgPositionerAnchor.BottomRight => a.Right,
-            _ => a.X + (a.Width / 2),
+            XdgPositionerAnchor.Right or XdgPositionerAnchor.TopRight or XdgPositionerAnchor.BottomRight => (long)a.X + a.Width,
+            _ => (long)a.X + (a.Width / 2),
         };
-        int y = anchor switch
+        long y = anchor switch
         {
             XdgPositionerAnchor.Top or XdgPositionerAnchor.TopLeft or XdgPositionerAnchor.TopRight => a.Y,
-            XdgPositionerAnchor.Bottom or XdgPositionerAnchor.BottomLeft or XdgPositionerAnchor.BottomRight => a.Bottom,
-            _ => a.Y + (a.Height / 2),
+            XdgPositionerAnchor.Bottom or XdgPositionerAnchor.BottomLeft or XdgPositionerAnchor.BottomRight => (long)a.Y + a.Height,
+            _ => (long)a.Y + (a.Height / 2),
         };
 
         // The gravity says which way the popup extends from the anchor point.
@@ -103,7 +104,7 @@ internal sealed class Positioner : XdgPositioner.IHandler
             XdgPositionerGravity.Bottom or XdgPositionerGravity.BottomLeft or XdgPositionerGravity.BottomRight => 0,
             _ => -Height / 2,
         };
-        return new Rect(x + OffsetX, y + OffsetY, Width, Height);
+        return new Rect(Rect.Saturate(x + OffsetX), Rect.Saturate(y + OffsetY), Width, Height);
     }
 
     private static XdgPositionerAnchor FlipHorizontal(XdgPositionerAnchor anchor) => anchor switch
@@ -155,9 +156,27 @@ internal sealed class Positioner : XdgPositioner.IHandler
         _anchorRectSet = true;
     }
 
-    void XdgPositioner.IHandler.SetAnchor(XdgPositioner resource, XdgPositionerAnchor anchor) => Anchor = anchor;
+    void XdgPositioner.IHandler.SetAnchor(XdgPositioner resource, XdgPositionerAnchor anchor)
+    {
+        if ((uint)anchor > (uint)XdgPositionerAnchor.BottomRight)
+        {
+            resource.PostError((uint)XdgPositionerError.InvalidInput, $"xdg_positioner#{resource.Id}: {(uint)anchor} is not an anchor");
+            return;
+        }
 
-    void XdgPositioner.IHandler.SetGravity(XdgPositioner resource, XdgPositionerGravity gravity) => Gravity = gravity;
+        Anchor = anchor;
+    }
+
+    void XdgPositioner.IHandler.SetGravity(XdgPositioner resource, XdgPositionerGravity gravity)
+    {
+        if ((uint)gravity > (uint)XdgPositionerGravity.BottomRight)
+        {
+            resource.PostError((uint)XdgPositionerError.InvalidInput, $"xdg_positioner#{resource.Id}: {(uint)gravity} is not a gravity");
+            return;
+        }
+
+        Gravity = gravity;
+    }
 
     void XdgPositioner.IHandler.SetConstraintAdjustment(XdgPositioner resource, uint constraintAdjustment) =>
         Adjustment = (XdgPositionerConstraintAdjustment)constraintAdjustment;

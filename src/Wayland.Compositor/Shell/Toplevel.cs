@@ -8,6 +8,9 @@ internal sealed class Toplevel : XdgToplevel.IHandler
 {
     private readonly HeadlessCompositor _compositor;
 
+    /// <summary>The toplevels whose <see cref="Parent"/> this one is.</summary>
+    private readonly List<Toplevel> _children = [];
+
     public Toplevel(HeadlessCompositor compositor, XdgSurfaceRole xdgSurface, XdgToplevel resource)
     {
         _compositor = compositor;
@@ -46,13 +49,19 @@ internal sealed class Toplevel : XdgToplevel.IHandler
 
     public (int Width, int Height) MaxSize { get; private set; }
 
+    /// <summary>
+    /// The parent set with xdg_toplevel.set_parent: always a mapped toplevel, and never this one or one of its
+    /// descendants (refused with invalid_parent), so following parents always ends.
+    /// </summary>
+    public Toplevel? Parent { get; private set; }
+
     /// <summary>Output position of the wl_surface's origin.</summary>
     public (int X, int Y) SurfaceOrigin
     {
         get
         {
             Rect geometry = XdgSurface.WindowGeometry;
-            return (X - geometry.X, Y - geometry.Y);
+            return (Rect.Saturate((long)X - geometry.X), Rect.Saturate((long)Y - geometry.Y));
         }
     }
 
@@ -151,12 +160,23 @@ internal sealed class Toplevel : XdgToplevel.IHandler
     {
         if (IsMapped && !IsMaximized && !IsFullscreen)
         {
-            (X, Y) = (X + dx, Y + dy);
+            (X, Y) = (Rect.Saturate((long)X + dx), Rect.Saturate((long)Y + dy));
         }
     }
 
+    /// <summary>Unmaps the window (a commit without a buffer, or its surface or role object went away).</summary>
     public void Unmap()
     {
+        // Children of an unmapped toplevel get its parent (xdg_toplevel.set_parent); remapped, it has none. Its own
+        // parent link goes too: an unmapped window that is mapped again or destroyed starts without one.
+        foreach (Toplevel child in _children)
+        {
+            child.Parent = Parent;
+            Parent?._children.Add(child);
+        }
+
+        _children.Clear();
+        SetParent(null);
         if (IsMapped)
         {
             IsMapped = false;
@@ -198,12 +218,28 @@ internal sealed class Toplevel : XdgToplevel.IHandler
 
     void XdgToplevel.IHandler.UnsetFullscreen(XdgToplevel resource) => ChangeState(false, maximize: false);
 
-    void XdgToplevel.IHandler.SetParent(XdgToplevel resource, XdgToplevel? parent)
+    void XdgToplevel.IHandler.SetParent(XdgToplevel resource, XdgToplevel? parentResource)
     {
-        if (parent?.Handler == this)
+        Toplevel? parent = parentResource?.Handler as Toplevel;
+        if (parent == this)
         {
             resource.PostError((uint)XdgToplevelError.InvalidParent, $"xdg_toplevel#{resource.Id}: a toplevel cannot be its own parent");
+            return;
         }
+
+        // Parents always end (see Parent): a loop, not a recursion, and it meets this one only if it would close a cycle.
+        for (Toplevel? ancestor = parent?.Parent; ancestor is not null; ancestor = ancestor.Parent)
+        {
+            if (ancestor == this)
+            {
+                resource.PostError((uint)XdgToplevelError.InvalidParent,
+                    $"xdg_toplevel#{resource.Id}: xdg_toplevel#{parentResource!.Id} is its descendant and cannot be its parent");
+                return;
+            }
+        }
+
+        // A parent that is not mapped is the same as none.
+        SetParent(parent is { IsMapped: true } ? parent : null);
     }
 
     void XdgToplevel.IHandler.Resize(XdgToplevel resource, WlSeat seat, uint serial, XdgToplevelResizeEdge edges)
@@ -214,6 +250,13 @@ internal sealed class Toplevel : XdgToplevel.IHandler
         }
 
         // Interactive resizing needs a pointer grab; a headless compositor ignores it.
+    }
+
+    private void SetParent(Toplevel? parent)
+    {
+        Parent?._children.Remove(this);
+        Parent = parent;
+        parent?._children.Add(this);
     }
 
     private void ChangeState(bool value, bool maximize)

@@ -127,7 +127,7 @@ internal sealed class XdgSurfaceRole : ISurfaceRole, XdgSurface.IHandler
 
     void XdgSurface.IHandler.GetToplevel(XdgSurface resource, XdgToplevel id)
     {
-        if (!CanConstruct(resource))
+        if (IsDefunct(resource) || !CanConstruct(resource))
         {
             return;
         }
@@ -139,7 +139,7 @@ internal sealed class XdgSurfaceRole : ISurfaceRole, XdgSurface.IHandler
 
     void XdgSurface.IHandler.GetPopup(XdgSurface resource, XdgPopup id, XdgSurface? parent, XdgPositioner positioner)
     {
-        if (!CanConstruct(resource))
+        if (IsDefunct(resource) || !CanConstruct(resource))
         {
             return;
         }
@@ -159,6 +159,29 @@ internal sealed class XdgSurfaceRole : ISurfaceRole, XdgSurface.IHandler
             return;
         }
 
+        // The parent must already be a toplevel or a popup: so a popup is always younger than its parent, and no
+        // chain of parents can loop back (this xdg_surface as its own parent, or as its parent's parent, ...).
+        if (parentRole.Toplevel is null && parentRole.Popup is null)
+        {
+            HeadlessCompositor.PostWmBaseError(resource, XdgWmBaseError.InvalidPopupParent,
+                $"xdg_surface#{resource.Id}: the parent xdg_surface#{parent.Id} is neither a toplevel nor a popup");
+            return;
+        }
+
+        if (parentRole.Surface.IsDestroyed)
+        {
+            HeadlessCompositor.PostWmBaseError(resource, XdgWmBaseError.InvalidPopupParent,
+                $"xdg_surface#{resource.Id}: the wl_surface of the parent xdg_surface#{parent.Id} was destroyed");
+            return;
+        }
+
+        if (parentRole.Popup is { Depth: >= Popup.MaxDepth })
+        {
+            HeadlessCompositor.PostWmBaseError(resource, XdgWmBaseError.InvalidPopupParent,
+                $"xdg_surface#{resource.Id}: popups nest at most {Popup.MaxDepth} deep");
+            return;
+        }
+
         Popup = new Popup(_compositor, this, parentRole, id, rules);
         id.Handler = Popup;
         id.Destroyed += _ => Popup?.Dismiss(sendDone: false);
@@ -166,6 +189,11 @@ internal sealed class XdgSurfaceRole : ISurfaceRole, XdgSurface.IHandler
 
     void XdgSurface.IHandler.SetWindowGeometry(XdgSurface resource, int x, int y, int width, int height)
     {
+        if (IsDefunct(resource))
+        {
+            return;
+        }
+
         if (width <= 0 || height <= 0)
         {
             resource.PostError((uint)XdgSurfaceError.InvalidSize, $"xdg_surface#{resource.Id}: window geometry {width}x{height} is not positive");
@@ -177,6 +205,11 @@ internal sealed class XdgSurfaceRole : ISurfaceRole, XdgSurface.IHandler
 
     void XdgSurface.IHandler.AckConfigure(XdgSurface resource, uint serial)
     {
+        if (IsDefunct(resource))
+        {
+            return;
+        }
+
         int index = _unackedSerials.IndexOf(serial);
         if (index < 0)
         {
@@ -198,6 +231,21 @@ internal sealed class XdgSurfaceRole : ISurfaceRole, XdgSurface.IHandler
         }
 
         Surface.Role = null;
+    }
+
+    /// <summary>
+    /// Whether the wl_surface went away before this xdg_surface (it is then good only for destroy): any other request
+    /// is defunct_role_object, "surface was destroyed before its role object".
+    /// </summary>
+    private bool IsDefunct(XdgSurface resource)
+    {
+        if (!Surface.IsDestroyed)
+        {
+            return false;
+        }
+
+        resource.PostError((uint)XdgSurfaceError.DefunctRoleObject, $"xdg_surface#{resource.Id}: its wl_surface was destroyed; only destroy is allowed");
+        return true;
     }
 
     private bool CanConstruct(XdgSurface resource)

@@ -30,8 +30,25 @@ internal sealed class Subsurface : ISurfaceRole, WlSubsurface.IHandler
 
     public bool Synchronized { get; private set; } = true;
 
-    /// <summary>A sub-surface is synchronized when it is, or when any ancestor sub-surface is.</summary>
-    public bool IsEffectivelySynchronized => Synchronized || Parent?.AsSubsurface is { IsEffectivelySynchronized: true };
+    /// <summary>
+    /// A sub-surface is synchronized when it is, or when any ancestor sub-surface is. A loop up the parents, not a
+    /// recursion: a client decides how deep the tree is (it has no cycles: wl_subcompositor refuses them).
+    /// </summary>
+    public bool IsEffectivelySynchronized
+    {
+        get
+        {
+            for (Subsurface? current = this; current is not null; current = current.Parent?.AsSubsurface)
+            {
+                if (current.Synchronized)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
 
     /// <summary>Applies set_position on the parent's commit; true when the position changed.</summary>
     public bool ApplyPendingPosition()
@@ -67,7 +84,7 @@ internal sealed class Subsurface : ISurfaceRole, WlSubsurface.IHandler
     void ISurfaceRole.SurfaceDestroyed(Surface surface) => Detach();
 
     /// <summary>A content offset moves the sub-surface relative to its parent, as weston does (until the next set_position).</summary>
-    void ISurfaceRole.ApplyOffset(Surface surface, int dx, int dy) => (X, Y) = (X + dx, Y + dy);
+    void ISurfaceRole.ApplyOffset(Surface surface, int dx, int dy) => (X, Y) = (Rect.Saturate((long)X + dx), Rect.Saturate((long)Y + dy));
 
     void WlSubsurface.IHandler.Destroy(WlSubsurface resource)
     {

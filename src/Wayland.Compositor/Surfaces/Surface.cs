@@ -35,6 +35,9 @@ internal sealed class Surface
 
     public ISurfaceRole? Role { get; set; }
 
+    /// <summary>The surface's wp_viewport, while it has one (its errors are posted there).</summary>
+    public WpViewport? Viewport { get; set; }
+
     /// <summary>Pixels of the last committed buffer (premultiplied ARGB); null when no buffer is attached.</summary>
     public Image? Content { get; private set; }
 
@@ -64,7 +67,7 @@ internal sealed class Surface
     /// </summary>
     public void Commit()
     {
-        if (!CheckBufferSize())
+        if (!CheckGeometry())
         {
             return;
         }
@@ -102,6 +105,12 @@ internal sealed class Surface
         }
     }
 
+    /// <summary>
+    /// A surface whose state is being applied (see <see cref="Apply"/>): whether it is effectively synchronized, whether
+    /// what it shows changed, its content offset, and the index of its next stack entry to look at.
+    /// </summary>
+    internal readonly record struct ApplyStep(Surface Surface, bool Synchronized, bool Changed, int Dx, int Dy, int Next = 0);
+
     /// <summary>Drops the cached state (the wl_subsurface went away: the surface is unmapped, the cache is not applied).</summary>
     public void DiscardCachedState()
     {
@@ -115,8 +124,67 @@ internal sealed class Surface
     /// <summary>Damages where this surface's tree was drawn and where it is now, when it belongs to a mapped window or popup.</summary>
     public void DamageTree() => _compositor.DamageSurfaceTree(this);
 
-    /// <summary>Applies <paramref name="state"/> (pending or cached) to the current state.</summary>
+    /// <summary>
+    /// Applies <paramref name="state"/> (pending or cached) to the current state, and with it the cached states of the
+    /// synchronized sub-surfaces, theirs of their children and so on, each child after its parent's state and before
+    /// its parent's role sees the commit. A client decides how deep that tree is, so it is walked with a stack of our
+    /// own, never by recursion. The tree's damage is added once, when the whole tree is applied.
+    /// </summary>
     private void Apply(SurfaceState state)
+    {
+        List<ApplyStep> steps = _compositor.ApplySteps;
+        int bottom = steps.Count;
+        try
+        {
+            steps.Add(Begin(state, Role is Subsurface { IsEffectivelySynchronized: true }));
+            while (steps.Count > bottom)
+            {
+                ApplyStep step = steps[^1];
+                Surface surface = step.Surface;
+                if (step.Next < surface.Stack.Count)
+                {
+                    steps[^1] = step with { Next = step.Next + 1 };
+                    Surface child = surface.Stack[step.Next];
+                    if (child != surface && child.AsSubsurface is { } subsurface && subsurface.Parent == surface)
+                    {
+                        if (subsurface.ApplyPendingPosition())
+                        {
+                            steps[^1] = steps[^1] with { Changed = true };
+                        }
+
+                        bool synchronized = subsurface.Synchronized || step.Synchronized;
+                        if (synchronized && child.HasCachedState)
+                        {
+                            child.HasCachedState = false;
+                            steps.Add(child.Begin(child._cache!, synchronized));
+                        }
+                    }
+
+                    continue;
+                }
+
+                steps.RemoveAt(steps.Count - 1);
+                bool changed = surface.Finish(step);
+                if (steps.Count > bottom)
+                {
+                    // The parent damages the whole tree once it is done.
+                    steps[^1] = steps[^1] with { Changed = steps[^1].Changed || changed };
+                }
+                else if (changed)
+                {
+                    _compositor.DamageSurfaceTree(surface);
+                }
+            }
+        }
+        finally
+        {
+            steps.RemoveRange(bottom, steps.Count - bottom);
+            HeadlessCompositor.Shrink(steps);
+        }
+    }
+
+    /// <summary>The first half of applying a state: content, size, frame callbacks and the sub-surface stack.</summary>
+    private ApplyStep Begin(SurfaceState state, bool synchronized)
     {
         // A new scale, transform or viewport changes what the surface shows and its size, damage or not.
         bool contentChanged = state.ScaleSet || state.TransformSet || state.SourceSet || state.DestinationSet;
@@ -148,65 +216,98 @@ internal sealed class Surface
             contentChanged = true;
         }
 
-        for (int i = 0; i < Stack.Count; i++)
-        {
-            Surface child = Stack[i];
-            if (child != this && child.AsSubsurface is { } subsurface)
-            {
-                contentChanged |= subsurface.ApplyPendingPosition();
-                if (subsurface.IsEffectivelySynchronized)
-                {
-                    child.ApplyCachedState();
-                }
-            }
-        }
+        return new ApplyStep(this, synchronized, contentChanged, dx, dy);
+    }
 
-        if ((dx != 0 || dy != 0) && Role is { } role)
+    /// <summary>The second half, once the sub-surfaces are applied: the content offset and the role; true when it changed what is shown.</summary>
+    private bool Finish(ApplyStep step)
+    {
+        bool changed = step.Changed;
+        if ((step.Dx != 0 || step.Dy != 0) && Role is { } role)
         {
-            role.ApplyOffset(this, dx, dy);
-            contentChanged = true;
+            role.ApplyOffset(this, step.Dx, step.Dy);
+            changed = true;
         }
 
         Role?.AfterCommit(this);
-        if (contentChanged || Current.Damaged)
-        {
-            Current.Damaged = false;
-            _compositor.DamageSurfaceTree(this);
-        }
+        changed |= Current.Damaged;
+        Current.Damaged = false;
+        return changed;
     }
 
     /// <summary>
-    /// At commit the buffer's size must be a multiple of the buffer scale, or the surface size would not be whole
-    /// (wl_surface.attach: invalid_size). A viewport sizes the surface itself, so it is let off, and so are cursor
-    /// surfaces, as wlroots lets them off: cursor themes come in sizes that are not.
+    /// Checks, before anything of the commit is used, that the buffer and the geometry the surface will have fit
+    /// together; a mismatch is the client's mistake and gets the protocol's error (the commit is then dropped):
+    /// <list type="bullet">
+    /// <item><description>an shm buffer whose stride is shorter than its row of pixels: wl_shm invalid_stride on the
+    /// wl_buffer (libwayland only checks stride ≥ width at create_buffer; the pixels are 4 bytes each);</description></item>
+    /// <item><description>a buffer size that is not a multiple of the buffer scale: wl_surface invalid_size. A viewport
+    /// sizes the surface itself, so it is let off, and so are cursor surfaces, as wlroots lets them off: cursor themes
+    /// come in sizes that are not;</description></item>
+    /// <item><description>a viewport source rectangle outside the buffer: wp_viewport out_of_buffer; one without a
+    /// destination whose size is not whole: wp_viewport bad_size.</description></item>
+    /// </list>
     /// </summary>
-    private bool CheckBufferSize()
+    private bool CheckGeometry()
     {
-        if (!Pending.BufferAttached && !Pending.ScaleSet)
+        if (Pending.BufferAttached && ShmBuffer.FromResource(Pending.Buffer) is { } shm && !shm.Resource.IsDestroyed
+            && (long)shm.Width * 4 > shm.Stride)
+        {
+            shm.Resource.PostError((uint)WlShmError.InvalidStride,
+                $"wl_buffer#{shm.Resource.Id}: stride {shm.Stride} is shorter than a row of {shm.Width} pixels of 4 bytes");
+            return false;
+        }
+
+        if (!Pending.BufferAttached && !Pending.ScaleSet && !Pending.TransformSet && !Pending.SourceSet && !Pending.DestinationSet)
         {
             return true;
         }
 
         SurfaceState? cache = HasCachedState ? _cache : null;
-        int scale = Latest(cache, static s => s.ScaleSet, static s => s.Scale);
-        if (scale == 1 || Role is Seat.CursorRole
-            || Latest(cache, static s => s.SourceSet, static s => s.Source.Width) >= 0
-            || Latest(cache, static s => s.DestinationSet, static s => s.Destination.Width) >= 0)
-        {
-            return true;
-        }
-
         (int Width, int Height)? size = Pending.BufferAttached ? SizeOf(Pending.Buffer)
             : cache is { BufferAttached: true } ? SizeOf(cache.Buffer)
             : Content is { } content ? (content.Width, content.Height) : null;
-        if (size is not { } buffer || (buffer.Width % scale == 0 && buffer.Height % scale == 0))
+        if (size is not { } buffer)
+        {
+            // No buffer: nothing to check against (a NULL buffer raises no out_of_buffer either).
+            return true;
+        }
+
+        int scale = Latest(cache, static s => s.ScaleSet, static s => s.Scale);
+        (double X, double Y, double Width, double Height) source = Latest(cache, static s => s.SourceSet, static s => s.Source);
+        (int Width, int Height) destination = Latest(cache, static s => s.DestinationSet, static s => s.Destination);
+        if (scale != 1 && Role is not Seat.CursorRole && source.Width < 0 && destination.Width < 0
+            && (buffer.Width % scale != 0 || buffer.Height % scale != 0))
+        {
+            Resource.PostError((uint)WlSurfaceError.InvalidSize,
+                $"wl_surface#{Resource.Id}: buffer {buffer.Width}x{buffer.Height} is not a multiple of the buffer scale {scale}");
+            return false;
+        }
+
+        if (source.Width < 0 || Viewport is not { IsDestroyed: false } viewport)
         {
             return true;
         }
 
-        Resource.PostError((uint)WlSurfaceError.InvalidSize,
-            $"wl_surface#{Resource.Id}: buffer {buffer.Width}x{buffer.Height} is not a multiple of the buffer scale {scale}");
-        return false;
+        // The source rectangle is in surface coordinates before the viewport: after transform and scale.
+        bool swapped = IsSwapped(Latest(cache, static s => s.TransformSet, static s => s.Transform));
+        double width = (swapped ? buffer.Height : buffer.Width) / (double)scale;
+        double height = (swapped ? buffer.Width : buffer.Height) / (double)scale;
+        if (source.X + source.Width > width || source.Y + source.Height > height)
+        {
+            viewport.PostError((uint)WpViewportError.OutOfBuffer,
+                $"wp_viewport#{viewport.Id}: source {source.X},{source.Y} {source.Width}x{source.Height} lies outside the {width}x{height} buffer");
+            return false;
+        }
+
+        if (destination.Width < 0 && (source.Width != Math.Floor(source.Width) || source.Height != Math.Floor(source.Height)))
+        {
+            viewport.PostError((uint)WpViewportError.BadSize,
+                $"wp_viewport#{viewport.Id}: source size {source.Width}x{source.Height} is not whole and no destination size is set");
+            return false;
+        }
+
+        return true;
     }
 
     /// <summary>A double-buffered value as it will be after this commit: pending if set, else cached if set, else current.</summary>
@@ -336,10 +437,17 @@ internal sealed class Surface
 
     private static void CopyPixels(ReadOnlySpan<byte> source, Image target, int stride, bool opaque)
     {
+        // The commit checked the stride against the width; the rows are held inside what was handed over anyway.
         int width = target.Width;
         for (int y = 0; y < target.Height; y++)
         {
-            ReadOnlySpan<uint> row = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, uint>(source.Slice(y * stride, width * 4));
+            long start = (long)y * stride;
+            if (start + (width * 4L) > source.Length)
+            {
+                break;
+            }
+
+            ReadOnlySpan<uint> row = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, uint>(source.Slice((int)start, width * 4));
             Span<uint> destination = target.GetRow(y);
             row.CopyTo(destination);
             if (opaque)

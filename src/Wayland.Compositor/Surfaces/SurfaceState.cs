@@ -60,8 +60,8 @@ internal sealed class SurfaceState
         }
 
         // Offsets are relative to the previous buffer: successive commits (into a sub-surface's cache) add up.
-        target.Dx += Dx;
-        target.Dy += Dy;
+        target.Dx = Rect.Saturate((long)target.Dx + Dx);
+        target.Dy = Rect.Saturate((long)target.Dy + Dy);
 
         target.Damaged |= Damaged;
         target.FrameCallbacks.AddRange(FrameCallbacks);
