@@ -162,7 +162,7 @@ public sealed partial class Client
             }
             catch (Exception e)
             {
-                Display.ReportHandlerException($"{resource}.Destroyed handler", e);
+                Display.ReportHandlerException($"{resource}.Destroyed handler", e, this);
             }
         });
         _source.Remove();
@@ -179,7 +179,7 @@ public sealed partial class Client
         }
         catch (Exception e)
         {
-            Display.ReportHandlerException(context, e);
+            Display.ReportHandlerException(context, e, this);
         }
     }
 
