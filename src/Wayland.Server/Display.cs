@@ -53,7 +53,7 @@ public sealed partial class Display : IDisposable
         _log = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<Display>();
         Loop = new EventLoop();
         _logLimiter = new ClientLogLimiter(this, _log);
-        _metrics = new ServerMetrics(meterFactory);
+        _metrics = new ServerMetrics(meterFactory, () => _clients.Count);
         Logger = ProtocolLogger.FromEnvironment(server: true);
     }
 
@@ -136,7 +136,6 @@ public sealed partial class Display : IDisposable
         }
 
         _clients.Add(client);
-        _metrics.ActiveClients.Add(1);
         try
         {
             ClientCreated?.Invoke(client);
@@ -230,13 +229,7 @@ public sealed partial class Display : IDisposable
         _metrics.Dispose();
     }
 
-    internal void RemoveClient(Client client)
-    {
-        if (_clients.Remove(client))
-        {
-            _metrics.ActiveClients.Add(-1);
-        }
-    }
+    internal void RemoveClient(Client client) => _clients.Remove(client);
 
     /// <summary>The display's log (write through <see cref="ServerLog"/> after <see cref="ShouldLog"/>).</summary>
     internal ILogger Log => _log;

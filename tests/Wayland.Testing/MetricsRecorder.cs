@@ -10,6 +10,7 @@ public sealed class MetricsRecorder : IMeterFactory
 {
     private readonly List<Meter> _meters = [];
     private readonly Dictionary<string, long> _sums = [];
+    private readonly Dictionary<string, long> _observed = [];
     private readonly Dictionary<string, List<double>> _values = [];
     private readonly List<(string Instrument, long Value, KeyValuePair<string, object?>[] Tags)> _tagged = [];
     private readonly HashSet<string> _completed = [];
@@ -35,6 +36,12 @@ public sealed class MetricsRecorder : IMeterFactory
         {
             lock (_sums)
             {
+                if (instrument.IsObservable)
+                {
+                    _observed[instrument.Name] = value;
+                    return;
+                }
+
                 _sums[instrument.Name] = _sums.GetValueOrDefault(instrument.Name) + value;
                 if (!tags.IsEmpty)
                 {
@@ -88,6 +95,17 @@ public sealed class MetricsRecorder : IMeterFactory
         lock (_sums)
         {
             return _sums.GetValueOrDefault(instrument);
+        }
+    }
+
+    /// <summary>Observes the observable instruments now and returns what <paramref name="instrument"/> reported
+    /// (null when it reported nothing).</summary>
+    public long? Observe(string instrument)
+    {
+        _listener.RecordObservableInstruments();
+        lock (_sums)
+        {
+            return _observed.TryGetValue(instrument, out long value) ? value : null;
         }
     }
 

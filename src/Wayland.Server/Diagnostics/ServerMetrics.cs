@@ -11,7 +11,9 @@ internal sealed class ServerMetrics : IDisposable
     private readonly Meter _meter;
     private readonly bool _ownsMeter;
 
-    public ServerMetrics(IMeterFactory? factory)
+    /// <param name="factory">Creates the meter; null: a meter of our own.</param>
+    /// <param name="clientCount">Reads the number of clients connected now (called on the listener's thread: it only reads a count).</param>
+    public ServerMetrics(IMeterFactory? factory, Func<long> clientCount)
     {
         string? version = typeof(ServerMetrics).Assembly.GetName().Version?.ToString();
         if (factory is null)
@@ -24,7 +26,8 @@ internal sealed class ServerMetrics : IDisposable
             _meter = factory.Create(new MeterOptions(Display.MeterName) { Version = version });
         }
 
-        ActiveClients = _meter.CreateUpDownCounter<long>("wayland.server.active_clients", "{client}", "Clients connected now.");
+        // Observed rather than added up, so a tool that attaches later still sees the clients connected before it.
+        _meter.CreateObservableUpDownCounter("wayland.server.active_clients", clientCount, "{client}", "Clients connected now.");
         MessagesReceived = _meter.CreateCounter<long>("wayland.server.messages.received", "{message}", "Requests received from clients.");
         BytesReceived = _meter.CreateCounter<long>("wayland.server.bytes.received", "By", "Bytes of requests received from clients.");
         MessagesSent = _meter.CreateCounter<long>("wayland.server.messages.sent", "{message}", "Events queued for clients.");
@@ -34,8 +37,6 @@ internal sealed class ServerMetrics : IDisposable
     }
 
     public Meter Meter => _meter;
-
-    public UpDownCounter<long> ActiveClients { get; }
 
     public Counter<long> MessagesReceived { get; }
 
