@@ -50,6 +50,13 @@ else
     failed=$((failed + 1)); status=1
 fi
 
+echo "== docs (docfx site: guides, tool pages, API reference with the generated protocol code; warnings are errors)"
+if scripts/docs.sh --no-build; then
+    passed=$((passed + 1))
+else
+    failed=$((failed + 1)); status=1
+fi
+
 if [ "$passed" -eq 0 ]; then
     echo "error: no test ran" >&2
     status=1

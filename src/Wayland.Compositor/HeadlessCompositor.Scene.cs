@@ -152,6 +152,7 @@ public sealed partial class HeadlessCompositor
 
         _frameCallbacks.AddRange(callbacks);
         _feedbacks.AddRange(feedbacks);
+        _metrics.Committed();
         ScheduleFrame();
     }
 
@@ -546,7 +547,8 @@ public sealed partial class HeadlessCompositor
     private void OnFrameTimer()
     {
         _nextFrame += _frameInterval;
-        if (RepaintDamage())
+        bool repainted = RepaintDamage();
+        if (repainted)
         {
             Interlocked.Increment(ref _framesRendered);
         }
@@ -572,6 +574,7 @@ public sealed partial class HeadlessCompositor
         }
 
         _feedbacks.Clear();
+        _metrics.Presented(repainted);
     }
 
     /// <summary>Repaints the damaged area (a refresh, or a screenshot wanting the latest state); false when nothing was damaged.</summary>

@@ -1,3 +1,4 @@
+using Wayland.Compositor.Diagnostics;
 using Wayland.Compositor.Output;
 using Wayland.Compositor.Seat;
 using Wayland.Compositor.Shell;
@@ -25,11 +26,18 @@ namespace Wayland.Compositor;
 /// </remarks>
 public sealed partial class HeadlessCompositor : IDisposable
 {
+    /// <summary>The name of the <see cref="System.Diagnostics.Metrics.Meter"/> the compositor publishes its instruments on:
+    /// frames rendered (<c>wayland.compositor.frames</c>) and the time from a commit to the refresh that presents it
+    /// (<c>wayland.compositor.commit_to_present.duration</c>, in seconds). Its display publishes on
+    /// <see cref="Display.MeterName"/>.</summary>
+    public const string MeterName = "Wayland.Compositor";
+
     private readonly HeadlessCompositorOptions _options;
     private readonly SurfaceProtocol _surfaces;
     private readonly XdgShellProtocol _shell;
     private readonly SeatProtocol _seat;
     private readonly List<ClientError> _errors = [];
+    private readonly CompositorMetrics _metrics;
     private Thread? _thread;
     private volatile int _loopThreadId = -1;
     private int _nextWindowId;
@@ -44,7 +52,8 @@ public sealed partial class HeadlessCompositor : IDisposable
     {
         _options = options ?? new HeadlessCompositorOptions();
         _options.Validate();
-        Display = new Display();
+        Display = new Display(_options.LoggerFactory, _options.MeterFactory);
+        _metrics = new CompositorMetrics(_options.MeterFactory);
         if (_options.Debug)
         {
             Display.Logger = new ProtocolLogger(Console.Error);
@@ -243,6 +252,7 @@ public sealed partial class HeadlessCompositor : IDisposable
         Stop();
         _disposed = true;
         Display.Dispose();
+        _metrics.Dispose();
     }
 
     internal SeatProtocol Seat => _seat;

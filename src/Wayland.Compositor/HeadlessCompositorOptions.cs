@@ -1,3 +1,6 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
+
 namespace Wayland.Compositor;
 
 /// <summary>Settings of a <see cref="HeadlessCompositor"/>: output size and refresh, keyboard repeat, logging.</summary>
@@ -26,6 +29,14 @@ public sealed class HeadlessCompositorOptions
 
     /// <summary>Log every request and event in WAYLAND_DEBUG format to standard error (also on when WAYLAND_DEBUG is 1 or server).</summary>
     public bool Debug { get; set; }
+
+    /// <summary>Where the compositor's display logs diagnostics (disconnected clients, handler exceptions), rate-limited
+    /// per client; null (the default) logs nothing.</summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>Creates the <see cref="HeadlessCompositor.MeterName"/> and <see cref="Server.Display.MeterName"/> meters (as
+    /// dependency injection does); null (the default) gives the compositor meters of its own, disposed with it.</summary>
+    public IMeterFactory? MeterFactory { get; set; }
 
     internal void Validate()
     {

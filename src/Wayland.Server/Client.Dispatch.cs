@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Logging;
 using Wayland.Protocols;
+using Wayland.Server.Diagnostics;
 using Wayland.Wire;
 
 namespace Wayland.Server;
@@ -138,6 +140,8 @@ public sealed partial class Client
             }
 
             _connection.Consume(header.Size);
+            Display.Metrics.MessagesReceived.Add(1);
+            Display.Metrics.BytesReceived.Add(header.Size);
         }
     }
 
@@ -227,7 +231,7 @@ public sealed partial class Client
     /// </summary>
     private void HandlerFailed(string what, Exception e)
     {
-        Display.ReportHandlerException($"{what} handler", e);
+        Display.ReportHandlerException($"{what} handler", e, this);
         PostImplementationError($"{what}: {e.GetType().Name}: {e.Message}");
     }
 
@@ -235,7 +239,11 @@ public sealed partial class Client
 
     private void DestroyWithError(string reason)
     {
-        Display.Diagnostic($"{reason} (pid {ProcessId})");
+        if (Display.ShouldLog(LogLevel.Information, this))
+        {
+            ServerLog.ClientFailed(Display.Log, reason, ProcessId);
+        }
+
         Destroy();
     }
 }

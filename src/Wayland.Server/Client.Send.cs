@@ -1,4 +1,6 @@
 using System.Text;
+using Microsoft.Extensions.Logging;
+using Wayland.Server.Diagnostics;
 using Wayland.Wire;
 
 namespace Wayland.Server;
@@ -37,14 +39,22 @@ public sealed partial class Client
         {
             if (_connection.TryEnqueue(message, fds))
             {
+                Display.Metrics.MessagesSent.Add(1);
+                Display.Metrics.BytesSent.Add(message.Length);
                 return;
             }
 
-            Display.Diagnostic($"{this}: {resource}.{descriptor.Name} does not fit in the outgoing buffer ({_connection.OutgoingBytes} bytes waiting, at most {MaxBufferSize})");
+            if (Display.ShouldLog(LogLevel.Warning, this))
+            {
+                ServerLog.EventDoesNotFit(Display.Log, ToString(), resource.ToString(), descriptor.Name, _connection.OutgoingBytes, MaxBufferSize);
+            }
         }
         catch (WaylandException e)
         {
-            Display.Diagnostic($"{this}: cannot queue {resource}.{descriptor.Name}: {e.Message}");
+            if (Display.ShouldLog(LogLevel.Warning, this))
+            {
+                ServerLog.CannotQueueEvent(Display.Log, ToString(), resource.ToString(), descriptor.Name, e.Message);
+            }
         }
 
         // As libwayland: the client has failed; later events are dropped and it is disconnected.
@@ -61,6 +71,12 @@ public sealed partial class Client
 
         string text = Truncate(message);
         Error = new ClientError(target.Interface.Name, target.Id, code, text);
+        Display.Metrics.ProtocolErrors.Add(1, new KeyValuePair<string, object?>("wayland.interface", target.Interface.Name));
+        if (Display.ShouldLog(LogLevel.Debug, this))
+        {
+            ServerLog.ProtocolError(Display.Log, ToString(), code, target.Interface.Name, target.Id, text);
+        }
+
         _displayResource.SendError(target.Id, code, text);
         Fail();
     }

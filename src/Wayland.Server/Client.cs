@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Logging;
 using Wayland.Interop;
+using Wayland.Server.Diagnostics;
 using Wayland.Server.Protocol;
 using Wayland.Wire;
 
@@ -181,7 +183,7 @@ public sealed partial class Client
             }
             catch (Exception e)
             {
-                Display.ReportHandlerException($"{resource}.Destroyed handler", e);
+                Display.ReportHandlerException($"{resource}.Destroyed handler", e, this);
             }
         });
         _source.Remove();
@@ -198,7 +200,7 @@ public sealed partial class Client
         }
         catch (Exception e)
         {
-            Display.ReportHandlerException(context, e);
+            Display.ReportHandlerException(context, e, this);
         }
     }
 
@@ -213,7 +215,11 @@ public sealed partial class Client
         resource.Attach(this, id, version);
         if (_maxObjects > 0 && _objects.Count >= _maxObjects)
         {
-            Display.Diagnostic($"{this}: {resource.Interface.Name}#{id} would be object {_objects.Count + 1}, over the limit of {_maxObjects}");
+            if (Display.ShouldLog(LogLevel.Warning, this))
+            {
+                ServerLog.ObjectLimit(Display.Log, ToString(), resource.Interface.Name, id, _objects.Count + 1, _maxObjects);
+            }
+
             PostNoMemory();
             return false;
         }

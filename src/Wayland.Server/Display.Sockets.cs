@@ -1,6 +1,8 @@
 using System.Runtime.InteropServices;
 using System.Text;
+using Microsoft.Extensions.Logging;
 using Wayland.Interop;
+using Wayland.Server.Diagnostics;
 using Wayland.Wire;
 
 namespace Wayland.Server;
@@ -188,7 +190,11 @@ public sealed partial class Display
         int fd = ServerSocketOps.Accept(listener, out int errno);
         if (fd < 0)
         {
-            Diagnostic($"failed to accept: {Marshal.GetPInvokeErrorMessage(errno)}");
+            if (ShouldLog(LogLevel.Error, null))
+            {
+                ServerLog.AcceptFailed(Log, Marshal.GetPInvokeErrorMessage(errno));
+            }
+
             return;
         }
 
@@ -198,12 +204,15 @@ public sealed partial class Display
         }
         catch (WaylandException e)
         {
-            Diagnostic($"failed to create a client: {e.Message}");
+            if (ShouldLog(LogLevel.Warning, null))
+            {
+                ServerLog.ClientNotCreated(Log, e.Message);
+            }
         }
         catch (Exception e)
         {
             // Thrown by a ClientCreated handler; CreateClient has disconnected that client already.
-            ReportHandlerException("Display.ClientCreated handler", e);
+            ReportHandlerException("Display.ClientCreated handler", e, null);
         }
     }
 

@@ -1,3 +1,7 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Wayland.Server.Diagnostics;
 using Wayland.Wire;
 
 namespace Wayland.Server;
@@ -12,6 +16,9 @@ namespace Wayland.Server;
 /// (<see cref="Run"/>, <see cref="RunAsync"/>, or your own loop calling <see cref="Dispatch"/>). Other threads use
 /// <see cref="EventLoop.Post"/> and <see cref="Terminate"/>.</para>
 /// <para><c>WAYLAND_DEBUG=server</c> (or <c>1</c>) logs every request and event to stderr in libwayland's format.</para>
+/// <para>Diagnostics (why a client was disconnected, exceptions thrown by handlers) go to the <see cref="ILogger"/> of the
+/// logger factory given to the constructor, rate-limited per client (<see cref="ClientLogRateLimit"/>); nothing is
+/// written to the console. Counters and gauges are published on the <see cref="MeterName"/> meter.</para>
 /// </remarks>
 public sealed partial class Display : IDisposable
 {
@@ -25,10 +32,33 @@ public sealed partial class Display : IDisposable
     private int _defaultMaxObjects = DefaultObjectLimit;
     private bool _disposed;
 
-    /// <summary>Creates a display with its own event loop; reads <c>WAYLAND_DEBUG</c>.</summary>
+    /// <summary>The name of the <see cref="Meter"/> a display publishes its instruments on: clients connected
+    /// (<c>wayland.server.active_clients</c>), requests and bytes received (<c>wayland.server.messages.received</c>,
+    /// <c>wayland.server.bytes.received</c>), events and bytes sent (<c>wayland.server.messages.sent</c>,
+    /// <c>wayland.server.bytes.sent</c>) and protocol errors posted (<c>wayland.server.protocol_errors</c>).</summary>
+    public const string MeterName = "Wayland.Server";
+
+    private readonly ILogger _log;
+    private readonly ClientLogLimiter _logLimiter;
+    private readonly ServerMetrics _metrics;
+
+    /// <summary>Creates a display with its own event loop; reads <c>WAYLAND_DEBUG</c>. It logs nothing and publishes
+    /// its instruments on a meter of its own.</summary>
     public Display()
+        : this(null)
     {
+    }
+
+    /// <summary>Creates a display with its own event loop; reads <c>WAYLAND_DEBUG</c>.</summary>
+    /// <param name="loggerFactory">Where diagnostics go (category <c>Wayland.Server.Display</c>); null logs nothing.</param>
+    /// <param name="meterFactory">Creates the <see cref="MeterName"/> meter (as dependency injection does); null creates
+    /// a meter of the display's own, disposed with it.</param>
+    public Display(ILoggerFactory? loggerFactory, IMeterFactory? meterFactory = null)
+    {
+        _log = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<Display>();
         Loop = new EventLoop();
+        _logLimiter = new ClientLogLimiter(this, _log);
+        _metrics = new ServerMetrics(meterFactory, () => _clients.Count);
         Logger = ProtocolLogger.FromEnvironment(server: true);
     }
 
@@ -38,9 +68,15 @@ public sealed partial class Display : IDisposable
     /// <summary>Protocol logger (<c>WAYLAND_DEBUG</c>); null when logging is off.</summary>
     public ProtocolLogger? Logger { get; set; }
 
-    /// <summary>Receives diagnostics libwayland would print with <c>wl_log</c> (why a client was disconnected,
-    /// exceptions thrown by handlers). Null by default.</summary>
-    public Action<string>? Log { get; set; }
+    /// <summary>
+    /// How many diagnostics one client process may cause per interval (default <see cref="LogRateLimit.Default"/>:
+    /// 10 every 10 s); the rest are counted and summed up in one message when the interval ends.
+    /// </summary>
+    public LogRateLimit ClientLogRateLimit
+    {
+        get => _logLimiter.Limit;
+        set => _logLimiter.Limit = value;
+    }
 
     /// <summary>The connected clients, oldest first.</summary>
     public IReadOnlyList<Client> Clients => _clients;
@@ -51,8 +87,7 @@ public sealed partial class Display : IDisposable
     /// <c>implementation</c> error and is disconnected), a <see cref="Client.Destroying"/>,
     /// <see cref="Client.Destroyed"/> or <see cref="Resource.Destroyed"/> handler while a client is torn down (the
     /// teardown carries on), or a <see cref="ClientCreated"/> handler for a client accepted from a socket (that
-    /// client is disconnected). With no subscriber the exception goes to <see cref="Log"/>, or to standard error
-    /// when <see cref="Log"/> is null, as libwayland's <c>wl_log</c> does by default.
+    /// client is disconnected). With no subscriber the exception is logged as an error (rate-limited per client).
     /// </summary>
     public event Action<HandlerExceptionInfo>? HandlerException;
 
@@ -211,15 +246,26 @@ public sealed partial class Display : IDisposable
         _disposed = true;
         DestroyGlobals();
         CloseSockets();
+        _logLimiter.Flush();
         Loop.Dispose();
+        _metrics.Dispose();
     }
 
     internal void RemoveClient(Client client) => _clients.Remove(client);
 
-    internal void Diagnostic(string message) => Log?.Invoke(message);
+    /// <summary>The display's log (write through <see cref="ServerLog"/> after <see cref="ShouldLog"/>).</summary>
+    internal ILogger Log => _log;
 
-    /// <summary>Reports an exception the library contained (see <see cref="HandlerException"/>).</summary>
-    internal void ReportHandlerException(string context, Exception exception)
+    internal ServerMetrics Metrics => _metrics;
+
+    /// <summary>Whether a message at <paramref name="level"/> caused by <paramref name="client"/> (null: by the display
+    /// itself) may be logged now: the level is on and that client's budget is not spent.</summary>
+    internal bool ShouldLog(LogLevel level, Client? client) =>
+        _logLimiter.Allow(level, client is null ? ClientLogLimiter.DisplayKey : client.ProcessId);
+
+    /// <summary>Reports an exception the library contained (see <see cref="HandlerException"/>) that
+    /// <paramref name="client"/> (null: no client) was being served for.</summary>
+    internal void ReportHandlerException(string context, Exception exception, Client? client)
     {
         Action<HandlerExceptionInfo>? handler = HandlerException;
         if (handler is not null)
@@ -236,14 +282,9 @@ public sealed partial class Display : IDisposable
             }
         }
 
-        string text = $"{context} threw {exception}";
-        if (Log is { } log)
+        if (ShouldLog(LogLevel.Error, client))
         {
-            log(text);
-        }
-        else
-        {
-            Console.Error.WriteLine(text);
+            ServerLog.HandlerThrew(_log, context, exception);
         }
     }
 

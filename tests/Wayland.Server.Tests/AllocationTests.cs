@@ -1,3 +1,4 @@
+using Wayland.Testing;
 using Wayland.Wire;
 
 namespace Wayland.Server.Tests;
@@ -18,6 +19,24 @@ public class AllocationTests
         PingRound(display, client, peer); // warm-up: JIT, buffers grown to their steady size
         long allocated = PingRound(display, client, peer);
         Assert.Equal(0, allocated);
+    }
+
+    [Fact]
+    public void With_the_meter_listened_to_dispatching_still_allocates_nothing()
+    {
+        using MetricsRecorder metrics = new();
+        using Display display = new(null, metrics);
+        display.CreateGlobal<PeerResource>(1, _ => { });
+        using RawClient client = RawClient.Attach(display);
+        uint registry = client.GetRegistry();
+        uint peer = client.Bind(registry, 1, "wlt_peer", 1);
+        client.Roundtrip(display);
+
+        PingRound(display, client, peer);
+        long received = metrics.Sum("wayland.server.messages.received");
+        long allocated = PingRound(display, client, peer);
+        Assert.Equal(0, allocated);
+        Assert.Equal(received + 600, metrics.Sum("wayland.server.messages.received"));
     }
 
     /// <summary>Sends 300 pings (and nops) in batches and pumps until every pong is back; returns the bytes the server's

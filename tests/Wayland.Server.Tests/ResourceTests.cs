@@ -8,11 +8,16 @@ namespace Wayland.Server.Tests;
 public sealed class ResourceTests : IDisposable
 {
     private readonly OpenFds.Snapshot _fdsBefore = OpenFds.Take();
-    private readonly Display _display = new();
+    private readonly CollectingLogger _log = new();
+    private readonly Display _display;
     private readonly List<TestResource> _bound = [];
     private readonly Global _global;
 
-    public ResourceTests() => _global = _display.CreateGlobal<TestResource>(3, _bound.Add);
+    public ResourceTests()
+    {
+        _display = new(_log);
+        _global = _display.CreateGlobal<TestResource>(3, _bound.Add);
+    }
 
     public void Dispose()
     {
@@ -220,8 +225,6 @@ public sealed class ResourceTests : IDisposable
     [Fact]
     public void Without_a_subscriber_contained_exceptions_go_to_the_log()
     {
-        List<string> log = [];
-        _display.Log = log.Add;
         Bind(out RawClient client, out Client server);
         using (client)
         {
@@ -229,7 +232,7 @@ public sealed class ResourceTests : IDisposable
             server.Destroy();
         }
 
-        Assert.Contains(log, line => line.StartsWith("Client.Destroyed handler threw", StringComparison.Ordinal)
+        Assert.Contains(_log.Lines, line => line.StartsWith("Client.Destroyed handler threw", StringComparison.Ordinal)
             && line.Contains("teardown bug", StringComparison.Ordinal));
     }
 
@@ -320,8 +323,6 @@ public sealed class ResourceTests : IDisposable
         TestResource resource = Bind(out RawClient client, out Client server);
         using (client)
         {
-            List<string> log = [];
-            _display.Log = log.Add;
             byte[] blob = new byte[4000];
             for (int i = 0; i < 1000 && !server.HasFailed; i++)
             {
@@ -331,7 +332,7 @@ public sealed class ResourceTests : IDisposable
             Assert.True(server.HasFailed);
             _display.FlushClients();
             Assert.True(server.IsDestroyed);
-            Assert.Contains(log, line => line.Contains("does not fit in the outgoing buffer", StringComparison.Ordinal));
+            Assert.Contains(_log.Lines, line => line.Contains("does not fit in the outgoing buffer", StringComparison.Ordinal));
         }
     }
 

@@ -18,12 +18,11 @@ public sealed class ShmTruncationTests(ITestOutputHelper output)
     public async Task A_client_truncating_its_pool_while_committing_gets_invalid_fd_and_everyone_else_is_served()
     {
         OpenFds.Snapshot before = OpenFds.Take();
+        CollectingLogger logger = new();
         using (RuntimeDirectory runtime = RuntimeDirectory.Create("shm-truncate"))
-        using (Display display = new())
+        using (Display display = new(logger))
         {
             MiniCompositor compositor = new(display);
-            List<string> log = [];
-            display.Log = line => log.Add(line);
             string socket = display.AddSocket(Path.Combine(runtime.Path, "wayland-truncate"));
             Task server = display.RunAsync();
             long invalidFd;
@@ -41,7 +40,7 @@ public sealed class ShmTruncationTests(ITestOutputHelper output)
             output.WriteLine($"buffers read: {compositor.BuffersRead}; invalid_fd: {invalidFd}");
             Assert.True(invalidFd > 0, "no read ever found the file short: the race was not run");
             Assert.True(compositor.BuffersRead > 0, "no buffer was ever read whole");
-            Assert.DoesNotContain(log, line => line.Contains("threw", StringComparison.Ordinal));
+            Assert.DoesNotContain(logger.Lines, line => line.Contains("threw", StringComparison.Ordinal));
         }
 
         OpenFds.AssertUnchanged(before);

@@ -18,7 +18,8 @@ public sealed class ValidationTests : IDisposable
     private const uint Implementation = (uint)WlDisplayError.Implementation;
 
     private readonly OpenFds.Snapshot _fdsBefore = WarmUp();
-    private readonly Display _display = new();
+    private readonly CollectingLogger _log = new();
+    private readonly Display _display;
     private readonly RawClient _bad;
     private readonly RawClient _good;
     private readonly Client _badClient;
@@ -27,6 +28,7 @@ public sealed class ValidationTests : IDisposable
 
     public ValidationTests()
     {
+        _display = new(_log);
         Global global = _display.CreateGlobal<TestResource>(1, _bound.Add);
         _bad = RawClient.Attach(_display, out _badClient);
         _good = RawClient.Attach(_display);
@@ -228,11 +230,9 @@ public sealed class ValidationTests : IDisposable
     [Fact]
     public void A_handler_exception_becomes_an_implementation_error_for_that_client_only()
     {
-        List<string> log = [];
-        _display.Log = log.Add;
         _bad.Send(_object, TestProtocol.Throw);
         _bad.ExpectError(_display, 1, Implementation, $"wlt_server#{_object}.throw: InvalidOperationException: handler bug");
-        Assert.Contains(log, line => line.Contains("handler bug", StringComparison.Ordinal));
+        Assert.Contains(_log.Lines, line => line.Contains("handler bug", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
 using Wayland.Server;
 using Wayland.Wire;
 
@@ -46,6 +47,7 @@ internal sealed class Session
             Height = settings.Height,
             RefreshMilliHertz = settings.RefreshMilliHertz,
             Debug = settings.Debug,
+            LoggerFactory = new StderrLoggerFactory(Console.Error, LogLevel.Information),
         };
         using HeadlessCompositor compositor = new(options);
         return new Session(settings, compositor).Run();
@@ -54,7 +56,6 @@ internal sealed class Session
     private int Run()
     {
         Display display = _compositor.Display;
-        display.Log = message => Console.Error.WriteLine($"wl-headless: {message}");
         _compositor.ClientFailed += (client, error) =>
             Console.Error.WriteLine($"wl-headless: protocol error (client pid {client.ProcessId}): {error}");
         if (_settings.Screenshot is not null)
