@@ -121,6 +121,22 @@ internal static class Driver
             }
 
             report.AppendLine();
+            report.AppendLine(pinned ? "CPU time per operation, pinned (user + system time of each whole process, medians; on a loaded machine less noisy than elapsed time):" : "CPU time per operation, unpinned:");
+            report.AppendLine();
+            report.AppendLine("| workload | libwayland client CPU ns | our client CPU ns | our client / libwayland's | libwayland server CPU ns | our server CPU ns | our server / libwayland's |");
+            report.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+            foreach ((string workload, _, _) in Workloads)
+            {
+                // Clients measured against libwayland's server (pairs 0 and 1), servers under libwayland's client (0 and 2).
+                double theirClient = Median(results[(pinned, workload, 0)].Select(r => r.ClientCpu));
+                double ourClient = Median(results[(pinned, workload, 1)].Select(r => r.ClientCpu));
+                double theirServer = Median(results[(pinned, workload, 0)].Select(r => r.ServerCpu));
+                double ourServer = Median(results[(pinned, workload, 2)].Select(r => r.ServerCpu));
+                report.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {workload} | {theirClient:F1} | {ourClient:F1} | **{ourClient / theirClient:F2}** | {theirServer:F1} | {ourServer:F1} | **{ourServer / theirServer:F2}** |"));
+            }
+
+            report.AppendLine();
         }
 
         report.AppendLine("### Bytes allocated per operation in steady state (unpinned runs, medians)");
@@ -204,7 +220,7 @@ internal static class Driver
 
         string[] fields = stdout.Trim().Split(' ');
         double Field(int i) => i < fields.Length ? double.Parse(fields[i], CultureInfo.InvariantCulture) : double.NaN;
-        return new Result(Field(0), Field(1), Field(2));
+        return new Result(Field(0), Field(1), Field(2), Field(3), Field(4));
     }
 
     private static string Machine()
@@ -226,5 +242,5 @@ internal static class Driver
 
     private static string Load() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 
-    private readonly record struct Result(double NsPerOp, double ServerBytes, double ClientBytes);
+    private readonly record struct Result(double NsPerOp, double ServerBytes, double ClientBytes, double ClientCpu, double ServerCpu);
 }

@@ -10,7 +10,8 @@ namespace Wayland.Matrix;
 
 /// <summary>
 /// Our side of the client column: the steps of bench/native/matrix-client.c, one for one, on the public
-/// <c>Wayland.Client</c> API. Prints <c>ns_per_op server_bytes_per_op client_bytes_per_op</c>.
+/// <c>Wayland.Client</c> API. Prints <c>ns_per_op server_bytes_per_op client_bytes_per_op client_cpu_ns_per_op
+/// server_cpu_ns_per_op</c> (CPU: user + system time of each whole process, runtime threads included).
 /// </summary>
 internal sealed class MatrixClient
 {
@@ -30,6 +31,7 @@ internal sealed class MatrixClient
     private long _callbacksDone;
     private long _ticks;
     private long _markedBytes;
+    private uint _markedCpuMicroseconds;
     private bool _marked;
 
     private MatrixClient(WaylandDisplay display, WlCompositor compositor, WlShm shm, WlbBench bench, SafeFileHandle memfd)
@@ -45,8 +47,9 @@ internal sealed class MatrixClient
             callback.Dispose();
         };
         _bench.Tick += (_, _) => _ticks++;
-        _bench.Marked += (_, hi, lo) =>
+        _bench.Marked += (_, hi, lo, cpu) =>
         {
+            _markedCpuMicroseconds = cpu;
             _markedBytes = hi == uint.MaxValue && lo == uint.MaxValue ? -1 : (long)(((ulong)hi << 32) | lo);
             _marked = true;
         };
@@ -94,15 +97,17 @@ internal sealed class MatrixClient
 
         client.Mark();
         long allocated = GC.GetAllocatedBytesForCurrentThread();
+        TimeSpan cpu = Environment.CpuUsage.TotalTime;
         long start = Stopwatch.GetTimestamp();
         client.RunWorkload(workload, count);
         TimeSpan elapsed = Stopwatch.GetElapsedTime(start);
+        cpu = Environment.CpuUsage.TotalTime - cpu;
         allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
         long serverBytes = client.Mark();
 
         double serverPerOp = serverBytes < 0 ? -1 : (double)serverBytes / count;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{elapsed.TotalNanoseconds / count:F1} {serverPerOp:F2} {(double)allocated / count:F2}"));
+            $"{elapsed.TotalNanoseconds / count:F1} {serverPerOp:F2} {(double)allocated / count:F2} {cpu.TotalNanoseconds / count:F1} {client._markedCpuMicroseconds * 1000.0 / count:F1}"));
         bench.Dispose();
         shm.Dispose();
         compositor.Dispose();

@@ -12,6 +12,7 @@ namespace Wayland.Matrix;
 internal sealed class MatrixServer : WlCompositor.IHandler, WlRegion.IHandler, WlbBench.IHandler
 {
     private long _lastMark;
+    private TimeSpan _lastCpu;
 
     /// <summary>Serves <paramref name="socketPath"/> until standard input closes (the driver closes it).</summary>
     public static int Run(string socketPath)
@@ -44,12 +45,16 @@ internal sealed class MatrixServer : WlCompositor.IHandler, WlRegion.IHandler, W
         }
     }
 
-    /// <summary>Bytes the event-loop thread (where every request is handled) allocated since the last mark.</summary>
+    /// <summary>Bytes the event-loop thread (where every request is handled) allocated since the last mark, and
+    /// the process's CPU time since then.</summary>
     void WlbBench.IHandler.Mark(WlbBench resource)
     {
         long now = GC.GetAllocatedBytesForCurrentThread();
         long bytes = now - _lastMark;
         _lastMark = now;
-        resource.SendMarked((uint)(bytes >> 32), (uint)bytes);
+        TimeSpan cpu = Environment.CpuUsage.TotalTime;
+        uint cpuMicroseconds = (uint)(cpu - _lastCpu).TotalMicroseconds;
+        _lastCpu = cpu;
+        resource.SendMarked((uint)(bytes >> 32), (uint)bytes, cpuMicroseconds);
     }
 }

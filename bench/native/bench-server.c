@@ -132,12 +132,29 @@ bench_flood(struct wl_client *client, struct wl_resource *resource,
 		wlb_bench_send_tick(resource, i);
 }
 
+static uint64_t last_cpu_us;
+
+static uint64_t
+cpu_us(void)
+{
+	struct rusage usage;
+
+	getrusage(RUSAGE_SELF, &usage);
+	return (uint64_t) (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) *
+		       1000000u +
+	       (uint64_t) (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
+}
+
 static void
 bench_mark(struct wl_client *client, struct wl_resource *resource)
 {
+	uint64_t now = cpu_us();
+	uint32_t used = (uint32_t) (now - last_cpu_us);
+
 	(void) client;
+	last_cpu_us = now;
 	/* Allocation counters are a managed-runtime notion: "cannot tell". */
-	wlb_bench_send_marked(resource, UINT32_MAX, UINT32_MAX);
+	wlb_bench_send_marked(resource, UINT32_MAX, UINT32_MAX, used);
 }
 
 static const struct wlb_bench_interface bench_impl = {

@@ -22,8 +22,10 @@
  *
  * The workload runs W times untimed first (warm-up for a managed server).
  * Then wlb_bench.mark, the timed run, and wlb_bench.mark again. Prints one
- * line: <ns_per_op> <server_bytes_per_op>, the latter -1 when the server
- * cannot tell.
+ * line: <ns_per_op> <server_bytes_per_op> -1 <client_cpu_ns_per_op>
+ * <server_cpu_ns_per_op>, server bytes -1 when the server cannot tell (the
+ * -1 stands for the client's allocations, which only the managed client
+ * counts). CPU time is user + system time of each whole process.
  */
 
 #define _GNU_SOURCE
@@ -83,6 +85,15 @@ now_ns(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t) ts.tv_sec * 1000000000u + (uint64_t) ts.tv_nsec;
+}
+
+static uint64_t
+cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return (uint64_t) ts.tv_sec * 1000000000u + (uint64_t) ts.tv_nsec;
 }
 
@@ -184,6 +195,7 @@ static const struct wl_registry_listener registry_listener = {
 
 static long ticks;
 static int64_t marked_bytes;
+static uint32_t marked_cpu_us;
 static int marked;
 
 static void
@@ -196,12 +208,14 @@ bench_tick(void *data, struct wlb_bench *b, uint32_t value)
 }
 
 static void
-bench_marked(void *data, struct wlb_bench *b, uint32_t hi, uint32_t lo)
+bench_marked(void *data, struct wlb_bench *b, uint32_t hi, uint32_t lo,
+	     uint32_t cpu)
 {
 	(void) data;
 	(void) b;
 	marked_bytes = hi == UINT32_MAX && lo == UINT32_MAX
 		? -1 : (int64_t) (((uint64_t) hi << 32) | lo);
+	marked_cpu_us = cpu;
 	marked = 1;
 }
 
@@ -355,7 +369,7 @@ main(int argc, char *argv[])
 	const char *socket_path = NULL, *workload = NULL;
 	long count = -1, warmup = 0;
 	struct wl_registry *registry;
-	uint64_t start, total;
+	uint64_t start, total, cpu_start, cpu_total;
 	int64_t server_bytes;
 	int memfd;
 
@@ -391,13 +405,17 @@ main(int argc, char *argv[])
 	if (warmup > 0)
 		run(workload, warmup, memfd);
 	mark();
+	cpu_start = cpu_ns();
 	start = now_ns();
 	run(workload, count, memfd);
 	total = now_ns() - start;
+	cpu_total = cpu_ns() - cpu_start;
 	server_bytes = mark();
 
-	printf("%.1f %.2f\n", (double) total / (double) count,
-	       server_bytes < 0 ? -1.0 : (double) server_bytes / (double) count);
+	printf("%.1f %.2f -1 %.1f %.1f\n", (double) total / (double) count,
+	       server_bytes < 0 ? -1.0 : (double) server_bytes / (double) count,
+	       (double) cpu_total / (double) count,
+	       (double) marked_cpu_us * 1000.0 / (double) count);
 	if (fflush(stdout) != 0)
 		die("cannot write to stdout");
 

@@ -109,7 +109,7 @@ public abstract class Proxy : IDisposable
     /// <summary>Generated code: sends a request that creates no object. <paramref name="message"/> is the
     /// finished encoding (<see cref="MessageWriter.Finish"/>); <paramref name="fds"/> are borrowed.</summary>
     protected void SendRequest(ushort opcode, ReadOnlySpan<byte> message, ReadOnlySpan<int> fds) =>
-        Display.Send(this, opcode, message, fds, child: null, newIdOffset: 0, childVersion: 0);
+        Display.Send(this, opcode, message, fds);
 
     /// <summary>
     /// Generated code: sends a request that creates an object of type <typeparamref name="T"/>. The message

@@ -134,8 +134,8 @@ public sealed partial class WaylandDisplay : IDisposable
 
             _disposed = true;
             _error ??= new WaylandException("the display was disposed");
-            DropQueue(DisplayQueue);
-            DropQueue(DefaultQueue);
+            DisplayQueue.Events.Clear();
+            DefaultQueue.Events.Clear();
             _readiness?.Dispose();
             _connection.Dispose();
             Monitor.PulseAll(_lock);
@@ -148,14 +148,6 @@ public sealed partial class WaylandDisplay : IDisposable
         lock (_lock)
         {
             return _objects.Get(id) as Proxy;
-        }
-    }
-
-    private static void DropQueue(EventQueue queue)
-    {
-        while (queue.Events.TryDequeue(out QueuedEvent queued))
-        {
-            queued.Release(closeFds: true);
         }
     }
 

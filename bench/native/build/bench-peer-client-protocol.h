@@ -79,7 +79,8 @@ struct wlb_bench_listener {
 	void (*marked)(void *data,
 		       struct wlb_bench *wlb_bench,
 		       uint32_t bytes_hi,
-		       uint32_t bytes_lo);
+		       uint32_t bytes_lo,
+		       uint32_t cpu_us);
 };
 
 /**
@@ -156,8 +157,9 @@ wlb_bench_flood(struct wlb_bench *wlb_bench, uint32_t count)
  * @ingroup iface_wlb_bench
  *
  * The server answers with a marked event carrying the bytes its
- * dispatching thread allocated since the previous mark (or since the
- * object was bound). A server that cannot tell sends 0xffffffff twice.
+ * dispatching thread allocated since the previous mark (a server that
+ * cannot tell sends 0xffffffff twice) and the CPU time (user and
+ * system) its process used since the previous mark, in microseconds.
  */
 static inline void
 wlb_bench_mark(struct wlb_bench *wlb_bench)

@@ -41,6 +41,7 @@
 static const struct wl_interface *bench_peer_types[] = {
 	NULL,
 	NULL,
+	NULL,
 };
 
 static const struct wl_message wlb_bench_requests[] = {
@@ -51,7 +52,7 @@ static const struct wl_message wlb_bench_requests[] = {
 
 static const struct wl_message wlb_bench_events[] = {
 	{ "tick", "u", bench_peer_types + 0 },
-	{ "marked", "uu", bench_peer_types + 0 },
+	{ "marked", "uuu", bench_peer_types + 0 },
 };
 
 WL_PRIVATE const struct wl_interface wlb_bench_interface = {

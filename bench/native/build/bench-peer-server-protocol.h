@@ -82,12 +82,13 @@ struct wlb_bench_interface {
 		      struct wl_resource *resource,
 		      uint32_t count);
 	/**
-	 * ask for the server's allocation counter
+	 * ask for the server's counters
 	 *
 	 * The server answers with a marked event carrying the bytes its
-	 * dispatching thread allocated since the previous mark (or since
-	 * the object was bound). A server that cannot tell sends
-	 * 0xffffffff twice.
+	 * dispatching thread allocated since the previous mark (a server
+	 * that cannot tell sends 0xffffffff twice) and the CPU time (user
+	 * and system) its process used since the previous mark, in
+	 * microseconds.
 	 */
 	void (*mark)(struct wl_client *client,
 		     struct wl_resource *resource);
@@ -139,9 +140,9 @@ wlb_bench_send_tick(struct wl_resource *resource_, uint32_t value)
  * @param resource_ The client's resource
  */
 static inline void
-wlb_bench_send_marked(struct wl_resource *resource_, uint32_t bytes_hi, uint32_t bytes_lo)
+wlb_bench_send_marked(struct wl_resource *resource_, uint32_t bytes_hi, uint32_t bytes_lo, uint32_t cpu_us)
 {
-	wl_resource_post_event(resource_, WLB_BENCH_MARKED, bytes_hi, bytes_lo);
+	wl_resource_post_event(resource_, WLB_BENCH_MARKED, bytes_hi, bytes_lo, cpu_us);
 }
 
 #ifdef  __cplusplus
