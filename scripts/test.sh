@@ -50,6 +50,14 @@ else
     failed=$((failed + 1)); status=1
 fi
 
+# Counted as one test too: the matrix keeps building its C peers and running every pair; speed is not judged here.
+echo "== benchmark matrix, smoke size (every client x server pair and workload runs; no thresholds)"
+if dotnet run --project bench/Wayland.Matrix --no-build -- --smoke; then
+    passed=$((passed + 1))
+else
+    failed=$((failed + 1)); status=1
+fi
+
 if [ "$passed" -eq 0 ]; then
     echo "error: no test ran" >&2
     status=1

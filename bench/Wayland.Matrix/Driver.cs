@@ -40,7 +40,7 @@ internal sealed record DriverOptions(int Reps, double Scale, int IdleClients, st
         }
 
         // Smoke size: every path once, in seconds, no figures worth reading.
-        return smoke ? new DriverOptions(1, 0.01, 10, outFile, true) : new DriverOptions(reps, scale, idle, outFile, false);
+        return smoke ? new DriverOptions(1, 0.02, 10, outFile, true) : new DriverOptions(reps, scale, idle, outFile, false);
     }
 }
 

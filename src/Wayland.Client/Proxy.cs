@@ -69,6 +69,8 @@ public abstract class Proxy : IDisposable
     /// object's version has it); otherwise only the client-side proxy is destroyed, as
     /// <c>wl_proxy_destroy</c> does. Events still on their way are dropped, their fds closed.
     /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA1816:Dispose methods should call SuppressFinalize",
+        Justification = "Proxies have no finalizer, and the call is a runtime transition per destroyed proxy (a tenth of a pipelined sync's cost).")]
     public virtual void Dispose()
     {
         if (_display is not null && !IsDestroyed)
@@ -91,8 +93,6 @@ public abstract class Proxy : IDisposable
                 _display.DestroyProxy(this);
             }
         }
-
-        GC.SuppressFinalize(this);
     }
 
     /// <inheritdoc/>

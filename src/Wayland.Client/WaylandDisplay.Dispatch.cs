@@ -201,7 +201,7 @@ public sealed partial class WaylandDisplay
     private void Deliver(QueuedEvent queued, EventQueue queue)
     {
         Proxy proxy = queued.Target;
-        MessageArguments args = new(queued.Message, proxy.Interface.Events[queued.Opcode], queued.Values, queued.Fds);
+        MessageArguments args = new(queued.Message, proxy.Interface.EventArray[queued.Opcode], queued.Values, queued.Fds);
         try
         {
             bool discarded = proxy.IsDestroyed;
@@ -223,7 +223,7 @@ public sealed partial class WaylandDisplay
     {
         while (DisplayQueue.Events.TryDequeue(out QueuedEvent queued))
         {
-            MessageArguments args = new(queued.Message, _proxy.Interface.Events[queued.Opcode], queued.Values, default);
+            MessageArguments args = new(queued.Message, _proxy.Interface.EventArray[queued.Opcode], queued.Values, default);
             _logger?.Log(args, _proxy.Interface.Name, 1, sent: false, discarded: false, DisplayQueue.Name, InterfaceNameOf);
             if (queued.Opcode == WlDisplay.ErrorEvent)
             {

@@ -186,13 +186,13 @@ public sealed partial class WaylandDisplay
                 continue;
             }
 
-            if (header.Opcode >= proxy.Interface.Events.Count)
+            if (header.Opcode >= proxy.Interface.EventArray.Length)
             {
                 Fail(new WaylandIOException(Errno.EPROTO, "read", $"interface '{proxy.Interface.Name}' has no event {header.Opcode}"));
                 return;
             }
 
-            MessageDescriptor descriptor = proxy.Interface.Events[header.Opcode];
+            MessageDescriptor descriptor = proxy.Interface.EventArray[header.Opcode];
             ParseStatus parsed = WireParser.ParseArguments(message, descriptor, _connection.IncomingFds, _readValues, out reason);
             if (parsed != ParseStatus.Complete)
             {
@@ -225,9 +225,10 @@ public sealed partial class WaylandDisplay
     /// events addressed to a new object are known when they are read.</summary>
     private bool RegisterEventObjectsLocked(Proxy proxy, MessageDescriptor descriptor, ushort opcode)
     {
-        for (int i = 0; i < descriptor.Arguments.Count; i++)
+        ArgumentDescriptor[] arguments = descriptor.ArgumentArray;
+        for (int i = 0; i < arguments.Length; i++)
         {
-            ArgumentDescriptor argument = descriptor.Arguments[i];
+            ArgumentDescriptor argument = arguments[i];
             uint id = _readValues[i].Value;
             if (argument.Type == ArgumentType.Object && id != 0)
             {

@@ -23,12 +23,12 @@ public sealed partial class WaylandDisplay
         {
             ThrowIfFailed();
             ObjectDisposedException.ThrowIf(proxy.IsDestroyed, proxy);
-            if (opcode >= proxy.Interface.Requests.Count)
+            if (opcode >= proxy.Interface.RequestArray.Length)
             {
                 throw new ArgumentOutOfRangeException(nameof(opcode), opcode, $"{proxy.Interface.Name} has no request {opcode}");
             }
 
-            MessageDescriptor descriptor = proxy.Interface.Requests[opcode];
+            MessageDescriptor descriptor = proxy.Interface.RequestArray[opcode];
             if (descriptor.Since > proxy.Version)
             {
                 throw new WaylandException(

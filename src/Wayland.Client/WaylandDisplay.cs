@@ -46,16 +46,7 @@ public sealed partial class WaylandDisplay : IDisposable
     public SafeFdHandle Socket => _connection.Socket;
 
     /// <summary>The fatal error of this connection, or null while it is healthy.</summary>
-    public WaylandException? Error
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _error;
-            }
-        }
-    }
+    public WaylandException? Error => Volatile.Read(ref _error); // set once, under the lock
 
     /// <summary>Largest size each connection buffer may grow to, in bytes (0 = unbounded, the default,
     /// as in libwayland-client; otherwise at least 4096). Sending more than fits is a fatal error.</summary>
