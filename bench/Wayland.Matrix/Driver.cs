@@ -92,8 +92,8 @@ internal static class Driver
                         (bool ourClient, bool ourServer) = Pairs[pair];
                         string socket = (ourServer ? ours : theirs).Socket;
                         string[] command = ourClient
-                            ? [.. pin, .. self, "--client", socket, workload, Str(count), Str(count / 5)]
-                            : [.. pin, cClient, "--socket", socket, "--workload", workload, "--count", Str(count), "--warmup", Str(count / 5)];
+                            ? [.. pin, .. self, "--client", socket, workload, Str(count), Str(count)]
+                            : [.. pin, cClient, "--socket", socket, "--workload", workload, "--count", Str(count), "--warmup", Str(count)];
                         Result result = RunClient(command);
                         if (!results.TryGetValue((pinned, workload, pair), out List<Result>? list))
                         {
@@ -141,7 +141,7 @@ internal static class Driver
 
         report.AppendLine("### Bytes allocated per operation in steady state (unpinned runs, medians)");
         report.AppendLine();
-        report.AppendLine("Client: allocated on the client's thread during the timed run (after a warm-up of a fifth of the count). Server: allocated on our server's event-loop thread between two `wlb_bench.mark` requests around the timed run. libwayland's sides allocate with malloc and are not counted.");
+        report.AppendLine("Client: allocated on the client's thread during the timed run (after an untimed warm-up run of the same size, which lets the JIT finish tiering up). Server: allocated on our server's event-loop thread between two `wlb_bench.mark` requests around the timed run. libwayland's sides allocate with malloc and are not counted.");
         report.AppendLine();
         report.AppendLine("| workload | our client (libwayland server) | our client (our server) | our server (libwayland client) | our server (our client) |");
         report.AppendLine("|---|---:|---:|---:|---:|");
