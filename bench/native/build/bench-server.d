@@ -1,2 +1,0 @@
-build/bench-server.o: bench-server.c build/bench-peer-server-protocol.h
-build/bench-peer-server-protocol.h:
