@@ -1,4 +1,4 @@
-using System.Buffers;
+using Wayland.Wire;
 
 namespace Wayland.Client;
 
@@ -9,7 +9,7 @@ namespace Wayland.Client;
 /// </summary>
 public sealed class EventQueue : IDisposable
 {
-    private readonly Queue<QueuedEvent> _events = new();
+    private readonly EventStore _events = new();
 
     internal EventQueue(WaylandDisplay display, string? name)
     {
@@ -38,7 +38,8 @@ public sealed class EventQueue : IDisposable
         }
     }
 
-    internal Queue<QueuedEvent> Events => _events;
+    /// <summary>The events waiting, read under the display's lock.</summary>
+    internal EventStore Events => _events;
 
     /// <summary>Dispatches this queue, blocking until at least one event arrives.</summary>
     /// <returns>The number of events dispatched.</returns>
@@ -70,10 +71,7 @@ public sealed class EventQueue : IDisposable
             }
 
             IsDisposed = true;
-            while (_events.TryDequeue(out QueuedEvent queued))
-            {
-                queued.Release(closeFds: true);
-            }
+            _events.Clear();
         }
     }
 
@@ -81,33 +79,3 @@ public sealed class EventQueue : IDisposable
     public override string ToString() => Name ?? "(unnamed queue)";
 }
 
-/// <summary>One received event: a copy of its bytes (pooled) and the fds it carries.</summary>
-internal readonly struct QueuedEvent(Proxy target, ushort opcode, byte[] bytes, int length, int[]? fds, int fdCount)
-{
-    internal Proxy Target { get; } = target;
-
-    internal ushort Opcode { get; } = opcode;
-
-    internal byte[] Bytes { get; } = bytes;
-
-    internal int Length { get; } = length;
-
-    internal int[]? Fds { get; } = fds;
-
-    internal int FdCount { get; } = fdCount;
-
-    internal void Release(bool closeFds)
-    {
-        if (Fds is not null)
-        {
-            if (closeFds)
-            {
-                Wire.FdList.CloseAll(Fds.AsSpan(0, FdCount));
-            }
-
-            ArrayPool<int>.Shared.Return(Fds);
-        }
-
-        ArrayPool<byte>.Shared.Return(Bytes);
-    }
-}

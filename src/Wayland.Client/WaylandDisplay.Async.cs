@@ -1,10 +1,16 @@
 using System.Net.Sockets;
 using Wayland.Client.Protocol;
+using Wayland.Wire;
+using Wayland.Wire.Interop;
 
 namespace Wayland.Client;
 
 public sealed partial class WaylandDisplay
 {
+    /// <summary>How often a wait for writability (outgoing requests stuck on a full socket, a rare state) looks at
+    /// its cancellation token; the wait itself ends as soon as the OS reports the socket ready.</summary>
+    private const int WritableWaitSliceMs = 50;
+
     private readonly byte[] _peekByte = new byte[1];
     private System.Net.Sockets.Socket? _readiness;
 
@@ -19,25 +25,18 @@ public sealed partial class WaylandDisplay
         queue ??= DefaultQueue;
         while (true)
         {
-            if (!PrepareRead(queue))
+            WaitFor wait = BeginDispatchStep(queue, out int dispatched);
+            if (wait == WaitFor.Nothing)
             {
-                int pending = DispatchQueuePending(queue);
-                if (pending > 0)
-                {
-                    return pending;
-                }
-
-                continue;
+                return dispatched;
             }
 
+            bool readable;
             try
             {
-                while (!Flush())
-                {
-                    await Task.Delay(1, cancellationToken).ConfigureAwait(false);
-                }
-
-                await ReadinessSocket().ReceiveAsync(_peekByte, SocketFlags.Peek, cancellationToken).ConfigureAwait(false);
+                readable = wait == WaitFor.Readable
+                    ? await WaitReadableAsync(cancellationToken).ConfigureAwait(false)
+                    : await WaitReadableOrWritableAsync(cancellationToken).ConfigureAwait(false);
             }
             catch
             {
@@ -45,8 +44,7 @@ public sealed partial class WaylandDisplay
                 throw;
             }
 
-            ReadEvents();
-            int dispatched = DispatchQueuePending(queue);
+            dispatched = EndDispatchStep(queue, readable);
             if (dispatched > 0)
             {
                 return dispatched;
@@ -58,7 +56,7 @@ public sealed partial class WaylandDisplay
     /// Dispatches <paramref name="queue"/> (default: the default queue) as events arrive, without holding a thread
     /// while it waits, until <paramref name="cancellationToken"/> is cancelled — the task then ends cancelled and
     /// the connection stays usable — or the connection fails: the task then faults with the display's sticky
-    /// error (for example the <see cref="Wayland.Wire.WaylandProtocolException"/> of a protocol error). The
+    /// error (for example the <see cref="WaylandProtocolException"/> of a protocol error). The
     /// awaitable form of a <c>while (true) Dispatch();</c> loop; in a hosted service:
     /// <c>protected override Task ExecuteAsync(CancellationToken t) =&gt; display.RunAsync(cancellationToken: t);</c>.
     /// </summary>
@@ -75,14 +73,42 @@ public sealed partial class WaylandDisplay
     public async Task RoundtripAsync(EventQueue? queue = null, CancellationToken cancellationToken = default)
     {
         queue ??= DefaultQueue;
-        bool done = false;
-        using WlCallback callback = _proxy.Sync(queue);
-        callback.Done += (_, _) => done = true;
-        while (!done)
+        using WlCallback callback = StartRoundtrip(queue);
+        while (!callback.RoundtripDone)
         {
             await DispatchAsync(queue, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>Readability, told by the runtime's own epoll thread: no thread waits.</summary>
+    private async Task<bool> WaitReadableAsync(CancellationToken cancellationToken)
+    {
+        await ReadinessSocket().ReceiveAsync(_peekByte, SocketFlags.Peek, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Readability or writability, with poll on a pool thread: .NET sockets cannot wait for writability
+    /// alone, and this state (the socket full of our requests) is rare and short.</summary>
+    private Task<bool> WaitReadableOrWritableAsync(CancellationToken cancellationToken) => Task.Run(
+        () =>
+        {
+            while (true)
+            {
+                int revents = FileOps.Poll(Socket.Fd, readable: true, writable: true, WritableWaitSliceMs, out int errno);
+                if (revents < 0)
+                {
+                    throw new WaylandIOException(errno, "poll");
+                }
+
+                if (revents != 0)
+                {
+                    return (revents & ~Native.POLLOUT) != 0;
+                }
+
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+        },
+        cancellationToken);
 
     /// <summary>
     /// A .NET socket over our descriptor (not owning it), used only to be told of readability by the

@@ -1,4 +1,5 @@
 using Wayland.Wire;
+using Wayland.Wire.Interop;
 
 namespace Wayland.Client;
 
@@ -34,9 +35,9 @@ public sealed partial class WaylandDisplay
         {
             string cause = e.Errno switch
             {
-                2 => "no such socket (is the compositor running, and is the name right?)",
-                111 => "connection refused (the socket exists but nobody is listening)",
-                13 => "permission denied",
+                Errno.ENOENT => "no such socket (is the compositor running, and is the name right?)",
+                Errno.ECONNREFUSED => "connection refused (the socket exists but nobody is listening)",
+                Errno.EACCES => "permission denied",
                 _ => e.Message,
             };
             throw new WaylandConnectException($"cannot connect to the Wayland compositor at {path}: {cause}", e);

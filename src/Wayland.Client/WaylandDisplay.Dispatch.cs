@@ -1,10 +1,23 @@
 using Wayland.Client.Protocol;
 using Wayland.Wire;
+using Wayland.Wire.Interop;
 
 namespace Wayland.Client;
 
 public sealed partial class WaylandDisplay
 {
+    /// <summary>The roundtrip callbacks' handler: marks the callback done (no closure, nothing allocated).</summary>
+    private static readonly WlCallback.DoneHandler RoundtripDone = (callback, _) => callback.RoundtripDone = true;
+
+    /// <summary>What a dispatch step needs before it can read: nothing (events were dispatched), readability, or
+    /// readability or writability (outgoing requests are stuck on a full socket).</summary>
+    private enum WaitFor
+    {
+        Nothing,
+        Readable,
+        ReadableOrWritable,
+    }
+
     /// <summary>Dispatches the default queue, blocking until at least one event arrives (<c>wl_display_dispatch</c>).</summary>
     /// <returns>The number of events dispatched.</returns>
     public int Dispatch() => DispatchQueue(DefaultQueue, Timeout.InfiniteTimeSpan);
@@ -21,27 +34,28 @@ public sealed partial class WaylandDisplay
     /// <summary>Gets the registry (<c>wl_display.get_registry</c>) on the default queue or the given one.</summary>
     public WlRegistry GetRegistry(EventQueue? queue = null) => _proxy.GetRegistry(queue);
 
+    /// <summary>The blocking driver of the dispatch steps (<see cref="DispatchAsync"/> is the other): waits with poll.</summary>
     internal int DispatchQueue(EventQueue queue, TimeSpan timeout)
     {
         ArgumentNullException.ThrowIfNull(queue);
-        DateTime deadline = timeout == Timeout.InfiniteTimeSpan ? DateTime.MaxValue : DateTime.UtcNow + timeout;
+        long deadline = timeout == Timeout.InfiniteTimeSpan ? long.MaxValue : Environment.TickCount64 + (long)Math.Ceiling(timeout.TotalMilliseconds);
         while (true)
         {
-            if (!PrepareRead(queue))
+            WaitFor wait = BeginDispatchStep(queue, out int dispatched);
+            if (wait == WaitFor.Nothing)
             {
-                int pending = DispatchQueuePending(queue);
-                if (pending > 0)
-                {
-                    return pending;
-                }
-
-                continue;
+                return dispatched;
             }
 
-            bool ready;
+            int revents;
             try
             {
-                ready = WaitForEvents(deadline);
+                int left = deadline == long.MaxValue ? -1 : (int)Math.Clamp(deadline - Environment.TickCount64, 0, int.MaxValue);
+                revents = FileOps.Poll(Socket.Fd, readable: true, writable: wait == WaitFor.ReadableOrWritable, left, out int errno);
+                if (revents < 0)
+                {
+                    throw new WaylandIOException(errno, "poll");
+                }
             }
             catch
             {
@@ -49,52 +63,66 @@ public sealed partial class WaylandDisplay
                 throw;
             }
 
-            if (!ready)
+            if (revents == 0)
             {
-                CancelRead();
+                CancelRead(); // the timeout passed
                 return 0;
             }
 
-            ReadEvents();
-            int dispatched = DispatchQueuePending(queue);
-            if (dispatched > 0 || timeout != Timeout.InfiniteTimeSpan)
+            bool readable = (revents & ~Native.POLLOUT) != 0; // POLLIN, or POLLHUP/POLLERR: the read tells
+            dispatched = EndDispatchStep(queue, readable);
+            if (dispatched > 0 || (readable && deadline != long.MaxValue))
             {
                 return dispatched;
             }
         }
     }
 
-    /// <summary>Flushes (waiting for writability when the socket is full) and waits for readability.</summary>
-    private bool WaitForEvents(DateTime deadline)
+    /// <summary>
+    /// The first half of one dispatch step, shared by the blocking and the asynchronous paths: dispatches what
+    /// <paramref name="queue"/> already has (<see cref="WaitFor.Nothing"/>, with the count), or prepares a read and
+    /// flushes, and says what to wait for. After a wait, the caller calls <see cref="EndDispatchStep"/>, or
+    /// <see cref="CancelRead"/> when the wait failed or timed out.
+    /// </summary>
+    private WaitFor BeginDispatchStep(EventQueue queue, out int dispatched)
     {
-        while (true)
+        while (!PrepareRead(queue))
         {
-            bool flushed;
+            dispatched = DispatchQueuePending(queue);
+            if (dispatched > 0)
+            {
+                return WaitFor.Nothing;
+            }
+        }
+
+        dispatched = 0;
+        try
+        {
             lock (_lock)
             {
                 ThrowIfFailed();
-                flushed = FlushLocked();
+                return FlushLocked() ? WaitFor.Readable : WaitFor.ReadableOrWritable;
             }
-
-            TimeSpan left = deadline == DateTime.MaxValue ? Timeout.InfiniteTimeSpan : deadline - DateTime.UtcNow;
-            if (left != Timeout.InfiniteTimeSpan && left < TimeSpan.Zero)
-            {
-                return false;
-            }
-
-            if (flushed)
-            {
-                return UnixSocket.Wait(Socket, writable: false, left);
-            }
-
-            // Outgoing data is stuck: wait until we can write more (or until events come in).
-            if (UnixSocket.Wait(Socket, writable: false, TimeSpan.Zero))
-            {
-                return true;
-            }
-
-            UnixSocket.Wait(Socket, writable: true, left == Timeout.InfiniteTimeSpan ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromTicks(Math.Min(left.Ticks, TimeSpan.TicksPerMillisecond * 100)));
         }
+        catch
+        {
+            CancelRead();
+            throw;
+        }
+    }
+
+    /// <summary>The second half of a dispatch step: reads and dispatches when the socket became readable; when it
+    /// only became writable, withdraws the read (the next step flushes again).</summary>
+    private int EndDispatchStep(EventQueue queue, bool readable)
+    {
+        if (!readable)
+        {
+            CancelRead();
+            return 0;
+        }
+
+        ReadEvents();
+        return DispatchQueuePending(queue);
     }
 
     internal int DispatchQueuePending(EventQueue queue)
@@ -106,32 +134,53 @@ public sealed partial class WaylandDisplay
             ThrowIfFailed();
         }
 
+        // One lock per event: it gives back the previous event's room in the queue and takes the next event.
         int count = 0;
-        while (true)
+        bool holding = false;
+        try
         {
-            QueuedEvent queued;
-            lock (_lock)
+            while (true)
             {
-                ThrowIfFailed();
-                if (!queue.Events.TryDequeue(out queued))
+                QueuedEvent queued;
+                lock (_lock)
                 {
-                    return count;
+                    if (holding)
+                    {
+                        holding = false;
+                        queue.Events.Release();
+                    }
+
+                    ThrowIfFailed();
+                    if (!queue.Events.TryDequeue(out queued))
+                    {
+                        return count;
+                    }
+
+                    holding = true;
+                }
+
+                Deliver(queued, queue);
+                count++;
+            }
+        }
+        finally
+        {
+            if (holding)
+            {
+                lock (_lock)
+                {
+                    queue.Events.Release();
                 }
             }
-
-            DispatchOne(queued, queue);
-            count++;
         }
     }
 
     internal int RoundtripQueue(EventQueue queue)
     {
         ArgumentNullException.ThrowIfNull(queue);
-        bool done = false;
-        using WlCallback callback = _proxy.Sync(queue);
-        callback.Done += (_, _) => done = true;
+        using WlCallback callback = StartRoundtrip(queue);
         int dispatched = 0;
-        while (!done)
+        while (!callback.RoundtripDone)
         {
             dispatched += DispatchQueue(queue, Timeout.InfiniteTimeSpan);
         }
@@ -139,15 +188,20 @@ public sealed partial class WaylandDisplay
         return dispatched;
     }
 
-    private void DispatchOne(QueuedEvent queued, EventQueue queue)
+    /// <summary>Sends the <c>wl_display.sync</c> of a roundtrip on <paramref name="queue"/>.</summary>
+    private WlCallback StartRoundtrip(EventQueue queue)
+    {
+        WlCallback callback = _proxy.Sync(queue);
+        callback.Done += RoundtripDone;
+        return callback;
+    }
+
+    /// <summary>Delivers one dequeued event to its proxy's handlers (or logs it as discarded), then closes the
+    /// descriptors no handler took.</summary>
+    private void Deliver(QueuedEvent queued, EventQueue queue)
     {
         Proxy proxy = queued.Target;
-        MessageDescriptor descriptor = proxy.Interface.Events[queued.Opcode];
-        ReadOnlySpan<byte> message = queued.Bytes.AsSpan(0, queued.Length);
-        Span<ArgumentValue> values = stackalloc ArgumentValue[WireLimits.MaxArguments];
-        Span<int> fds = queued.Fds is null ? default : queued.Fds.AsSpan(0, queued.FdCount);
-        WireParser.ParseArguments(message, descriptor, queued.FdCount, values, out _);
-        MessageArguments args = new(message, descriptor, values, fds);
+        MessageArguments args = new(queued.Message, proxy.Interface.EventArray[queued.Opcode], queued.Values, queued.Fds);
         try
         {
             bool discarded = proxy.IsDestroyed;
@@ -160,7 +214,6 @@ public sealed partial class WaylandDisplay
         finally
         {
             args.CloseUnclaimedFds();
-            queued.Release(closeFds: false);
         }
     }
 
@@ -168,13 +221,9 @@ public sealed partial class WaylandDisplay
     /// <c>delete_id</c> releases the id of a destroyed proxy.</summary>
     private void ProcessDisplayQueueLocked()
     {
-        Span<ArgumentValue> values = stackalloc ArgumentValue[WireLimits.MaxArguments];
         while (DisplayQueue.Events.TryDequeue(out QueuedEvent queued))
         {
-            MessageDescriptor descriptor = _proxy.Interface.Events[queued.Opcode];
-            ReadOnlySpan<byte> message = queued.Bytes.AsSpan(0, queued.Length);
-            WireParser.ParseArguments(message, descriptor, 0, values, out _);
-            MessageArguments args = new(message, descriptor, values, default);
+            MessageArguments args = new(queued.Message, _proxy.Interface.EventArray[queued.Opcode], queued.Values, default);
             _logger?.Log(args, _proxy.Interface.Name, 1, sent: false, discarded: false, DisplayQueue.Name, InterfaceNameOf);
             if (queued.Opcode == WlDisplay.ErrorEvent)
             {
@@ -198,7 +247,7 @@ public sealed partial class WaylandDisplay
                 }
             }
 
-            queued.Release(closeFds: true);
+            DisplayQueue.Events.Release();
         }
     }
 }

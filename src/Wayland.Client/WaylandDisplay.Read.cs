@@ -1,14 +1,11 @@
-using System.Buffers;
 using Wayland.Wire;
+using Wayland.Wire.Interop;
 
 namespace Wayland.Client;
 
 public sealed partial class WaylandDisplay
 {
-    private const int EPROTO = 71;
-
-    // libwayland's demarshalling and object lookup fail with EINVAL; wl_display_get_error reports it.
-    private const int EINVAL = 22;
+    // libwayland's demarshalling and object lookup fail with EINVAL (Errno.EINVAL); wl_display_get_error reports it.
     private readonly ArgumentValue[] _readValues = new ArgumentValue[WireLimits.MaxArguments];
     private int _readers;
     private int _waitingReaders;
@@ -139,7 +136,7 @@ public sealed partial class WaylandDisplay
         {
             case ReadResult.Closed:
                 ProcessDisplayQueueLocked();
-                Fail(new WaylandIOException(32, "recvmsg", "the compositor closed the connection"));
+                Fail(new WaylandIOException(Errno.EPIPE, "recvmsg", "the compositor closed the connection"));
                 break;
             case ReadResult.BufferFull:
                 Fail(new WaylandException("the incoming buffer is full of incomplete data"));
@@ -189,17 +186,17 @@ public sealed partial class WaylandDisplay
                 continue;
             }
 
-            if (header.Opcode >= proxy.Interface.Events.Count)
+            if (header.Opcode >= proxy.Interface.EventArray.Length)
             {
-                Fail(new WaylandIOException(EPROTO, "read", $"interface '{proxy.Interface.Name}' has no event {header.Opcode}"));
+                Fail(new WaylandIOException(Errno.EPROTO, "read", $"interface '{proxy.Interface.Name}' has no event {header.Opcode}"));
                 return;
             }
 
-            MessageDescriptor descriptor = proxy.Interface.Events[header.Opcode];
+            MessageDescriptor descriptor = proxy.Interface.EventArray[header.Opcode];
             ParseStatus parsed = WireParser.ParseArguments(message, descriptor, _connection.IncomingFds, _readValues, out reason);
             if (parsed != ParseStatus.Complete)
             {
-                Fail(new WaylandIOException(EINVAL, "read", $"malformed event {proxy}.{descriptor.Name}: {reason}"));
+                Fail(new WaylandIOException(Errno.EINVAL, "read", $"malformed event {proxy}.{descriptor.Name}: {reason}"));
                 return;
             }
 
@@ -208,28 +205,19 @@ public sealed partial class WaylandDisplay
                 return;
             }
 
-            int[]? fdArray = null;
-            if (descriptor.FdCount > 0)
-            {
-                fdArray = ArrayPool<int>.Shared.Rent(descriptor.FdCount);
-                _connection.TakeFds(fdArray.AsSpan(0, descriptor.FdCount));
-            }
-
-            byte[] bytes = ArrayPool<byte>.Shared.Rent(header.Size);
-            message.CopyTo(bytes);
             EventQueue queue = header.ObjectId == 1 ? DisplayQueue : proxy.Queue;
             if (queue.IsDisposed)
             {
                 queue = DefaultQueue;
             }
 
-            queue.Events.Enqueue(new QueuedEvent(proxy, header.Opcode, bytes, header.Size, fdArray, descriptor.FdCount));
+            queue.Events.Enqueue(proxy, header.Opcode, message, _readValues.AsSpan(0, descriptor.ArgumentArray.Length), descriptor.FdCount, _connection);
             _connection.Consume(header.Size);
         }
 
         if (status == ParseStatus.Malformed)
         {
-            Fail(new WaylandIOException(EINVAL, "read", $"malformed message from the compositor: {reason}"));
+            Fail(new WaylandIOException(Errno.EINVAL, "read", $"malformed message from the compositor: {reason}"));
         }
     }
 
@@ -237,9 +225,10 @@ public sealed partial class WaylandDisplay
     /// events addressed to a new object are known when they are read.</summary>
     private bool RegisterEventObjectsLocked(Proxy proxy, MessageDescriptor descriptor, ushort opcode)
     {
-        for (int i = 0; i < descriptor.Arguments.Count; i++)
+        ArgumentDescriptor[] arguments = descriptor.ArgumentArray;
+        for (int i = 0; i < arguments.Length; i++)
         {
-            ArgumentDescriptor argument = descriptor.Arguments[i];
+            ArgumentDescriptor argument = arguments[i];
             uint id = _readValues[i].Value;
             if (argument.Type == ArgumentType.Object && id != 0)
             {
@@ -248,14 +237,14 @@ public sealed partial class WaylandDisplay
                 object? entry = _objects.Get(id);
                 if (entry is null)
                 {
-                    Fail(new WaylandIOException(EINVAL, "read", $"{proxy}.{descriptor.Name}: unknown object ({id})"));
+                    Fail(new WaylandIOException(Errno.EINVAL, "read", $"{proxy}.{descriptor.Name}: unknown object ({id})"));
                     return false;
                 }
 
                 if (entry is Proxy { IsDestroyed: false } argumentProxy && argument.InterfaceName is { } expected
                     && argumentProxy.Interface.Name != expected)
                 {
-                    Fail(new WaylandIOException(EINVAL, "read",
+                    Fail(new WaylandIOException(Errno.EINVAL, "read",
                         $"{proxy}.{descriptor.Name}: invalid object ({id}): a {argumentProxy.Interface.Name}, not a {expected}"));
                     return false;
                 }
@@ -283,7 +272,7 @@ public sealed partial class WaylandDisplay
 
             if (inserted != MapInsertResult.Ok)
             {
-                Fail(new WaylandIOException(EINVAL, "read", $"{proxy}.{descriptor.Name}: invalid new id {id} ({inserted})"));
+                Fail(new WaylandIOException(Errno.EINVAL, "read", $"{proxy}.{descriptor.Name}: invalid new id {id} ({inserted})"));
                 return false;
             }
 

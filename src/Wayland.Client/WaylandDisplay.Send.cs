@@ -5,20 +5,30 @@ namespace Wayland.Client;
 
 public sealed partial class WaylandDisplay
 {
-    /// <summary>Queues one request; allocates and patches in the new object's id atomically when there is one.</summary>
-    internal void Send(Proxy proxy, ushort opcode, ReadOnlySpan<byte> message, ReadOnlySpan<int> fds, Proxy? child, int newIdOffset,
-        uint childVersion, EventQueue? childQueue = null)
+    /// <summary>Queues one request that creates no object.</summary>
+    internal void Send(Proxy proxy, ushort opcode, ReadOnlySpan<byte> message, ReadOnlySpan<int> fds) =>
+        Send(proxy, opcode, message, fds, child: null, newIdSlot: default, childVersion: 0, childQueue: null);
+
+    /// <summary>Queues one request that creates <paramref name="child"/>: allocates its id and writes it into the
+    /// message at <paramref name="newIdOffset"/>, atomically with queuing, so concurrent creators never send ids
+    /// out of order.</summary>
+    internal void Send(Proxy proxy, ushort opcode, Span<byte> message, ReadOnlySpan<int> fds, Proxy child, int newIdOffset,
+        uint childVersion, EventQueue? childQueue = null) =>
+        Send(proxy, opcode, message, fds, child, message.Slice(newIdOffset, sizeof(uint)), childVersion, childQueue);
+
+    private void Send(Proxy proxy, ushort opcode, ReadOnlySpan<byte> message, ReadOnlySpan<int> fds, Proxy? child, Span<byte> newIdSlot,
+        uint childVersion, EventQueue? childQueue)
     {
         lock (_lock)
         {
             ThrowIfFailed();
             ObjectDisposedException.ThrowIf(proxy.IsDestroyed, proxy);
-            if (opcode >= proxy.Interface.Requests.Count)
+            if (opcode >= proxy.Interface.RequestArray.Length)
             {
                 throw new ArgumentOutOfRangeException(nameof(opcode), opcode, $"{proxy.Interface.Name} has no request {opcode}");
             }
 
-            MessageDescriptor descriptor = proxy.Interface.Requests[opcode];
+            MessageDescriptor descriptor = proxy.Interface.RequestArray[opcode];
             if (descriptor.Since > proxy.Version)
             {
                 throw new WaylandException(
@@ -35,8 +45,7 @@ public sealed partial class WaylandDisplay
             {
                 childId = _objects.Allocate(child);
                 child.Attach(this, childId, childVersion, childQueue ?? proxy.Queue);
-                Span<byte> writable = MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(message), message.Length);
-                MemoryMarshal.Write(writable[newIdOffset..], childId); // host byte order, as the wire is
+                MemoryMarshal.Write(newIdSlot, childId); // host byte order, as the wire is
             }
 
             if (_logger is not null)

@@ -46,16 +46,7 @@ public sealed partial class WaylandDisplay : IDisposable
     public SafeFdHandle Socket => _connection.Socket;
 
     /// <summary>The fatal error of this connection, or null while it is healthy.</summary>
-    public WaylandException? Error
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _error;
-            }
-        }
-    }
+    public WaylandException? Error => Volatile.Read(ref _error); // set once, under the lock
 
     /// <summary>Largest size each connection buffer may grow to, in bytes (0 = unbounded, the default,
     /// as in libwayland-client; otherwise at least 4096). Sending more than fits is a fatal error.</summary>
@@ -134,8 +125,8 @@ public sealed partial class WaylandDisplay : IDisposable
 
             _disposed = true;
             _error ??= new WaylandException("the display was disposed");
-            DropQueue(DisplayQueue);
-            DropQueue(DefaultQueue);
+            DisplayQueue.Events.Clear();
+            DefaultQueue.Events.Clear();
             _readiness?.Dispose();
             _connection.Dispose();
             Monitor.PulseAll(_lock);
@@ -148,14 +139,6 @@ public sealed partial class WaylandDisplay : IDisposable
         lock (_lock)
         {
             return _objects.Get(id) as Proxy;
-        }
-    }
-
-    private static void DropQueue(EventQueue queue)
-    {
-        while (queue.Events.TryDequeue(out QueuedEvent queued))
-        {
-            queued.Release(closeFds: true);
         }
     }
 

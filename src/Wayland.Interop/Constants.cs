@@ -100,6 +100,7 @@ internal static class Errno
     internal const int ENOMEM = 12;
     internal const int EACCES = 13;
     internal const int EINVAL = 22;
+    internal const int EPROTO = 71;
     internal const int EMFILE = 24;
     internal const int EPIPE = 32;
     internal const int ENOSYS = 38;

@@ -18,8 +18,8 @@ public sealed class InterfaceDescriptor
         CheckOpcodes(name, events, nameof(events));
         Name = name;
         Version = version;
-        Requests = requests;
-        Events = events;
+        RequestArray = requests;
+        EventArray = events;
     }
 
     /// <summary>Interface name (for example <c>wl_surface</c>).</summary>
@@ -29,10 +29,16 @@ public sealed class InterfaceDescriptor
     public uint Version { get; }
 
     /// <summary>Requests, indexed by opcode.</summary>
-    public IReadOnlyList<MessageDescriptor> Requests { get; }
+    public IReadOnlyList<MessageDescriptor> Requests => RequestArray;
 
     /// <summary>Events, indexed by opcode.</summary>
-    public IReadOnlyList<MessageDescriptor> Events { get; }
+    public IReadOnlyList<MessageDescriptor> Events => EventArray;
+
+    /// <summary><see cref="Requests"/> as the array it is, for the runtimes' hot paths (no interface dispatch).</summary>
+    internal MessageDescriptor[] RequestArray { get; }
+
+    /// <summary><see cref="Events"/> as the array it is.</summary>
+    internal MessageDescriptor[] EventArray { get; }
 
     /// <inheritdoc/>
     public override string ToString() => $"{Name} v{Version}";

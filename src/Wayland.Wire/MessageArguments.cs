@@ -23,7 +23,7 @@ public readonly ref struct MessageArguments
     {
         _message = message;
         Descriptor = descriptor;
-        _values = values[..descriptor.Arguments.Count];
+        _values = values[..descriptor.ArgumentArray.Length];
         _fds = fds;
     }
 

@@ -46,6 +46,39 @@ public class AsyncTests
     }
 
     [Fact]
+    public async Task DispatchAsync_flushes_a_full_socket_once_the_compositor_reads_then_delivers_the_answer()
+    {
+        OpenFds.Snapshot fdsBefore = OpenFds.Take();
+        using (RawCompositor compositor = RawCompositor.Create())
+        {
+            WaylandDisplay display = compositor.Display;
+            const int Syncs = 100_000; // 1.2 MB of requests: far more than the socket holds
+            bool done = false;
+            Protocol.WlCallback first = display.Proxy.Sync();
+            first.Done += (_, _) => done = true;
+            for (int i = 1; i < Syncs; i++)
+            {
+                display.Proxy.Sync();
+            }
+
+            Assert.False(display.Flush()); // the socket is full; the rest waits in the client
+            Task<int> dispatch = display.DispatchAsync();
+            await Task.Delay(200);
+            Assert.False(dispatch.IsCompleted); // nothing to read yet, and the compositor does not read
+
+            // The compositor reads: the client's wait for writability ends, it sends the rest, then waits for events.
+            await Task.Run(() => compositor.ReadUntil(Syncs * 12));
+            compositor.SendDone(first.Id, 7);
+            Assert.Equal(1, await dispatch.WaitAsync(TimeSpan.FromSeconds(60)));
+            Assert.True(done);
+            Assert.True(display.Flush());
+            Assert.Null(display.Error);
+        }
+
+        OpenFds.AssertUnchanged(fdsBefore);
+    }
+
+    [Fact]
     public async Task RunAsync_dispatches_until_cancelled_then_faults_with_a_posted_error()
     {
         OpenFds.Snapshot fdsBefore = OpenFds.Take();

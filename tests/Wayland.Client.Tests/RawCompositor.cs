@@ -72,6 +72,16 @@ internal sealed class RawCompositor : IDisposable
         Assert.Equal(ReadResult.Data, _connection.Read());
     }
 
+    /// <summary>Reads until <paramref name="count"/> bytes from the client have arrived in all (they are kept, not parsed).</summary>
+    public void ReadUntil(int count)
+    {
+        while (_connection.IncomingBytes.Length < count)
+        {
+            Assert.True(UnixSocket.Wait(_connection.Socket, writable: false, TimeSpan.FromSeconds(60)), "the client stopped sending");
+            Assert.Equal(ReadResult.Data, _connection.Read());
+        }
+    }
+
     /// <summary>Closes the compositor end only: the client sees end-of-file, or ECONNRESET when it had sent
     /// bytes that were never read.</summary>
     public void HangUp() => _connection.Dispose();
