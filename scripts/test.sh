@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: installs missing Debian packages, builds the native libwayland test peers,
-# runs all test projects, then the demo (in-process headless compositor, screenshot checked) and the 60-second
-# compositor soak, each counted as one test.
+# runs all test projects, then the demo (in-process headless compositor, screenshot checked), the 60-second
+# compositor soak and 30 seconds of the live fuzzer, each counted as one test.
 # Prints one closing line "tests: N passed, M failed, K skipped".
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,6 +45,13 @@ fi
 
 echo "== soak (issue 6: memory, descriptors and CPU stay flat over 60 s of weston-simple-shm at 60 Hz)"
 if dotnet run --project bench/Wayland.CompositorSoak --no-build -- --seconds 60; then
+    passed=$((passed + 1))
+else
+    failed=$((failed + 1)); status=1
+fi
+
+echo "== fuzz (hostile connections against wl-headless and a bare server, 15 s each; a failure prints its --seed)"
+if dotnet run --project tests/Wayland.Fuzz --no-build -- --target compositor,bare --seconds 15; then
     passed=$((passed + 1))
 else
     failed=$((failed + 1)); status=1
