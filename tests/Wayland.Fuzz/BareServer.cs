@@ -13,8 +13,9 @@ namespace Wayland.Fuzz;
 internal sealed class BareServer :
     WlCompositor.IHandler, WlSurface.IHandler, WlSubcompositor.IHandler, XdgWmBase.IHandler, XdgSurface.IHandler
 {
-    /// <summary>Largest buffer the bare server copies (a client may declare a 2 GiB pool over a small file).</summary>
-    private const int MaxCopy = 64 << 20;
+    /// <summary>Largest buffer the bare server copies: 2048×2048 ARGB, the largest the fuzzer draws (a client may
+    /// declare a 2 GiB pool over a small file; the copy buffer is kept, so this bounds the server's memory).</summary>
+    private const int MaxCopy = 2048 * 2048 * 4;
 
     private readonly Display _display;
     private byte[] _scratch = [];

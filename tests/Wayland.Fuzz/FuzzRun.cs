@@ -111,7 +111,17 @@ internal sealed class FuzzRun(string target, int seconds, int connections, bool 
 
             if (_failures.Count == 0)
             {
-                final = CheckResources(server, baseline);
+                try
+                {
+                    final = CheckResources(server, baseline);
+                }
+                catch (DirectoryNotFoundException) when (server.HasExited)
+                {
+                    // It died just as the run ended: counted as the crash it is.
+                    _crashes.Add((clock.Elapsed, server.ExitDescription, server.Tail));
+                    Console.WriteLine($"   CRASH at the end: {server.ExitDescription}");
+                    Console.WriteLine(Indent(server.Tail));
+                }
             }
 
             stopBystander();

@@ -71,11 +71,22 @@ internal sealed class HostileClient(int slot, int seed, string socketPath, FuzzS
 
     private void RunConnection()
     {
-        stats.CountConnection();
         // Each connection mutates at a rate drawn from 0 to the maximum (0.4: 20 % on average): the rarely mutating ones
         // live long enough to build deep state (mapped toplevels, popups, pools) for the others to hit.
         _mutationRate = _random.NextDouble() * maxMutationRate;
-        _connection = new Connection(UnixSocket.Connect(socketPath), maxBufferSize: 0);
+        SafeFdHandle socket;
+        try
+        {
+            socket = UnixSocket.Connect(socketPath);
+        }
+        catch (WaylandIOException)
+        {
+            Thread.Sleep(10); // the server is gone (the run notices) or its backlog is full
+            return;
+        }
+
+        stats.CountConnection();
+        _connection = new Connection(socket, maxBufferSize: 0);
         _nextId = 2;
         _objects[1] = new TrackedObject(WlDisplayInterface.Descriptor, 1);
         _registry = Allocate(WlRegistryInterface.Descriptor, 1);
