@@ -62,6 +62,12 @@ internal sealed class HostileClient(int slot, int seed, string socketPath, FuzzS
             {
                 // Our own outgoing buffer filled up because the server stopped reading a flooding client.
             }
+            catch (IOException e)
+            {
+                // Our side ran short (for example /dev/shm full): not the server's fault; try again shortly.
+                Console.Error.WriteLine($"connection {slot}: {e.Message}");
+                Thread.Sleep(100);
+            }
             finally
             {
                 Disconnect();
@@ -325,6 +331,8 @@ internal sealed class HostileClient(int slot, int seed, string socketPath, FuzzS
         }
     }
 
+    private const int LargePool = 2048 * 2048 * 4;
+
     private int _pendingPoolSize;
 
     /// <summary>The file of a wl_shm.create_pool: mostly small, sometimes 16 MiB (2048×2048 ARGB); sealed or not; now and
@@ -332,7 +340,8 @@ internal sealed class HostileClient(int slot, int seed, string socketPath, FuzzS
     private int CreatePoolFile(List<(uint Id, InterfaceDescriptor Interface)> created)
     {
         double kind = _random.NextDouble();
-        int size = kind < 0.15 ? 2048 * 2048 * 4 : kind < 0.2 ? _random.Next(1, 1024) * 4096 : _random.Next(1, 64) * 1024;
+        // At most a few large files per connection: they live in /dev/shm (memory) until the connection ends.
+        int size = kind < 0.15 && _files.Count(f => f.Size >= LargePool) < 4 ? LargePool : kind < 0.2 ? _random.Next(1, 1024) * 4096 : _random.Next(1, 64) * 1024;
         if (_random.NextDouble() < 0.01)
         {
             size = _random.Next(-4, 1);
