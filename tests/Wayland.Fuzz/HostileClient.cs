@@ -350,9 +350,9 @@ internal sealed class HostileClient(int slot, int seed, string socketPath, FuzzS
         _pendingPoolSize = size;
         long fileSize = Math.Max(size, 1);
         PoolFile file;
-        if (size <= 1 << 20 && size > 0 && _random.NextDouble() < 0.3)
+        if (size <= 1 << 20 && size > 0 && _random.NextDouble() < 0.02)
         {
-            file = PoolFile.CreateSealed(size, writable: _random.NextDouble() < 0.95);
+            file = PoolFile.CreateWriteSealed(size);
         }
         else
         {

@@ -1,12 +1,11 @@
 using Microsoft.Win32.SafeHandles;
 using Wayland.Wire;
-using Wayland.Wire.Interop;
 
 namespace Wayland.Fuzz;
 
 /// <summary>
 /// Files handed to wl_shm.create_pool. Unsealed ones are plain unlinked files in /dev/shm (so the client may shrink
-/// them at any time, as a hostile client would); sealed ones are memfds sealed against shrinking. A truncator thread
+/// them at any time, as a hostile client would); sealed ones are memfds sealed against writing too. A truncator thread
 /// keeps shrinking some unsealed files to 0 and growing them back while the server may be reading them.
 /// </summary>
 internal sealed class PoolFile : IDisposable
@@ -52,30 +51,9 @@ internal sealed class PoolFile : IDisposable
         return file;
     }
 
-    /// <summary>A memfd of <paramref name="size"/> bytes sealed against shrinking (as weston's clients make them), or, not
-    /// <paramref name="writable"/>, sealed against everything (a server cannot map that for writing and must refuse it).</summary>
-    internal static PoolFile CreateSealed(int size, bool writable)
-    {
-        if (!writable)
-        {
-            return new(null, SealedMemoryFile.Create("wl-fuzz", new byte[size]), size);
-        }
-
-        int fd = FileOps.MemfdCreate("wl-fuzz", Native.MFD_CLOEXEC | Native.MFD_ALLOW_SEALING, out int errno);
-        if (fd < 0)
-        {
-            throw new WaylandIOException(errno, "memfd_create");
-        }
-
-        SafeFdHandle memfd = new(fd);
-        if (SharedMemoryOps.Truncate(fd, size, out errno) < 0 || SharedMemoryOps.AddSeals(fd, Native.F_SEAL_SHRINK, out errno) < 0)
-        {
-            memfd.Dispose();
-            throw new WaylandIOException(errno, "ftruncate/F_ADD_SEALS");
-        }
-
-        return new(null, memfd, size);
-    }
+    /// <summary>A memfd of <paramref name="size"/> bytes sealed against everything, writing included: a server cannot map
+    /// it for writing and must refuse the pool with <c>invalid_fd</c>.</summary>
+    internal static PoolFile CreateWriteSealed(int size) => new(null, SealedMemoryFile.Create("wl-fuzz", new byte[size]), size);
 
     /// <summary>Grows an unsealed file (before a wl_shm_pool.resize); sealed files cannot change.</summary>
     internal void Grow(long size)
