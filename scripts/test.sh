@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: installs missing Debian packages, builds the native libwayland test peers,
-# runs all test projects, then the demo (in-process headless compositor, screenshot checked) and the 60-second
-# compositor soak, each counted as one test.
+# runs all test projects, then the demo (in-process headless compositor, screenshot checked), the 60-second
+# compositor soak and 30 seconds of the live fuzzer, each counted as one test.
 # Prints one closing line "tests: N passed, M failed, K skipped".
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -60,6 +60,13 @@ fi
 # Counted as one test too: the matrix keeps building its C peers and running every pair; speed is not judged here.
 echo "== benchmark matrix, smoke size (every client x server pair and workload runs; no thresholds)"
 if dotnet run --project bench/Wayland.Matrix --no-build -- --smoke; then
+    passed=$((passed + 1))
+else
+    failed=$((failed + 1)); status=1
+fi
+
+echo "== fuzz (hostile connections against wl-headless and a bare server, 15 s each; a failure prints its --seed)"
+if dotnet run --project tests/Wayland.Fuzz --no-build -- --target compositor,bare --seconds 15; then
     passed=$((passed + 1))
 else
     failed=$((failed + 1)); status=1
