@@ -105,6 +105,7 @@ internal static class Errno
     internal const int ENOSYS = 38;
     internal const int EOVERFLOW = 75;
     internal const int EADDRINUSE = 98;
+    internal const int ECONNABORTED = 103;
     internal const int ECONNRESET = 104;
     internal const int ECONNREFUSED = 111;
     internal const int ENAMETOOLONG = 36;
