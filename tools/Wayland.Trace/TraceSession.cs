@@ -99,11 +99,6 @@ internal sealed class TraceSession
         Tracer tracer = new(protocols, format, filter);
         bool listening = options.Listen is not null;
         using TraceProxy proxy = new(tracer, upstream, tagAll: listening);
-        if (listening)
-        {
-            proxy.ConnectionClosed += connection => tracer.Note(connection.Client, $"{connection.Client} disconnected");
-        }
-
         using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => OnSignal(context, proxy, 2));
         using PosixSignalRegistration terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => OnSignal(context, proxy, 15));
         int status;

@@ -153,6 +153,11 @@ internal sealed class TraceProxy : IDisposable
     private void Closed(ProxiedConnection connection)
     {
         _connections.Remove(connection);
+        if (_tagAll)
+        {
+            Tracer.Note(connection.Client, $"{connection.Client} disconnected");
+        }
+
         ConnectionClosed?.Invoke(connection);
     }
 }
