@@ -126,7 +126,7 @@ internal sealed class TraceSession
         }
 
         output.Flush();
-        return _signal != 0 && status == 0 ? 128 + _signal : status;
+        return status;
     }
 
     private int RunApp(Options options, TraceProxy proxy, TraceOutput output, TextWriter error)
