@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using Wayland.Client.Protocol;
 using Wayland.Wire;
-using Wayland.Wire.Interop;
+using Wayland.Interop;
 
 namespace Wayland.Client;
 

@@ -1,6 +1,6 @@
 using Wayland.Client.Protocol;
 using Wayland.Wire;
-using Wayland.Wire.Interop;
+using Wayland.Interop;
 
 namespace Wayland.Client;
 

@@ -1,5 +1,5 @@
 using Wayland.Wire;
-using Wayland.Wire.Interop;
+using Wayland.Interop;
 
 namespace Wayland.Client;
 

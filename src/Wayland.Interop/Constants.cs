@@ -100,13 +100,13 @@ internal static class Errno
     internal const int ENOMEM = 12;
     internal const int EACCES = 13;
     internal const int EINVAL = 22;
-    internal const int EPROTO = 71;
     internal const int EMFILE = 24;
     internal const int EPIPE = 32;
     internal const int ENOSYS = 38;
     internal const int EPROTO = 71;
     internal const int EOVERFLOW = 75;
     internal const int EADDRINUSE = 98;
+    internal const int ECONNABORTED = 103;
     internal const int ECONNRESET = 104;
     internal const int ECONNREFUSED = 111;
     internal const int ENAMETOOLONG = 36;

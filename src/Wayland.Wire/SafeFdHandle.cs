@@ -85,6 +85,10 @@ public sealed class SafeFdHandle : SafeHandle
         }
     }
 
+    /// <summary>Closes raw descriptors this process owns (for example ones received with
+    /// <see cref="UnixSocket.Receive"/> and passed on), skipping -1, and sets each slot to -1.</summary>
+    public static void CloseAll(Span<int> fds) => FdList.CloseAll(fds);
+
     /// <inheritdoc/>
     protected override bool ReleaseHandle() => LibC.Close(Fd) == 0;
 

@@ -44,4 +44,101 @@ public static class UnixSocket
         int result = FileOps.Poll(socket.Fd, readable: !writable, writable: writable, ms, out int errno);
         return result < 0 ? throw new WaylandIOException(errno, "poll") : result != 0;
     }
+
+    /// <summary>
+    /// Creates a close-on-exec AF_UNIX stream socket bound to <paramref name="path"/> and listening. Nothing is locked
+    /// or removed: a file already at <paramref name="path"/> makes this fail with EADDRINUSE.
+    /// </summary>
+    /// <exception cref="ArgumentException">The path is longer than sun_path allows (107 bytes of UTF-8).</exception>
+    /// <exception cref="WaylandIOException">socket, bind or listen failed.</exception>
+    public static SafeFdHandle Listen(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!FileOps.TryMakeAddress(path, out SockAddrUn address, out uint length))
+        {
+            throw new ArgumentException($"socket path is too long for sun_path ({Native.SunPathLength - 1} bytes at most): {path}", nameof(path));
+        }
+
+        int fd = ServerSocketOps.Listen(address, length, out int errno);
+        return fd < 0
+            ? throw new WaylandIOException(errno, "bind", $"cannot listen on {path}: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)}")
+            : new SafeFdHandle(fd);
+    }
+
+    /// <summary>Accepts one connection on a listening socket (close-on-exec).</summary>
+    /// <returns>The connected socket, or null when no connection is pending (EAGAIN) or it went away before it was accepted.</returns>
+    /// <exception cref="WaylandIOException">accept failed for another reason (for example EMFILE).</exception>
+    public static SafeFdHandle? Accept(SafeFdHandle listener)
+    {
+        ArgumentNullException.ThrowIfNull(listener);
+        int fd = ServerSocketOps.Accept(listener.Fd, out int errno);
+        if (fd >= 0)
+        {
+            return new SafeFdHandle(fd);
+        }
+
+        return errno is Errno.EAGAIN or Errno.ECONNABORTED ? null : throw new WaylandIOException(errno, "accept");
+    }
+
+    /// <summary>The peer's process, user and group ids as of connect (or socketpair) time (<c>SO_PEERCRED</c>).</summary>
+    /// <exception cref="WaylandIOException">getsockopt failed (for example ENOTSOCK).</exception>
+    public static (int ProcessId, uint UserId, uint GroupId) GetPeerCredentials(SafeFdHandle socket)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        return ServerSocketOps.PeerCredentials(socket.Fd, out int pid, out uint uid, out uint gid, out int errno) < 0
+            ? throw new WaylandIOException(errno, "getsockopt(SO_PEERCRED)")
+            : (pid, uid, gid);
+    }
+
+    /// <summary>
+    /// One non-blocking <c>sendmsg</c> of <paramref name="data"/> with <paramref name="fds"/> attached as SCM_RIGHTS
+    /// (<c>MSG_NOSIGNAL | MSG_DONTWAIT</c>). The descriptors stay the caller's; once this returns a positive count
+    /// they have all been sent with the first byte.
+    /// </summary>
+    /// <param name="socket">A connected stream socket.</param>
+    /// <param name="data">At least one byte.</param>
+    /// <param name="fds">At most <see cref="WireLimits.MaxFdsPerSend"/> descriptors.</param>
+    /// <returns>How many bytes were sent, or -1 when the socket is full (EAGAIN).</returns>
+    /// <exception cref="WaylandIOException">Another error, such as EPIPE or ECONNRESET when the peer is gone.</exception>
+    public static int Send(SafeFdHandle socket, ReadOnlySpan<byte> data, ReadOnlySpan<int> fds)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(fds.Length, WireLimits.MaxFdsPerSend, nameof(fds));
+        nint sent = SocketIO.Send(socket.Fd, data, fds, out int errno);
+        return sent >= 0 ? (int)sent : errno == Errno.EAGAIN ? -1 : throw new WaylandIOException(errno, "sendmsg");
+    }
+
+    /// <summary>
+    /// One non-blocking <c>recvmsg</c> into <paramref name="data"/>; descriptors that came with the bytes (close-on-exec)
+    /// are written to <paramref name="fds"/> and belong to the caller.
+    /// </summary>
+    /// <param name="socket">A connected stream socket.</param>
+    /// <param name="data">Where bytes go.</param>
+    /// <param name="fds">Where descriptors go; <see cref="MaxFdsPerReceive"/> slots hold any batch the kernel can deliver.</param>
+    /// <param name="fdCount">How many descriptors were written to <paramref name="fds"/>.</param>
+    /// <returns>How many bytes were received: 0 when the peer has closed its end, -1 when nothing is there (EAGAIN).</returns>
+    /// <exception cref="WaylandIOException">A socket error, or descriptors lost (control data truncated, or more than
+    /// <paramref name="fds"/> holds: EOVERFLOW; those that did arrive are closed).</exception>
+    public static int Receive(SafeFdHandle socket, Span<byte> data, Span<int> fds, out int fdCount)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        nint received = SocketIO.Receive(socket.Fd, data, fds, out fdCount, out bool truncated, out bool overflow, out int errno);
+        if (received < 0)
+        {
+            fdCount = 0;
+            return errno == Errno.EAGAIN ? -1 : throw new WaylandIOException(errno, "recvmsg");
+        }
+
+        if (truncated || overflow)
+        {
+            FdList.CloseAll(fds[..fdCount]);
+            fdCount = 0;
+            throw new WaylandIOException(Errno.EOVERFLOW, "recvmsg", "recvmsg: descriptors were lost (control data truncated or too many)");
+        }
+
+        return (int)received;
+    }
+
+    /// <summary>Most descriptors one <c>recvmsg</c> can deliver (the kernel's SCM_MAX_FD).</summary>
+    public const int MaxFdsPerReceive = 253;
 }

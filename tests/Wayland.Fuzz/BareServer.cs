@@ -26,8 +26,6 @@ internal sealed class BareServer :
     {
         using Display display = new();
         BareServer server = new(display);
-        long logLines = 0;
-        display.Log = _ => logLines++;
         display.CreateGlobal<WlCompositor>(WlCompositorInterface.Version, compositor => compositor.Handler = server);
         display.CreateGlobal<WlSubcompositor>(WlSubcompositorInterface.Version, subcompositor => subcompositor.Handler = server);
         _ = new Shm(display);

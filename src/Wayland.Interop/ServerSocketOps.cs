@@ -1,6 +1,4 @@
-using Wayland.Interop;
-
-namespace Wayland.Server;
+namespace Wayland.Interop;
 
 /// <summary>
 /// Listening sockets, accept, peer credentials and lock files for the server side. Every call returns -1

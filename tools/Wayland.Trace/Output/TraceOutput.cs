@@ -1,0 +1,136 @@
+using System.Buffers;
+using System.Text;
+
+namespace Wayland.Trace.Output;
+
+/// <summary>
+/// Where trace lines go: a byte buffer written to a stream when it fills up and whenever <see cref="Flush"/> is called
+/// (after each batch of socket events, so that lines appear while the app runs). Writing allocates nothing.
+/// </summary>
+internal sealed class TraceOutput : IBufferWriter<byte>, IDisposable
+{
+    private const int Size = 64 * 1024;
+    private readonly Stream _stream;
+    private readonly bool _ownsStream;
+    private readonly byte[] _buffer = new byte[Size];
+    private byte[]? _large;
+    private int _count;
+
+    public TraceOutput(Stream stream, bool ownsStream)
+    {
+        _stream = stream;
+        _ownsStream = ownsStream;
+    }
+
+    /// <summary>Set once a write failed (for example EPIPE when the reader went away); later output is dropped.</summary>
+    public Exception? Failure { get; private set; }
+
+    public void Write(ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(GetSpan(bytes.Length));
+        Advance(bytes.Length);
+    }
+
+    public void Write(byte value)
+    {
+        GetSpan(1)[0] = value;
+        Advance(1);
+    }
+
+    /// <summary>Writes ASCII or any other text (rare paths: summaries, warnings).</summary>
+    public void Write(string text)
+    {
+        int max = Encoding.UTF8.GetMaxByteCount(text.Length);
+        int written = Encoding.UTF8.GetBytes(text, GetSpan(max));
+        Advance(written);
+    }
+
+    public Span<byte> GetSpan(int sizeHint = 0)
+    {
+        sizeHint = Math.Max(sizeHint, 1);
+        if (_large is not null)
+        {
+            throw new InvalidOperationException("GetSpan called twice without Advance");
+        }
+
+        if (Size - _count < sizeHint)
+        {
+            Flush();
+            if (sizeHint > Size)
+            {
+                // One oversized write (a long string argument in hex); rare, so a temporary array is fine.
+                _large = new byte[sizeHint];
+                return _large;
+            }
+        }
+
+        return _buffer.AsSpan(_count);
+    }
+
+    public Memory<byte> GetMemory(int sizeHint = 0)
+    {
+        GetSpan(sizeHint);
+        return _large ?? _buffer.AsMemory(_count);
+    }
+
+    public void Advance(int count)
+    {
+        if (_large is not null)
+        {
+            byte[] large = _large;
+            _large = null;
+            WriteToStream(large.AsSpan(0, count));
+            return;
+        }
+
+        _count += count;
+    }
+
+    public void Flush()
+    {
+        if (_count > 0)
+        {
+            WriteToStream(_buffer.AsSpan(0, _count));
+            _count = 0;
+        }
+
+        if (Failure is null)
+        {
+            try
+            {
+                _stream.Flush();
+            }
+            catch (IOException e)
+            {
+                Failure = e;
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        Flush();
+        if (_ownsStream)
+        {
+            _stream.Dispose();
+        }
+    }
+
+    private void WriteToStream(ReadOnlySpan<byte> bytes)
+    {
+        if (Failure is not null)
+        {
+            return;
+        }
+
+        try
+        {
+            _stream.Write(bytes);
+        }
+        catch (IOException e)
+        {
+            // The trace reader is gone (a closed pipe): keep proxying, stop writing.
+            Failure = e;
+        }
+    }
+}

@@ -1,0 +1,4 @@
+using Wayland.Trace;
+
+// wl-trace: a Wayland protocol tracing proxy (see Options.cs for the command line, TraceSession.cs for the run).
+return TraceSession.Run(args, Console.Error);

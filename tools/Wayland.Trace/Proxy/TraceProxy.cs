@@ -1,0 +1,163 @@
+using Wayland.Events;
+using Wayland.Trace.Decoding;
+using Wayland.Wire;
+
+namespace Wayland.Trace.Proxy;
+
+/// <summary>
+/// The proxy: accepts clients (on a listening socket, or handed over as one end of a socket pair), connects each to
+/// the compositor on its own connection, and relays and decodes both directions on one epoll loop.
+/// </summary>
+internal sealed class TraceProxy : IDisposable
+{
+    private readonly EventLoop _loop = new();
+    private readonly List<ProxiedConnection> _connections = [];
+    private readonly string _upstream;
+    private readonly bool _tagAll;
+    private SafeFdHandle? _listener;
+    private FdEventSource? _listenSource;
+    private string? _listenPath;
+    private int _clientCount;
+
+    /// <param name="tracer">Decoding and output.</param>
+    /// <param name="upstream">Path of the compositor's socket.</param>
+    /// <param name="tagAll">Name the client on every text line; when false, only clients after the first are named.</param>
+    public TraceProxy(Tracer tracer, string upstream, bool tagAll)
+    {
+        Tracer = tracer;
+        _upstream = upstream;
+        _tagAll = tagAll;
+    }
+
+    public Tracer Tracer { get; }
+
+    public EventLoop Loop => _loop;
+
+    /// <summary>Connections being proxied now.</summary>
+    public int ConnectionCount => _connections.Count;
+
+    /// <summary>Clients accepted so far.</summary>
+    public int ClientCount => _clientCount;
+
+    /// <summary>Raised on the loop's thread when a connection has closed.</summary>
+    public event Action<ProxiedConnection>? ConnectionClosed;
+
+    /// <summary>Listens on <paramref name="path"/> (removed again on dispose).</summary>
+    /// <exception cref="WaylandIOException">The path is taken, or bind/listen failed.</exception>
+    public void Listen(string path)
+    {
+        _listener = UnixSocket.Listen(path);
+        _listenPath = path;
+        _listenSource = _loop.AddFd(_listener, FdEvents.Readable, (_, _) => AcceptOne());
+    }
+
+    /// <summary>Proxies a client already connected to <paramref name="clientSocket"/> (taking ownership).</summary>
+    /// <returns>False when the compositor could not be reached (the socket is closed then, and a note says why).</returns>
+    /// <param name="clientSocket">The client's connection.</param>
+    /// <param name="processId">The client's pid when known (a socket pair's credentials are its creator's); else SO_PEERCRED.</param>
+    /// <param name="command">The client's command name when known.</param>
+    public bool Adopt(SafeFdHandle clientSocket, int processId = 0, string? command = null)
+    {
+        if (processId == 0)
+        {
+            try
+            {
+                processId = UnixSocket.GetPeerCredentials(clientSocket).ProcessId;
+            }
+            catch (WaylandIOException)
+            {
+                // Not a socket with credentials; trace it anyway.
+            }
+        }
+
+        _clientCount++;
+        TraceClient client = new(_clientCount, processId, command ?? TraceClient.CommandOf(processId), _tagAll || _clientCount > 1);
+        if (_tagAll)
+        {
+            Tracer.Note(client, $"{client} connected");
+        }
+
+        SafeFdHandle server;
+        try
+        {
+            server = UnixSocket.Connect(_upstream);
+        }
+        catch (Exception e) when (e is WaylandIOException or ArgumentException)
+        {
+            Tracer.Note(client, $"cannot connect {client} to the compositor: {e.Message}");
+            clientSocket.Dispose();
+            return false;
+        }
+
+        Tracer.Summary.Clients++;
+        try
+        {
+            _connections.Add(new ProxiedConnection(_loop, Tracer, client, clientSocket, server, Closed));
+        }
+        catch
+        {
+            clientSocket.Dispose();
+            server.Dispose();
+            throw;
+        }
+
+        return true;
+    }
+
+    /// <summary>Waits up to <paramref name="timeoutMs"/> for socket activity, handles it, and writes out the lines it produced.</summary>
+    public void Dispatch(int timeoutMs) => _loop.Dispatch(timeoutMs);
+
+    public void Dispose()
+    {
+        foreach (ProxiedConnection connection in _connections.ToArray())
+        {
+            connection.Dispose();
+        }
+
+        _listenSource?.Remove();
+        _listener?.Dispose();
+        if (_listenPath is not null)
+        {
+            try
+            {
+                File.Delete(_listenPath);
+            }
+            catch (IOException)
+            {
+                // Gone already.
+            }
+        }
+
+        _loop.Dispose();
+    }
+
+    private void AcceptOne()
+    {
+        SafeFdHandle? socket;
+        try
+        {
+            socket = UnixSocket.Accept(_listener!);
+        }
+        catch (WaylandIOException e)
+        {
+            Tracer.Note(null, $"cannot accept a client: {e.Message}");
+            return;
+        }
+
+        if (socket is not null)
+        {
+            Adopt(socket);
+        }
+    }
+
+    private void Closed(ProxiedConnection connection)
+    {
+        _connections.Remove(connection);
+        if (_tagAll)
+        {
+            Tracer.Note(connection.Client, $"{connection.Client} disconnected");
+        }
+
+        ConnectionClosed?.Invoke(connection);
+    }
+}

@@ -1,0 +1,223 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using Wayland.Trace.Decoding;
+using Wayland.Trace.Output;
+using Wayland.Trace.Proxy;
+using Wayland.Wire;
+
+namespace Wayland.Trace;
+
+/// <summary>One run of wl-trace: load the protocols, open the output, proxy until APP is done (or a signal), summarise.</summary>
+internal sealed class TraceSession
+{
+    public const int Usage = 64;
+    public const int Failure = 1;
+
+    private volatile int _signal;
+    private volatile bool _appExited;
+
+    public static int Run(string[] args, TextWriter error)
+    {
+        Options? options = Options.Parse(args, out string? problem);
+        if (options is null)
+        {
+            error.WriteLine($"wl-trace: {problem}");
+            error.WriteLine("Try 'wl-trace --help'.");
+            return Usage;
+        }
+
+        if (options.Help)
+        {
+            Console.Out.WriteLine(Options.Usage);
+            return 0;
+        }
+
+        if (options.Version)
+        {
+            Console.Out.WriteLine($"wl-trace {typeof(TraceSession).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]}");
+            return 0;
+        }
+
+        Filter filter = Filter.All;
+        if (options.Filter is not null && Filter.Parse(options.Filter, out problem) is not { } parsed)
+        {
+            error.WriteLine($"wl-trace: {problem}");
+            return Usage;
+        }
+        else if (options.Filter is not null)
+        {
+            filter = Filter.Parse(options.Filter, out _)!;
+        }
+
+        try
+        {
+            return new TraceSession().Run(options, filter, error);
+        }
+        catch (Exception e) when (e is WaylandException or IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
+        {
+            error.WriteLine($"wl-trace: {e.Message}");
+            return Failure;
+        }
+    }
+
+    /// <summary>An absolute name is the path; a relative one lives in $XDG_RUNTIME_DIR.</summary>
+    public static string SocketPath(string name)
+    {
+        if (name.StartsWith('/'))
+        {
+            return name;
+        }
+
+        string? runtime = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR");
+        if (string.IsNullOrEmpty(runtime) || !runtime.StartsWith('/'))
+        {
+            throw new ArgumentException($"XDG_RUNTIME_DIR is not set to an absolute directory, so '{name}' cannot be found; give an absolute path");
+        }
+
+        return Path.Combine(runtime, name);
+    }
+
+    private int Run(Options options, Filter filter, TextWriter error)
+    {
+        ProtocolSet protocols = ProtocolSet.Load(options.Protocols, options.SystemProtocols);
+        foreach (string problem in protocols.Problems)
+        {
+            error.WriteLine($"wl-trace: warning: {problem}");
+        }
+
+        string upstream = SocketPath(options.Display ?? Environment.GetEnvironmentVariable("WAYLAND_DISPLAY") ?? "wayland-0");
+        using TraceOutput output = options.Output switch
+        {
+            null => new TraceOutput(Console.OpenStandardError(), ownsStream: true),
+            "-" => new TraceOutput(Console.OpenStandardOutput(), ownsStream: true),
+            string file => new TraceOutput(new FileStream(file, FileMode.Create, FileAccess.Write, FileShare.Read), ownsStream: true),
+        };
+        JsonLinesFormat? json = options.Json ? new JsonLinesFormat(output) : null;
+        ITraceFormat? format = options.Summary ? null : json ?? (ITraceFormat)new WaylandDebugFormat(output);
+        Tracer tracer = new(protocols, format, filter);
+        bool listening = options.Listen is not null;
+        using TraceProxy proxy = new(tracer, upstream, tagAll: listening);
+        using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => OnSignal(context, proxy, 2));
+        using PosixSignalRegistration terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => OnSignal(context, proxy, 15));
+        int status;
+        if (listening)
+        {
+            proxy.Listen(SocketPath(options.Listen!));
+            Loop(proxy, output, () => false);
+            status = 0;
+        }
+        else
+        {
+            status = RunApp(options, proxy, output, error);
+        }
+
+        if (options.Summary)
+        {
+            if (json is not null)
+            {
+                json.Write(tracer.Summary);
+            }
+            else
+            {
+                output.Write(tracer.Summary.ToText());
+            }
+        }
+
+        output.Flush();
+        return status;
+    }
+
+    private int RunApp(Options options, TraceProxy proxy, TraceOutput output, TextWriter error)
+    {
+        ProcessStartInfo info = new(options.Command[0]) { UseShellExecute = false };
+        foreach (string argument in options.Command.Skip(1))
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.Environment.Remove("WAYLAND_SOCKET");
+        string? privatePath = null;
+        SafeFdHandle? childEnd = null;
+        SafeFdHandle? ourEnd = null;
+        if (options.SocketPair)
+        {
+            (ourEnd, childEnd) = UnixSocket.CreatePair();
+            info.Environment["WAYLAND_SOCKET"] = childEnd.Fd.ToString(CultureInfo.InvariantCulture);
+        }
+        else
+        {
+            string name = $"wl-trace-{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}";
+            string? runtime = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR");
+            privatePath = !string.IsNullOrEmpty(runtime) && runtime.StartsWith('/') ? Path.Combine(runtime, name) : Path.Combine(Path.GetTempPath(), name);
+            proxy.Listen(privatePath);
+            info.Environment["WAYLAND_DISPLAY"] = string.IsNullOrEmpty(runtime) ? privatePath : name;
+        }
+
+        using Process process = new() { StartInfo = info, EnableRaisingEvents = true };
+        process.Exited += (_, _) =>
+        {
+            _appExited = true;
+            proxy.Loop.Wake();
+        };
+        try
+        {
+            // The runtime's fork/exec closes only close-on-exec descriptors, so the child inherits exactly this one.
+            childEnd?.SetCloseOnExec(false);
+            process.Start();
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            ourEnd?.Dispose();
+            error.WriteLine($"wl-trace: cannot run {options.Command[0]}: {e.Message}");
+            return 127;
+        }
+        finally
+        {
+            childEnd?.Dispose();
+        }
+
+        if (ourEnd is not null)
+        {
+            proxy.Adopt(ourEnd, process.Id, TraceClient.CommandOf(process.Id));
+        }
+
+        Loop(proxy, output, () => _appExited && proxy.ConnectionCount == 0);
+        if (_signal != 0 && !process.HasExited)
+        {
+            // Our connections are closed: the app sees its compositor go away. Give it a moment to exit on its own.
+            process.WaitForExit(TimeSpan.FromSeconds(2));
+            return 128 + _signal;
+        }
+
+        process.WaitForExit();
+        return process.ExitCode;
+    }
+
+    private void Loop(TraceProxy proxy, TraceOutput output, Func<bool> done)
+    {
+        while (_signal == 0)
+        {
+            proxy.Dispatch(-1);
+            output.Flush();
+            if (done())
+            {
+                // Take connections the app made just before it exited, then stop when none is left.
+                proxy.Dispatch(0);
+                output.Flush();
+                if (done())
+                {
+                    break;
+                }
+            }
+        }
+    }
+
+    private void OnSignal(PosixSignalContext context, TraceProxy proxy, int number)
+    {
+        context.Cancel = true;
+        _signal = number;
+        proxy.Loop.Wake();
+    }
+}
