@@ -25,6 +25,7 @@ public sealed partial class EventLoop
         }
 
         _dispatching = true;
+        _dispatchThread = Environment.CurrentManagedThreadId;
         int count;
         try
         {
@@ -64,6 +65,7 @@ public sealed partial class EventLoop
         finally
         {
             _dispatching = false;
+            _dispatchThread = 0;
             ReleaseRemoved();
         }
 

@@ -40,6 +40,7 @@ public sealed partial class EventLoop : IDisposable
     private readonly ConcurrentQueue<Action> _posted = new();
     private volatile bool _terminate;
     private bool _dispatching;
+    private int _dispatchThread;
     private bool _disposed;
 
     /// <summary>Creates a loop with its epoll instance, timerfd and wake-up eventfd.</summary>
@@ -153,6 +154,12 @@ public sealed partial class EventLoop : IDisposable
         _idle.Enqueue(source);
         return source;
     }
+
+    /// <summary>
+    /// True when the calling thread is inside this loop's <see cref="Dispatch"/> (running one of its callbacks):
+    /// work can then be done at once instead of through <see cref="Post"/>.
+    /// </summary>
+    public bool IsDispatchingOnCurrentThread => _dispatchThread == Environment.CurrentManagedThreadId;
 
     /// <summary>
     /// Queues <paramref name="action"/> to run on the loop's thread during its next dispatch, and wakes the

@@ -227,16 +227,29 @@ public sealed class ShmBuffer
     {
         WlBuffer resource = Resource;
         Client client = resource.Client;
-        client.Display.Loop.Post(() =>
+        if (client.Display.Loop.IsDispatchingOnCurrentThread)
         {
-            if (!resource.IsDestroyed)
-            {
-                resource.PostError((uint)WlShmError.InvalidFd, "error accessing SHM buffer");
-            }
-            else if (!client.IsDestroyed)
-            {
-                client.PostImplementationError("Error accessing SHM buffer of a wl_buffer resource which has already been destroyed");
-            }
-        });
+            // On the loop thread (a compositor reading buffers in its commit handler) the wl_buffer is still alive:
+            // the error goes out now, on the buffer, as libwayland's end_access does.
+            PostAccessError(resource, client);
+        }
+        else
+        {
+            client.Display.Loop.Post(() => PostAccessError(resource, client));
+        }
+    }
+
+    private static void PostAccessError(WlBuffer resource, Client client)
+    {
+        if (!resource.IsDestroyed)
+        {
+            resource.PostError((uint)WlShmError.InvalidFd, "error accessing SHM buffer");
+        }
+        else if (!client.IsDestroyed)
+        {
+            // Only reachable when the buffer was read off the loop thread and destroyed before the error could be
+            // posted; libwayland reports the same case the same way.
+            client.PostImplementationError("Error accessing SHM buffer of a wl_buffer resource which has already been destroyed");
+        }
     }
 }
