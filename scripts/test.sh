@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: installs missing Debian packages, builds the native libwayland test peers,
-# runs all test projects, then the demo (in-process headless compositor, screenshot checked) and the 60-second
-# compositor soak, each counted as one test.
+# publishes the tools as NativeAOT executables, runs all test projects, then the demo (in-process headless
+# compositor, screenshot checked), the 60-second compositor soak and the package consumer test, each counted as one test.
 # Prints one closing line "tests: N passed, M failed, K skipped".
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,18 +15,10 @@ trap 'rm -f "$log"' EXIT
 
 # Build everything (samples and benchmarks too, so they keep compiling), then test.
 dotnet build Wayland.slnx --nologo -v quiet
-# The trimmed, self-contained wl-info (no reflection in generated code) is published here, once, before the
-# test projects run in parallel; TrimmedPublishTests runs it against weston (and publishes it itself when
-# run on its own, see tests/Wayland.Testing/TrimmedPublish.cs).
-trimmed="$PWD/artifacts/wl-info-trimmed"
-rm -rf "$trimmed"
-dotnet publish tools/Wayland.Info/Wayland.Info.csproj -c Release -p:TrimmedPublish=true -o "$trimmed" --nologo -v quiet
-export WAYLAND_NET_TRIMMED_WL_INFO="$trimmed/wl-info"
-# The same for wl-headless: server-side generated code and the compositor (CliTests runs it).
-trimmed_headless="$PWD/artifacts/wl-headless-trimmed"
-rm -rf "$trimmed_headless"
-dotnet publish tools/Wayland.Compositor.Cli/Wayland.Compositor.Cli.csproj -c Release -p:TrimmedPublish=true -o "$trimmed_headless" --nologo -v quiet
-export WAYLAND_NET_TRIMMED_WL_HEADLESS="$trimmed_headless/wl-headless"
+# The tools as NativeAOT executables (no reflection in them or in generated code), published once before the test
+# projects run in parallel; tests run them against weston and real clients (tests/Wayland.Testing/NativeAotTool.cs).
+scripts/publish-aot.sh "$PWD/artifacts/aot" >/dev/null
+export WAYLAND_NET_AOT_DIR="$PWD/artifacts/aot"
 status=0
 dotnet test Wayland.slnx --nologo --no-build --blame-hang-timeout 5m 2>&1 | tee "$log" || status=$?
 
@@ -43,8 +35,15 @@ else
     failed=$((failed + 1)); status=1
 fi
 
-echo "== soak (issue 6: memory, descriptors and CPU stay flat over 60 s of weston-simple-shm at 60 Hz)"
+echo "== soak (memory, descriptors and CPU stay flat over 60 s of weston-simple-shm at 60 Hz)"
 if dotnet run --project bench/Wayland.CompositorSoak --no-build -- --seconds 60; then
+    passed=$((passed + 1))
+else
+    failed=$((failed + 1)); status=1
+fi
+
+echo "== consumer (the packages from a folder feed: a project outside the solution, warnings as errors, wl-headless as a .NET tool)"
+if scripts/consumer-test.sh; then
     passed=$((passed + 1))
 else
     failed=$((failed + 1)); status=1

@@ -13,7 +13,7 @@ namespace Wayland.Server;
 /// <para>Single-threaded: create sources, dispatch and remove sources on one thread (the loop's thread).
 /// Only <see cref="Terminate"/>, <see cref="Post"/> and <see cref="Wake"/> may be called from any thread.</para>
 /// <para>To nest this loop in another one (GLib, another epoll, <c>poll</c>), watch <see cref="Fd"/> for
-/// readability and call <see cref="Dispatch"/> with a timeout of 0 when it is readable. To run it on a .NET
+/// readability and call <see cref="Dispatch(TimeSpan)"/> with a zero timeout when it is readable. To run it on a .NET
 /// thread without busy waiting, use <see cref="Run"/> on a dedicated thread or <see cref="RunAsync"/>.</para>
 /// </remarks>
 public sealed partial class EventLoop : IDisposable
@@ -30,11 +30,11 @@ public sealed partial class EventLoop : IDisposable
     private readonly SafeFdHandle _epoll;
     private readonly SafeFdHandle _wake;
     private readonly SafeFdHandle _timerFd;
-    private readonly List<EventSource?> _slots = [];
+    private readonly List<EventLoopSource?> _slots = [];
     private readonly Stack<int> _freeSlots = new();
     private readonly List<int> _slotsToFree = [];
-    private readonly List<EventSource> _removed = [];
-    private readonly List<EventSource> _check = [];
+    private readonly List<EventLoopSource> _removed = [];
+    private readonly List<EventLoopSource> _check = [];
     private readonly Queue<IdleEventSource> _idle = new();
     private readonly EpollEvent[] _events = new EpollEvent[BatchSize];
     private readonly ConcurrentQueue<Action> _posted = new();
@@ -69,7 +69,7 @@ public sealed partial class EventLoop : IDisposable
         }
     }
 
-    /// <summary>The epoll descriptor: readable whenever <see cref="Dispatch"/> has something to do.</summary>
+    /// <summary>The epoll descriptor: readable whenever <see cref="Dispatch(TimeSpan)"/> has something to do.</summary>
     public int Fd => _epoll.Fd;
 
     /// <summary>Raised once when the loop is disposed (<c>wl_event_loop_add_destroy_listener</c>).</summary>
@@ -165,7 +165,7 @@ public sealed partial class EventLoop : IDisposable
         Wake();
     }
 
-    /// <summary>Makes a blocked <see cref="Dispatch"/> return (from any thread).</summary>
+    /// <summary>Makes a blocked <see cref="Dispatch(TimeSpan)"/> return (from any thread).</summary>
     public void Wake()
     {
         bool added = false;
@@ -224,7 +224,7 @@ public sealed partial class EventLoop : IDisposable
     }
 
     /// <summary>Removes a source: it is never called again; its descriptors are closed now, its slot after the batch.</summary>
-    internal void RemoveSource(EventSource source)
+    internal void RemoveSource(EventLoopSource source)
     {
         if (source.IsRemoved)
         {
@@ -261,7 +261,7 @@ public sealed partial class EventLoop : IDisposable
         }
     }
 
-    internal void AddCheck(EventSource source)
+    internal void AddCheck(EventLoopSource source)
     {
         if (source.IsRemoved || source is IdleEventSource)
         {
@@ -291,7 +291,7 @@ public sealed partial class EventLoop : IDisposable
         | ((events & Native.EPOLLHUP) != 0 ? FdEvents.Hangup : 0)
         | ((events & Native.EPOLLERR) != 0 ? FdEvents.Error : 0);
 
-    private void AddToEpoll(EventSource source, int fd, FdEvents mask)
+    private void AddToEpoll(EventLoopSource source, int fd, FdEvents mask)
     {
         int slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : _slots.Count;
         if (slot == _slots.Count)

@@ -6,7 +6,7 @@ namespace Wayland.Server;
 /// Watches a descriptor (<c>wl_event_loop_add_fd</c>). The loop watches a duplicate it owns, so closing the
 /// original descriptor does not leave a stale registration behind; removing the source closes the duplicate.
 /// </summary>
-public sealed class FdEventSource : EventSource
+public sealed class FdEventSource : EventLoopSource
 {
     private readonly FdEventHandler _handler;
 

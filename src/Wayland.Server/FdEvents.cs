@@ -4,7 +4,7 @@ namespace Wayland.Server;
 [Flags]
 public enum FdEvents : uint
 {
-    /// <summary>Nothing (a post-dispatch check call, see <see cref="EventSource.Check"/>).</summary>
+    /// <summary>Nothing (a post-dispatch check call, see <see cref="EventLoopSource.Check"/>).</summary>
     None = 0,
 
     /// <summary>The descriptor is readable (EPOLLIN).</summary>

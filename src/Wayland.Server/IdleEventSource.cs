@@ -4,7 +4,7 @@ namespace Wayland.Server;
 /// A callback run once, the next time the loop is idle: at the start of the next dispatch and after the
 /// fd sources of a dispatch (<c>wl_event_loop_add_idle</c>). It is removed once it has run.
 /// </summary>
-public sealed class IdleEventSource : EventSource
+public sealed class IdleEventSource : EventLoopSource
 {
     private readonly Action _callback;
 

@@ -20,7 +20,7 @@ namespace Wayland.Server;
 /// internally (for example SIGRTMIN for thread suspension): prefer SIGUSR1, SIGUSR2 or SIGHUP, and expect
 /// signals of the same number that arrive close together to be coalesced, as with any signalfd.</para>
 /// </remarks>
-public sealed class SignalEventSource : EventSource
+public sealed class SignalEventSource : EventLoopSource
 {
     private readonly Action<int> _callback;
     private int _pending;

@@ -4,7 +4,7 @@ namespace Wayland.Server;
 /// A one-shot timer (<c>wl_event_loop_add_timer</c>). All timers of a loop share one timerfd; due timers are
 /// called in deadline order, before any fd source of the same dispatch.
 /// </summary>
-public sealed class TimerEventSource : EventSource
+public sealed class TimerEventSource : EventLoopSource
 {
     private readonly Action _callback;
 
@@ -23,7 +23,7 @@ public sealed class TimerEventSource : EventSource
     /// <summary>
     /// Arms the timer to fire once, <paramref name="milliseconds"/> from now, replacing any earlier deadline;
     /// 0 or less disarms it (<c>wl_event_source_timer_update</c>). Disarming a timer that is already due in
-    /// the batch being dispatched does not stop that call; only <see cref="EventSource.Remove"/> does.
+    /// the batch being dispatched does not stop that call; only <see cref="EventLoopSource.Remove"/> does.
     /// </summary>
     /// <exception cref="InvalidOperationException">The source was removed.</exception>
     public void Update(int milliseconds)

@@ -9,9 +9,9 @@ namespace Wayland.Server;
 /// even if the batch being dispatched already contains an event for it — and its slot is freed after the
 /// batch, as libwayland does.
 /// </remarks>
-public abstract class EventSource
+public abstract class EventLoopSource
 {
-    private protected EventSource(EventLoop loop) => Loop = loop;
+    private protected EventLoopSource(EventLoop loop) => Loop = loop;
 
     /// <summary>The loop this source belongs to.</summary>
     public EventLoop Loop { get; }
