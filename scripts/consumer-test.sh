@@ -3,7 +3,7 @@
 # tests/consumer (outside the solution, default settings plus warnings as errors, its own nuget.config: that feed and
 # nuget.org) with no warning at all, installs wl-headless from the feed with `dotnet tool install --tool-path`, runs
 # the consumer's client on it and checks the screenshot's pixels (tests/native/png-check decodes it).
-# Exit status 0 when every step passed.
+# Exit status 0 when every step passed. --no-pack reuses the packages already in artifacts/feed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
@@ -11,10 +11,13 @@ feed="$root/artifacts/feed"
 work="$root/artifacts/consumer"
 consumer="$root/tests/consumer"
 
-rm -rf "$feed" "$work" "$consumer/bin" "$consumer/obj"
+rm -rf "$work" "$consumer/bin" "$consumer/obj"
 mkdir -p "$work"
-echo "consumer-test: dotnet pack -> artifacts/feed"
-dotnet pack Wayland.slnx -c Release -o "$feed" --nologo -v quiet
+if [ "${1:-}" != "--no-pack" ]; then
+    rm -rf "$feed"
+    echo "consumer-test: dotnet pack -> artifacts/feed"
+    dotnet pack Wayland.slnx -c Release -o "$feed" --nologo -v quiet
+fi
 ls "$feed"
 version=$(basename "$feed"/Wayland.Client.*.nupkg .nupkg)
 version="${version#Wayland.Client.}"

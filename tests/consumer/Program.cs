@@ -40,7 +40,7 @@ using WlCallback frame = surface.Frame();
 frame.Done += (_, _) => presented = true;
 surface.Commit();
 WaitFor(() => presented, "the frame callback");
-Console.WriteLine($"consumer: {Width}x{Height} window shown; {globals.All.Count} globals; {EventLoopCheck.Describe()}");
+Console.WriteLine($"consumer: {Width}x{Height} window shown; {globals.All.Count} globals; {Consumer.EventLoopCheck.Describe()}");
 return 0;
 
 void WaitFor(Func<bool> condition, string what)
