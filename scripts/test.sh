@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: installs missing Debian packages, builds the native libwayland test peers,
-# runs all test projects, then the demo (in-process headless compositor, screenshot checked), the 60-second
-# compositor soak and 30 seconds of the live fuzzer, each counted as one test.
+# publishes the tools as NativeAOT executables, runs all test projects, then the demo (in-process headless
+# compositor, screenshot checked), the 60-second compositor soak, the docs site, the benchmark matrix (smoke size),
+# 30 seconds of the live fuzzer and the package consumer test, each counted as one test.
 # Prints one closing line "tests: N passed, M failed, K skipped".
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,18 +16,10 @@ trap 'rm -f "$log"' EXIT
 
 # Build everything (samples and benchmarks too, so they keep compiling), then test.
 dotnet build Wayland.slnx --nologo -v quiet
-# The trimmed, self-contained wl-info (no reflection in generated code) is published here, once, before the
-# test projects run in parallel; TrimmedPublishTests runs it against weston (and publishes it itself when
-# run on its own, see tests/Wayland.Testing/TrimmedPublish.cs).
-trimmed="$PWD/artifacts/wl-info-trimmed"
-rm -rf "$trimmed"
-dotnet publish tools/Wayland.Info/Wayland.Info.csproj -c Release -p:TrimmedPublish=true -o "$trimmed" --nologo -v quiet
-export WAYLAND_NET_TRIMMED_WL_INFO="$trimmed/wl-info"
-# The same for wl-headless: server-side generated code and the compositor (CliTests runs it).
-trimmed_headless="$PWD/artifacts/wl-headless-trimmed"
-rm -rf "$trimmed_headless"
-dotnet publish tools/Wayland.Compositor.Cli/Wayland.Compositor.Cli.csproj -c Release -p:TrimmedPublish=true -o "$trimmed_headless" --nologo -v quiet
-export WAYLAND_NET_TRIMMED_WL_HEADLESS="$trimmed_headless/wl-headless"
+# The tools as NativeAOT executables (no reflection in them or in generated code), published once before the test
+# projects run in parallel; tests run them against weston and real clients (tests/Wayland.Testing/NativeAotTool.cs).
+scripts/publish-aot.sh "$PWD/artifacts/aot" >/dev/null
+export WAYLAND_NET_AOT_DIR="$PWD/artifacts/aot"
 status=0
 dotnet test Wayland.slnx --nologo --no-build --blame-hang-timeout 5m 2>&1 | tee "$log" || status=$?
 
@@ -67,6 +60,13 @@ fi
 
 echo "== fuzz (hostile connections against wl-headless and a bare server, 15 s each; a failure prints its --seed)"
 if dotnet run --project tests/Wayland.Fuzz --no-build -- --target compositor,bare --seconds 15; then
+    passed=$((passed + 1))
+else
+    failed=$((failed + 1)); status=1
+fi
+
+echo "== consumer (the packages from a folder feed: a project outside the solution, warnings as errors, wl-headless as a .NET tool)"
+if scripts/consumer-test.sh; then
     passed=$((passed + 1))
 else
     failed=$((failed + 1)); status=1

@@ -6,17 +6,35 @@ namespace Wayland.Events;
 public sealed partial class EventLoop
 {
     /// <summary>
-    /// Runs idle callbacks, waits up to <paramref name="timeoutMs"/> for events, then dispatches them: due timers
+    /// Runs idle callbacks, waits up to <paramref name="timeout"/> for events, then dispatches them: due timers
     /// first (in deadline order), then fd and signal sources, then idle callbacks again, then checked sources
     /// (<c>wl_event_loop_dispatch</c>). Interrupted waits (EINTR) resume with the remaining time.
     /// </summary>
-    /// <param name="timeoutMs">Milliseconds to wait; 0 polls, -1 waits for ever.</param>
+    /// <param name="timeout">How long to wait: <see cref="TimeSpan.Zero"/> polls, <see cref="Timeout.InfiniteTimeSpan"/>
+    /// waits for ever; epoll counts whole milliseconds, so a fraction of one is rounded up.</param>
     /// <returns>How many epoll events the batch held (0 on timeout).</returns>
     /// <remarks>An exception thrown by a callback propagates out of this method after the batch's removed sources
     /// are released; the events not yet dispatched are reported again by the next call (epoll is level-triggered).</remarks>
     /// <exception cref="InvalidOperationException">Called from one of this loop's callbacks.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative (other than
+    /// <see cref="Timeout.InfiniteTimeSpan"/>).</exception>
     /// <exception cref="WaylandIOException">epoll_wait failed.</exception>
-    public int Dispatch(int timeoutMs)
+    public int Dispatch(TimeSpan timeout) => Dispatch(ToMilliseconds(timeout));
+
+    /// <summary>The epoll timeout for <paramref name="timeout"/>: -1 for ever, else whole milliseconds rounded up.</summary>
+    internal static int ToMilliseconds(TimeSpan timeout)
+    {
+        if (timeout == Timeout.InfiniteTimeSpan)
+        {
+            return -1;
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(timeout, TimeSpan.Zero);
+        return (int)Math.Min(int.MaxValue, (timeout.Ticks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond);
+    }
+
+    /// <summary><see cref="Dispatch(TimeSpan)"/> with epoll's timeout: 0 polls, -1 waits for ever.</summary>
+    internal int Dispatch(int timeoutMs)
     {
         ThrowIfDisposed();
         if (_dispatching)

@@ -13,7 +13,7 @@ namespace Wayland.Events;
 /// <para>Single-threaded: create sources, dispatch and remove sources on one thread (the loop's thread).
 /// Only <see cref="Terminate"/>, <see cref="Post"/> and <see cref="Wake"/> may be called from any thread.</para>
 /// <para>To nest this loop in another one (GLib, another epoll, <c>poll</c>), watch <see cref="Fd"/> for
-/// readability and call <see cref="Dispatch"/> with a timeout of 0 when it is readable. To run it on a .NET
+/// readability and call <see cref="Dispatch(TimeSpan)"/> with a zero timeout when it is readable. To run it on a .NET
 /// thread without busy waiting, use <see cref="Run"/> on a dedicated thread or <see cref="RunAsync"/>.</para>
 /// </remarks>
 public sealed partial class EventLoop : IDisposable
@@ -70,7 +70,7 @@ public sealed partial class EventLoop : IDisposable
         }
     }
 
-    /// <summary>The epoll descriptor: readable whenever <see cref="Dispatch"/> has something to do.</summary>
+    /// <summary>The epoll descriptor: readable whenever <see cref="Dispatch(TimeSpan)"/> has something to do.</summary>
     public int Fd => _epoll.Fd;
 
     /// <summary>Raised once when the loop is disposed (<c>wl_event_loop_add_destroy_listener</c>).</summary>
@@ -172,7 +172,7 @@ public sealed partial class EventLoop : IDisposable
         Wake();
     }
 
-    /// <summary>Makes a blocked <see cref="Dispatch"/> return (from any thread).</summary>
+    /// <summary>Makes a blocked <see cref="Dispatch(TimeSpan)"/> return (from any thread).</summary>
     public void Wake()
     {
         bool added = false;

@@ -14,6 +14,7 @@ internal static unsafe class EventLoopOps
     /// <summary>epoll_create1(EPOLL_CLOEXEC).</summary>
     internal static int EpollCreate(out int errno)
     {
+        LinuxOnly.Check();
         int fd = LibC.EpollCreate1(Native.EPOLL_CLOEXEC);
         errno = fd < 0 ? Errno.Last : 0;
         return fd;

@@ -78,6 +78,7 @@ internal static class Native
 
     internal const uint S_IFMT = 0xf000;
     internal const uint S_IFSOCK = 0xc000;
+    internal const uint S_IFDIR = 0x4000;
     internal const uint S_IWUSR = 0x80;
     internal const uint S_IWGRP = 0x10;
 
@@ -112,6 +113,9 @@ internal static class Errno
     internal const int ENAMETOOLONG = 36;
     internal const int ENOTSOCK = 88;
     internal const int ENOENT = 2;
+    internal const int ENOTDIR = 20;
+    internal const int EISDIR = 21;
+    internal const int EEXIST = 17;
     internal const int EPERM = 1;
     internal const int ENOSPC = 28;
     internal const int EWOULDBLOCK = EAGAIN;

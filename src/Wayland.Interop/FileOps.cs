@@ -59,6 +59,7 @@ internal static unsafe class FileOps
     /// <summary>socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC [| SOCK_NONBLOCK]).</summary>
     internal static int SocketPair(bool nonBlocking, out int first, out int second, out int errno)
     {
+        LinuxOnly.Check();
         int* sv = stackalloc int[2];
         int type = Native.SOCK_STREAM | Native.SOCK_CLOEXEC | (nonBlocking ? Native.SOCK_NONBLOCK : 0);
         int result = LibC.SocketPair(Native.AF_UNIX, type, 0, sv);
@@ -71,6 +72,7 @@ internal static unsafe class FileOps
     /// <summary>memfd_create with the given flags; the name is cut to its first 80 UTF-16 units (the kernel takes 249 bytes).</summary>
     internal static int MemfdCreate(string name, uint flags, out int errno)
     {
+        LinuxOnly.Check();
         // 80 units are at most 240 UTF-8 bytes, which leaves room for the NUL in the buffer and fits the kernel's limit.
         Span<byte> utf8 = stackalloc byte[256];
         int length = System.Text.Encoding.UTF8.GetBytes(name.AsSpan(0, Math.Min(name.Length, 80)), utf8);
@@ -129,6 +131,7 @@ internal static unsafe class FileOps
     /// <summary>Creates a close-on-exec AF_UNIX stream socket connected to <paramref name="address"/>, or -1.</summary>
     internal static int ConnectUnix(in SockAddrUn address, uint length, out int errno)
     {
+        LinuxOnly.Check();
         int fd = LibC.Socket(Native.AF_UNIX, Native.SOCK_STREAM | Native.SOCK_CLOEXEC, 0);
         if (fd < 0)
         {

@@ -9,6 +9,7 @@ internal static unsafe class ServerSocketOps
     /// <summary>Creates a close-on-exec AF_UNIX stream socket bound to <paramref name="address"/> and listening.</summary>
     internal static int Listen(in SockAddrUn address, uint length, out int errno)
     {
+        LinuxOnly.Check();
         int fd = LibC.Socket(Native.AF_UNIX, Native.SOCK_STREAM | Native.SOCK_CLOEXEC, 0);
         if (fd < 0)
         {

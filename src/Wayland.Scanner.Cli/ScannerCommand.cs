@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Reflection;
 using Wayland.Scanner.Diagnostics;
 using Wayland.Scanner.Model;
 
@@ -30,6 +31,7 @@ public static class ScannerCommand
           --extern-namespace N   interfaces referenced but not declared by the given files exist as
                                  N.<Name>Interface in another assembly (repeatable)
           -h, --help             show this help
+          --version              show the version
         Diagnostics are printed as file(line,col): error WLS00x: message; the exit code is 1 on errors.
         """;
 
@@ -55,6 +57,9 @@ public static class ScannerCommand
             {
                 case "-h" or "--help":
                     output.WriteLine(Usage);
+                    return 0;
+                case "--version":
+                    output.WriteLine($"wayland-sharp-scanner {typeof(ScannerCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion}");
                     return 0;
                 case "--namespace" or "--extern-namespace" or "--namespace-for" or "--outputs":
                     if (i + 1 >= args.Length)

@@ -80,7 +80,9 @@ public sealed partial class Display
                 return name;
             }
 
-            if (error!.Operation != "flock" && error.Operation != "open")
+            // Only a lock held by another server means "in use, try the next name"; a missing directory is the same for
+            // every name, and so is any other failure.
+            if (error!.Operation != "flock" && (error.Operation != "open" || error.Errno is Errno.ENOENT or Errno.ENOTDIR))
             {
                 throw error;
             }
@@ -130,7 +132,10 @@ public sealed partial class Display
         {
             error = lockFailed
                 ? new WaylandIOException(errno, "flock", $"unable to lock lockfile {lockPath}, maybe another compositor is running")
-                : new WaylandIOException(errno, "open", $"unable to open lockfile {lockPath}: {Marshal.GetPInvokeErrorMessage(errno)}");
+                : errno is Errno.ENOENT or Errno.ENOTDIR
+                    ? new WaylandIOException(errno, "open", $"the directory {Path.GetDirectoryName(lockPath)} does not exist (or is not a directory), "
+                        + "so the socket cannot be created there; check XDG_RUNTIME_DIR or the socket path")
+                    : new WaylandIOException(errno, "open", $"unable to open lockfile {lockPath}: {Marshal.GetPInvokeErrorMessage(errno)}");
             return null;
         }
 
@@ -143,6 +148,15 @@ public sealed partial class Display
                 Release(lockHandle, lockPath);
                 return null;
             }
+        }
+        else if ((mode & Native.S_IFMT) != Native.S_IFSOCK)
+        {
+            // Never remove what is not a socket: a directory or a file at the path is the caller's mistake, not a leftover.
+            string what = (mode & Native.S_IFMT) == Native.S_IFDIR ? "a directory" : "a file that is not a socket";
+            error = new WaylandIOException((mode & Native.S_IFMT) == Native.S_IFDIR ? Errno.EISDIR : Errno.EEXIST, "bind",
+                $"cannot listen on {path}: it is {what}; give the path of a socket to create");
+            Release(lockHandle, lockPath);
+            return null;
         }
         else if ((mode & (Native.S_IWUSR | Native.S_IWGRP)) != 0)
         {

@@ -13,7 +13,7 @@ namespace Wayland.Server;
 /// </summary>
 /// <remarks>
 /// <para>Single-threaded, like libwayland: every method, event and handler runs on the thread that runs the loop
-/// (<see cref="Run"/>, <see cref="RunAsync"/>, or your own loop calling <see cref="Dispatch"/>). Other threads use
+/// (<see cref="Run"/>, <see cref="RunAsync"/>, or your own loop calling <see cref="Dispatch(TimeSpan)"/>). Other threads use
 /// <see cref="EventLoop.Post"/> and <see cref="Terminate"/>.</para>
 /// <para><c>WAYLAND_DEBUG=server</c> (or <c>1</c>) logs every request and event to stderr in libwayland's format.</para>
 /// <para>Diagnostics (why a client was disconnected, exceptions thrown by handlers) go to the <see cref="ILogger"/> of the
@@ -200,13 +200,17 @@ public sealed partial class Display : IDisposable
 
     /// <summary>
     /// One iteration of a compositor's loop: flushes clients, dispatches the loop for up to
-    /// <paramref name="timeoutMs"/> (0 polls, -1 waits for ever), flushes again.
+    /// <paramref name="timeout"/> (<see cref="TimeSpan.Zero"/> polls, <see cref="Timeout.InfiniteTimeSpan"/> waits for
+    /// ever), flushes again.
     /// </summary>
     /// <returns>How many epoll events were dispatched.</returns>
-    public int Dispatch(int timeoutMs)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative (other than
+    /// <see cref="Timeout.InfiniteTimeSpan"/>).</exception>
+    public int Dispatch(TimeSpan timeout)
     {
+        int milliseconds = EventLoop.ToMilliseconds(timeout);
         FlushClients();
-        int count = Loop.Dispatch(timeoutMs);
+        int count = Loop.Dispatch(milliseconds);
         FlushClients();
         return count;
     }

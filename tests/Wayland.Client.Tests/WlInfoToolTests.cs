@@ -29,6 +29,48 @@ public class WlInfoToolTests
         Assert.Contains("wl_shm formats: ARGB8888, XRGB8888", ours);
     }
 
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    public void Help_exits_zero_with_the_usage_on_stdout(string argument)
+    {
+        (int exit, string stdout, string stderr) = RunWlInfo(argument);
+        Assert.Equal(0, exit);
+        Assert.Equal("", stderr);
+        Assert.StartsWith("usage: wl-info [-d|--display NAME_OR_PATH]", stdout, StringComparison.Ordinal);
+        Assert.Contains("--version", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Version_prints_the_package_version()
+    {
+        (int exit, string stdout, _) = RunWlInfo("--version");
+        Assert.Equal(0, exit);
+        string expected = typeof(WaylandDisplay).Assembly.GetName().Version!.ToString(3);
+        Assert.StartsWith($"wl-info {expected}", stdout, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--bogus")]
+    [InlineData("--display")]
+    [InlineData("extra")]
+    public void Bad_arguments_exit_2_with_the_usage_on_stderr(string argument)
+    {
+        (int exit, string stdout, string stderr) = RunWlInfo(argument);
+        Assert.Equal(2, exit);
+        Assert.Equal("", stdout);
+        Assert.StartsWith("wl-info: ", stderr, StringComparison.Ordinal);
+        Assert.Contains("usage: wl-info", stderr, StringComparison.Ordinal);
+    }
+
+    private static (int Exit, string Stdout, string Stderr) RunWlInfo(params string[] arguments)
+    {
+        using RuntimeDirectory runtime = RuntimeDirectory.Create("wl-info");
+        ProcessStartInfo info = new("dotnet", [Path.Combine(AppContext.BaseDirectory, "wl-info.dll"), .. arguments]);
+        runtime.Apply(info);
+        return ProcessRunner.Run(info, TimeSpan.FromSeconds(30));
+    }
+
     [Fact]
     public void Wl_info_explains_a_missing_compositor()
     {

@@ -79,18 +79,20 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
-    public void TrimmedBuildServesRealClientsLikeTheFullOne()
+    public void NativeAotBuildServesRealClientsLikeTheJitOne()
     {
-        // Server-side generated code and the compositor under trimming: no reflection anywhere they rely on.
-        using TrimmedPublish trimmed = TrimmedPublish.Get(
-            "tools/Wayland.Compositor.Cli/Wayland.Compositor.Cli.csproj", "wl-headless", "WAYLAND_NET_TRIMMED_WL_HEADLESS");
-        (int exit, string stdout, string stderr) = RunProgram(trimmed.Executable, null, "--size", "640x480", "--exec", "wayland-info");
+        // Server-side generated code and the compositor compiled ahead of time: no reflection anywhere they rely on.
+        using NativeAotTool native = NativeAotTool.Get("tools/Wayland.Compositor.Cli/Wayland.Compositor.Cli.csproj", "wl-headless");
+        (int exit, string stdout, string stderr) = RunProgram(native.Executable, null, "--size", "640x480", "--exec", "wayland-info");
         Assert.True(exit == 0, stderr);
         (_, string full, _) = Run("--size", "640x480", "--exec", "wayland-info");
         Assert.Equal(full, stdout);
+        (exit, string help, _) = RunProgram(native.Executable, null, "--help");
+        Assert.Equal(0, exit);
+        Assert.Contains("--screenshot <PATH>", help, StringComparison.Ordinal);
 
-        string png = Path.Combine(_runtime.Path, "trimmed.png");
-        (exit, _, stderr) = RunProgram(trimmed.Executable, null, "--exec", "weston-simple-shm", "--frames", "30", "--screenshot", png);
+        string png = Path.Combine(_runtime.Path, "native.png");
+        (exit, _, stderr) = RunProgram(native.Executable, null, "--exec", "weston-simple-shm", "--frames", "30", "--screenshot", png);
         Assert.True(exit == 0, stderr);
         Assert.Contains(", 0 protocol error(s)", stderr, StringComparison.Ordinal);
         Assert.Equal((1024, 768), ReadPngHeader(png));
@@ -208,6 +210,94 @@ public sealed class CliTests : IDisposable
         Assert.StartsWith("wl-headless: ", stderr, StringComparison.Ordinal);
         Assert.Contains("Usage:", stderr, StringComparison.Ordinal);
         Assert.Contains("--exec <CMD>", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void HelpExitsZeroWithTheOptionsOnStdout()
+    {
+        (int exit, string stdout, string stderr) = Run("--help");
+
+        Assert.Equal(0, exit);
+        Assert.Equal("", stderr);
+        Assert.Contains("Usage:", stdout, StringComparison.Ordinal);
+        Assert.Contains("--exec <CMD>", stdout, StringComparison.Ordinal);
+        Assert.Contains("--version", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void VersionPrintsThePackageVersion()
+    {
+        (int exit, string stdout, _) = Run("--version");
+
+        Assert.Equal(0, exit);
+        string expected = typeof(HeadlessCompositor).Assembly.GetName().Version!.ToString(3);
+        Assert.StartsWith(expected, stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AMissingRuntimeDirectoryIsNamedAsSuch()
+    {
+        string missing = Path.Combine(_runtime.Path, "no-such-dir");
+        (int exit, _, string stderr) = Run(new Dictionary<string, string> { ["XDG_RUNTIME_DIR"] = missing }, "--exec", "true");
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"the directory {missing} does not exist", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("in use", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ASocketPathThatIsADirectoryIsRefusedAndLeftAlone()
+    {
+        string directory = Path.Combine(_runtime.Path, "a-directory");
+        Directory.CreateDirectory(directory);
+        File.WriteAllText(Path.Combine(directory, "keep"), "data");
+        (int exit, _, string stderr) = Run("--socket", directory, "--exec", "true");
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"cannot listen on {directory}: it is a directory", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Address already in use", stderr, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(directory, "keep")));
+        Assert.False(File.Exists(directory + ".lock"), "lock file left behind");
+    }
+
+    [Fact]
+    public void ASocketPathThatIsAFileIsRefusedAndNotDeleted()
+    {
+        string file = Path.Combine(_runtime.Path, "notes.txt");
+        File.WriteAllText(file, "precious");
+        (int exit, _, string stderr) = Run("--socket", file, "--exec", "true");
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"cannot listen on {file}: it is a file that is not a socket", stderr, StringComparison.Ordinal);
+        Assert.Equal("precious", File.ReadAllText(file));
+    }
+
+    [Theory]
+    [InlineData("/nonexistent-wl-headless-dir/x.png", "Could not find a part of the path")]
+    [InlineData(".", "it is a directory")]
+    public void AnUnwritableScreenshotPathFailsBeforeTheRunStarts(string path, string reason)
+    {
+        // The command would leave a marker and keep the run going for a minute; neither may happen.
+        Stopwatch clock = Stopwatch.StartNew();
+        (int exit, _, string stderr) = Run("--screenshot", path, "--exec", "touch started; sleep 60");
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"wl-headless: cannot write the screenshot {path}: ", stderr, StringComparison.Ordinal);
+        Assert.Contains(reason, stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("listening on", stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_runtime.Path, "started")), "the command ran");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(50), $"took {clock.Elapsed}");
+    }
+
+    [Fact]
+    public void TheWritabilityCheckLeavesNoFileBehindForTheCommandToSee()
+    {
+        // The check creates the file and removes it again: the command does not see it; the real screenshot comes at exit.
+        string png = Path.Combine(_runtime.Path, "later.png");
+        (int exit, _, string stderr) = Run("--screenshot", png, "--exec", "test ! -e later.png");
+
+        Assert.True(exit == 0, stderr);
+        Assert.True(File.Exists(png), stderr);
     }
 
     /// <summary>The built CLI, of the same configuration as this test assembly (…/bin/&lt;Configuration&gt;/net10.0/).</summary>

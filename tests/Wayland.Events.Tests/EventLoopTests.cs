@@ -8,6 +8,25 @@ namespace Wayland.Events.Tests;
 public class EventLoopTests
 {
     [Fact]
+    public void Dispatch_timeout_rounds_up_to_whole_milliseconds_and_rejects_negative_spans()
+    {
+        Assert.Equal(-1, EventLoop.ToMilliseconds(Timeout.InfiniteTimeSpan));
+        Assert.Equal(0, EventLoop.ToMilliseconds(TimeSpan.Zero));
+        Assert.Equal(1, EventLoop.ToMilliseconds(TimeSpan.FromTicks(1)));
+        Assert.Equal(20, EventLoop.ToMilliseconds(TimeSpan.FromMilliseconds(20)));
+        Assert.Equal(int.MaxValue, EventLoop.ToMilliseconds(TimeSpan.FromDays(100)));
+        using EventLoop loop = new();
+        Assert.Throws<ArgumentOutOfRangeException>(() => loop.Dispatch(TimeSpan.FromMilliseconds(-2)));
+        using Display display = new();
+        Assert.Throws<ArgumentOutOfRangeException>(() => display.Dispatch(TimeSpan.FromMilliseconds(-2)));
+
+        // A 30 ms timeout waits (about) that long with nothing to do.
+        Stopwatch clock = Stopwatch.StartNew();
+        Assert.Equal(0, loop.Dispatch(TimeSpan.FromMilliseconds(30)));
+        Assert.True(clock.ElapsedMilliseconds >= 29, $"returned after {clock.ElapsedMilliseconds} ms");
+    }
+
+    [Fact]
     public void Post_dispatch_check_calls_a_checked_source_with_no_events()
     {
         using EventLoop loop = new();
@@ -22,7 +41,7 @@ public class EventLoopTests
                 ran++;
             });
             source.Check();
-            loop.Dispatch(0);
+            loop.Dispatch(TimeSpan.Zero);
             Assert.Equal(1, ran);
             source.Remove();
         }
@@ -56,7 +75,7 @@ public class EventLoopTests
         source2 = loop.AddFd(read2, FdEvents.Readable, Callback);
         TestSupport.WriteInt(write1, 5);
         TestSupport.WriteInt(write2, 5);
-        loop.Dispatch(0);
+        loop.Dispatch(TimeSpan.Zero);
         Assert.Equal(1, count);
         source1?.Remove();
         source2?.Remove();
@@ -76,10 +95,10 @@ public class EventLoopTests
             Assert.Equal(TestSupport.SIGUSR1, signal);
             got++;
         });
-        Assert.Equal(0, loop.Dispatch(0));
+        Assert.Equal(0, loop.Dispatch(TimeSpan.Zero));
         Assert.Equal(0, got);
         TestSupport.Kill(TestSupport.SIGUSR1);
-        loop.Dispatch(1000);
+        loop.Dispatch(TimeSpan.FromMilliseconds(1000));
         Assert.Equal(1, got);
         source.Remove();
     }
@@ -91,20 +110,20 @@ public class EventLoopTests
         int calls = 0;
         SignalEventSource s1 = loop.AddSignal(TestSupport.SIGUSR1, _ => calls++);
         SignalEventSource s2 = loop.AddSignal(TestSupport.SIGUSR1, _ => calls++);
-        Assert.Equal(0, loop.Dispatch(0));
+        Assert.Equal(0, loop.Dispatch(TimeSpan.Zero));
         Assert.Equal(0, calls);
         for (int i = 0; i < 5; i++)
         {
             calls = 0;
             TestSupport.Kill(TestSupport.SIGUSR1);
-            loop.Dispatch(1000);
+            loop.Dispatch(TimeSpan.FromMilliseconds(1000));
             Assert.Equal(2, calls);
         }
 
         s1.Remove();
         calls = 0;
         TestSupport.Kill(TestSupport.SIGUSR1);
-        loop.Dispatch(1000);
+        loop.Dispatch(TimeSpan.FromMilliseconds(1000));
         Assert.Equal(1, calls);
         s2.Remove();
     }
@@ -117,9 +136,9 @@ public class EventLoopTests
         // The source blocks SIGUSR2 for this thread, so a signal aimed at this thread stays pending for the signalfd.
         SignalEventSource source = loop.AddSignal(TestSupport.SIGUSR2, _ => got++);
         TestSupport.RaiseOnThisThread(TestSupport.SIGUSR2);
-        loop.Dispatch(1000);
+        loop.Dispatch(TimeSpan.FromMilliseconds(1000));
         Assert.Equal(1, got);
-        Assert.Equal(0, loop.Dispatch(0));
+        Assert.Equal(0, loop.Dispatch(TimeSpan.Zero));
         Assert.Equal(1, got);
         source.Remove();
     }
@@ -145,7 +164,7 @@ public class EventLoopTests
         source2.Update(10);
         Thread.Sleep(15);
         Stopwatch clock = Stopwatch.StartNew();
-        loop.Dispatch(20);
+        loop.Dispatch(TimeSpan.FromMilliseconds(20));
         Assert.Equal(2, count);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"dispatch took {clock.Elapsed}");
         source1.Remove();
@@ -181,7 +200,7 @@ public class EventLoopTests
         // the loop must follow the deadlines actually set, whatever they are.
         long[] deadlines = timers.Select(t => t.Deadline).ToArray();
         Thread.Sleep(21);
-        loop.Dispatch(0);
+        loop.Dispatch(TimeSpan.Zero);
         Assert.Equal([1, 3, 5, 7, 9, 11, 13, 15, 17, 19], fired.Order());
         for (int k = 1; k < fired.Count; k++)
         {
@@ -221,7 +240,7 @@ public class EventLoopTests
         }
 
         Thread.Sleep(2);
-        loop.Dispatch(0);
+        loop.Dispatch(TimeSpan.Zero);
         Assert.Equal(1, order[first]);
         Assert.Equal(0, order[(first + 1) % 4]);
         Assert.True(order[(first + 2) % 4] > 1);
@@ -247,7 +266,7 @@ public class EventLoopTests
         timer.Update(1);
         TestSupport.WriteInt(write, 1);
         Thread.Sleep(5);
-        loop.Dispatch(0);
+        loop.Dispatch(TimeSpan.Zero);
         Assert.Equal(["timer", "fd"], calls);
         fdSource.Remove();
         timer.Remove();
@@ -266,15 +285,15 @@ public class EventLoopTests
         timer.Update(0);
         Assert.False(timer.IsArmed);
         Thread.Sleep(5);
-        loop.Dispatch(0);
+        loop.Dispatch(TimeSpan.Zero);
         Assert.Equal(0, fired);
 
         timer.Update(1);
         timer.Update(2);
-        loop.Dispatch(1000);
+        loop.Dispatch(TimeSpan.FromMilliseconds(1000));
         Assert.Equal(1, fired);
         Assert.False(timer.IsArmed);
-        Assert.Equal(0, loop.Dispatch(10));
+        Assert.Equal(0, loop.Dispatch(TimeSpan.FromMilliseconds(10)));
         Assert.Equal(1, fired);
         timer.Remove();
     }
@@ -291,9 +310,9 @@ public class EventLoopTests
         });
         IdleEventSource removed = loop.AddIdle(() => calls.Add("removed"));
         removed.Remove();
-        loop.Dispatch(0);
+        loop.Dispatch(TimeSpan.Zero);
         Assert.Equal(["a", "queued by a"], calls);
-        loop.Dispatch(0);
+        loop.Dispatch(TimeSpan.Zero);
         Assert.Equal(2, calls.Count);
     }
 
@@ -310,11 +329,11 @@ public class EventLoopTests
         {
             Assert.Equal(FdEvents.Readable, events);
             outerCalls++;
-            inner.Dispatch(0);
+            inner.Dispatch(TimeSpan.Zero);
         });
-        Assert.Equal(0, outer.Dispatch(0));
+        Assert.Equal(0, outer.Dispatch(TimeSpan.Zero));
         TestSupport.WriteInt(write, 1);
-        outer.Dispatch(1000);
+        outer.Dispatch(TimeSpan.FromMilliseconds(1000));
         Assert.Equal(1, outerCalls);
         Assert.Equal(1, innerCalls);
         innerSource.Remove();
@@ -330,14 +349,14 @@ public class EventLoopTests
         (SafeFdHandle mine, SafeFdHandle peer) = UnixSocket.CreatePair();
         FdEvents seen = FdEvents.None;
         FdEventSource source = loop.AddFd(mine, FdEvents.Readable, (_, events) => seen = events);
-        Assert.Equal(0, loop.Dispatch(0));
+        Assert.Equal(0, loop.Dispatch(TimeSpan.Zero));
         source.Update(FdEvents.Writable);
         Assert.Equal(FdEvents.Writable, source.Mask);
-        loop.Dispatch(0);
+        loop.Dispatch(TimeSpan.Zero);
         Assert.Equal(FdEvents.Writable, seen);
         source.Update(FdEvents.Readable);
         peer.Dispose();
-        loop.Dispatch(1000);
+        loop.Dispatch(TimeSpan.FromMilliseconds(1000));
         Assert.True(seen.HasFlag(FdEvents.Hangup), $"saw {seen}");
         source.Remove();
         mine.Dispose();
@@ -382,10 +401,10 @@ public class EventLoopTests
     {
         using EventLoop loop = new();
         loop.AddIdle(() => throw new InvalidOperationException("boom"));
-        Assert.Throws<InvalidOperationException>(() => loop.Dispatch(0));
+        Assert.Throws<InvalidOperationException>(() => loop.Dispatch(TimeSpan.Zero));
         int ran = 0;
         loop.AddIdle(() => ran++);
-        loop.Dispatch(0);
+        loop.Dispatch(TimeSpan.Zero);
         Assert.Equal(1, ran);
     }
 
@@ -394,8 +413,8 @@ public class EventLoopTests
     {
         using EventLoop loop = new();
         Exception? error = null;
-        loop.AddIdle(() => error = Record.Exception(() => loop.Dispatch(0)));
-        loop.Dispatch(0);
+        loop.AddIdle(() => error = Record.Exception(() => loop.Dispatch(TimeSpan.Zero)));
+        loop.Dispatch(TimeSpan.Zero);
         Assert.IsType<InvalidOperationException>(error);
     }
 

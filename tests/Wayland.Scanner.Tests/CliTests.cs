@@ -1,4 +1,5 @@
 using Wayland.Scanner.Cli;
+using Wayland.Testing;
 
 namespace Wayland.Scanner.Tests;
 
@@ -64,6 +65,47 @@ public class CliTests
         var stderr = new StringWriter();
         Assert.Equal(2, ScannerCommand.Run(args, new StringWriter(), stderr));
         Assert.Contains("wayland-sharp-scanner", stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Version_PrintsThePackageVersion()
+    {
+        var stdout = new StringWriter();
+        Assert.Equal(0, ScannerCommand.Run(["--version"], stdout, new StringWriter()));
+        string expected = typeof(ScannerCommand).Assembly.GetName().Version!.ToString(3);
+        Assert.StartsWith($"wayland-sharp-scanner {expected}", stdout.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NativeAotScanner_WritesTheSameFilesAsTheInProcessRun()
+    {
+        using NativeAotTool native = NativeAotTool.Get("src/Wayland.Scanner.Cli/Wayland.Scanner.Cli.csproj", "wayland-sharp-scanner");
+        string directory = Directory.CreateTempSubdirectory("wayland-scanner-aot").FullName;
+        try
+        {
+            string[] inputs = [TestPaths.SystemWaylandXml, Path.Combine(TestPaths.SystemProtocolsDirectory, "stable", "xdg-shell", "xdg-shell.xml")];
+            string inProcess = Path.Combine(directory, "in-process");
+            Assert.Equal(0, ScannerCommand.Run(["--outputs", "data,client,server", inProcess, .. inputs], new StringWriter(), new StringWriter()));
+
+            string aot = Path.Combine(directory, "aot");
+            (int exit, string stdout, string stderr) = ProcessRunner.Run(
+                new System.Diagnostics.ProcessStartInfo(native.Executable, ["--outputs", "data,client,server", aot, .. inputs]), TimeSpan.FromMinutes(1));
+            Assert.True(exit == 0, stderr);
+            Assert.Contains("wrote", stdout, StringComparison.Ordinal);
+
+            string[] expected = [.. Directory.GetFiles(inProcess).Select(Path.GetFileName).Order(StringComparer.Ordinal)!];
+            Assert.True(expected.Length > 50, $"{expected.Length} files");
+            Assert.Equal(expected, Directory.GetFiles(aot).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+            Assert.All(expected, name => Assert.Equal(File.ReadAllText(Path.Combine(inProcess, name!)), File.ReadAllText(Path.Combine(aot, name!))));
+
+            (exit, stdout, _) = ProcessRunner.Run(new System.Diagnostics.ProcessStartInfo(native.Executable, ["--help"]), TimeSpan.FromMinutes(1));
+            Assert.Equal(0, exit);
+            Assert.StartsWith("usage: wayland-sharp-scanner", stdout, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     [Fact]

@@ -56,8 +56,8 @@ public class AllocationTests
             }
 
             long before = GC.GetAllocatedBytesForCurrentThread();
-            display.Dispatch(0);
-            display.Dispatch(0);
+            display.Dispatch(TimeSpan.Zero);
+            display.Dispatch(TimeSpan.Zero);
             allocated += GC.GetAllocatedBytesForCurrentThread() - before;
             client.ReadAvailable();
         }
@@ -65,7 +65,7 @@ public class AllocationTests
         while (client.Received.Count - start < count)
         {
             long before = GC.GetAllocatedBytesForCurrentThread();
-            display.Dispatch(0);
+            display.Dispatch(TimeSpan.Zero);
             allocated += GC.GetAllocatedBytesForCurrentThread() - before;
             UnixSocket.Wait(client.Socket, writable: false, TimeSpan.FromMilliseconds(5));
             client.ReadAvailable();

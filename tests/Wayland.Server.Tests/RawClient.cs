@@ -136,7 +136,7 @@ internal sealed class RawClient : IDisposable
         while (!done())
         {
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"timed out; received: {string.Join(", ", Received)}");
-            display.Dispatch(0);
+            display.Dispatch(TimeSpan.Zero);
             ReadAvailable();
             if (!done() && !Closed)
             {

@@ -278,7 +278,7 @@ public sealed class ResourceTests : IDisposable
         while (!done())
         {
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "timed out");
-            display.Dispatch(10);
+            display.Dispatch(TimeSpan.FromMilliseconds(10));
         }
     }
 

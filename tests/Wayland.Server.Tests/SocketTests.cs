@@ -182,7 +182,7 @@ public sealed class SocketTests : IDisposable
         raw.Roundtrip(display);
         Assert.Single(display.Clients);
         raw.Dispose();
-        display.Dispatch(100);
+        display.Dispatch(TimeSpan.FromMilliseconds(100));
         Assert.Empty(display.Clients);
         Assert.Equal(["destroying", "destroyed"], events);
     }

@@ -259,8 +259,8 @@ public sealed class ValidationTests : IDisposable
     {
         using (EventLoop loop = new())
         {
-            loop.AddIdle(() => _ = Record.Exception(() => loop.Dispatch(0))?.ToString());
-            loop.Dispatch(0);
+            loop.AddIdle(() => _ = Record.Exception(() => loop.Dispatch(TimeSpan.Zero))?.ToString());
+            loop.Dispatch(TimeSpan.Zero);
         }
 
         return OpenFds.Take();

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.CommandLine.Help;
 using System.CommandLine.Parsing;
 using System.Globalization;
 
@@ -99,7 +98,8 @@ internal sealed class CommandLine
             return ExitCodes.Usage;
         }
 
-        if (result.Action is HelpAction)
+        // The root command has no action of its own: an action here is --help's or --version's.
+        if (result.Action is not null)
         {
             return result.Invoke();
         }
@@ -115,15 +115,7 @@ internal sealed class CommandLine
             SocketOption, SizeOption, RefreshOption, ExecOption, ExecSocketOption, ScreenshotOption, FramesOption, TimeoutOption, DebugOption,
         };
 
-        // Drop the version option and the directives: a test tool has no use for [suggest] or [diagram].
-        for (int i = root.Options.Count - 1; i >= 0; i--)
-        {
-            if (root.Options[i] is VersionOption)
-            {
-                root.Options.RemoveAt(i);
-            }
-        }
-
+        // Keep --help and --version; drop the directives: a test tool has no use for [suggest] or [diagram].
         root.Directives.Clear();
         root.Validators.Add(Validate);
         return root;

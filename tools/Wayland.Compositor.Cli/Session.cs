@@ -63,6 +63,13 @@ internal sealed class Session
             display.ClientCreated += client => client.Destroying += OnClientDestroying;
         }
 
+        // A screenshot that cannot be written fails now, not after the whole run.
+        if (_settings.Screenshot is { } screenshot && CheckWritable(screenshot) is { } problem)
+        {
+            Console.Error.WriteLine($"wl-headless: cannot write the screenshot {screenshot}: {problem}");
+            return ExitCodes.Failure;
+        }
+
         // Before the socket exists: whoever sees the socket may already stop us with a signal.
         using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using PosixSignalRegistration terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
@@ -228,6 +235,35 @@ internal sealed class Session
             StopKind.Signal when client is not null => ExitCodes.SignalBase + reason.Signal,
             _ => ExitCodes.Success,
         };
+    }
+
+    /// <summary>Null when <paramref name="path"/> can be written (tried by opening it for writing), else why not.
+    /// A file the check creates is removed again.</summary>
+    private static string? CheckWritable(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            return "it is a directory";
+        }
+
+        bool existed = File.Exists(path);
+        try
+        {
+            using (new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite))
+            {
+            }
+
+            if (!existed)
+            {
+                File.Delete(path);
+            }
+
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return e.Message;
+        }
     }
 
     private bool TrySaveScreenshot(string path, StopReason reason)
