@@ -13,6 +13,7 @@ public sealed class GuiApp : IDisposable
     private readonly StringBuilder _output = new();
     private readonly StringBuilder _error = new();
     private int _disposed;
+    private int? _exitCode;
 
     internal GuiApp(ProcessStartInfo info)
     {
@@ -36,12 +37,12 @@ public sealed class GuiApp : IDisposable
     /// <summary>The process id (the root of the app's process tree).</summary>
     public int Id { get; }
 
-    /// <summary>Whether the process has exited.</summary>
-    public bool HasExited => _process.HasExited;
+    /// <summary>Whether the process has exited (always true once disposed).</summary>
+    public bool HasExited => _disposed != 0 || _process.HasExited;
 
-    /// <summary>The exit code once the process has exited.</summary>
-    /// <exception cref="InvalidOperationException">The process is still running.</exception>
-    public int ExitCode => _process.ExitCode;
+    /// <summary>The exit code once the process has exited (137 style codes when it was killed).</summary>
+    /// <exception cref="InvalidOperationException">The process is still running, or its exit was never seen.</exception>
+    public int ExitCode => _exitCode ?? _process.ExitCode;
 
     /// <summary>Everything the app wrote to standard output so far.</summary>
     public string StandardOutput
@@ -89,6 +90,7 @@ public sealed class GuiApp : IDisposable
             if (_process.WaitForExit(TimeSpan.FromSeconds(10)))
             {
                 _process.WaitForExit();
+                _exitCode = _process.ExitCode;
             }
         }
         catch (InvalidOperationException)
