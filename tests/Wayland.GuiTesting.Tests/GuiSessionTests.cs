@@ -24,6 +24,46 @@ public class GuiSessionTests
     }
 
     [Fact]
+    public async Task Text_typed_into_weston_terminal_runs_in_its_shell_and_shows()
+    {
+        using ArtifactsDirectory directory = new();
+        string marker = Path.Combine(directory.Path, "typed");
+        await using GuiSession session = new(Options());
+        await session.LaunchAsync("weston-terminal", environment: new Dictionary<string, string?> { ["SHELL"] = "/bin/sh" });
+        GuiWindow window = await session.WaitForWindowAsync("org\\.freedesktop\\.weston\\.terminal|Wayland Terminal");
+        Image before = await session.WaitForIdleAsync(window, TimeSpan.FromMilliseconds(300));
+
+        window.TypeText($"echo Typed-Text > {marker}\n");
+
+        for (int i = 0; i < 1000 && !File.Exists(marker); i++)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.True(File.Exists(marker), $"the shell never ran the typed command\n{session.DescribeState()}");
+        await session.WaitForIdleAsync(window, TimeSpan.FromMilliseconds(200));
+        Assert.Equal("Typed-Text\n", await File.ReadAllTextAsync(marker));
+        Assert.False(before.Pixels.AsSpan().SequenceEqual(window.Capture().Pixels), "the terminal shows the command");
+        Assert.Empty(session.Compositor.Errors);
+    }
+
+    [Fact]
+    public async Task Sessions_in_parallel_see_only_their_own_windows()
+    {
+        await using GuiSession first = new(Options("parallel-first"));
+        await using GuiSession second = new(Options("parallel-second"));
+        Assert.NotEqual(first.RuntimeDirectory, second.RuntimeDirectory);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(first.RuntimeDirectory));
+        using PatternClient one = PatternClient.Start(first, title: "one");
+        using PatternClient two = PatternClient.Start(second, title: "two");
+        Task<GuiWindow> waitOne = first.WaitForWindowAsync("^one$");
+        Task<GuiWindow> waitTwo = second.WaitForWindowAsync("^two$");
+        await Task.WhenAll(waitOne, waitTwo);
+        Assert.Equal("one", Assert.Single(first.GetWindows()).Info.Title);
+        Assert.Equal("two", Assert.Single(second.GetWindows()).Info.Title);
+    }
+
+    [Fact]
     public async Task Deterministic_client_matches_its_golden_image()
     {
         await using GuiSession session = new(Options());
