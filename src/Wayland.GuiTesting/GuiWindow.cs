@@ -105,6 +105,14 @@ public sealed class GuiWindow
         Session.Compositor.PressKey(key, modifiers);
     }
 
+    /// <summary>Activates the window and presses a chord written as text, such as <c>Ctrl+Shift+T</c> (see <see cref="KeyChord"/>).</summary>
+    /// <exception cref="ArgumentException">The chord names an unknown key.</exception>
+    public void PressChord(string chord)
+    {
+        (uint key, uint[] modifiers) = KeyChord.Parse(chord);
+        PressKey(key, modifiers);
+    }
+
     /// <summary>Raises the window and gives it keyboard focus.</summary>
     /// <exception cref="GuiTestException">The window is no longer mapped.</exception>
     public void Activate()

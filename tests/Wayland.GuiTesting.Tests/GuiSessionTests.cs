@@ -24,7 +24,7 @@ public class GuiSessionTests
     }
 
     [Fact]
-    public async Task Text_typed_into_weston_terminal_runs_in_its_shell_and_shows()
+    public async Task Text_and_a_chord_typed_into_weston_terminal_run_in_its_shell_and_show()
     {
         using ArtifactsDirectory directory = new();
         string marker = Path.Combine(directory.Path, "typed");
@@ -33,7 +33,9 @@ public class GuiSessionTests
         GuiWindow window = await session.WaitForWindowAsync("org\\.freedesktop\\.weston\\.terminal|Wayland Terminal");
         Image before = await session.WaitForIdleAsync(window, TimeSpan.FromMilliseconds(300));
 
-        window.TypeText($"echo Typed-Text > {marker}\n");
+        // Ctrl+M is a carriage return to a terminal: the command runs only if Ctrl was held.
+        window.TypeText($"echo Typed-Text > {marker}");
+        window.PressChord("Ctrl+M");
 
         for (int i = 0; i < 1000 && !File.Exists(marker); i++)
         {
@@ -45,6 +47,21 @@ public class GuiSessionTests
         Assert.Equal("Typed-Text\n", await File.ReadAllTextAsync(marker));
         Assert.False(before.Pixels.AsSpan().SequenceEqual(window.Capture().Pixels), "the terminal shows the command");
         Assert.Empty(session.Compositor.Errors);
+    }
+
+    [Fact]
+    public void Chords_are_parsed_from_text()
+    {
+        (uint key, uint[] modifiers) = KeyChord.Parse("Ctrl+Shift+T");
+        Assert.Equal(Keys.T, key);
+        Assert.Equal([Keys.LeftCtrl, Keys.LeftShift], modifiers);
+        (uint digit, uint[] alt) = KeyChord.Parse("alt + 1");
+        Assert.Equal(Keys.D1, digit);
+        Assert.Equal([Keys.LeftAlt], alt);
+        Assert.Equal(Keys.Enter, KeyChord.Parse("Enter").Key);
+        ArgumentException error = Assert.Throws<ArgumentException>(() => KeyChord.Parse("Ctrl+Hyper+X"));
+        Assert.Contains("\"Hyper\"", error.Message);
+        Assert.Throws<ArgumentException>(() => KeyChord.Parse("ButtonLeft"));
     }
 
     [Fact]
