@@ -88,7 +88,8 @@ public sealed class GuiSession : IDisposable, IAsyncDisposable
 
     /// <summary>
     /// Starts <paramref name="fileName"/> with <paramref name="arguments"/> as a client of this session: WAYLAND_DISPLAY
-    /// and XDG_RUNTIME_DIR point at the session, inherited WAYLAND_SOCKET and WAYLAND_DEBUG are removed, then
+    /// and XDG_RUNTIME_DIR point at the session, inherited WAYLAND_SOCKET, WAYLAND_DEBUG and DISPLAY are removed
+    /// (WAYLAND_DEBUG is set with <see cref="GuiSessionOptions.CaptureProtocolLog"/>), then
     /// <paramref name="environment"/> is applied (a null value removes a variable). Standard output and error are kept.
     /// </summary>
     /// <exception cref="System.ComponentModel.Win32Exception">The program cannot be started.</exception>
@@ -115,6 +116,11 @@ public sealed class GuiSession : IDisposable, IAsyncDisposable
         info.Environment.Remove("WAYLAND_SOCKET");
         info.Environment.Remove("WAYLAND_DEBUG");
         info.Environment.Remove("DISPLAY");
+        if (Options.CaptureProtocolLog)
+        {
+            info.Environment["WAYLAND_DEBUG"] = "1";
+        }
+
         foreach ((string name, string? value) in environment ?? new Dictionary<string, string?>())
         {
             if (value is null)

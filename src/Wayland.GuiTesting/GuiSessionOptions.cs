@@ -48,6 +48,13 @@ public sealed class GuiSessionOptions
     /// <summary>Write goldens instead of comparing with them. Default: <c>$WAYLAND_GUI_UPDATE_GOLDENS</c> is <c>1</c>.</summary>
     public bool UpdateGoldens { get; set; } = Environment.GetEnvironmentVariable(UpdateGoldensVariable) == "1";
 
+    /// <summary>
+    /// Launch apps with <c>WAYLAND_DEBUG=1</c>, so that libwayland (and Wayland.Client) apps log every message they
+    /// send and receive to standard error in the WAYLAND_DEBUG format; it lands in <see cref="GuiApp.StandardError"/>
+    /// and in the app logs written as failure artifacts. Default false.
+    /// </summary>
+    public bool CaptureProtocolLog { get; set; }
+
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(DefaultTimeout, TimeSpan.Zero, nameof(DefaultTimeout));

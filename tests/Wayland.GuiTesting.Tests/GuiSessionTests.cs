@@ -50,6 +50,21 @@ public class GuiSessionTests
     }
 
     [Fact]
+    public async Task The_apps_protocol_log_goes_into_its_failure_artifacts()
+    {
+        using ArtifactsDirectory directory = new();
+        GuiSessionOptions options = Options();
+        options.ArtifactsDirectory = directory.Path;
+        options.CaptureProtocolLog = true;
+        await using GuiSession session = new(options);
+        GuiApp flower = await session.LaunchAsync("weston-flower");
+        await session.WaitForWindowAsync("^Flower$");
+        GuiTimeoutException timeout = await Assert.ThrowsAsync<GuiTimeoutException>(() => session.WaitForWindowAsync("^Nothing$", TimeSpan.FromMilliseconds(100)));
+        string log = await File.ReadAllTextAsync(Assert.Single(timeout.Artifacts, path => path.EndsWith($"-app-{flower.Id}.log", StringComparison.Ordinal)));
+        Assert.Matches("-> xdg_toplevel#?@[0-9]+\\.set_title\\(\"Flower\"\\)", log);
+    }
+
+    [Fact]
     public void Chords_are_parsed_from_text()
     {
         (uint key, uint[] modifiers) = KeyChord.Parse("Ctrl+Shift+T");
