@@ -21,9 +21,17 @@ public sealed class GuiApp : IDisposable
         _process = new Process { StartInfo = info, EnableRaisingEvents = true };
         _process.OutputDataReceived += (_, e) => Append(_output, e.Data);
         _process.ErrorDataReceived += (_, e) => Append(_error, e.Data);
-        if (!_process.Start())
+        try
         {
-            throw new InvalidOperationException($"{info.FileName} did not start");
+            if (!_process.Start())
+            {
+                throw new InvalidOperationException($"{info.FileName} did not start");
+            }
+        }
+        catch
+        {
+            _process.Dispose();
+            throw;
         }
 
         Id = _process.Id;

@@ -248,6 +248,19 @@ public class GuiSessionTests
         OpenFds.AssertUnchanged(before);
     }
 
+    [Fact]
+    public async Task A_program_that_does_not_exist_fails_to_launch_and_leaks_nothing()
+    {
+        OpenFds.Snapshot before = OpenFds.Take();
+        await using (GuiSession session = new(Options()))
+        {
+            await Assert.ThrowsAsync<System.ComponentModel.Win32Exception>(() => session.LaunchAsync("/nonexistent/gui-app"));
+            Assert.Empty(session.Apps);
+        }
+
+        OpenFds.AssertUnchanged(before);
+    }
+
     /// <summary>Running or stopped, not gone and not a zombie waiting for its parent's reaper.</summary>
     private static bool IsAlive(int pid)
     {
