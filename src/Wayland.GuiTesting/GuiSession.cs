@@ -1,0 +1,395 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using Wayland.Compositor;
+
+namespace Wayland.GuiTesting;
+
+/// <summary>
+/// One GUI test's world: a headless compositor of its own listening in a private runtime directory (mode 0700,
+/// removed on dispose), the apps launched into it, and waits that poll until a condition holds or fail with a
+/// message saying what was there instead. Sessions share nothing, so tests may run in parallel.
+/// </summary>
+/// <example>
+/// <code>
+/// await using GuiSession session = new(new GuiSessionOptions { Name = "flower" });
+/// await session.LaunchAsync("weston-flower");
+/// GuiWindow window = await session.WaitForWindowAsync("flower");
+/// window.Click(10, 10);
+/// await session.Expect(window).ToMatchGoldenAsync("flower.png");
+/// </code>
+/// </example>
+public sealed class GuiSession : IDisposable, IAsyncDisposable
+{
+    private const string SocketName = "wayland-0";
+    private readonly List<GuiApp> _apps = [];
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private long _lastFrames;
+    private TimeSpan _lastFrameChange;
+    private int _artifactCount;
+    private bool _disposed;
+
+    /// <summary>Creates the runtime directory and starts the compositor on its socket there.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public GuiSession(GuiSessionOptions? options = null)
+    {
+        Options = options ?? new GuiSessionOptions();
+        Options.Validate();
+        Name = Options.Name ?? "gui-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture);
+        RuntimeDirectory = Directory.CreateTempSubdirectory("wl-gui-").FullName;
+        try
+        {
+            File.SetUnixFileMode(RuntimeDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            Compositor = new HeadlessCompositor(new HeadlessCompositorOptions
+            {
+                Width = Options.Width,
+                Height = Options.Height,
+                Scale = Options.Scale,
+                RefreshMilliHertz = Options.RefreshMilliHertz,
+            });
+            SocketPath = Compositor.AddSocket(Path.Combine(RuntimeDirectory, SocketName));
+            Compositor.Start();
+        }
+        catch
+        {
+            Compositor?.Dispose();
+            Directory.Delete(RuntimeDirectory, recursive: true);
+            throw;
+        }
+    }
+
+    /// <summary>The options the session was created with.</summary>
+    public GuiSessionOptions Options { get; }
+
+    /// <summary>The name artifacts of this session start with.</summary>
+    public string Name { get; }
+
+    /// <summary>The compositor, for anything this kit does not wrap.</summary>
+    public HeadlessCompositor Compositor { get; }
+
+    /// <summary>The private XDG_RUNTIME_DIR apps get.</summary>
+    public string RuntimeDirectory { get; }
+
+    /// <summary>The compositor's socket (an absolute path, usable as WAYLAND_DISPLAY).</summary>
+    public string SocketPath { get; }
+
+    /// <summary>The apps launched so far.</summary>
+    public IReadOnlyList<GuiApp> Apps
+    {
+        get
+        {
+            lock (_apps)
+            {
+                return [.. _apps];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Starts <paramref name="fileName"/> with <paramref name="arguments"/> as a client of this session: WAYLAND_DISPLAY
+    /// and XDG_RUNTIME_DIR point at the session, inherited WAYLAND_SOCKET, WAYLAND_DEBUG and DISPLAY are removed
+    /// (WAYLAND_DEBUG is set with <see cref="GuiSessionOptions.CaptureProtocolLog"/>), then
+    /// <paramref name="environment"/> is applied (a null value removes a variable). Standard output and error are kept.
+    /// </summary>
+    /// <exception cref="System.ComponentModel.Win32Exception">The program cannot be started.</exception>
+    public Task<GuiApp> LaunchAsync(string fileName, IEnumerable<string>? arguments = null,
+        IReadOnlyDictionary<string, string?>? environment = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(fileName);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        ProcessStartInfo info = new(fileName)
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+        };
+        foreach (string argument in arguments ?? [])
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.Environment["XDG_RUNTIME_DIR"] = RuntimeDirectory;
+        info.Environment["WAYLAND_DISPLAY"] = SocketName;
+        info.Environment.Remove("WAYLAND_SOCKET");
+        info.Environment.Remove("WAYLAND_DEBUG");
+        info.Environment.Remove("DISPLAY");
+        if (Options.CaptureProtocolLog)
+        {
+            info.Environment["WAYLAND_DEBUG"] = "1";
+        }
+
+        foreach ((string name, string? value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                info.Environment.Remove(name);
+            }
+            else
+            {
+                info.Environment[name] = value;
+            }
+        }
+
+        GuiApp app = new(info);
+        lock (_apps)
+        {
+            _apps.Add(app);
+        }
+
+        return Task.FromResult(app);
+    }
+
+    /// <summary>The mapped windows now, bottom to top.</summary>
+    public IReadOnlyList<GuiWindow> GetWindows() => [.. Compositor.GetWindows().Select(info => new GuiWindow(this, info))];
+
+    /// <summary>Waits for a window whose title or app id matches <paramref name="titleOrAppIdPattern"/> (a regex, unanchored).</summary>
+    /// <exception cref="GuiTimeoutException">No such window within the timeout; the message lists the windows there were.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public Task<GuiWindow> WaitForWindowAsync(string titleOrAppIdPattern, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        Regex pattern = new(titleOrAppIdPattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        return PollAsync(
+            () => Compositor.GetWindows().FirstOrDefault(w => (w.Title is { } title && pattern.IsMatch(title)) || (w.AppId is { } appId && pattern.IsMatch(appId))) is { } found
+                ? new GuiWindow(this, found)
+                : null,
+            $"a window whose title or app id matches /{titleOrAppIdPattern}/", timeout, cancellationToken);
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="window"/> looks the same for <paramref name="quiet"/>: captures taken
+    /// <see cref="GuiSessionOptions.PollInterval"/> apart are identical throughout. Returns the settled capture.
+    /// </summary>
+    /// <exception cref="GuiTimeoutException">The window kept changing, or was gone, for the whole timeout.</exception>
+    public Task<Image> WaitForIdleAsync(GuiWindow window, TimeSpan quiet, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        Image? previous = null;
+        TimeSpan since = TimeSpan.Zero;
+        return PollAsync(
+            () =>
+            {
+                Image? now = Compositor.CaptureWindow(window.Id);
+                if (now is null || previous is null || !SamePixels(now, previous))
+                {
+                    previous = now;
+                    since = _clock.Elapsed;
+                    return null;
+                }
+
+                return _clock.Elapsed - since >= quiet ? now : null;
+            },
+            $"{window} to stay unchanged for {quiet.TotalMilliseconds:0} ms", timeout, cancellationToken);
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="predicate"/> holds for the pixel at window-relative (<paramref name="x"/>,
+    /// <paramref name="y"/>) of <paramref name="window"/> (0xAARRGGBB, premultiplied alpha). Returns that pixel.
+    /// </summary>
+    /// <exception cref="GuiTimeoutException">The predicate did not hold within the timeout; the message gives the last pixel seen.</exception>
+    public Task<uint> WaitForPixelAsync(GuiWindow window, int x, int y, Func<uint, bool> predicate, TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        ArgumentNullException.ThrowIfNull(predicate);
+        uint? last = null;
+        return PollAsync(
+            () =>
+            {
+                Image? image = Compositor.CaptureWindow(window.Id);
+                if (image is null || x < 0 || y < 0 || x >= image.Width || y >= image.Height)
+                {
+                    return (false, 0u);
+                }
+
+                last = image.GetPixel(x, y);
+                return (predicate(last.Value), last.Value);
+            },
+            () => $"the pixel at ({x}, {y}) of {window} to satisfy the condition (last seen: {(last is { } p ? $"0x{p:X8}" : "outside the window")})",
+            timeout, cancellationToken);
+    }
+
+    /// <summary>
+    /// Waits until the region of <paramref name="window"/> at window-relative (<paramref name="x"/>, <paramref name="y"/>)
+    /// matches <paramref name="expected"/>: no channel of any pixel differs by more than <paramref name="tolerance"/>.
+    /// </summary>
+    /// <exception cref="GuiTimeoutException">No match within the timeout; the message gives the last count of differing pixels.</exception>
+    public async Task WaitForRegionToMatchAsync(GuiWindow window, int x, int y, RgbaImage expected, int tolerance = 0, TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        ArgumentNullException.ThrowIfNull(expected);
+        ImageComparison? last = null;
+        await PollAsync(
+            () =>
+            {
+                Image? image = Compositor.CaptureWindow(window.Id);
+                if (image is null)
+                {
+                    return (false, 0);
+                }
+
+                last = ImageComparison.Compare(RgbaImage.FromImage(image.Crop(x, y, expected.Width, expected.Height)), expected, tolerance);
+                return (last.Matches(0), 0);
+            },
+            () => $"the {expected.Width}x{expected.Height} region at ({x}, {y}) of {window} to match (last: {last?.ToString() ?? "window not there"})",
+            timeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Golden-image expectations on <paramref name="window"/>.</summary>
+    public WindowExpectation Expect(GuiWindow window)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        return new WindowExpectation(this, window);
+    }
+
+    /// <summary>
+    /// Writes what a failure needs to be understood: a screenshot of the output, the protocol errors posted, and each
+    /// app's standard output and error. Returns their paths.
+    /// </summary>
+    /// <param name="label">Goes into the file names (for example <c>timeout</c>).</param>
+    public IReadOnlyList<string> SaveArtifacts(string label)
+    {
+        List<string> paths = [];
+        string prefix = ArtifactPath($"{label}-{Interlocked.Increment(ref _artifactCount)}");
+        string screen = prefix + "-screen.png";
+        Compositor.CaptureOutput().SavePng(screen);
+        paths.Add(screen);
+        string errors = prefix + "-protocol-errors.txt";
+        IReadOnlyList<Wayland.Server.ClientError> posted = Compositor.Errors;
+        File.WriteAllText(errors, posted.Count == 0 ? "no protocol errors were posted\n" : string.Join('\n', posted) + "\n");
+        paths.Add(errors);
+        foreach (GuiApp app in Apps)
+        {
+            string log = $"{prefix}-app-{app.Id}.log";
+            File.WriteAllText(log, $"{app}\n--- stdout ---\n{app.StandardOutput}--- stderr ---\n{app.StandardError}");
+            paths.Add(log);
+        }
+
+        return paths;
+    }
+
+    /// <summary>What the session looks like now: windows with titles, app ids and bounds; the last frame; protocol errors.</summary>
+    public string DescribeState()
+    {
+        Observe();
+        StringBuilder text = new();
+        IReadOnlyList<WindowInfo> windows = Compositor.GetWindows();
+        text.Append(CultureInfo.InvariantCulture, $"windows present: {windows.Count}");
+        foreach (WindowInfo window in windows)
+        {
+            text.Append(CultureInfo.InvariantCulture,
+                $"\n  #{window.Id} title \"{window.Title}\" app id \"{window.AppId}\" pid {window.ProcessId} at ({window.Bounds.X}, {window.Bounds.Y}) {window.Bounds.Width}x{window.Bounds.Height}{(window.IsActivated ? " activated" : "")}{(window.IsResponsive ? "" : " unresponsive")}");
+        }
+
+        long frames = Interlocked.Read(ref _lastFrames);
+        text.Append(frames == 0
+            ? "\nno frame was rendered yet"
+            : string.Create(CultureInfo.InvariantCulture, $"\nlast frame changed {(_clock.Elapsed - _lastFrameChange).TotalMilliseconds:0} ms ago ({frames} frames rendered, {Compositor.Commits} commits)"));
+        IReadOnlyList<Wayland.Server.ClientError> errors = Compositor.Errors;
+        text.Append(CultureInfo.InvariantCulture, $"\nprotocol errors posted: {errors.Count}");
+        foreach (Wayland.Server.ClientError error in errors)
+        {
+            text.Append("\n  ").Append(error);
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>Ends every launched app's process tree, stops the compositor, removes the runtime directory. App output stays readable.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        foreach (GuiApp app in Apps)
+        {
+            app.Dispose();
+        }
+
+        Compositor.Dispose();
+        try
+        {
+            Directory.Delete(RuntimeDirectory, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+    }
+
+    /// <inheritdoc cref="Dispose"/>
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    internal string ArtifactPath(string suffix)
+    {
+        Directory.CreateDirectory(Options.ArtifactsDirectory);
+        return Path.Combine(Options.ArtifactsDirectory, $"{Name}-{suffix}");
+    }
+
+    internal Task<T> PollAsync<T>(Func<T?> probe, string what, TimeSpan? timeout, CancellationToken cancellationToken)
+        where T : class
+        => PollAsync(() => probe() is { } found ? (true, found) : (false, null!), () => what, timeout, cancellationToken);
+
+    internal async Task<T> PollAsync<T>(Func<(bool Done, T Value)> probe, Func<string> what, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        TimeSpan limit = timeout ?? Options.DefaultTimeout;
+        TimeSpan deadline = _clock.Elapsed + limit;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Observe();
+            (bool done, T value) = probe();
+            if (done)
+            {
+                return value;
+            }
+
+            if (_clock.Elapsed >= deadline)
+            {
+                (string message, IReadOnlyList<string> artifacts) = Failure($"timed out after {limit.TotalSeconds:0.###} s waiting for {what()}", "timeout");
+                throw new GuiTimeoutException(message, artifacts);
+            }
+
+            await Task.Delay(Options.PollInterval, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The full message of a failure (the state, then the artifacts) and the artifacts, written now.</summary>
+    internal (string Message, IReadOnlyList<string> Artifacts) Failure(string message, string label, IEnumerable<string>? moreArtifacts = null)
+    {
+        string state = DescribeState();
+        List<string> artifacts = [.. moreArtifacts ?? []];
+        try
+        {
+            artifacts.AddRange(SaveArtifacts(label));
+        }
+        catch (IOException error)
+        {
+            state += $"\n(artifacts could not be written: {error.Message})";
+        }
+
+        return ($"{message}\n{state}\nartifacts:\n  {string.Join("\n  ", artifacts)}", artifacts);
+    }
+
+    private void Observe()
+    {
+        long frames = Compositor.FramesRendered;
+        if (Interlocked.Exchange(ref _lastFrames, frames) != frames)
+        {
+            _lastFrameChange = _clock.Elapsed;
+        }
+    }
+
+    private static bool SamePixels(Image first, Image second) =>
+        first.Width == second.Width && first.Height == second.Height && first.Pixels.AsSpan().SequenceEqual(second.Pixels);
+}

@@ -1,0 +1,65 @@
+namespace Wayland.GuiTesting;
+
+/// <summary>How a <see cref="GuiSession"/> sets up its compositor, how long its waits last, and where files go.</summary>
+public sealed class GuiSessionOptions
+{
+    /// <summary>Environment variable that, set to <c>1</c>, makes golden comparisons write new goldens instead of comparing.</summary>
+    public const string UpdateGoldensVariable = "WAYLAND_GUI_UPDATE_GOLDENS";
+
+    /// <summary>Environment variable naming the default <see cref="ArtifactsDirectory"/>.</summary>
+    public const string ArtifactsVariable = "WAYLAND_GUI_ARTIFACTS";
+
+    /// <summary>Output width in pixels (default 1024).</summary>
+    public int Width { get; set; } = 1024;
+
+    /// <summary>Output height in pixels (default 768).</summary>
+    public int Height { get; set; } = 768;
+
+    /// <summary>Output scale (default 1).</summary>
+    public int Scale { get; set; } = 1;
+
+    /// <summary>Output refresh rate in mHz (default 60000).</summary>
+    public int RefreshMilliHertz { get; set; } = 60000;
+
+    /// <summary>Timeout of a wait that is given none (default 10 s).</summary>
+    public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often waits look again (default 20 ms).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>
+    /// Names this session's artifacts (use the test's name); files are called <c>{Name}-….png</c>. Default: <c>gui</c>
+    /// and a timestamp.
+    /// </summary>
+    public string? Name { get; set; }
+
+    /// <summary>
+    /// Where failure artifacts go: screenshots, actual/expected/diff images, protocol errors, app output. Default:
+    /// <c>$WAYLAND_GUI_ARTIFACTS</c>, else <c>gui-artifacts</c> in the current directory (a test run's output).
+    /// </summary>
+    public string ArtifactsDirectory { get; set; } =
+        Environment.GetEnvironmentVariable(ArtifactsVariable) is { Length: > 0 } directory
+            ? directory
+            : Path.Combine(Directory.GetCurrentDirectory(), "gui-artifacts");
+
+    /// <summary>Where golden images are read from (and written to in update mode). Default: <c>goldens</c> in the current directory.</summary>
+    public string GoldenDirectory { get; set; } = Path.Combine(Directory.GetCurrentDirectory(), "goldens");
+
+    /// <summary>Write goldens instead of comparing with them. Default: <c>$WAYLAND_GUI_UPDATE_GOLDENS</c> is <c>1</c>.</summary>
+    public bool UpdateGoldens { get; set; } = Environment.GetEnvironmentVariable(UpdateGoldensVariable) == "1";
+
+    /// <summary>
+    /// Launch apps with <c>WAYLAND_DEBUG=1</c>, so that libwayland (and Wayland.Client) apps log every message they
+    /// send and receive to standard error in the WAYLAND_DEBUG format; it lands in <see cref="GuiApp.StandardError"/>
+    /// and in the app logs written as failure artifacts. Default false.
+    /// </summary>
+    public bool CaptureProtocolLog { get; set; }
+
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(DefaultTimeout, TimeSpan.Zero, nameof(DefaultTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(PollInterval, TimeSpan.Zero, nameof(PollInterval));
+        ArgumentException.ThrowIfNullOrEmpty(ArtifactsDirectory, nameof(ArtifactsDirectory));
+        ArgumentException.ThrowIfNullOrEmpty(GoldenDirectory, nameof(GoldenDirectory));
+    }
+}

@@ -1,0 +1,147 @@
+using Wayland.Compositor;
+
+namespace Wayland.GuiTesting;
+
+/// <summary>
+/// A window of a <see cref="GuiSession"/>, found by <see cref="GuiSession.WaitForWindowAsync"/>. Input coordinates are
+/// relative to the window's top-left corner (its xdg geometry) and are turned into output coordinates where the
+/// window is at the moment of the call. Keyboard input activates the window first.
+/// </summary>
+public sealed class GuiWindow
+{
+    private WindowInfo _info;
+
+    internal GuiWindow(GuiSession session, WindowInfo info)
+    {
+        Session = session;
+        _info = info;
+    }
+
+    /// <summary>The session the window belongs to.</summary>
+    public GuiSession Session { get; }
+
+    /// <summary>The compositor's id for the window.</summary>
+    public int Id => _info.Id;
+
+    /// <summary>The window as last seen (see <see cref="Refresh"/>).</summary>
+    public WindowInfo Info => _info;
+
+    /// <summary>Looks the window up again; returns its current state.</summary>
+    /// <exception cref="GuiTestException">The window is no longer mapped.</exception>
+    public WindowInfo Refresh()
+    {
+        WindowInfo? now = Session.Compositor.GetWindows().FirstOrDefault(w => w.Id == Id);
+        if (now is null)
+        {
+            (string message, IReadOnlyList<string> artifacts) = Session.Failure($"{this} is gone", "window-gone");
+            throw new GuiTestException(message, artifacts);
+        }
+
+        _info = now;
+        return now;
+    }
+
+    /// <summary>Moves the pointer to window-relative (<paramref name="x"/>, <paramref name="y"/>).</summary>
+    public void MovePointer(double x, double y)
+    {
+        (double outputX, double outputY) = ToOutput(x, y);
+        Session.Compositor.MovePointer(outputX, outputY);
+    }
+
+    /// <summary>Clicks <paramref name="button"/> (evdev code, default left) at window-relative (<paramref name="x"/>, <paramref name="y"/>).</summary>
+    public void Click(double x, double y, uint button = Keys.ButtonLeft)
+    {
+        (double outputX, double outputY) = ToOutput(x, y);
+        Session.Compositor.Click(outputX, outputY, button);
+    }
+
+    /// <summary>Two left clicks in a row at window-relative (<paramref name="x"/>, <paramref name="y"/>).</summary>
+    public void DoubleClick(double x, double y)
+    {
+        Click(x, y);
+        Click(x, y);
+    }
+
+    /// <summary>A right click at window-relative (<paramref name="x"/>, <paramref name="y"/>).</summary>
+    public void RightClick(double x, double y) => Click(x, y, Keys.ButtonRight);
+
+    /// <summary>
+    /// Presses <paramref name="button"/> at window-relative (<paramref name="fromX"/>, <paramref name="fromY"/>), moves
+    /// in <paramref name="steps"/> even steps to (<paramref name="toX"/>, <paramref name="toY"/>) and releases there.
+    /// </summary>
+    public void Drag(double fromX, double fromY, double toX, double toY, int steps = 8, uint button = Keys.ButtonLeft)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
+        (double startX, double startY) = ToOutput(fromX, fromY);
+        HeadlessCompositor compositor = Session.Compositor;
+        compositor.MovePointer(startX, startY);
+        compositor.PointerButton(button, pressed: true);
+        for (int step = 1; step <= steps; step++)
+        {
+            compositor.MovePointer(startX + ((toX - fromX) * step / steps), startY + ((toY - fromY) * step / steps));
+        }
+
+        compositor.PointerButton(button, pressed: false);
+    }
+
+    /// <summary>Moves the pointer to window-relative (<paramref name="x"/>, <paramref name="y"/>) and scrolls by (<paramref name="dx"/>, <paramref name="dy"/>).</summary>
+    public void Scroll(double x, double y, double dx, double dy)
+    {
+        MovePointer(x, y);
+        Session.Compositor.Scroll(dx, dy);
+    }
+
+    /// <summary>Activates the window and types <paramref name="text"/> (see <see cref="HeadlessCompositor.TypeText"/> for what can be typed).</summary>
+    public void TypeText(string text)
+    {
+        Activate();
+        Session.Compositor.TypeText(text);
+    }
+
+    /// <summary>Activates the window and presses <paramref name="key"/> with <paramref name="modifiers"/> held (evdev codes, see <see cref="Keys"/>).</summary>
+    public void PressKey(uint key, params ReadOnlySpan<uint> modifiers)
+    {
+        Activate();
+        Session.Compositor.PressKey(key, modifiers);
+    }
+
+    /// <summary>Activates the window and presses a chord written as text, such as <c>Ctrl+Shift+T</c> (see <see cref="KeyChord"/>).</summary>
+    /// <exception cref="ArgumentException">The chord names an unknown key.</exception>
+    public void PressChord(string chord)
+    {
+        (uint key, uint[] modifiers) = KeyChord.Parse(chord);
+        PressKey(key, modifiers);
+    }
+
+    /// <summary>Raises the window and gives it keyboard focus.</summary>
+    /// <exception cref="GuiTestException">The window is no longer mapped.</exception>
+    public void Activate()
+    {
+        if (!Session.Compositor.ActivateWindow(Id))
+        {
+            Refresh();
+        }
+    }
+
+    /// <summary>The window as it looks now (its surfaces only, transparent around them).</summary>
+    /// <exception cref="GuiTestException">The window is no longer mapped.</exception>
+    public Image Capture()
+    {
+        if (Session.Compositor.CaptureWindow(Id) is { } image)
+        {
+            return image;
+        }
+
+        Refresh();
+        return Session.Compositor.CaptureWindow(Id) ?? throw new GuiTestException($"{this} is gone");
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"window #{_info.Id} \"{_info.Title}\" ({_info.AppId})";
+
+    private (double X, double Y) ToOutput(double x, double y)
+    {
+        Rect bounds = Refresh().Bounds;
+        return (bounds.X + x, bounds.Y + y);
+    }
+}
