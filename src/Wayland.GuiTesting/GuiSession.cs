@@ -40,7 +40,11 @@ public sealed class GuiSession : IDisposable, IAsyncDisposable
         RuntimeDirectory = Directory.CreateTempSubdirectory("wl-gui-").FullName;
         try
         {
-            File.SetUnixFileMode(RuntimeDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(RuntimeDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+
             Compositor = new HeadlessCompositor(new HeadlessCompositorOptions
             {
                 Width = Options.Width,

@@ -80,7 +80,7 @@ public sealed partial class DiagnosticsTests : IDisposable
         Stopwatch clock = Stopwatch.StartNew();
         while (_log.Entries.Count == 3 && clock.Elapsed < TimeSpan.FromSeconds(10))
         {
-            _display.Dispatch(50);
+            _display.Dispatch(TimeSpan.FromMilliseconds(50));
         }
 
         LogEntry summary = _log.Entries[3];
@@ -195,7 +195,7 @@ public sealed partial class DiagnosticsTests : IDisposable
         using RawClient client = RawClient.Attach(_display);
         client.Send(77, 0);
         client.ExpectError(_display, 1, (uint)WlDisplayError.InvalidObject, "invalid object 77");
-        _display.Dispatch(0);
+        _display.Dispatch(TimeSpan.Zero);
     }
 
     [GeneratedRegex(@"^(\d+) more log messages caused by client \(pid (\d+)\) were suppressed")]

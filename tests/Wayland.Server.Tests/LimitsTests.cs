@@ -86,7 +86,7 @@ public sealed class LimitsTests : IDisposable
                 stalled.Send(stalledPeer, PeerProtocol.Ping, (ref MessageWriter w) => w.WriteUInt(1));
             }
 
-            _display.Dispatch(0);
+            _display.Dispatch(TimeSpan.Zero);
             Assert.True(sent < 1_000_000, "the stalled client was never dropped");
         }
 

@@ -105,7 +105,7 @@ internal sealed class TraceProxy : IDisposable
     }
 
     /// <summary>Waits up to <paramref name="timeoutMs"/> for socket activity, handles it, and writes out the lines it produced.</summary>
-    public void Dispatch(int timeoutMs) => _loop.Dispatch(timeoutMs);
+    public void Dispatch(int timeoutMs) => _loop.Dispatch(timeoutMs < 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(timeoutMs));
 
     public void Dispose()
     {
