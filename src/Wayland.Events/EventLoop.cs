@@ -156,7 +156,7 @@ public sealed partial class EventLoop : IDisposable
     }
 
     /// <summary>
-    /// True when the calling thread is inside this loop's <see cref="Dispatch"/> (running one of its callbacks):
+    /// True when the calling thread is inside this loop's <see cref="Dispatch(TimeSpan)"/> (running one of its callbacks):
     /// work can then be done at once instead of through <see cref="Post"/>.
     /// </summary>
     public bool IsDispatchingOnCurrentThread => _dispatchThread == Environment.CurrentManagedThreadId;
