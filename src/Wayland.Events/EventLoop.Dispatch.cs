@@ -83,12 +83,19 @@ public sealed partial class EventLoop
         finally
         {
             _dispatching = false;
-            _dispatchThread = 0;
             ReleaseRemoved();
         }
 
-        DispatchIdle();
-        DispatchChecks();
+        try
+        {
+            DispatchIdle();
+            DispatchChecks();
+        }
+        finally
+        {
+            _dispatchThread = 0;
+        }
+
         return count;
     }
 
@@ -97,7 +104,9 @@ public sealed partial class EventLoop
     {
         ThrowIfDisposed();
         bool nested = _dispatching;
+        int thread = _dispatchThread;
         _dispatching = true;
+        _dispatchThread = Environment.CurrentManagedThreadId;
         try
         {
             DispatchIdleCore();
@@ -105,6 +114,7 @@ public sealed partial class EventLoop
         finally
         {
             _dispatching = nested;
+            _dispatchThread = thread;
             if (!nested)
             {
                 ReleaseRemoved();

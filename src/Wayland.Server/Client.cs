@@ -138,6 +138,10 @@ public sealed partial class Client
     /// the rest goes when the client reads.</summary>
     public void Flush() => FlushCore();
 
+    /// <summary>Pools of this client still mapped (the pool object, or a buffer made from it, is alive); see
+    /// <see cref="Shm.MaxPoolsPerClient"/>. Changed from any thread that ends an access, hence interlocked.</summary>
+    internal int MappedShmPools;
+
     /// <summary>Sends the <c>no_memory</c> error on <c>wl_display</c> and disconnects the client.</summary>
     public void PostNoMemory() => PostError(_displayResource, (uint)Wayland.Protocols.WlDisplayError.NoMemory, "no memory");
 

@@ -9,11 +9,13 @@ public sealed class LogRateLimit
 {
     /// <summary>Allows <paramref name="messages"/> messages per client process every <paramref name="interval"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="messages"/> is below 1, or <paramref name="interval"/>
-    /// is not more than zero.</exception>
+    /// is not more than zero or longer than a day.</exception>
     public LogRateLimit(int messages, TimeSpan interval)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(messages, 1);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
+        // The interval drives a timer in milliseconds and Stopwatch arithmetic; a day keeps both far from overflow.
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(interval, TimeSpan.FromDays(1));
         Messages = messages;
         Interval = interval;
     }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using Wayland.Interop;
 using Wayland.Protocols;
@@ -15,7 +16,17 @@ namespace Wayland.Server;
 /// <remarks>See docs/shm-safety.md for how a client that truncates its file is kept from crashing the compositor.</remarks>
 public sealed class Shm : WlShm.IHandler
 {
+    /// <summary>Default of <see cref="MaxPoolsPerClient"/>.</summary>
+    public const int DefaultMaxPoolsPerClient = 1024;
+
     private readonly List<WlShmFormat> _formats = [WlShmFormat.Argb8888, WlShmFormat.Xrgb8888];
+    private int _maxPoolsPerClient = DefaultMaxPoolsPerClient;
+
+    /// <summary>
+    /// Memory for copies of unsealed pools. Its own pool, keeping one array per size class: the shared pool would
+    /// keep many large arrays per core after a burst of big buffers, which hostile clients can cause at will.
+    /// </summary>
+    internal ArrayPool<byte> Staging { get; } = ArrayPool<byte>.Create(maxArrayLength: 1 << 30, maxArraysPerBucket: 1);
 
     /// <summary>Creates the global on <paramref name="display"/>, advertising ARGB8888, XRGB8888 and <paramref name="extraFormats"/>.</summary>
     /// <param name="display">The display.</param>
@@ -55,6 +66,24 @@ public sealed class Shm : WlShm.IHandler
     /// <summary>Whether buffers of <paramref name="format"/> are accepted.</summary>
     public bool IsSupported(WlShmFormat format) => _formats.Contains(format);
 
+    /// <summary>
+    /// Most pools one client may have mapped at once: a pool stays mapped while its wl_shm_pool or any buffer made
+    /// from it is alive. Each mapped pool costs the process one memory mapping and one descriptor, and both are
+    /// limited for the whole process (<c>vm.max_map_count</c>, <c>RLIMIT_NOFILE</c>): without this bound one client
+    /// could use them all up and make every later mmap, accept or thread start fail. A create_pool beyond it gets
+    /// <c>wl_display.error</c> <c>no_memory</c> and disconnects that client only. 0 means no limit. Default 1024.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public int MaxPoolsPerClient
+    {
+        get => _maxPoolsPerClient;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            _maxPoolsPerClient = value;
+        }
+    }
+
     /// <summary><c>wl_shm.create_pool</c>: map the client's file.</summary>
     void WlShm.IHandler.CreatePool(WlShm resource, WlShmPool id, SafeFdHandle fd, int size)
     {
@@ -64,6 +93,13 @@ public sealed class Shm : WlShm.IHandler
             if (size <= 0)
             {
                 resource.PostError((uint)WlShmError.InvalidStride, $"invalid size ({size})");
+                return;
+            }
+
+            Client client = resource.Client;
+            if (_maxPoolsPerClient > 0 && Volatile.Read(ref client.MappedShmPools) >= _maxPoolsPerClient)
+            {
+                client.PostNoMemory();
                 return;
             }
 

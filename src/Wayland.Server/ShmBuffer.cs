@@ -115,10 +115,10 @@ public sealed class ShmBuffer
             // allocate more than its own file holds.
             if (_pool.FileSize() >= (long)Offset + Size)
             {
-                staging = ArrayPool<byte>.Shared.Rent(Size);
+                staging = _pool.Shm.Staging.Rent(Size);
                 if (_pool.ReadFile(staging.AsSpan(0, Size), Offset) != Size)
                 {
-                    ArrayPool<byte>.Shared.Return(staging);
+                    _pool.Shm.Staging.Return(staging);
                     staging = null;
                 }
             }
@@ -141,7 +141,7 @@ public sealed class ShmBuffer
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(staging);
+            _pool.Shm.Staging.Return(staging);
         }
     }
 

@@ -16,6 +16,9 @@ internal sealed class ShmPool : WlShmPool.IHandler
 {
     private readonly Lock _lock = new();
     private readonly Shm _shm;
+
+    /// <summary>The wl_shm this pool was made by.</summary>
+    internal Shm Shm => _shm;
     private readonly SafeFdHandle _fd;
     private WlShmPool? _resource;
     private nint _address;
@@ -24,6 +27,8 @@ internal sealed class ShmPool : WlShmPool.IHandler
     private int _references = 1;
     private int _accesses;
     private bool _cannotShrink;
+
+    private readonly Client _client;
 
     internal ShmPool(Shm shm, WlShmPool resource, SafeFdHandle fd, nint address, long size, bool cannotShrink)
     {
@@ -34,6 +39,8 @@ internal sealed class ShmPool : WlShmPool.IHandler
         _size = size;
         _pendingSize = size;
         _cannotShrink = cannotShrink;
+        _client = resource.Client;
+        Interlocked.Increment(ref _client.MappedShmPools);
     }
 
     /// <summary>Mapped size in bytes.</summary>
@@ -233,5 +240,6 @@ internal sealed class ShmPool : WlShmPool.IHandler
         SharedMemoryOps.Unmap(_address, _size);
         _address = 0;
         _fd.Dispose();
+        Interlocked.Decrement(ref _client.MappedShmPools);
     }
 }

@@ -154,6 +154,8 @@ public sealed class ClientGraphTests(ITestOutputHelper output)
         const int Depth = 100_000;
         CompositorSession.Run("deep-subsurfaces", session =>
         {
+            // Two objects per link: more than the default per-client object limit, which this test is not about.
+            session.Compositor.Display.DefaultMaxObjects = 0;
             using Bystander bystander = Bystander.Start(session);
             using (ManagedClient client = ManagedClient.Connect(session.SocketPath))
             {

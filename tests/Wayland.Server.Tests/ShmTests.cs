@@ -344,6 +344,33 @@ public sealed class ShmTests : IDisposable
         return file;
     }
 
+    [Fact]
+    public void A_client_over_its_mapped_pool_limit_gets_no_memory_and_a_buffer_keeps_its_pool_counted()
+    {
+        Assert.Equal(Shm.DefaultMaxPoolsPerClient, _shm.MaxPoolsPerClient);
+        Assert.Throws<ArgumentOutOfRangeException>(() => _shm.MaxPoolsPerClient = -1);
+        _shm.MaxPoolsPerClient = 2;
+        using SafeFdHandle file = TestSupport.Memfd(4096);
+        uint first = CreatePool(file, 4096);
+        uint buffer = CreateBuffer(first, offset: 0, width: 4, height: 4, stride: 16, WlShmFormat.Argb8888);
+        uint second = CreatePool(file, 4096);
+        _client.Send(first, WlShmPoolInterface.Requests.Destroy);
+        _client.Send(second, WlShmPoolInterface.Requests.Destroy);
+        _client.Roundtrip(_display);
+        Assert.Equal(1, _server.MappedShmPools); // the buffer keeps the first pool mapped; the second is gone
+
+        CreatePool(file, 4096); // the second slot again
+        _client.Roundtrip(_display);
+        Assert.False(_server.HasFailed);
+        Assert.Equal(2, _server.MappedShmPools);
+
+        CreatePool(file, 4096); // a third mapping at once
+        _client.ExpectError(_display, 1, (uint)WlDisplayError.NoMemory, "no memory");
+        Assert.True(_server.IsDestroyed);
+        Assert.NotEqual(0u, buffer);
+        Assert.Equal(0, _server.MappedShmPools); // everything unmapped with the client
+    }
+
     private ShmBuffer Buffer(uint id) => ShmBuffer.FromResource((WlBuffer)_server.GetObject(id)!)!;
 
     private uint CreatePool(SafeFdHandle file, int size)

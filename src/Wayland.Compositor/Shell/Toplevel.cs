@@ -9,6 +9,9 @@ internal sealed class Toplevel : XdgToplevel.IHandler
     private readonly HeadlessCompositor _compositor;
 
     /// <summary>The toplevels whose <see cref="Parent"/> this one is.</summary>
+    /// <summary>Most ancestors a new parent may have: a policy of this compositor, far beyond what dialogs need.</summary>
+    internal const int MaxParentChain = 1000;
+
     private readonly List<Toplevel> _children = [];
 
     public Toplevel(HeadlessCompositor compositor, XdgSurfaceRole xdgSurface, XdgToplevel resource)
@@ -228,8 +231,17 @@ internal sealed class Toplevel : XdgToplevel.IHandler
         }
 
         // Parents always end (see Parent): a loop, not a recursion, and it meets this one only if it would close a cycle.
+        // The walk is bounded too, so that a client cannot make each request cost as much as the chain it built.
+        int steps = 0;
         for (Toplevel? ancestor = parent?.Parent; ancestor is not null; ancestor = ancestor.Parent)
         {
+            if (++steps > MaxParentChain)
+            {
+                resource.PostError((uint)XdgToplevelError.InvalidParent,
+                    $"xdg_toplevel#{resource.Id}: xdg_toplevel#{parentResource!.Id} has more than {MaxParentChain} ancestors");
+                return;
+            }
+
             if (ancestor == this)
             {
                 resource.PostError((uint)XdgToplevelError.InvalidParent,

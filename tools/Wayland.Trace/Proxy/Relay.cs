@@ -85,7 +85,9 @@ internal sealed class Relay
             if (_segmentCount > 0)
             {
                 ref Segment head = ref _segments[_segmentHead];
-                if (head.Position == _sent)
+                // "<=": a batch of more than 28 fds goes out one byte per 28 and can overrun the position of the
+                // batch after it, which then goes with the next byte instead of never.
+                if (head.Position <= _sent)
                 {
                     take = Math.Min(head.Count, WireLimits.MaxFdsPerSend);
                     for (int i = 0; i < take; i++)
