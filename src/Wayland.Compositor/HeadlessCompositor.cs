@@ -281,9 +281,19 @@ public sealed partial class HeadlessCompositor : IDisposable
         }
     }
 
+    /// <summary>Bytes of surface content allocated since the last memory trim (loop thread only).</summary>
+    private long _contentBytesSinceTrim;
+    private long _lastTrim;
+    private TimerEventSource? _trimTimer;
+    private bool _trimPending;
+
+    /// <summary>A surface allocated a new content image of <paramref name="bytes"/> (a new buffer size).</summary>
+    internal void NoteContentAllocated(long bytes) => _contentBytesSinceTrim += bytes;
+
     private void OnClientDestroying(Client client)
     {
         _seat.ClientGone(client);
+        TrimMemoryAfterLargeClients();
         if (client.Error is { } error)
         {
             lock (_errors)
@@ -293,5 +303,32 @@ public sealed partial class HeadlessCompositor : IDisposable
 
             ClientFailed?.Invoke(client, error);
         }
+    }
+
+    /// <summary>
+    /// Content images are large objects, which the GC frees only in full collections, and an idle compositor makes
+    /// none: after clients that made tens of MiB of images leave, their memory would stay with the process for good.
+    /// So when a client goes and 64 MiB or more of content was allocated since the last trim, a compacting full
+    /// collection runs, at most once a second (a trim that comes too soon waits for the second to pass).
+    /// </summary>
+    private void TrimMemoryAfterLargeClients()
+    {
+        const long Threshold = 64L << 20;
+        if (_contentBytesSinceTrim < Threshold || _trimTimer is not null && _trimPending)
+        {
+            return;
+        }
+
+        _trimTimer ??= Display.Loop.AddTimer(() =>
+        {
+            _trimPending = false;
+            _contentBytesSinceTrim = 0;
+            _lastTrim = Environment.TickCount64;
+            System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        });
+        _trimPending = true;
+        long wait = 1000 - (Environment.TickCount64 - _lastTrim);
+        _trimTimer.Update((int)Math.Clamp(wait, 1, 1000));
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics.Tracing;
+using Wayland.Events;
 using Wayland.Server;
 
 namespace Consumer;

@@ -419,7 +419,16 @@ internal sealed class Surface
         }
         else if (ShmBuffer.FromResource(buffer) is { } shm)
         {
-            result = reuse is not null && reuse.Width == shm.Width && reuse.Height == shm.Height ? reuse : new Image(shm.Width, shm.Height);
+            if (reuse is not null && reuse.Width == shm.Width && reuse.Height == shm.Height)
+            {
+                result = reuse;
+            }
+            else
+            {
+                result = new Image(shm.Width, shm.Height);
+                _compositor.NoteContentAllocated((long)shm.Width * shm.Height * 4);
+            }
+
             bool opaque = shm.Format == WlShmFormat.Xrgb8888;
             if (!shm.TryRead((result, shm.Stride, opaque), static (pixels, state) => CopyPixels(pixels, state.result, state.Stride, state.opaque)))
             {
