@@ -31,8 +31,12 @@ internal sealed class Relay
     /// <summary>Whether bytes are waiting to be sent.</summary>
     public bool HasPending => _sent < _end;
 
-    /// <summary>Whether a receive would find room (after compacting).</summary>
-    public bool HasRoom => _end < Capacity || Math.Min(_sent, _decoded) > 0;
+    /// <summary>Most descriptors held for a destination that does not read: past it the source is not read either,
+    /// as for bytes, so one stalled peer cannot use up the proxy's descriptors.</summary>
+    public const int MaxHeldFds = 1024;
+
+    /// <summary>Whether a receive would find room (after compacting), for bytes and for descriptors.</summary>
+    public bool HasRoom => _fdCount < MaxHeldFds && (_end < Capacity || Math.Min(_sent, _decoded) > 0);
 
     /// <summary>Receives once from <paramref name="source"/> and decodes the messages completed by it.</summary>
     /// <exception cref="WaylandIOException">The socket failed (the caller treats it as a hang-up).</exception>

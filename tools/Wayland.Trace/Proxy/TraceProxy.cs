@@ -146,7 +146,15 @@ internal sealed class TraceProxy : IDisposable
 
         if (socket is not null)
         {
-            Adopt(socket);
+            try
+            {
+                Adopt(socket);
+            }
+            catch (WaylandIOException e)
+            {
+                // Adopt has closed both sockets; the other clients go on being proxied.
+                Tracer.Note(null, $"cannot proxy a client: {e.Message}");
+            }
         }
     }
 
