@@ -308,12 +308,12 @@ public sealed partial class HeadlessCompositor : IDisposable
     /// <summary>
     /// Content images are large objects, which the GC frees only in full collections, and an idle compositor makes
     /// none: after clients that made tens of MiB of images leave, their memory would stay with the process for good.
-    /// So when a client goes and 64 MiB or more of content was allocated since the last trim, a compacting full
+    /// So when a client goes and 16 MiB or more of content was allocated since the last trim, a compacting full
     /// collection runs, at most once a second (a trim that comes too soon waits for the second to pass).
     /// </summary>
     private void TrimMemoryAfterLargeClients()
     {
-        const long Threshold = 64L << 20;
+        const long Threshold = 16L << 20;
         if (_contentBytesSinceTrim < Threshold || _trimTimer is not null && _trimPending)
         {
             return;
