@@ -33,6 +33,7 @@ public sealed partial class HeadlessCompositor : IDisposable
     public const string MeterName = "Wayland.Compositor";
 
     private readonly HeadlessCompositorOptions _options;
+    private readonly Scene _scene;
     private readonly SurfaceProtocol _surfaces;
     private readonly XdgShellProtocol _shell;
     private readonly SeatProtocol _seat;
@@ -40,10 +41,6 @@ public sealed partial class HeadlessCompositor : IDisposable
     private readonly CompositorMetrics _metrics;
     private Thread? _thread;
     private volatile int _loopThreadId = -1;
-    private int _nextWindowId;
-    private long _commits;
-    private long _pongs;
-    private long _pingTimeoutTicks = TimeSpan.FromSeconds(10).Ticks;
     private bool _disposed;
 
     /// <summary>Creates the compositor and its globals; it accepts clients once it has a socket and runs.</summary>
@@ -59,22 +56,19 @@ public sealed partial class HeadlessCompositor : IDisposable
             Display.Logger = new ProtocolLogger(Console.Error);
         }
 
-        _framebuffer = new Image(_options.Width, _options.Height);
-        Rendering.Renderer.Fill(_framebuffer, new Rect(0, 0, _options.Width, _options.Height), _options.Background);
-        _frameInterval = TimeSpan.FromSeconds(1000.0 / _options.RefreshMilliHertz);
-
-        _surfaces = new SurfaceProtocol(this);
-        _shell = new XdgShellProtocol(this);
-        Display.CreateGlobal<WlCompositor>(WlCompositorInterface.Version, compositor => compositor.Handler = _surfaces);
-        Display.CreateGlobal<WlSubcompositor>(WlSubcompositorInterface.Version, subcompositor => subcompositor.Handler = _surfaces);
+        // Layers, each given only what it needs: the scene (with its frame clock) knows the output; the protocol
+        // objects know the scene; the seat follows the scene's events; this facade marshals and delegates.
+        OutputInfo output = OutputInfo.From(_options);
+        _scene = new Scene(output, _options.Background, Display.Loop, _metrics);
+        _surfaces = new SurfaceProtocol(Display, _scene);
         Shm = new Shm(Display);
-        OutputProtocol.Register(this);
-        Display.CreateGlobal<XdgWmBase>(XdgWmBaseInterface.Version, _shell.Bind);
-        _seat = new SeatProtocol(this);
-        Extensions.Register(this);
+        OutputProtocol.Register(Display, output);
+        _shell = new XdgShellProtocol(Display, _scene);
+        _shell.ClientUnresponsive += client => ClientUnresponsive?.Invoke(client);
+        _seat = new SeatProtocol(Display, _scene, _options);
+        Extensions.Register(Display, output);
 
         Display.ClientCreated += client => client.Destroying += OnClientDestroying;
-        _frameTimer = Display.Loop.AddTimer(OnFrameTimer);
     }
 
     /// <summary>The server display: add sockets or clients, globals of your own, or hook client events.</summary>
@@ -93,16 +87,16 @@ public sealed partial class HeadlessCompositor : IDisposable
     public HeadlessCompositorOptions Options => _options;
 
     /// <summary>Refreshes that repainted damage so far (idle refreshes and screenshots are not counted).</summary>
-    public long FramesRendered => Interlocked.Read(ref _framesRendered);
+    public long FramesRendered => _scene.Clock.FramesRendered;
 
     /// <summary>wl_surface.frame callbacks completed so far.</summary>
-    public long FrameCallbacksDone => Interlocked.Read(ref _frameCallbacksDone);
+    public long FrameCallbacksDone => _scene.Clock.FrameCallbacksDone;
 
     /// <summary>wl_surface.commit requests handled so far.</summary>
-    public long Commits => Interlocked.Read(ref _commits);
+    public long Commits => _surfaces.Commits;
 
     /// <summary>xdg_wm_base.pong requests received so far.</summary>
-    public long Pongs => Interlocked.Read(ref _pongs);
+    public long Pongs => _shell.Pongs;
 
     /// <summary>Protocol errors posted to clients (each one disconnected that client), oldest first.</summary>
     public IReadOnlyList<ClientError> Errors
@@ -133,12 +127,12 @@ public sealed partial class HeadlessCompositor : IDisposable
     /// <exception cref="ArgumentOutOfRangeException">Not between 1 ms and 24 days.</exception>
     public TimeSpan PingTimeout
     {
-        get => TimeSpan.FromTicks(Interlocked.Read(ref _pingTimeoutTicks));
+        get => _shell.PingTimeout;
         set
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.FromMilliseconds(1));
             ArgumentOutOfRangeException.ThrowIfGreaterThan(value, TimeSpan.FromMilliseconds(int.MaxValue));
-            Interlocked.Exchange(ref _pingTimeoutTicks, value.Ticks);
+            _shell.PingTimeout = value;
         }
     }
 
@@ -255,45 +249,10 @@ public sealed partial class HeadlessCompositor : IDisposable
         _metrics.Dispose();
     }
 
-    internal SeatProtocol Seat => _seat;
-
-    /// <summary>The explicit stack of <see cref="Surface"/>'s apply walk, reused so that commits allocate nothing.</summary>
-    internal List<Surface.ApplyStep> ApplySteps { get; } = [];
-
-    internal int NextWindowId() => ++_nextWindowId;
-
-    internal void CountCommit() => Interlocked.Increment(ref _commits);
-
-    internal void CountPong() => Interlocked.Increment(ref _pongs);
-
-    internal void ReportUnresponsive(Client client) => ClientUnresponsive?.Invoke(client);
-
-    /// <summary>Posts an xdg_wm_base error about an xdg_surface (the wm_base it was made from).</summary>
-    internal static void PostWmBaseError(XdgSurface surface, XdgWmBaseError error, string message)
-    {
-        if (surface.UserData is XdgWmBase wmBase && !wmBase.IsDestroyed)
-        {
-            wmBase.PostError((uint)error, message);
-        }
-        else
-        {
-            surface.PostError((uint)error, message);
-        }
-    }
-
-    /// <summary>Bytes of surface content allocated since the last memory trim (loop thread only).</summary>
-    private long _contentBytesSinceTrim;
-    private long _lastTrim;
-    private TimerEventSource? _trimTimer;
-    private bool _trimPending;
-
-    /// <summary>A surface allocated a new content image of <paramref name="bytes"/> (a new buffer size).</summary>
-    internal void NoteContentAllocated(long bytes) => _contentBytesSinceTrim += bytes;
-
     private void OnClientDestroying(Client client)
     {
         _seat.ClientGone(client);
-        TrimMemoryAfterLargeClients();
+        _surfaces.Memory.ClientLeft();
         if (client.Error is { } error)
         {
             lock (_errors)
@@ -303,32 +262,5 @@ public sealed partial class HeadlessCompositor : IDisposable
 
             ClientFailed?.Invoke(client, error);
         }
-    }
-
-    /// <summary>
-    /// Content images are large objects, which the GC frees only in full collections, and an idle compositor makes
-    /// none: after clients that made tens of MiB of images leave, their memory would stay with the process for good.
-    /// So when a client goes and 16 MiB or more of content was allocated since the last trim, a compacting full
-    /// collection runs, at most once a second (a trim that comes too soon waits for the second to pass).
-    /// </summary>
-    private void TrimMemoryAfterLargeClients()
-    {
-        const long Threshold = 16L << 20;
-        if (_contentBytesSinceTrim < Threshold || _trimTimer is not null && _trimPending)
-        {
-            return;
-        }
-
-        _trimTimer ??= Display.Loop.AddTimer(() =>
-        {
-            _trimPending = false;
-            _contentBytesSinceTrim = 0;
-            _lastTrim = Environment.TickCount64;
-            System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
-            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
-        });
-        _trimPending = true;
-        long wait = 1000 - (Environment.TickCount64 - _lastTrim);
-        _trimTimer.Update((int)Math.Clamp(wait, 1, 1000));
     }
 }

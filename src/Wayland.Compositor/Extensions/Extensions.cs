@@ -9,9 +9,8 @@ internal static class Extensions
     /// <summary>CLOCK_MONOTONIC, the clock presentation timestamps are given in.</summary>
     private const uint ClockMonotonic = 1;
 
-    public static void Register(HeadlessCompositor compositor)
+    public static void Register(Wayland.Server.Display display, Output.OutputInfo output)
     {
-        Wayland.Server.Display display = compositor.Display;
         Viewporter viewporter = new();
         display.CreateGlobal<WpViewporter>(WpViewporterInterface.Version, manager => manager.Handler = viewporter);
         Decorations decorations = new();
@@ -22,7 +21,7 @@ internal static class Extensions
             manager.Handler = presentation;
             manager.SendClockId(ClockMonotonic);
         });
-        FractionalScale fractional = new(compositor.Options.Scale);
+        FractionalScale fractional = new(output.Scale);
         display.CreateGlobal<WpFractionalScaleManagerV1>(WpFractionalScaleManagerV1Interface.Version, manager => manager.Handler = fractional);
         SinglePixel singlePixel = new();
         display.CreateGlobal<WpSinglePixelBufferManagerV1>(WpSinglePixelBufferManagerV1Interface.Version, manager => manager.Handler = singlePixel);

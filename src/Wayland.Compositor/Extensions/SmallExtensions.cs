@@ -6,15 +6,14 @@ using Wayland.Server.Protocol;
 namespace Wayland.Compositor;
 
 /// <summary>zxdg_decoration_manager_v1: windows decorate themselves (client-side), so screenshots show what the client drew.</summary>
-internal sealed class Decorations : ZxdgDecorationManagerV1.IHandler, ZxdgToplevelDecorationV1.IHandler
+internal sealed class Decorations : ZxdgDecorationManagerV1.IHandler
 {
     /// <summary>The toplevels that have a decoration object.</summary>
     private readonly HashSet<XdgToplevel> _decorated = [];
 
     void ZxdgDecorationManagerV1.IHandler.GetToplevelDecoration(ZxdgDecorationManagerV1 resource, ZxdgToplevelDecorationV1 id, XdgToplevel toplevel)
     {
-        id.Handler = this;
-        id.UserData = toplevel;
+        id.Handler = new ToplevelDecoration(toplevel);
         if (!_decorated.Add(toplevel))
         {
             id.PostError((uint)ZxdgToplevelDecorationV1Error.AlreadyConstructed, $"xdg_toplevel#{toplevel.Id} already has a decoration object");
@@ -26,14 +25,19 @@ internal sealed class Decorations : ZxdgDecorationManagerV1.IHandler, ZxdgToplev
         id.SendConfigure(ZxdgToplevelDecorationV1Mode.ClientSide);
     }
 
+}
+
+/// <summary>A zxdg_toplevel_decoration_v1: answers every mode request with client-side decorations.</summary>
+internal sealed class ToplevelDecoration(XdgToplevel toplevel) : ZxdgToplevelDecorationV1.IHandler
+{
     void ZxdgToplevelDecorationV1.IHandler.SetMode(ZxdgToplevelDecorationV1 resource, ZxdgToplevelDecorationV1Mode mode) => Reply(resource);
 
     void ZxdgToplevelDecorationV1.IHandler.UnsetMode(ZxdgToplevelDecorationV1 resource) => Reply(resource);
 
-    private static void Reply(ZxdgToplevelDecorationV1 resource)
+    private void Reply(ZxdgToplevelDecorationV1 resource)
     {
         // Its xdg_toplevel must outlive it; used after that, it is orphaned (taking the destroy alone, as wlroots does).
-        if (resource.UserData is XdgToplevel { IsDestroyed: true })
+        if (toplevel.IsDestroyed)
         {
             resource.PostError((uint)ZxdgToplevelDecorationV1Error.Orphaned, $"zxdg_toplevel_decoration_v1#{resource.Id}: its xdg_toplevel was destroyed");
             return;
@@ -42,7 +46,7 @@ internal sealed class Decorations : ZxdgDecorationManagerV1.IHandler, ZxdgToplev
         resource.SendConfigure(ZxdgToplevelDecorationV1Mode.ClientSide);
 
         // A decoration configure is applied with the next xdg_surface.configure.
-        if (resource.UserData is XdgToplevel { IsDestroyed: false, Handler: Toplevel window } && window.XdgSurface.IsConfigured)
+        if (toplevel.Handler is Toplevel window && window.XdgSurface.IsConfigured)
         {
             window.SendConfigure();
         }
@@ -53,7 +57,7 @@ internal sealed class Decorations : ZxdgDecorationManagerV1.IHandler, ZxdgToplev
 internal sealed class Presentation : WpPresentation.IHandler
 {
     void WpPresentation.IHandler.Feedback(WpPresentation resource, WlSurface surface, WpPresentationFeedback callback) =>
-        SurfaceProtocol.Of(surface).Pending.Feedbacks.Add(callback);
+        Surface.Of(surface).Pending.Feedbacks.Add(callback);
 }
 
 /// <summary>wp_fractional_scale_manager_v1: tells each surface the output's (integer) scale in 120ths.</summary>
@@ -82,5 +86,5 @@ internal sealed class FractionalScale(int scale) : WpFractionalScaleManagerV1.IH
 internal sealed class SinglePixel : WpSinglePixelBufferManagerV1.IHandler
 {
     void WpSinglePixelBufferManagerV1.IHandler.CreateU32RgbaBuffer(WpSinglePixelBufferManagerV1 resource, WlBuffer id, uint r, uint g, uint b, uint a) =>
-        id.UserData = new SinglePixelBuffer(((a >> 24) << 24) | ((r >> 24) << 16) | ((g >> 24) << 8) | (b >> 24));
+        id.Handler = new SinglePixelBuffer(((a >> 24) << 24) | ((r >> 24) << 16) | ((g >> 24) << 8) | (b >> 24));
 }

@@ -5,23 +5,23 @@ using Wayland.Server.Protocol;
 namespace Wayland.Compositor;
 
 /// <summary>wp_viewporter and wp_viewport: double-buffered source rectangle and destination size of a surface.</summary>
-internal sealed class Viewporter : WpViewporter.IHandler, WpViewport.IHandler
+internal sealed class Viewporter : WpViewporter.IHandler
 {
     private readonly HashSet<Surface> _withViewport = [];
 
     void WpViewporter.IHandler.GetViewport(WpViewporter resource, WpViewport id, WlSurface surfaceResource)
     {
-        Surface surface = SurfaceProtocol.Of(surfaceResource);
+        Surface surface = Surface.Of(surfaceResource);
         if (!_withViewport.Add(surface))
         {
             resource.PostError((uint)WpViewporterError.ViewportExists, $"wl_surface#{surfaceResource.Id} already has a wp_viewport");
             return;
         }
 
-        id.Handler = this;
-        id.UserData = surface;
+        Viewport viewport = new(surface);
+        id.Handler = viewport;
         surface.Viewport = id;
-        surfaceResource.Destroyed += _ => id.UserData = null;
+        surfaceResource.Destroyed += _ => viewport.Surface = null;
         id.Destroyed += _ =>
         {
             _withViewport.Remove(surface);
@@ -40,6 +40,13 @@ internal sealed class Viewporter : WpViewporter.IHandler, WpViewport.IHandler
             }
         };
     }
+}
+
+/// <summary>A wp_viewport: sets the pending source and destination of its surface, while that surface lives.</summary>
+internal sealed class Viewport(Surface surface) : WpViewport.IHandler
+{
+    /// <summary>The surface; null once it was destroyed (requests are then a no_surface error).</summary>
+    public Surface? Surface { get; set; } = surface;
 
     void WpViewport.IHandler.SetSource(WpViewport resource, double x, double y, double width, double height)
     {
@@ -77,9 +84,9 @@ internal sealed class Viewporter : WpViewporter.IHandler, WpViewport.IHandler
         surface.Pending.Destination = (width, height);
     }
 
-    private static Surface? Target(WpViewport resource)
+    private Surface? Target(WpViewport resource)
     {
-        if (resource.UserData is Surface surface)
+        if (Surface is { } surface)
         {
             return surface;
         }

@@ -1,4 +1,5 @@
 using Wayland.Protocols;
+using Wayland.Server;
 using Wayland.Server.Protocol;
 
 namespace Wayland.Compositor.Output;
@@ -11,29 +12,29 @@ internal sealed class OutputProtocol : ZxdgOutputManagerV1.IHandler
 
     public const string Name = "HEADLESS-1";
 
-    private readonly HeadlessCompositor _compositor;
+    private readonly OutputInfo _output;
 
-    private OutputProtocol(HeadlessCompositor compositor) => _compositor = compositor;
+    private OutputProtocol(OutputInfo output) => _output = output;
 
-    public static void Register(HeadlessCompositor compositor)
+    public static void Register(Display display, OutputInfo info)
     {
-        OutputProtocol output = new(compositor);
-        compositor.Display.CreateGlobal<WlOutput>(WlOutputInterface.Version, output.Describe);
-        compositor.Display.CreateGlobal<ZxdgOutputManagerV1>(ZxdgOutputManagerV1Interface.Version, manager => manager.Handler = output);
+        OutputProtocol output = new(info);
+        display.CreateGlobal<WlOutput>(WlOutputInterface.Version, output.Describe);
+        display.CreateGlobal<ZxdgOutputManagerV1>(ZxdgOutputManagerV1Interface.Version, manager => manager.Handler = output);
     }
 
-    private string Description => $"Wayland.NET headless output {_compositor.OutputWidth}x{_compositor.OutputHeight}";
+    private string Description => $"Wayland.NET headless output {_output.Width}x{_output.Height}";
 
     private void Describe(WlOutput output)
     {
-        int width = _compositor.OutputWidth;
-        int height = _compositor.OutputHeight;
+        int width = _output.Width;
+        int height = _output.Height;
         output.SendGeometry(0, 0, (int)(width * MillimetresPerPixel), (int)(height * MillimetresPerPixel), WlOutputSubpixel.Unknown,
             "Wayland.NET", "Headless", WlOutputTransform.Normal);
-        output.SendMode(WlOutputMode.Current | WlOutputMode.Preferred, width, height, _compositor.Options.RefreshMilliHertz);
+        output.SendMode(WlOutputMode.Current | WlOutputMode.Preferred, width, height, _output.RefreshMilliHertz);
         if (output.Version >= WlOutputInterface.Events.ScaleSince)
         {
-            output.SendScale(_compositor.Options.Scale);
+            output.SendScale(_output.Scale);
         }
 
         if (output.Version >= WlOutputInterface.Events.NameSince)
@@ -50,9 +51,9 @@ internal sealed class OutputProtocol : ZxdgOutputManagerV1.IHandler
 
     void ZxdgOutputManagerV1.IHandler.GetXdgOutput(ZxdgOutputManagerV1 resource, ZxdgOutputV1 id, WlOutput output)
     {
-        int scale = _compositor.Options.Scale;
+        int scale = _output.Scale;
         id.SendLogicalPosition(0, 0);
-        id.SendLogicalSize(_compositor.OutputWidth / scale, _compositor.OutputHeight / scale);
+        id.SendLogicalSize(_output.Width / scale, _output.Height / scale);
         if (id.Version >= ZxdgOutputV1Interface.Events.NameSince)
         {
             id.SendName(Name);

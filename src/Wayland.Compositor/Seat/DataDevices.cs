@@ -10,7 +10,7 @@ namespace Wayland.Compositor.Seat;
 /// Drag and drop is not performed (a drag is cancelled at once).
 /// </summary>
 internal sealed class DataDevices :
-    WlDataDeviceManager.IHandler, WlDataDevice.IHandler, WlDataSource.IHandler, WlDataOffer.IHandler
+    WlDataDeviceManager.IHandler, WlDataDevice.IHandler, WlDataSource.IHandler
 {
     private readonly SeatProtocol _seat;
     private readonly List<WlDataDevice> _devices = [];
@@ -110,19 +110,6 @@ internal sealed class DataDevices :
         }
     }
 
-    // wl_data_offer
-
-    void WlDataOffer.IHandler.Receive(WlDataOffer resource, string mimeType, Wayland.Wire.SafeFdHandle fd)
-    {
-        using (fd)
-        {
-            if (resource.UserData is WlDataSource { IsDestroyed: false } source && source == _selection)
-            {
-                source.SendSend(mimeType, fd);
-            }
-        }
-    }
-
     private void OfferSelection(WlDataDevice device)
     {
         if (_selection is not { IsDestroyed: false } selection || !_mimeTypes.TryGetValue(selection, out List<string>? types))
@@ -132,13 +119,27 @@ internal sealed class DataDevices :
         }
 
         WlDataOffer offer = device.SendDataOffer();
-        offer.Handler = this;
-        offer.UserData = selection;
+        offer.Handler = new Offer(this, selection);
         foreach (string type in types)
         {
             offer.SendOffer(type);
         }
 
         device.SendSelection(offer);
+    }
+
+    /// <summary>A wl_data_offer of the selection: it reads from its source while that is still the selection.</summary>
+    private sealed class Offer(DataDevices devices, WlDataSource source) : WlDataOffer.IHandler
+    {
+        void WlDataOffer.IHandler.Receive(WlDataOffer resource, string mimeType, Wayland.Wire.SafeFdHandle fd)
+        {
+            using (fd)
+            {
+                if (source is { IsDestroyed: false } && source == devices._selection)
+                {
+                    source.SendSend(mimeType, fd);
+                }
+            }
+        }
     }
 }

@@ -16,7 +16,9 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
     /// <summary>wl_seat version offered (7: pointer frames and axis sources, keymap mapped MAP_PRIVATE).</summary>
     public const uint Version = 7;
 
-    private readonly HeadlessCompositor _compositor;
+    private readonly Display _display;
+    private readonly Scene _scene;
+    private readonly HeadlessCompositorOptions _options;
     private readonly List<WlPointer> _pointers = [];
     private readonly List<WlKeyboard> _keyboards = [];
     private readonly List<uint> _pressedKeys = [];
@@ -29,11 +31,13 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
     private uint _locked;
     private bool _capsFoundLocked;
 
-    public SeatProtocol(HeadlessCompositor compositor)
+    public SeatProtocol(Display display, Scene scene, HeadlessCompositorOptions options)
     {
-        _compositor = compositor;
+        _display = display;
+        _scene = scene;
+        _options = options;
         _dataDevices = new DataDevices(this);
-        compositor.Display.CreateGlobal<WlSeat>(Version, seat =>
+        display.CreateGlobal<WlSeat>(Version, seat =>
         {
             seat.Handler = this;
             seat.SendCapabilities(WlSeatCapability.Pointer | WlSeatCapability.Keyboard);
@@ -42,8 +46,17 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
                 seat.SendName("seat0");
             }
         });
-        compositor.Display.CreateGlobal<WlDataDeviceManager>(WlDataDeviceManagerInterface.Version, manager => manager.Handler = _dataDevices);
-        compositor.Display.Disposing += _ => _keymapFile?.Dispose();
+        display.CreateGlobal<WlDataDeviceManager>(WlDataDeviceManagerInterface.Version, manager => manager.Handler = _dataDevices);
+        display.Disposing += _ => _keymapFile?.Dispose();
+
+        // The scene reports; the seat follows: focus goes to the top window, the pointer to what is under it now.
+        scene.StackChanged += () =>
+        {
+            FocusChanged(scene.TopWindow());
+            RefreshPointerFocus();
+        };
+        scene.WindowMoved += RefreshPointerFocus;
+        scene.SurfaceRemoved += SurfaceGone;
     }
 
     public double PointerX { get; private set; }
@@ -59,8 +72,8 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
 
     public void MovePointer(double x, double y)
     {
-        PointerX = Math.Clamp(x, 0, _compositor.OutputWidth - 1);
-        PointerY = Math.Clamp(y, 0, _compositor.OutputHeight - 1);
+        PointerX = Math.Clamp(x, 0, _scene.Output.Width - 1);
+        PointerY = Math.Clamp(y, 0, _scene.Output.Height - 1);
         UpdatePointerFocus(sendMotion: true);
     }
 
@@ -73,7 +86,7 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
     /// <summary>The surface under the pointer and the pointer's position in its coordinates.</summary>
     private Surface? UnderPointer(out double sx, out double sy)
     {
-        Surface? target = _compositor.SurfaceAt((int)Math.Floor(PointerX), (int)Math.Floor(PointerY), out int localX, out int localY);
+        Surface? target = _scene.SurfaceAt((int)Math.Floor(PointerX), (int)Math.Floor(PointerY), out int localX, out int localY);
         sx = localX + (PointerX - Math.Floor(PointerX));
         sy = localY + (PointerY - Math.Floor(PointerY));
         return target;
@@ -86,7 +99,7 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
         {
             if (_pointerFocus is { } old)
             {
-                uint leaveSerial = _compositor.Display.NextSerial();
+                uint leaveSerial = _display.NextSerial();
                 ForEachPointer(old, p => p.SendLeave(leaveSerial, old.Resource));
                 SendPointerFrame();
                 _pointerFocus = null;
@@ -95,7 +108,7 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
             if (target is not null)
             {
                 _pointerFocus = target;
-                uint enterSerial = _compositor.Display.NextSerial();
+                uint enterSerial = _display.NextSerial();
                 ForEachPointer(target, p => p.SendEnter(enterSerial, target.Resource, sx, sy));
                 SendPointerFrame();
             }
@@ -112,16 +125,16 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
     {
         if (pressed)
         {
-            _compositor.DismissPopupsOutside(_pointerFocus);
-            if (_pointerFocus is { } focus && _compositor.WindowOf(focus) is { } window && window != _compositor.TopWindow())
+            _scene.DismissPopupsOutside(_pointerFocus);
+            if (_pointerFocus is { } focus && _scene.WindowOf(focus) is { } window && window != _scene.TopWindow())
             {
-                _compositor.Raise(window);
+                _scene.Raise(window);
             }
         }
 
         if (_pointerFocus is { } target)
         {
-            uint serial = _compositor.Display.NextSerial();
+            uint serial = _display.NextSerial();
             uint time = Now;
             WlPointerButtonState state = pressed ? WlPointerButtonState.Pressed : WlPointerButtonState.Released;
             ForEachPointer(target, p => p.SendButton(serial, time, button, state));
@@ -178,13 +191,13 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
         UpdateModifiers(key, pressed);
         if (_keyboardFocus is { } focus)
         {
-            uint serial = _compositor.Display.NextSerial();
+            uint serial = _display.NextSerial();
             uint time = Now;
             WlKeyboardKeyState state = pressed ? WlKeyboardKeyState.Pressed : WlKeyboardKeyState.Released;
             ForEachKeyboard(focus, k => k.SendKey(serial, time, key, state));
             if (oldDepressed != _depressed || oldLocked != _locked)
             {
-                uint modifiersSerial = _compositor.Display.NextSerial();
+                uint modifiersSerial = _display.NextSerial();
                 ForEachKeyboard(focus, k => k.SendModifiers(modifiersSerial, _depressed, 0, _locked, 0));
             }
         }
@@ -205,7 +218,7 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
             window?.SetActivated(true);
         }
 
-        SetKeyboardFocus(_compositor.TopGrabbingPopup() ?? window?.XdgSurface.Surface);
+        SetKeyboardFocus(_scene.TopGrabbingPopup() ?? window?.XdgSurface.Surface);
     }
 
     private void SetKeyboardFocus(Surface? target)
@@ -217,7 +230,7 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
 
         if (_keyboardFocus is { } old)
         {
-            uint serial = _compositor.Display.NextSerial();
+            uint serial = _display.NextSerial();
             ForEachKeyboard(old, k => k.SendLeave(serial, old.Resource));
         }
 
@@ -281,7 +294,7 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
         if (_pointerFocus is { } focus && focus.Resource.Client == id.Client && UnderPointer(out double sx, out double sy) == focus)
         {
             // A pointer created while the pointer is over one of the client's surfaces enters it where it is.
-            id.SendEnter(_compositor.Display.NextSerial(), focus.Resource, sx, sy);
+            id.SendEnter(_display.NextSerial(), focus.Resource, sx, sy);
             if (id.Version >= WlPointerInterface.Events.FrameSince)
             {
                 id.SendFrame();
@@ -298,7 +311,7 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
         id.SendKeymap(WlKeyboardKeymapFormat.XkbV1, _keymapFile, (uint)Keymap.UsUtf8.Length);
         if (id.Version >= WlKeyboardInterface.Events.RepeatInfoSince)
         {
-            id.SendRepeatInfo(_compositor.Options.KeyRepeatRate, _compositor.Options.KeyRepeatDelay);
+            id.SendRepeatInfo(_options.KeyRepeatRate, _options.KeyRepeatDelay);
         }
 
         if (_keyboardFocus is { } focus && focus.Resource.Client == id.Client)
@@ -322,7 +335,7 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
             return;
         }
 
-        Surface surface = SurfaceProtocol.Of(surfaceResource);
+        Surface surface = Surface.Of(surfaceResource);
         if (surface.Role is not null && surface.Role != CursorRole.Instance)
         {
             resource.PostError((uint)WlPointerError.Role, $"wl_pointer#{resource.Id}: wl_surface#{surfaceResource.Id} already has the role {surface.Role.RoleName}");
@@ -340,8 +353,8 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
             BitConverter.TryWriteBytes(keys[(i * 4)..], _pressedKeys[i]);
         }
 
-        keyboard.SendEnter(_compositor.Display.NextSerial(), target.Resource, keys);
-        keyboard.SendModifiers(_compositor.Display.NextSerial(), _depressed, 0, _locked, 0);
+        keyboard.SendEnter(_display.NextSerial(), target.Resource, keys);
+        keyboard.SendModifiers(_display.NextSerial(), _depressed, 0, _locked, 0);
     }
 
     /// <summary>

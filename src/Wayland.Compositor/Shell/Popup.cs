@@ -13,12 +13,12 @@ internal sealed class Popup : XdgPopup.IHandler
     /// </summary>
     public const int MaxDepth = 64;
 
-    private readonly HeadlessCompositor _compositor;
+    private readonly Scene _scene;
     private Positioner _positioner;
 
-    public Popup(HeadlessCompositor compositor, XdgSurfaceRole xdgSurface, XdgSurfaceRole parent, XdgPopup resource, Positioner positioner)
+    public Popup(Scene scene, XdgSurfaceRole xdgSurface, XdgSurfaceRole parent, XdgPopup resource, Positioner positioner)
     {
-        _compositor = compositor;
+        _scene = scene;
         XdgSurface = xdgSurface;
         Parent = parent;
         Resource = resource;
@@ -47,7 +47,7 @@ internal sealed class Popup : XdgPopup.IHandler
     public (int X, int Y) Offset { get; private set; }
 
     /// <summary>Output position of the wl_surface's origin.</summary>
-    public (int X, int Y) SurfaceOrigin => _compositor.SurfaceOriginOf(XdgSurface);
+    public (int X, int Y) SurfaceOrigin => Scene.SurfaceOriginOf(XdgSurface);
 
     /// <summary>Sends xdg_popup.configure and xdg_surface.configure; nothing before the initial commit.</summary>
     public void SendConfigure()
@@ -64,7 +64,7 @@ internal sealed class Popup : XdgPopup.IHandler
     public void Committed()
     {
         bool hasContent = XdgSurface.Surface.HasContent;
-        if (hasContent && !IsMapped && !HeadlessCompositor.IsShown(this))
+        if (hasContent && !IsMapped && !Scene.IsShown(this))
         {
             // The parent must be mapped before the popup (xdg_popup); a popup whose parent is not shown is dismissed.
             Dismiss(sendDone: true);
@@ -72,7 +72,7 @@ internal sealed class Popup : XdgPopup.IHandler
         else if (hasContent && !IsMapped)
         {
             IsMapped = true;
-            _compositor.MapPopup(this);
+            _scene.MapPopup(this);
         }
         else if (!hasContent && IsMapped)
         {
@@ -81,7 +81,7 @@ internal sealed class Popup : XdgPopup.IHandler
             HasGrab = false;
             Offset = default;
             IsMapped = false;
-            _compositor.UnmapPopup(this);
+            _scene.UnmapPopup(this);
         }
     }
 
@@ -121,7 +121,7 @@ internal sealed class Popup : XdgPopup.IHandler
         if (IsMapped)
         {
             IsMapped = false;
-            _compositor.UnmapPopup(this);
+            _scene.UnmapPopup(this);
         }
     }
 
@@ -138,7 +138,7 @@ internal sealed class Popup : XdgPopup.IHandler
 
     void XdgPopup.IHandler.Reposition(XdgPopup resource, XdgPositioner positioner, uint token)
     {
-        _positioner = ((Positioner)positioner.UserData!).Snapshot();
+        _positioner = Positioner.Of(positioner).Snapshot();
         XdgSurface.Surface.DamageTree();
         Offset = default;
         Placement = Place();
@@ -150,11 +150,11 @@ internal sealed class Popup : XdgPopup.IHandler
     /// <summary>Places the popup inside the output (flip/slide rules of the positioner), relative to the parent.</summary>
     private Rect Place()
     {
-        (int parentX, int parentY) = _compositor.SurfaceOriginOf(Parent);
+        (int parentX, int parentY) = Scene.SurfaceOriginOf(Parent);
         Rect parentGeometry = Parent.WindowGeometry;
         int originX = Rect.Saturate((long)parentX + parentGeometry.X);
         int originY = Rect.Saturate((long)parentY + parentGeometry.Y);
-        Rect output = new(Rect.Saturate(-(long)originX), Rect.Saturate(-(long)originY), _compositor.OutputWidth, _compositor.OutputHeight);
+        Rect output = new(Rect.Saturate(-(long)originX), Rect.Saturate(-(long)originY), _scene.Output.Width, _scene.Output.Height);
         return _positioner.Place(output);
     }
 }

@@ -28,6 +28,9 @@ internal sealed class Positioner : XdgPositioner.IHandler
     private bool _anchorRectSet;
 
     /// <summary>A copy: get_popup and reposition take the positioner's state at the time of the request.</summary>
+    /// <summary>The positioner behind an xdg_positioner (its handler).</summary>
+    public static Positioner Of(XdgPositioner resource) => (Positioner)resource.Handler!;
+
     public Positioner Snapshot() => (Positioner)MemberwiseClone();
 
     /// <summary>

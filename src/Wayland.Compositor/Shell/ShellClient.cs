@@ -1,3 +1,5 @@
+using Wayland.Compositor.Surfaces;
+using Wayland.Protocols;
 using Wayland.Server;
 using Wayland.Server.Protocol;
 
@@ -9,17 +11,17 @@ namespace Wayland.Compositor.Shell;
 /// client counts as unresponsive until the pong arrives. A pong with any other serial is ignored: xdg-shell makes it
 /// no error, and weston ignores it too. Only touched on the event loop's thread.
 /// </summary>
-internal sealed class ShellClient
+internal sealed class ShellClient : XdgWmBase.IHandler
 {
-    private readonly HeadlessCompositor _compositor;
+    private readonly XdgShellProtocol _shell;
     private TimerEventSource? _timer;
     private uint? _pingSerial;
 
-    public ShellClient(HeadlessCompositor compositor, XdgWmBase resource)
+    public ShellClient(XdgShellProtocol shell, XdgWmBase resource)
     {
-        _compositor = compositor;
+        _shell = shell;
         Resource = resource;
-        resource.UserData = this;
+        resource.Handler = this;
         resource.Destroyed += _ =>
         {
             _timer?.Remove();
@@ -35,7 +37,7 @@ internal sealed class ShellClient
     /// <summary>Whether a ping went unanswered for longer than the ping timeout (and is still unanswered).</summary>
     public bool IsUnresponsive { get; private set; }
 
-    public static ShellClient Of(XdgWmBase resource) => (ShellClient)resource.UserData!;
+    public uint NextSerial() => _shell.Display.NextSerial();
 
     /// <summary>Sends xdg_wm_base.ping and starts the timeout, unless a ping is outstanding already.</summary>
     public void Ping()
@@ -45,10 +47,10 @@ internal sealed class ShellClient
             return;
         }
 
-        uint serial = _compositor.Display.NextSerial();
+        uint serial = NextSerial();
         _pingSerial = serial;
-        _timer ??= _compositor.Display.Loop.AddTimer(OnTimeout);
-        _timer.Update((int)Math.Ceiling(_compositor.PingTimeout.TotalMilliseconds));
+        _timer ??= _shell.Display.Loop.AddTimer(OnTimeout);
+        _timer.Update((int)Math.Ceiling(_shell.PingTimeout.TotalMilliseconds));
         Resource.SendPing(serial);
     }
 
@@ -73,6 +75,48 @@ internal sealed class ShellClient
         }
 
         IsUnresponsive = true;
-        _compositor.ReportUnresponsive(Resource.Client);
+        _shell.ReportUnresponsive(Resource.Client);
+    }
+
+    void XdgWmBase.IHandler.GetXdgSurface(XdgWmBase resource, XdgSurface id, WlSurface surfaceResource)
+    {
+        Surface surface = Surface.Of(surfaceResource);
+        if (surface.Role is not null)
+        {
+            resource.PostError((uint)XdgWmBaseError.Role,
+                $"xdg_wm_base#{resource.Id}: wl_surface#{surfaceResource.Id} already has the role {surface.Role.RoleName}");
+            return;
+        }
+
+        if (surface.HasContent || surface.Pending.Buffer is not null)
+        {
+            resource.PostError((uint)XdgWmBaseError.InvalidSurfaceState,
+                $"xdg_wm_base#{resource.Id}: wl_surface#{surfaceResource.Id} already has a buffer");
+            return;
+        }
+
+        XdgSurfaceRole role = new(_shell.Scene, this, surface, id);
+        surface.Role = role;
+        id.Handler = role;
+        Surfaces.Add(role);
+        id.Destroyed += _ => Surfaces.Remove(role);
+    }
+
+    void XdgWmBase.IHandler.CreatePositioner(XdgWmBase resource, XdgPositioner id) => id.Handler = new Positioner();
+
+    void XdgWmBase.IHandler.Pong(XdgWmBase resource, uint serial)
+    {
+        _shell.CountPong();
+        Pong(serial);
+    }
+
+    void XdgWmBase.IHandler.Destroy(XdgWmBase resource)
+    {
+        int alive = Surfaces.Count;
+        if (alive > 0)
+        {
+            resource.PostError((uint)XdgWmBaseError.DefunctSurfaces,
+                $"xdg_wm_base#{resource.Id}: destroyed while {alive} xdg_surface(s) made from it are alive");
+        }
     }
 }

@@ -6,7 +6,7 @@ namespace Wayland.Compositor.Shell;
 /// <summary>An xdg_toplevel: a window. Placed, stacked and focused by the compositor.</summary>
 internal sealed class Toplevel : XdgToplevel.IHandler
 {
-    private readonly HeadlessCompositor _compositor;
+    private readonly Scene _scene;
 
     /// <summary>The toplevels whose <see cref="Parent"/> this one is.</summary>
     /// <summary>Most ancestors a new parent may have: a policy of this compositor, far beyond what dialogs need.</summary>
@@ -14,12 +14,12 @@ internal sealed class Toplevel : XdgToplevel.IHandler
 
     private readonly List<Toplevel> _children = [];
 
-    public Toplevel(HeadlessCompositor compositor, XdgSurfaceRole xdgSurface, XdgToplevel resource)
+    public Toplevel(Scene scene, XdgSurfaceRole xdgSurface, XdgToplevel resource)
     {
-        _compositor = compositor;
+        _scene = scene;
         XdgSurface = xdgSurface;
         Resource = resource;
-        Id = compositor.NextWindowId();
+        Id = scene.NextWindowId();
     }
 
     public int Id { get; }
@@ -81,7 +81,7 @@ internal sealed class Toplevel : XdgToplevel.IHandler
     {
         if (Resource.Version >= XdgToplevelInterface.Events.ConfigureBoundsSince)
         {
-            Resource.SendConfigureBounds(_compositor.OutputWidth, _compositor.OutputHeight);
+            Resource.SendConfigureBounds(_scene.Output.Width, _scene.Output.Height);
         }
 
         if (Resource.Version >= XdgToplevelInterface.Events.WmCapabilitiesSince)
@@ -123,7 +123,7 @@ internal sealed class Toplevel : XdgToplevel.IHandler
             BitConverter.TryWriteBytes(states[(count++ * 4)..], (uint)XdgToplevelState.Activated);
         }
 
-        (int width, int height) = IsMaximized || IsFullscreen ? (_compositor.OutputWidth, _compositor.OutputHeight) : RequestedSize;
+        (int width, int height) = IsMaximized || IsFullscreen ? (_scene.Output.Width, _scene.Output.Height) : RequestedSize;
         Resource.SendConfigure(width, height, states[..(count * 4)]);
         XdgSurface.SendConfigure();
     }
@@ -144,7 +144,7 @@ internal sealed class Toplevel : XdgToplevel.IHandler
         if (hasContent && !IsMapped)
         {
             IsMapped = true;
-            _compositor.MapToplevel(this);
+            _scene.MapToplevel(this);
         }
         else if (!hasContent && IsMapped)
         {
@@ -183,7 +183,7 @@ internal sealed class Toplevel : XdgToplevel.IHandler
         if (IsMapped)
         {
             IsMapped = false;
-            _compositor.UnmapToplevel(this);
+            _scene.UnmapToplevel(this);
         }
     }
 

@@ -1,69 +1,43 @@
-using Wayland.Compositor.Surfaces;
 using Wayland.Protocols;
+using Wayland.Server;
 using Wayland.Server.Protocol;
 
 namespace Wayland.Compositor.Shell;
 
-/// <summary>xdg_wm_base requests: xdg_surface and xdg_positioner creation, pong, destroy.</summary>
-internal sealed class XdgShellProtocol : XdgWmBase.IHandler
+/// <summary>
+/// The xdg_wm_base global: each bind makes a <see cref="ShellClient"/>, the handler of that xdg_wm_base. Holds what the
+/// shell clients share: the scene windows go into, the ping timeout, and the pong count.
+/// </summary>
+internal sealed class XdgShellProtocol
 {
-    private readonly HeadlessCompositor _compositor;
+    private long _pongs;
+    private long _pingTimeoutTicks = TimeSpan.FromSeconds(10).Ticks;
 
-    public XdgShellProtocol(HeadlessCompositor compositor) => _compositor = compositor;
-
-    /// <summary>A client bound xdg_wm_base.</summary>
-    public void Bind(XdgWmBase resource)
+    public XdgShellProtocol(Display display, Scene scene)
     {
-        resource.Handler = this;
-        _ = new ShellClient(_compositor, resource);
+        Display = display;
+        Scene = scene;
+        display.CreateGlobal<XdgWmBase>(XdgWmBaseInterface.Version, resource => _ = new ShellClient(this, resource));
     }
 
-    void XdgWmBase.IHandler.GetXdgSurface(XdgWmBase resource, XdgSurface id, WlSurface surfaceResource)
+    /// <summary>Raised when a client left a ping unanswered for <see cref="PingTimeout"/>.</summary>
+    public event Action<Client>? ClientUnresponsive;
+
+    public Display Display { get; }
+
+    public Scene Scene { get; }
+
+    /// <summary>xdg_wm_base.pong requests received so far (any thread).</summary>
+    public long Pongs => Interlocked.Read(ref _pongs);
+
+    /// <summary>How long a client may take to answer a ping (any thread; a change applies to later pings).</summary>
+    public TimeSpan PingTimeout
     {
-        Surface surface = SurfaceProtocol.Of(surfaceResource);
-        if (surface.Role is not null)
-        {
-            resource.PostError((uint)XdgWmBaseError.Role,
-                $"xdg_wm_base#{resource.Id}: wl_surface#{surfaceResource.Id} already has the role {surface.Role.RoleName}");
-            return;
-        }
-
-        if (surface.HasContent || surface.Pending.Buffer is not null)
-        {
-            resource.PostError((uint)XdgWmBaseError.InvalidSurfaceState,
-                $"xdg_wm_base#{resource.Id}: wl_surface#{surfaceResource.Id} already has a buffer");
-            return;
-        }
-
-        ShellClient shell = ShellClient.Of(resource);
-        XdgSurfaceRole role = new(_compositor, shell, surface, id);
-        surface.Role = role;
-        id.Handler = role;
-        id.UserData = resource;
-        shell.Surfaces.Add(role);
-        id.Destroyed += _ => shell.Surfaces.Remove(role);
+        get => TimeSpan.FromTicks(Interlocked.Read(ref _pingTimeoutTicks));
+        set => Interlocked.Exchange(ref _pingTimeoutTicks, value.Ticks);
     }
 
-    void XdgWmBase.IHandler.CreatePositioner(XdgWmBase resource, XdgPositioner id)
-    {
-        Positioner positioner = new();
-        id.Handler = positioner;
-        id.UserData = positioner;
-    }
+    public void CountPong() => Interlocked.Increment(ref _pongs);
 
-    void XdgWmBase.IHandler.Pong(XdgWmBase resource, uint serial)
-    {
-        _compositor.CountPong();
-        ShellClient.Of(resource).Pong(serial);
-    }
-
-    void XdgWmBase.IHandler.Destroy(XdgWmBase resource)
-    {
-        int alive = ShellClient.Of(resource).Surfaces.Count;
-        if (alive > 0)
-        {
-            resource.PostError((uint)XdgWmBaseError.DefunctSurfaces,
-                $"xdg_wm_base#{resource.Id}: destroyed while {alive} xdg_surface(s) made from it are alive");
-        }
-    }
+    public void ReportUnresponsive(Client client) => ClientUnresponsive?.Invoke(client);
 }

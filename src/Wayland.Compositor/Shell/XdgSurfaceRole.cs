@@ -10,13 +10,13 @@ namespace Wayland.Compositor.Shell;
 /// </summary>
 internal sealed class XdgSurfaceRole : ISurfaceRole, XdgSurface.IHandler
 {
-    private readonly HeadlessCompositor _compositor;
+    private readonly Scene _scene;
     private readonly List<uint> _unackedSerials = [];
     private Rect? _pendingGeometry;
 
-    public XdgSurfaceRole(HeadlessCompositor compositor, ShellClient shell, Surface surface, XdgSurface resource)
+    public XdgSurfaceRole(Scene scene, ShellClient shell, Surface surface, XdgSurface resource)
     {
-        _compositor = compositor;
+        _scene = scene;
         Shell = shell;
         Surface = surface;
         Resource = resource;
@@ -69,9 +69,22 @@ internal sealed class XdgSurfaceRole : ISurfaceRole, XdgSurface.IHandler
             return;
         }
 
-        uint serial = _compositor.Display.NextSerial();
+        uint serial = Shell.NextSerial();
         _unackedSerials.Add(serial);
         Resource.SendConfigure(serial);
+    }
+
+    /// <summary>Posts an xdg_wm_base error about this xdg_surface (on the wm_base it was made from, while that lives).</summary>
+    private void PostWmBaseError(XdgWmBaseError error, string message)
+    {
+        if (!Shell.Resource.IsDestroyed)
+        {
+            Shell.Resource.PostError((uint)error, message);
+        }
+        else
+        {
+            Resource.PostError((uint)error, message);
+        }
     }
 
     bool ISurfaceRole.BeforeCommit(Surface surface, SurfaceState pending)
@@ -132,7 +145,7 @@ internal sealed class XdgSurfaceRole : ISurfaceRole, XdgSurface.IHandler
             return;
         }
 
-        Toplevel = new Toplevel(_compositor, this, id);
+        Toplevel = new Toplevel(_scene, this, id);
         id.Handler = Toplevel;
         id.Destroyed += _ => Toplevel?.Unmap();
     }
@@ -144,17 +157,17 @@ internal sealed class XdgSurfaceRole : ISurfaceRole, XdgSurface.IHandler
             return;
         }
 
-        Positioner rules = ((Positioner)positioner.UserData!).Snapshot();
+        Positioner rules = Positioner.Of(positioner).Snapshot();
         if (!rules.IsComplete)
         {
-            HeadlessCompositor.PostWmBaseError(resource, XdgWmBaseError.InvalidPositioner,
+            PostWmBaseError(XdgWmBaseError.InvalidPositioner,
                 $"xdg_surface#{resource.Id}: get_popup with an incomplete positioner (size and anchor rect are required)");
             return;
         }
 
         if (parent?.Handler is not XdgSurfaceRole parentRole)
         {
-            HeadlessCompositor.PostWmBaseError(resource, XdgWmBaseError.InvalidPopupParent,
+            PostWmBaseError(XdgWmBaseError.InvalidPopupParent,
                 $"xdg_surface#{resource.Id}: popups need an xdg_surface parent here");
             return;
         }
@@ -163,26 +176,26 @@ internal sealed class XdgSurfaceRole : ISurfaceRole, XdgSurface.IHandler
         // chain of parents can loop back (this xdg_surface as its own parent, or as its parent's parent, ...).
         if (parentRole.Toplevel is null && parentRole.Popup is null)
         {
-            HeadlessCompositor.PostWmBaseError(resource, XdgWmBaseError.InvalidPopupParent,
+            PostWmBaseError(XdgWmBaseError.InvalidPopupParent,
                 $"xdg_surface#{resource.Id}: the parent xdg_surface#{parent.Id} is neither a toplevel nor a popup");
             return;
         }
 
         if (parentRole.Surface.IsDestroyed)
         {
-            HeadlessCompositor.PostWmBaseError(resource, XdgWmBaseError.InvalidPopupParent,
+            PostWmBaseError(XdgWmBaseError.InvalidPopupParent,
                 $"xdg_surface#{resource.Id}: the wl_surface of the parent xdg_surface#{parent.Id} was destroyed");
             return;
         }
 
         if (parentRole.Popup is { Depth: >= Popup.MaxDepth })
         {
-            HeadlessCompositor.PostWmBaseError(resource, XdgWmBaseError.InvalidPopupParent,
+            PostWmBaseError(XdgWmBaseError.InvalidPopupParent,
                 $"xdg_surface#{resource.Id}: popups nest at most {Popup.MaxDepth} deep");
             return;
         }
 
-        Popup = new Popup(_compositor, this, parentRole, id, rules);
+        Popup = new Popup(_scene, this, parentRole, id, rules);
         id.Handler = Popup;
         id.Destroyed += _ => Popup?.Dismiss(sendDone: false);
     }

@@ -1,10 +1,12 @@
+using Wayland.Server.Protocol;
+
 namespace Wayland.Compositor.Surfaces;
 
 /// <summary>
 /// A wl_region: the union of added rectangles minus the subtracted ones, kept as the sequence of operations
 /// (regions are small; a point test walks the list backwards).
 /// </summary>
-internal sealed class Region
+internal sealed class Region : WlRegion.IHandler
 {
     private readonly List<(Rect Rect, bool Add)> _operations = [];
 
@@ -33,4 +35,8 @@ internal sealed class Region
         copy._operations.AddRange(_operations);
         return copy;
     }
+
+    void WlRegion.IHandler.Add(WlRegion resource, int x, int y, int width, int height) => Add(new Rect(x, y, width, height));
+
+    void WlRegion.IHandler.Subtract(WlRegion resource, int x, int y, int width, int height) => Subtract(new Rect(x, y, width, height));
 }

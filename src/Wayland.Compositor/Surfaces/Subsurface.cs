@@ -120,7 +120,7 @@ internal sealed class Subsurface : ISurfaceRole, WlSubsurface.IHandler
             return;
         }
 
-        Surface? sibling = siblingResource.UserData as Surface;
+        Surface? sibling = siblingResource.Handler as Surface;
         int siblingIndex = sibling is null ? -1 : parent.PendingStack.IndexOf(sibling);
         if (sibling is null || sibling == Surface || siblingIndex < 0)
         {

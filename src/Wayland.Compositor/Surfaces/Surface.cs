@@ -8,16 +8,20 @@ namespace Wayland.Compositor.Surfaces;
 /// Compositor-side state of one wl_surface: pending, current and cached (synchronized sub-surface) state, the copy of
 /// the last committed buffer's pixels, its role, and its sub-surface stack. Only touched on the event loop's thread.
 /// </summary>
-internal sealed class Surface
+internal sealed class Surface : WlSurface.IHandler
 {
-    private readonly HeadlessCompositor _compositor;
+    private readonly SurfaceProtocol _surfaces;
+    private readonly Scene _scene;
+    private readonly ContentMemory _memory;
 
     /// <summary>State committed while a synchronized sub-surface (valid while <see cref="HasCachedState"/>); kept for reuse.</summary>
     private SurfaceState? _cache;
 
-    public Surface(HeadlessCompositor compositor, WlSurface resource)
+    public Surface(SurfaceProtocol surfaces, WlSurface resource)
     {
-        _compositor = compositor;
+        _surfaces = surfaces;
+        _scene = surfaces.Scene;
+        _memory = surfaces.Memory;
         Resource = resource;
         Stack.Add(this);
         PendingStack.Add(this);
@@ -52,10 +56,13 @@ internal sealed class Surface
 
     public int Height { get; private set; }
 
-    /// <summary>Where the surface was drawn in the last repaint (output coordinates).</summary>
+    /// <summary>Where the surface was drawn in the last repaint (output coordinates); the scene sets it as it lays trees out.</summary>
     public Rect LastBounds { get; set; }
 
     public bool IsDestroyed => Resource.IsDestroyed;
+
+    /// <summary>The surface behind a wl_surface (its handler).</summary>
+    public static Surface Of(WlSurface resource) => (Surface)resource.Handler!;
 
     public bool HasContent => Content is not null && Width > 0 && Height > 0;
 
@@ -122,7 +129,7 @@ internal sealed class Surface
     }
 
     /// <summary>Damages where this surface's tree was drawn and where it is now, when it belongs to a mapped window or popup.</summary>
-    public void DamageTree() => _compositor.DamageSurfaceTree(this);
+    public void DamageTree() => _scene.DamageSurfaceTree(this);
 
     /// <summary>
     /// Applies <paramref name="state"/> (pending or cached) to the current state, and with it the cached states of the
@@ -132,7 +139,7 @@ internal sealed class Surface
     /// </summary>
     private void Apply(SurfaceState state)
     {
-        List<ApplyStep> steps = _compositor.ApplySteps;
+        List<ApplyStep> steps = _scene.ApplySteps;
         int bottom = steps.Count;
         try
         {
@@ -172,14 +179,14 @@ internal sealed class Surface
                 }
                 else if (changed)
                 {
-                    _compositor.DamageSurfaceTree(surface);
+                    _scene.DamageSurfaceTree(surface);
                 }
             }
         }
         finally
         {
             steps.RemoveRange(bottom, steps.Count - bottom);
-            HeadlessCompositor.Shrink(steps);
+            Scene.Shrink(steps);
         }
     }
 
@@ -205,7 +212,7 @@ internal sealed class Surface
             UpdateSize();
         }
 
-        _compositor.QueueFrameCallbacks(Current.FrameCallbacks, Current.Feedbacks);
+        _scene.Clock.Queue(Current.FrameCallbacks, Current.Feedbacks);
         Current.FrameCallbacks.Clear();
         Current.Feedbacks.Clear();
 
@@ -316,7 +323,7 @@ internal sealed class Surface
 
     private static (int Width, int Height)? SizeOf(WlBuffer? buffer) =>
         buffer is null ? null
-        : buffer.UserData is SinglePixelBuffer ? (1, 1)
+        : buffer.Handler is SinglePixelBuffer ? (1, 1)
         : ShmBuffer.FromResource(buffer) is { } shm ? (shm.Width, shm.Height) : null;
 
     /// <summary>Removes a destroyed child from both stacks.</summary>
@@ -412,7 +419,7 @@ internal sealed class Surface
     private Image? CopyBuffer(WlBuffer buffer, Image? reuse)
     {
         Image? result = null;
-        if (buffer.UserData is SinglePixelBuffer solid)
+        if (buffer.Handler is SinglePixelBuffer solid)
         {
             result = reuse is { Width: 1, Height: 1 } ? reuse : new Image(1, 1);
             result.Pixels[0] = solid.Argb;
@@ -426,7 +433,7 @@ internal sealed class Surface
             else
             {
                 result = new Image(shm.Width, shm.Height);
-                _compositor.NoteContentAllocated((long)shm.Width * shm.Height * 4);
+                _memory.Allocated((long)shm.Width * shm.Height * 4);
             }
 
             bool opaque = shm.Format == WlShmFormat.Xrgb8888;
@@ -467,5 +474,85 @@ internal sealed class Surface
                 }
             }
         }
+    }
+
+    // wl_surface requests
+
+
+    void WlSurface.IHandler.Attach(WlSurface resource, WlBuffer? buffer, int x, int y)
+    {
+        if ((x != 0 || y != 0) && resource.Version >= WlSurfaceInterface.Requests.OffsetSince)
+        {
+            resource.PostError((uint)WlSurfaceError.InvalidOffset,
+                $"wl_surface#{resource.Id}: attach with a non-zero offset; use wl_surface.offset from version 5");
+            return;
+        }
+
+        SurfaceState pending = Pending;
+        pending.BufferAttached = true;
+        pending.Buffer = buffer;
+        if (resource.Version < WlSurfaceInterface.Requests.OffsetSince)
+        {
+            // Before version 5 attach carries the offset; from 5 on it is wl_surface.offset's alone.
+            (pending.Dx, pending.Dy) = (x, y);
+        }
+    }
+
+    void WlSurface.IHandler.Offset(WlSurface resource, int x, int y)
+    {
+        SurfaceState pending = Pending;
+        pending.Dx = x;
+        pending.Dy = y;
+    }
+
+    void WlSurface.IHandler.Damage(WlSurface resource, int x, int y, int width, int height) => Pending.Damaged = true;
+
+    void WlSurface.IHandler.DamageBuffer(WlSurface resource, int x, int y, int width, int height) => Pending.Damaged = true;
+
+    void WlSurface.IHandler.Frame(WlSurface resource, WlCallback callback) => Pending.FrameCallbacks.Add(callback);
+
+    void WlSurface.IHandler.SetOpaqueRegion(WlSurface resource, WlRegion? region)
+    {
+        // Only an optimisation hint; every pixel is blended by its alpha anyway.
+    }
+
+    void WlSurface.IHandler.SetInputRegion(WlSurface resource, WlRegion? region)
+    {
+        SurfaceState pending = Pending;
+        pending.InputRegionSet = true;
+        pending.InputRegion = (region?.Handler as Region)?.Clone();
+    }
+
+    void WlSurface.IHandler.SetBufferScale(WlSurface resource, int scale)
+    {
+        if (scale < 1)
+        {
+            resource.PostError((uint)WlSurfaceError.InvalidScale, $"wl_surface#{resource.Id}: buffer scale {scale} is not positive");
+            return;
+        }
+
+        SurfaceState pending = Pending;
+        pending.ScaleSet = true;
+        pending.Scale = scale;
+    }
+
+    void WlSurface.IHandler.SetBufferTransform(WlSurface resource, WlOutputTransform transform)
+    {
+        if ((uint)transform > (uint)WlOutputTransform.Flipped270)
+        {
+            resource.PostError((uint)WlSurfaceError.InvalidTransform,
+                $"wl_surface#{resource.Id}: buffer transform {(uint)transform} is not a wl_output.transform");
+            return;
+        }
+
+        SurfaceState pending = Pending;
+        pending.TransformSet = true;
+        pending.Transform = transform;
+    }
+
+    void WlSurface.IHandler.Commit(WlSurface resource)
+    {
+        _surfaces.CountCommit();
+        Commit();
     }
 }

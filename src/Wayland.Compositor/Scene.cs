@@ -1,166 +1,107 @@
-using System.Diagnostics;
+using Wayland.Compositor.Diagnostics;
+using Wayland.Compositor.Output;
 using Wayland.Compositor.Rendering;
 using Wayland.Compositor.Shell;
 using Wayland.Compositor.Surfaces;
 using Wayland.Server;
-using Wayland.Server.Protocol;
 
 namespace Wayland.Compositor;
 
-/// <summary>The scene: stacking of windows and popups, damage, and the refresh-paced repaint.</summary>
-public sealed partial class HeadlessCompositor
+/// <summary>
+/// The scene: the mapped windows and popups and their stacking, hit testing, damage and where each surface was last
+/// drawn (its bounds), and the output framebuffer they are composited into. It tells the seat about changes through
+/// its events and never calls the seat; its <see cref="Clock"/> paces the repaints. Only touched on the loop's thread.
+/// </summary>
+internal sealed class Scene
 {
     /// <summary>Offset between successive new windows (cascading placement).</summary>
     private const int CascadeStep = 32;
 
     private readonly Image _framebuffer;
-    private readonly TimeSpan _frameInterval;
-    private readonly TimerEventSource _frameTimer;
+    private readonly uint _background;
     private readonly List<Toplevel> _windows = [];
     private readonly List<Popup> _popups = [];
-    private readonly List<WlCallback> _frameCallbacks = [];
-    private readonly List<WpPresentationFeedback> _feedbacks = [];
 
     /// <summary>Surfaces of the trees being walked, with their origins (see <see cref="CollectTree"/>); reused, so walks allocate nothing.</summary>
     private readonly List<TreeEntry> _treeEntries = [];
 
     /// <summary>The explicit stack of <see cref="CollectTree"/>: a client decides how deep a tree is, so no walk recurses.</summary>
     private readonly List<TreeEntry> _treeWalk = [];
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private TimeSpan _nextFrame;
     private Rect _damage;
-    private long _framesRendered;
-    private long _frameCallbacksDone;
-    private uint _frameSequence;
+    private int _nextWindowId;
 
     /// <summary>Whether <see cref="DismissOrphanPopups"/> runs: the popups it unmaps leave the rest of the work to it.</summary>
     private bool _dismissingOrphans;
 
-    /// <summary>The mapped windows, bottom to top.</summary>
-    public IReadOnlyList<WindowInfo> GetWindows() => Invoke(() =>
+    public Scene(OutputInfo output, uint background, EventLoop loop, CompositorMetrics metrics)
     {
-        List<WindowInfo> windows = new(_windows.Count);
-        foreach (Toplevel window in _windows)
-        {
-            windows.Add(Describe(window));
-        }
+        Output = output;
+        _background = background;
+        _framebuffer = new Image(output.Width, output.Height);
+        Renderer.Fill(_framebuffer, output.Area, background);
+        Clock = new FrameClock(loop, output.RefreshMilliHertz, metrics, RepaintDamage);
+    }
 
-        return (IReadOnlyList<WindowInfo>)windows;
-    });
+    /// <summary>
+    /// The stacking changed (a window or popup mapped, unmapped or raised): the top window may be another one, and
+    /// what is under the pointer may have changed.
+    /// </summary>
+    public event Action? StackChanged;
+
+    /// <summary>A window moved: what is under the pointer may have changed.</summary>
+    public event Action? WindowMoved;
+
+    /// <summary>A surface was destroyed (after the scene let go of it).</summary>
+    public event Action<Surface>? SurfaceRemoved;
+
+    public OutputInfo Output { get; }
+
+    public FrameClock Clock { get; }
+
+    /// <summary>The mapped windows, bottom to top.</summary>
+    public IReadOnlyList<Toplevel> Windows => _windows;
+
+    /// <summary>The explicit stack of <see cref="Surface"/>'s apply walk, reused so that commits allocate nothing.</summary>
+    public List<Surface.ApplyStep> ApplySteps { get; } = [];
+
+    public int NextWindowId() => ++_nextWindowId;
+
+    public Toplevel? FindWindow(int id) => _windows.Find(w => w.Id == id);
+
+    public Toplevel? TopWindow() => _windows.Count > 0 ? _windows[^1] : null;
 
     /// <summary>A copy of the output as it is now (pending damage is repainted first).</summary>
-    public Image CaptureOutput() => Invoke(() =>
+    public Image CaptureOutput()
     {
         RepaintDamage();
         return _framebuffer.Crop(0, 0, _framebuffer.Width, _framebuffer.Height);
-    });
+    }
 
     /// <summary>One window on its own (with its sub-surfaces, not popups or overlapping windows), transparent around it.</summary>
-    /// <returns>Null when no mapped window has that id.</returns>
-    public Image? CaptureWindow(int windowId) => Invoke(() =>
+    public Image CaptureWindow(Toplevel window)
     {
-        if (FindWindow(windowId) is not { } window)
-        {
-            return null;
-        }
-
         Rect bounds = window.Bounds;
         Image image = new(Math.Max(1, bounds.Width), Math.Max(1, bounds.Height));
         (int x, int y) = window.SurfaceOrigin;
         DrawTree(image, window.XdgSurface.Surface, x - bounds.X, y - bounds.Y, new Rect(0, 0, image.Width, image.Height));
         return image;
-    });
+    }
 
-    /// <summary>Raises a window to the top and gives it keyboard focus.</summary>
-    /// <returns>False when no mapped window has that id.</returns>
-    public bool ActivateWindow(int windowId) => Invoke(() =>
+    /// <summary>Moves a window's top-left corner (window geometry); its popups move with it.</summary>
+    public void Move(Toplevel window, int x, int y)
     {
-        if (FindWindow(windowId) is not { } window)
-        {
-            return false;
-        }
-
-        Raise(window);
-        return true;
-    });
-
-    /// <summary>Moves a window's top-left corner (window geometry) to (x, y) in output coordinates.</summary>
-    public bool MoveWindow(int windowId, int x, int y) => Invoke(() =>
-    {
-        if (FindWindow(windowId) is not { } window)
-        {
-            return false;
-        }
-
-        // Its popups move with it: where the window and they were drawn, and where they are now.
+        // Where the window and its popups were drawn, and where they are now.
         DamageToplevel(window);
         (window.X, window.Y) = (x, y);
         DamageToplevel(window);
-        _seat.RefreshPointerFocus();
-        return true;
-    });
-
-    /// <summary>
-    /// Sends xdg_wm_base.ping to the client of a window (through the xdg_wm_base the window was made with) unless a
-    /// ping is outstanding there already. The compositor pings by itself whenever a window is raised and focused (a
-    /// click, <see cref="ActivateWindow"/>, mapping). An answer missing after <see cref="PingTimeout"/> raises
-    /// <see cref="ClientUnresponsive"/>.
-    /// </summary>
-    /// <returns>False when no mapped window has that id.</returns>
-    public bool Ping(int windowId) => Invoke(() =>
-    {
-        if (FindWindow(windowId) is not { } window)
-        {
-            return false;
-        }
-
-        window.XdgSurface.Shell.Ping();
-        return true;
-    });
-
-    /// <summary>Asks a window to close (xdg_toplevel.close); the client decides.</summary>
-    public bool CloseWindow(int windowId) => Invoke(() =>
-    {
-        if (FindWindow(windowId) is not { Resource.IsDestroyed: false } window)
-        {
-            return false;
-        }
-
-        window.Resource.SendClose();
-        return true;
-    });
-
-    /// <summary>Asks a window to take the given size (configure); the client decides.</summary>
-    public bool ResizeWindow(int windowId, int width, int height) => Invoke(() =>
-    {
-        if (FindWindow(windowId) is not { } window)
-        {
-            return false;
-        }
-
-        window.RequestedSize = (width, height);
-        window.SendConfigure();
-        return true;
-    });
-
-    internal void QueueFrameCallbacks(List<WlCallback> callbacks, List<WpPresentationFeedback> feedbacks)
-    {
-        if (callbacks.Count == 0 && feedbacks.Count == 0)
-        {
-            return;
-        }
-
-        _frameCallbacks.AddRange(callbacks);
-        _feedbacks.AddRange(feedbacks);
-        _metrics.Committed();
-        ScheduleFrame();
+        WindowMoved?.Invoke();
     }
 
     /// <summary>
     /// Damages where the tree of the mapped window or popup holding <paramref name="surface"/> was drawn and where it
     /// is now, and the same for the popups above it (they move with it); nothing when that tree is not shown.
     /// </summary>
-    internal void DamageSurfaceTree(Surface surface)
+    public void DamageSurfaceTree(Surface surface)
     {
         if (RootOf(surface) is { } root)
         {
@@ -168,7 +109,7 @@ public sealed partial class HeadlessCompositor
         }
     }
 
-    internal void OnSurfaceDestroyed(Surface surface)
+    public void OnSurfaceDestroyed(Surface surface)
     {
         Damage(surface.LastBounds);
         surface.Role?.SurfaceDestroyed(surface);
@@ -180,58 +121,55 @@ public sealed partial class HeadlessCompositor
             }
         }
 
-        _seat.SurfaceGone(surface);
+        SurfaceRemoved?.Invoke(surface);
     }
 
-    internal void MapToplevel(Toplevel window)
+    public void MapToplevel(Toplevel window)
     {
         int index = _windows.Count % 8;
         if (!window.IsMaximized && !window.IsFullscreen)
         {
             Rect geometry = window.XdgSurface.WindowGeometry;
-            window.X = Math.Max(0, Math.Min((index * CascadeStep) + CascadeStep, OutputWidth - geometry.Width));
-            window.Y = Math.Max(0, Math.Min((index * CascadeStep) + CascadeStep, OutputHeight - geometry.Height));
+            window.X = Math.Max(0, Math.Min((index * CascadeStep) + CascadeStep, Output.Width - geometry.Width));
+            window.Y = Math.Max(0, Math.Min((index * CascadeStep) + CascadeStep, Output.Height - geometry.Height));
         }
 
         _windows.Add(window);
         Raise(window);
     }
 
-    internal void UnmapToplevel(Toplevel window)
+    public void UnmapToplevel(Toplevel window)
     {
         DamageToplevel(window);
         _windows.Remove(window);
         DismissOrphanPopups();
-        _seat.FocusChanged(TopWindow());
-        _seat.RefreshPointerFocus();
+        StackChanged?.Invoke();
     }
 
-    internal void MapPopup(Popup popup)
+    public void MapPopup(Popup popup)
     {
         _popups.Add(popup);
         DamageSurfaceTree(popup.XdgSurface.Surface);
-        _seat.FocusChanged(TopWindow());
-        _seat.RefreshPointerFocus();
+        StackChanged?.Invoke();
     }
 
-    internal void UnmapPopup(Popup popup)
+    public void UnmapPopup(Popup popup)
     {
         // The popup's sub-surfaces go with it; popups above it lose their parent and are dismissed.
         DamageTreeAt(popup.XdgSurface.Surface, popup.SurfaceOrigin);
         _popups.Remove(popup);
         if (_dismissingOrphans)
         {
-            // Dismissed by DismissOrphanPopups, which goes on from here and whose caller updates the focus once.
+            // Dismissed by DismissOrphanPopups, which goes on from here and whose caller reports the change once.
             return;
         }
 
         DismissOrphanPopups();
-        _seat.FocusChanged(TopWindow());
-        _seat.RefreshPointerFocus();
+        StackChanged?.Invoke();
     }
 
     /// <summary>The surface of the topmost mapped popup holding a grab (it has keyboard focus), if any.</summary>
-    internal Surface? TopGrabbingPopup()
+    public Surface? TopGrabbingPopup()
     {
         for (int i = _popups.Count - 1; i >= 0; i--)
         {
@@ -245,7 +183,7 @@ public sealed partial class HeadlessCompositor
     }
 
     /// <summary>Dismisses grabbing popups when a button is pressed outside them (the popup grab protocol).</summary>
-    internal void DismissPopupsOutside(Surface? target)
+    public void DismissPopupsOutside(Surface? target)
     {
         // Dismissing one popup dismisses the popups above it as well: the index is kept inside the shrinking list.
         for (int i = _popups.Count - 1; i >= 0; i = Math.Min(i - 1, _popups.Count - 1))
@@ -265,7 +203,7 @@ public sealed partial class HeadlessCompositor
     /// placement, so the chain of parents is walked up to the window. A loop, not a recursion: a popup's parent was
     /// constructed before it (see <see cref="Popup.MaxDepth"/>), so the chain ends, and its length is bounded.
     /// </summary>
-    internal (int X, int Y) SurfaceOriginOf(XdgSurfaceRole role)
+    public static (int X, int Y) SurfaceOriginOf(XdgSurfaceRole role)
     {
         long x = 0;
         long y = 0;
@@ -290,7 +228,7 @@ public sealed partial class HeadlessCompositor
     }
 
     /// <summary>The topmost surface under an output point that accepts input, with the point in its coordinates.</summary>
-    internal Surface? SurfaceAt(int x, int y, out int localX, out int localY)
+    public Surface? SurfaceAt(int x, int y, out int localX, out int localY)
     {
         for (int i = _popups.Count - 1; i >= 0; i--)
         {
@@ -314,20 +252,47 @@ public sealed partial class HeadlessCompositor
         return null;
     }
 
-    internal Toplevel? WindowOf(Surface surface) => RootOf(surface) is { Role.Toplevel: { } window } ? window : null;
+    public Toplevel? WindowOf(Surface surface) => RootOf(surface) is { Role.Toplevel: { } window } ? window : null;
 
-    internal Toplevel? TopWindow() => _windows.Count > 0 ? _windows[^1] : null;
-
-    internal void Raise(Toplevel window)
+    public void Raise(Toplevel window)
     {
         _windows.Remove(window);
         _windows.Add(window);
         DamageToplevel(window);
-        _seat.FocusChanged(window);
-        _seat.RefreshPointerFocus();
+        StackChanged?.Invoke();
 
         // Like weston on click-to-activate: the window getting focus finds out whether its client still answers.
         window.XdgSurface.Shell.Ping();
+    }
+
+    /// <summary>Whether a popup's parents, up to a window, are all shown (a chain of at most <see cref="Popup.MaxDepth"/>).</summary>
+    public static bool IsShown(Popup popup)
+    {
+        XdgSurfaceRole parent = popup.Parent;
+        for (int depth = 0; parent.Popup is { } below; depth++)
+        {
+            if (!below.IsMapped || depth > Popup.MaxDepth)
+            {
+                return false;
+            }
+
+            parent = below.Parent;
+        }
+
+        return parent.Toplevel is { IsMapped: true };
+    }
+
+    /// <summary>
+    /// Gives back the memory of a walk list that a huge tree grew, once it is empty again: what a client made the
+    /// compositor hold for one walk does not stay after it.
+    /// </summary>
+    public static void Shrink<T>(List<T> list)
+    {
+        const int Kept = 16384;
+        if (list.Count == 0 && list.Capacity > Kept)
+        {
+            list.Capacity = Kept;
+        }
     }
 
     /// <summary>The topmost surface of a tree (root at the origin) under (x, y) that accepts input.</summary>
@@ -395,17 +360,8 @@ public sealed partial class HeadlessCompositor
         return start;
     }
 
-    private WindowInfo Describe(Toplevel window)
-    {
-        Client client = window.Resource.Client;
-        return new WindowInfo(window.Id, window.Title, window.AppId, client.ProcessId, window.Bounds, window.IsActivated, window.IsMaximized,
-            window.IsFullscreen, !window.XdgSurface.Shell.IsUnresponsive);
-    }
-
-    private Toplevel? FindWindow(int id) => _windows.Find(w => w.Id == id);
-
     /// <summary>The toplevel or popup at the root of a surface's sub-surface tree, with its surface origin; null when unmapped.</summary>
-    private (XdgSurfaceRole Role, (int X, int Y) Origin)? RootOf(Surface surface)
+    private static (XdgSurfaceRole Role, (int X, int Y) Origin)? RootOf(Surface surface)
     {
         Surface root = surface;
         while (root.AsSubsurface is { Parent: { } parent })
@@ -430,23 +386,6 @@ public sealed partial class HeadlessCompositor
         }
 
         return null;
-    }
-
-    /// <summary>Whether a popup's parents, up to a window, are all shown (a chain of at most <see cref="Popup.MaxDepth"/>).</summary>
-    internal static bool IsShown(Popup popup)
-    {
-        XdgSurfaceRole parent = popup.Parent;
-        for (int depth = 0; parent.Popup is { } below; depth++)
-        {
-            if (!below.IsMapped || depth > Popup.MaxDepth)
-            {
-                return false;
-            }
-
-            parent = below.Parent;
-        }
-
-        return parent.Toplevel is { IsMapped: true };
     }
 
     /// <summary>Dismisses (popup_done) the mapped popups whose parent window or popup is no longer shown, topmost first.</summary>
@@ -496,12 +435,7 @@ public sealed partial class HeadlessCompositor
     private void DamageTreeAt(Surface root, (int X, int Y) origin)
     {
         Damage(root.LastBounds);
-        AddTreeBounds(root, origin.X, origin.Y);
-    }
-
-    private void AddTreeBounds(Surface root, int x, int y)
-    {
-        int start = CollectTree(root, x, y);
+        int start = CollectTree(root, origin.X, origin.Y);
         for (int i = start; i < _treeEntries.Count; i++)
         {
             TreeEntry entry = _treeEntries[i];
@@ -518,63 +452,12 @@ public sealed partial class HeadlessCompositor
 
     private void Damage(Rect area)
     {
-        Rect clipped = area.Intersect(new Rect(0, 0, OutputWidth, OutputHeight));
+        Rect clipped = area.Intersect(Output.Area);
         if (!clipped.IsEmpty)
         {
             _damage = _damage.Union(clipped);
-            ScheduleFrame();
+            Clock.Schedule();
         }
-    }
-
-    /// <summary>Arms the refresh timer for the next refresh boundary (the timer only runs while there is work).</summary>
-    private void ScheduleFrame()
-    {
-        if (_frameTimer.IsArmed)
-        {
-            return;
-        }
-
-        TimeSpan now = _clock.Elapsed;
-        if (_nextFrame < now)
-        {
-            // Idle for a while: the next refresh starts a new cadence from now.
-            _nextFrame = now + _frameInterval;
-        }
-
-        _frameTimer.Update(Math.Max(1, (int)Math.Ceiling((_nextFrame - now).TotalMilliseconds)));
-    }
-
-    private void OnFrameTimer()
-    {
-        _nextFrame += _frameInterval;
-        bool repainted = RepaintDamage();
-        if (repainted)
-        {
-            Interlocked.Increment(ref _framesRendered);
-        }
-
-        // Sending events and destroying resources never dispatches requests, so no commit can add to these lists
-        // while they are completed here; the next commit schedules the next refresh.
-        uint time = (uint)_clock.ElapsedMilliseconds;
-        _frameSequence++;
-        foreach (WlCallback callback in _frameCallbacks)
-        {
-            if (!callback.IsDestroyed)
-            {
-                callback.SendDone(time);
-                callback.Destroy();
-                Interlocked.Increment(ref _frameCallbacksDone);
-            }
-        }
-
-        _frameCallbacks.Clear();
-        foreach (WpPresentationFeedback feedback in _feedbacks)
-        {
-            Extensions.Presented(feedback, _frameInterval, _frameSequence);
-        }
-
-        _feedbacks.Clear();
-        _metrics.Presented(repainted);
     }
 
     /// <summary>Repaints the damaged area (a refresh, or a screenshot wanting the latest state); false when nothing was damaged.</summary>
@@ -587,34 +470,43 @@ public sealed partial class HeadlessCompositor
 
         Rect clip = _damage;
         _damage = default;
-        Renderer.Fill(_framebuffer, clip, _options.Background);
+        Renderer.Fill(_framebuffer, clip, _background);
         foreach (Toplevel window in _windows)
         {
             (int x, int y) = window.SurfaceOrigin;
-            DrawTree(_framebuffer, window.XdgSurface.Surface, x, y, clip);
+            Composite(window.XdgSurface.Surface, x, y, clip);
         }
 
         foreach (Popup popup in _popups)
         {
             (int x, int y) = popup.SurfaceOrigin;
-            DrawTree(_framebuffer, popup.XdgSurface.Surface, x, y, clip);
+            Composite(popup.XdgSurface.Surface, x, y, clip);
         }
 
         return true;
     }
 
-    private void DrawTree(Image target, Surface root, int x, int y, Rect clip)
+    /// <summary>Lays a shown tree out on the output, recording each surface's bounds, and draws it into the framebuffer.</summary>
+    private void Composite(Surface root, int x, int y, Rect clip)
     {
         int start = CollectTree(root, x, y);
         for (int i = start; i < _treeEntries.Count; i++)
         {
             (Surface surface, int sx, int sy) = (_treeEntries[i].Surface, _treeEntries[i].X, _treeEntries[i].Y);
-            if (target == _framebuffer)
-            {
-                surface.LastBounds = new Rect(sx, sy, surface.Width, surface.Height);
-            }
+            surface.LastBounds = new Rect(sx, sy, surface.Width, surface.Height);
+            Renderer.DrawSurface(_framebuffer, surface, sx, sy, clip);
+        }
 
-            Renderer.DrawSurface(target, surface, sx, sy, clip);
+        ReleaseTree(start);
+    }
+
+    /// <summary>Draws a tree into an image of its own (a capture): the scene's bounds stay as they are.</summary>
+    private void DrawTree(Image target, Surface root, int x, int y, Rect clip)
+    {
+        int start = CollectTree(root, x, y);
+        for (int i = start; i < _treeEntries.Count; i++)
+        {
+            Renderer.DrawSurface(target, _treeEntries[i].Surface, _treeEntries[i].X, _treeEntries[i].Y, clip);
         }
 
         ReleaseTree(start);
@@ -626,19 +518,6 @@ public sealed partial class HeadlessCompositor
         _treeEntries.RemoveRange(start, _treeEntries.Count - start);
         Shrink(_treeEntries);
         Shrink(_treeWalk);
-    }
-
-    /// <summary>
-    /// Gives back the memory of a walk list that a huge tree grew, once it is empty again: what a client made the
-    /// compositor hold for one walk does not stay after it.
-    /// </summary>
-    internal static void Shrink<T>(List<T> list)
-    {
-        const int Kept = 16384;
-        if (list.Count == 0 && list.Capacity > Kept)
-        {
-            list.Capacity = Kept;
-        }
     }
 
     /// <summary>A surface of a tree and its origin; while it is on the walk's stack, the index of its next stack entry.</summary>
