@@ -3,9 +3,7 @@ using Wayland.Compositor.Output;
 using Wayland.Compositor.Seat;
 using Wayland.Compositor.Shell;
 using Wayland.Compositor.Surfaces;
-using Wayland.Protocols;
 using Wayland.Server;
-using Wayland.Server.Protocol;
 using Wayland.Wire;
 
 namespace Wayland.Compositor;

@@ -93,6 +93,70 @@ public class ArchitectureTests
         Assert.True(offenders.Count == 0, string.Join("\n", offenders));
     }
 
+    /// <summary>
+    /// Inside the compositor dependencies run one way (see "The compositor's layers" in docs/design/architecture.md):
+    /// no type but the facade itself (and what the C# compiler nests in it) takes or keeps a HeadlessCompositor.
+    /// </summary>
+    [Fact]
+    public void Inside_the_compositor_only_the_facade_holds_the_facade()
+    {
+        Type facade = typeof(HeadlessCompositor);
+        string[] holders = [.. from type in facade.Assembly.GetTypes()
+                               where !IsOrIsNestedIn(type, facade)
+                               from member in MemberTypes(type)
+                               where member.Type == facade
+                               select $"{type.FullName}.{member.Name}"];
+        Assert.True(holders.Length == 0, "these hold the facade: " + string.Join(", ", holders));
+    }
+
+    /// <summary>The scene and its frame clock know nothing of the seat: the seat subscribes to the scene's events.</summary>
+    [Fact]
+    public void The_scene_and_the_frame_clock_never_hold_the_seat_or_the_facade()
+    {
+        Assembly compositor = typeof(HeadlessCompositor).Assembly;
+        string[] forbidden = [.. from name in (string[])["Wayland.Compositor.Scene", "Wayland.Compositor.FrameClock"]
+                                 let type = compositor.GetType(name, throwOnError: true)!
+                                 from member in MemberTypes(type)
+                                 where member.Type.Namespace == "Wayland.Compositor.Seat" || member.Type == typeof(HeadlessCompositor)
+                                 select $"{type.Name}.{member.Name}: {member.Type.Name}"];
+        Assert.True(forbidden.Length == 0, string.Join(", ", forbidden));
+    }
+
+    /// <summary>Each domain object is the typed handler of its resource; no resource's UserData carries it instead.</summary>
+    [Fact]
+    public void The_compositor_uses_no_resource_user_data()
+    {
+        string source = Path.Combine(NativePeers.RepositoryRoot, "src", "Wayland.Compositor");
+        string[] uses = [.. from file in Directory.EnumerateFiles(source, "*.cs", SearchOption.AllDirectories)
+                            where !file.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                            from line in File.ReadLines(file).Select((text, index) => (text, index))
+                            where line.text.Contains("UserData", StringComparison.Ordinal)
+                            select $"{Path.GetRelativePath(source, file)}:{line.index + 1}"];
+        Assert.True(Directory.Exists(source), source);
+        Assert.True(uses.Length == 0, "UserData in " + string.Join(", ", uses));
+    }
+
+    private static bool IsOrIsNestedIn(Type type, Type outer) =>
+        type == outer || (type.DeclaringType is { } declaring && IsOrIsNestedIn(declaring, outer));
+
+    /// <summary>The types a type's fields, constructor and method parameters have (what it can hold or be given).</summary>
+    private static IEnumerable<(string Name, Type Type)> MemberTypes(Type type)
+    {
+        const BindingFlags All = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly;
+        foreach (FieldInfo field in type.GetFields(All))
+        {
+            yield return (field.Name, field.FieldType);
+        }
+
+        foreach (MethodBase method in type.GetConstructors(All).Cast<MethodBase>().Concat(type.GetMethods(All)))
+        {
+            foreach (ParameterInfo parameter in method.GetParameters())
+            {
+                yield return ($"{method.Name}({parameter.Name})", parameter.ParameterType);
+            }
+        }
+    }
+
     private static IEnumerable<string> PInvokeMethods(Assembly assembly) =>
         from type in assembly.GetTypes()
         from method in type.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly)

@@ -488,21 +488,19 @@ internal sealed class Surface : WlSurface.IHandler
             return;
         }
 
-        SurfaceState pending = Pending;
-        pending.BufferAttached = true;
-        pending.Buffer = buffer;
+        Pending.BufferAttached = true;
+        Pending.Buffer = buffer;
         if (resource.Version < WlSurfaceInterface.Requests.OffsetSince)
         {
             // Before version 5 attach carries the offset; from 5 on it is wl_surface.offset's alone.
-            (pending.Dx, pending.Dy) = (x, y);
+            (Pending.Dx, Pending.Dy) = (x, y);
         }
     }
 
     void WlSurface.IHandler.Offset(WlSurface resource, int x, int y)
     {
-        SurfaceState pending = Pending;
-        pending.Dx = x;
-        pending.Dy = y;
+        Pending.Dx = x;
+        Pending.Dy = y;
     }
 
     void WlSurface.IHandler.Damage(WlSurface resource, int x, int y, int width, int height) => Pending.Damaged = true;
@@ -518,9 +516,8 @@ internal sealed class Surface : WlSurface.IHandler
 
     void WlSurface.IHandler.SetInputRegion(WlSurface resource, WlRegion? region)
     {
-        SurfaceState pending = Pending;
-        pending.InputRegionSet = true;
-        pending.InputRegion = (region?.Handler as Region)?.Clone();
+        Pending.InputRegionSet = true;
+        Pending.InputRegion = (region?.Handler as Region)?.Clone();
     }
 
     void WlSurface.IHandler.SetBufferScale(WlSurface resource, int scale)
@@ -531,9 +528,8 @@ internal sealed class Surface : WlSurface.IHandler
             return;
         }
 
-        SurfaceState pending = Pending;
-        pending.ScaleSet = true;
-        pending.Scale = scale;
+        Pending.ScaleSet = true;
+        Pending.Scale = scale;
     }
 
     void WlSurface.IHandler.SetBufferTransform(WlSurface resource, WlOutputTransform transform)
@@ -545,9 +541,8 @@ internal sealed class Surface : WlSurface.IHandler
             return;
         }
 
-        SurfaceState pending = Pending;
-        pending.TransformSet = true;
-        pending.Transform = transform;
+        Pending.TransformSet = true;
+        Pending.Transform = transform;
     }
 
     void WlSurface.IHandler.Commit(WlSurface resource)
