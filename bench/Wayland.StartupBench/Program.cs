@@ -7,7 +7,8 @@ using Wayland.Testing;
 // artifacts/aot/wl-info) and of Debian's wayland-info, each connecting to the same headless weston, listing its
 // globals and exiting. The two alternate run by run (which one goes first alternates too), so load on the machine
 // falls on both alike. Also timed: `wl-info --version` (runtime start and exit, no Wayland at all) and
-// `wl-info --display missing` (plus the failed connect), which split wl-info's time into runtime and protocol work.
+// `wl-info --display missing` (plus the failed connect), which split wl-info's time into runtime and protocol work,
+// and /bin/true: the cost of starting and reaping any process at all, which every row includes.
 // Prints a markdown table; exits 1 when wl-info's median is above 1.5x wayland-info's.
 const double Target = 1.5;
 string wlInfo = Path.Combine(NativePeers.RepositoryRoot, "artifacts", "aot", "wl-info");
@@ -41,6 +42,7 @@ using HeadlessWeston weston = HeadlessWeston.Start();
     ("wayland-info (libwayland, C)", "wayland-info", []),
     ("wl-info --version (runtime only)", wlInfo, ["--version"]),
     ("wl-info --display missing (runtime + failed connect)", wlInfo, ["--display", "missing"]),
+    ("/bin/true (process start and exit alone)", "/bin/true", []),
 ];
 List<double>[] times = [.. cases.Select(_ => new List<double>())];
 

@@ -6,7 +6,8 @@ namespace Wayland.Client.Tests;
 /// <summary>
 /// wl-info as a NativeAOT executable (client runtime + generated proxies for every protocol, compiled ahead of time
 /// with trimming; the AOT and trim analyzers run with warnings as errors) talks to weston exactly like Debian's
-/// wayland-info, and answers --help and --version as the JIT build does.
+/// wayland-info, answers --help and --version as the JIT build does, and its output lands in order in a file that
+/// a shell redirected for several commands.
 /// </summary>
 public class NativeAotWlInfoTests
 {
@@ -32,6 +33,18 @@ public class NativeAotWlInfoTests
         Assert.NotEmpty(InterfaceLines(theirs));
         Assert.Equal(InterfaceLines(theirs), InterfaceLines(ours));
         Assert.Contains("wl_shm formats: ARGB8888, XRGB8888", ours);
+
+        // Written straight to the descriptors, the output still shares a redirected file's offset with the shell.
+        string file = Path.Combine(weston.Runtime.Path, "shared.txt");
+        ProcessStartInfo shared = new("/bin/sh", ["-c", $"{{ echo before; '{wlInfo.Executable}' --version; '{wlInfo.Executable}'; echo after; }} > '{file}'"]);
+        weston.ApplyClientEnvironment(shared);
+        (int sharedExit, _, string sharedErrors) = ProcessRunner.Run(shared, TimeSpan.FromSeconds(30));
+        Assert.True(sharedExit == 0, sharedErrors);
+        string[] lines = File.ReadAllText(file).Split('\n');
+        Assert.Equal("before", lines[0]);
+        Assert.StartsWith("wl-info ", lines[1], StringComparison.Ordinal);
+        Assert.Equal(InterfaceLines(ours), lines.Skip(2).Where(l => l.StartsWith("interface: ", StringComparison.Ordinal)));
+        Assert.Equal(["after", ""], lines[^2..]);
 
         (int helpExit, string help, _) = ProcessRunner.Run(new ProcessStartInfo(wlInfo.Executable, ["--help"]), TimeSpan.FromSeconds(30));
         Assert.Equal(0, helpExit);

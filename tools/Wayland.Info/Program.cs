@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text;
+using Microsoft.Win32.SafeHandles;
 using Wayland.Client;
 using Wayland.Client.Protocol;
 using Wayland.Protocols;
@@ -20,23 +21,23 @@ const string Usage = """
 
     Exit status: 0, 1 when the compositor cannot be reached or fails, 2 for a bad command line.
     """;
+const int StandardOutput = 1, StandardError = 2;
 string? name = null;
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
     {
         case "-h" or "--help" or "-?":
-            Console.Out.WriteLine(Usage);
+            Write(StandardOutput, Usage + "\n");
             return 0;
         case "--version":
-            Console.Out.WriteLine($"wl-info {typeof(Program).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion}");
+            Write(StandardOutput, $"wl-info {typeof(Program).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion}\n");
             return 0;
         case "--display" or "-d" when i + 1 < args.Length:
             name = args[++i];
             break;
         default:
-            Console.Error.WriteLine(args[i] is "--display" or "-d" ? $"wl-info: {args[i]} needs a value" : $"wl-info: unknown argument '{args[i]}'");
-            Console.Error.WriteLine(Usage);
+            Write(StandardError, (args[i] is "--display" or "-d" ? $"wl-info: {args[i]} needs a value" : $"wl-info: unknown argument '{args[i]}'") + "\n" + Usage + "\n");
             return 2;
     }
 }
@@ -113,16 +114,31 @@ try
 
     // The destroy requests go out before the connection closes; no answer is needed.
     display.Flush();
-    using (Stream stdout = Console.OpenStandardOutput())
-    {
-        stdout.Write(Encoding.UTF8.GetBytes(report.ToString()));
-    }
+    Write(StandardOutput, report.ToString());
 
     return 0;
 }
 catch (WaylandException e)
 {
-    Console.Error.WriteLine($"wl-info: {e.Message}");
+    Write(StandardError, $"wl-info: {e.Message}\n");
     return 1;
+}
+
+// All output goes to file descriptors 1 and 2 directly, in one write each. System.Console would set up terminal
+// handling first (a signal-handling thread, terminal queries, a pipe): more than a third of a run's system calls.
+// A closed or broken standard stream loses the text silently, as with Console.
+static void Write(int fd, string text)
+{
+    try
+    {
+        using FileStream stream = new(new SafeFileHandle(fd, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+        stream.Write(Encoding.UTF8.GetBytes(text));
+        // A seekable descriptor (a file) is written at FileStream's own position; asking for the handle moves the
+        // descriptor's shared offset past the text, so that whoever writes to it next (a shell) appends.
+        _ = stream.SafeFileHandle;
+    }
+    catch (IOException)
+    {
+    }
 }
 
