@@ -17,13 +17,12 @@ public sealed partial class WaylandDisplay
     public void Sync(WlCallback.DoneHandler done, EventQueue? queue = null)
     {
         ArgumentNullException.ThrowIfNull(done);
-        WlCallback callback = SendPooledSync(queue ?? DefaultQueue);
-        callback.DestroyAfterDone = true;
-        callback.Done += done;
+        SendPooledSync(queue ?? DefaultQueue, done, destroyAfterDone: true);
     }
 
-    /// <summary>Sends <c>wl_display.sync</c> on a pooled callback (a new one when none is free).</summary>
-    private WlCallback SendPooledSync(EventQueue queue)
+    /// <summary>Sends <c>wl_display.sync</c> on a pooled callback (a new one when none is free). The handler is in
+    /// place before the request goes out: another thread dispatching <paramref name="queue"/> may see done at once.</summary>
+    private WlCallback SendPooledSync(EventQueue queue, WlCallback.DoneHandler done, bool destroyAfterDone)
     {
         WlCallback? callback;
         lock (_lock)
@@ -34,6 +33,8 @@ public sealed partial class WaylandDisplay
         callback ??= NewCallback();
         callback.Reset();
         callback.IsPooled = true;
+        callback.DestroyAfterDone = destroyAfterDone;
+        callback.Done += done;
         return _proxy.Sync(callback, queue);
     }
 

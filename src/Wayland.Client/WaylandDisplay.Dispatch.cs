@@ -222,12 +222,7 @@ public sealed partial class WaylandDisplay
     }
 
     /// <summary>Sends the <c>wl_display.sync</c> of a roundtrip on <paramref name="queue"/>.</summary>
-    private WlCallback StartRoundtrip(EventQueue queue)
-    {
-        WlCallback callback = SendPooledSync(queue);
-        callback.Done += RoundtripDone;
-        return callback;
-    }
+    private WlCallback StartRoundtrip(EventQueue queue) => SendPooledSync(queue, RoundtripDone, destroyAfterDone: false);
 
     /// <summary>Delivers one dequeued event to its proxy's handlers (or logs it as discarded), then closes the
     /// descriptors no handler took.</summary>

@@ -54,6 +54,50 @@ public class PooledSyncTests
     }
 
     [Fact]
+    public void Pooled_syncs_sent_while_another_thread_dispatches_all_reach_their_handlers()
+    {
+        using NativeTestServer server = NativeTestServer.Start();
+        using WaylandDisplay display = WaylandDisplay.Connect(server.SocketPath);
+        const int Syncs = 2000;
+        int calls = 0;
+        Exception? failure = null;
+        using CancellationTokenSource stop = new();
+        Thread dispatcher = new(() =>
+        {
+            try
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    display.Dispatch(TimeSpan.FromMilliseconds(20));
+                }
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+        });
+        dispatcher.Start();
+        WlCallback.DoneHandler count = (_, _) => Interlocked.Increment(ref calls);
+        for (int i = 0; i < Syncs; i++)
+        {
+            // The answer may be dispatched on the other thread before Sync returns: the handler is set before sending.
+            display.Sync(count);
+            display.Flush();
+        }
+
+        long deadline = Environment.TickCount64 + 20_000;
+        while (Volatile.Read(ref calls) < Syncs && Environment.TickCount64 < deadline && failure is null)
+        {
+            Thread.Sleep(1);
+        }
+
+        stop.Cancel();
+        dispatcher.Join();
+        Assert.Null(failure);
+        Assert.Equal(Syncs, calls);
+    }
+
+    [Fact]
     public void Roundtrips_pooled_syncs_and_their_events_allocate_nothing_in_steady_state()
     {
         using NativeTestServer server = NativeTestServer.Start();
