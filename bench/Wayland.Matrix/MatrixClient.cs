@@ -41,11 +41,8 @@ internal sealed class MatrixClient
         _shm = shm;
         _bench = bench;
         _memfd = memfd;
-        _onSyncDone = (callback, _) =>
-        {
-            _callbacksDone++;
-            callback.Dispose();
-        };
+        // The display's pooled callbacks: destroyed by the runtime after done, reused once their ids are released.
+        _onSyncDone = (_, _) => _callbacksDone++;
         _bench.Tick += (_, _) => _ticks++;
         _bench.Marked += (_, hi, lo, cpu) =>
         {
@@ -157,7 +154,7 @@ internal sealed class MatrixClient
                 }
             }
 
-            _display.Proxy.Sync().Done += _onSyncDone;
+            _display.Sync(_onSyncDone);
             if ((i + 1) % SyncFlush == 0)
             {
                 FlushAll();

@@ -20,37 +20,8 @@ public sealed partial class WaylandDisplay
     /// unless a synchronization context says otherwise). Cancelling leaves the connection usable.
     /// </summary>
     /// <returns>The number of events dispatched.</returns>
-    public async Task<int> DispatchAsync(EventQueue? queue = null, CancellationToken cancellationToken = default)
-    {
-        queue ??= DefaultQueue;
-        while (true)
-        {
-            WaitFor wait = BeginDispatchStep(queue, out int dispatched);
-            if (wait == WaitFor.Nothing)
-            {
-                return dispatched;
-            }
-
-            bool readable;
-            try
-            {
-                readable = wait == WaitFor.Readable
-                    ? await WaitReadableAsync(cancellationToken).ConfigureAwait(false)
-                    : await WaitReadableOrWritableAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch
-            {
-                CancelRead();
-                throw;
-            }
-
-            dispatched = EndDispatchStep(queue, readable);
-            if (dispatched > 0)
-            {
-                return dispatched;
-            }
-        }
-    }
+    public Task<int> DispatchAsync(EventQueue? queue = null, CancellationToken cancellationToken = default) =>
+        DriveAsync(new DispatchOperation(this, queue ?? DefaultQueue, until: null, endAfterRead: false), cancellationToken);
 
     /// <summary>
     /// Dispatches <paramref name="queue"/> (default: the default queue) as events arrive, without holding a thread
@@ -74,10 +45,32 @@ public sealed partial class WaylandDisplay
     {
         queue ??= DefaultQueue;
         using WlCallback callback = StartRoundtrip(queue);
-        while (!callback.RoundtripDone)
+        await DriveAsync(new DispatchOperation(this, queue, callback, endAfterRead: false), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The asynchronous driver of <see cref="DispatchOperation"/> (<see cref="Drive(DispatchOperation, TimeSpan)"/>
+    /// is the blocking one): it waits without holding a thread, and does nothing else.</summary>
+    private async Task<int> DriveAsync(DispatchOperation operation, CancellationToken cancellationToken)
+    {
+        for (WaitFor wait = operation.Start(); wait != WaitFor.Nothing;)
         {
-            await DispatchAsync(queue, cancellationToken).ConfigureAwait(false);
+            bool readable;
+            try
+            {
+                readable = wait == WaitFor.Readable
+                    ? await WaitReadableAsync(cancellationToken).ConfigureAwait(false)
+                    : await WaitReadableOrWritableAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                operation.Abandon();
+                throw;
+            }
+
+            wait = operation.Resume(readable);
         }
+
+        return operation.Dispatched;
     }
 
     /// <summary>Readability, told by the runtime's own epoll thread: no thread waits.</summary>

@@ -34,19 +34,13 @@ public sealed partial class WaylandDisplay
     /// <summary>Gets the registry (<c>wl_display.get_registry</c>) on the default queue or the given one.</summary>
     public WlRegistry GetRegistry(EventQueue? queue = null) => _proxy.GetRegistry(queue);
 
-    /// <summary>The blocking driver of the dispatch steps (<see cref="DispatchAsync"/> is the other): waits with poll.</summary>
-    internal int DispatchQueue(EventQueue queue, TimeSpan timeout)
+    /// <summary>The blocking driver of <see cref="DispatchOperation"/> (<see cref="DriveAsync(DispatchOperation, CancellationToken)"/>
+    /// is the other): it waits with poll, and does nothing else.</summary>
+    private int Drive(DispatchOperation operation, TimeSpan timeout)
     {
-        ArgumentNullException.ThrowIfNull(queue);
         long deadline = timeout == Timeout.InfiniteTimeSpan ? long.MaxValue : Environment.TickCount64 + (long)Math.Ceiling(timeout.TotalMilliseconds);
-        while (true)
+        for (WaitFor wait = operation.Start(); wait != WaitFor.Nothing;)
         {
-            WaitFor wait = BeginDispatchStep(queue, out int dispatched);
-            if (wait == WaitFor.Nothing)
-            {
-                return dispatched;
-            }
-
             int revents;
             try
             {
@@ -59,30 +53,75 @@ public sealed partial class WaylandDisplay
             }
             catch
             {
-                CancelRead();
+                operation.Abandon();
                 throw;
             }
 
-            if (revents == 0)
-            {
-                CancelRead(); // the timeout passed
-                return 0;
-            }
-
-            bool readable = (revents & ~Native.POLLOUT) != 0; // POLLIN, or POLLHUP/POLLERR: the read tells
-            dispatched = EndDispatchStep(queue, readable);
-            if (dispatched > 0 || (readable && deadline != long.MaxValue))
-            {
-                return dispatched;
-            }
+            wait = revents == 0
+                ? operation.TimedOut()
+                : operation.Resume(readable: (revents & ~Native.POLLOUT) != 0); // POLLIN, or POLLHUP/POLLERR: the read tells
         }
+
+        return operation.Dispatched;
+    }
+
+    internal int DispatchQueue(EventQueue queue, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(queue);
+        return Drive(new DispatchOperation(this, queue, until: null, endAfterRead: timeout != Timeout.InfiniteTimeSpan), timeout);
     }
 
     /// <summary>
-    /// The first half of one dispatch step, shared by the blocking and the asynchronous paths: dispatches what
-    /// <paramref name="queue"/> already has (<see cref="WaitFor.Nothing"/>, with the count), or prepares a read and
-    /// flushes, and says what to wait for. After a wait, the caller calls <see cref="EndDispatchStep"/>, or
-    /// <see cref="CancelRead"/> when the wait failed or timed out.
+    /// The dispatch state machine, the one both drivers run (the blocking <see cref="Drive(DispatchOperation, TimeSpan)"/>
+    /// and the asynchronous <see cref="DriveAsync(DispatchOperation, CancellationToken)"/>), for a dispatch and for a
+    /// roundtrip. The driver calls <see cref="Start"/>, then, as long as the answer is not
+    /// <see cref="WaitFor.Nothing"/>, waits for what it says and calls <see cref="Resume"/> (or <see cref="TimedOut"/>,
+    /// or <see cref="Abandon"/> when the wait failed). A step dispatches what the queue has, or prepares a read,
+    /// flushes and asks for a wait; after the wait it reads and dispatches. The operation ends once a step dispatched
+    /// something — for a roundtrip, once its callback is done.
+    /// </summary>
+    private struct DispatchOperation(WaylandDisplay display, EventQueue queue, WlCallback? until, bool endAfterRead)
+    {
+        /// <summary>Events dispatched so far.</summary>
+        public int Dispatched { get; private set; }
+
+        private readonly bool Finished => until is null ? Dispatched > 0 : until.RoundtripDone;
+
+        /// <summary>Runs steps until one has to wait; <see cref="WaitFor.Nothing"/> when the operation is over.</summary>
+        public WaitFor Start()
+        {
+            while (true)
+            {
+                WaitFor wait = display.BeginDispatchStep(queue, out int dispatched);
+                Dispatched += dispatched;
+                if (wait != WaitFor.Nothing || Finished)
+                {
+                    return wait;
+                }
+            }
+        }
+
+        /// <summary>After the wait: reads (when readable) and dispatches, then goes on as <see cref="Start"/> does.</summary>
+        public WaitFor Resume(bool readable)
+        {
+            Dispatched += display.EndDispatchStep(queue, readable);
+            return Finished || (readable && endAfterRead) ? WaitFor.Nothing : Start();
+        }
+
+        /// <summary>The wait's deadline passed: withdraws the read and ends.</summary>
+        public readonly WaitFor TimedOut()
+        {
+            display.CancelRead();
+            return WaitFor.Nothing;
+        }
+
+        /// <summary>The wait failed or was cancelled: withdraws the read (the caller rethrows).</summary>
+        public readonly void Abandon() => display.CancelRead();
+    }
+
+    /// <summary>
+    /// The first half of one dispatch step: dispatches what <paramref name="queue"/> already has
+    /// (<see cref="WaitFor.Nothing"/>, with the count), or prepares a read and flushes, and says what to wait for.
     /// </summary>
     private WaitFor BeginDispatchStep(EventQueue queue, out int dispatched)
     {
@@ -179,22 +218,11 @@ public sealed partial class WaylandDisplay
     {
         ArgumentNullException.ThrowIfNull(queue);
         using WlCallback callback = StartRoundtrip(queue);
-        int dispatched = 0;
-        while (!callback.RoundtripDone)
-        {
-            dispatched += DispatchQueue(queue, Timeout.InfiniteTimeSpan);
-        }
-
-        return dispatched;
+        return Drive(new DispatchOperation(this, queue, callback, endAfterRead: false), Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Sends the <c>wl_display.sync</c> of a roundtrip on <paramref name="queue"/>.</summary>
-    private WlCallback StartRoundtrip(EventQueue queue)
-    {
-        WlCallback callback = _proxy.Sync(queue);
-        callback.Done += RoundtripDone;
-        return callback;
-    }
+    private WlCallback StartRoundtrip(EventQueue queue) => SendPooledSync(queue, RoundtripDone, destroyAfterDone: false);
 
     /// <summary>Delivers one dequeued event to its proxy's handlers (or logs it as discarded), then closes the
     /// descriptors no handler took.</summary>
@@ -214,6 +242,10 @@ public sealed partial class WaylandDisplay
         finally
         {
             args.CloseUnclaimedFds();
+            if (proxy is WlCallback { IsPooled: true } pooled)
+            {
+                DoneDelivered(pooled);
+            }
         }
     }
 
@@ -240,6 +272,12 @@ public sealed partial class WaylandDisplay
                 if (entry is Zombie)
                 {
                     _objects.Remove(id);
+                }
+                else if (entry is WlCallback { IsPooled: true, IsDestroyed: true } pooled)
+                {
+                    _objects.Remove(id);
+                    pooled.IdDeleted = true;
+                    RecycleLocked(pooled);
                 }
                 else if (entry is Proxy alive)
                 {

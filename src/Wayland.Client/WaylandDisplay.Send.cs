@@ -1,10 +1,13 @@
 using System.Runtime.InteropServices;
+using Wayland.Client.Protocol;
 using Wayland.Wire;
 
 namespace Wayland.Client;
 
 public sealed partial class WaylandDisplay
 {
+    private readonly Dictionary<InterfaceDescriptor, Zombie> _zombies = new(ReferenceEqualityComparer.Instance);
+
     /// <summary>Queues one request that creates no object.</summary>
     internal void Send(Proxy proxy, ushort opcode, ReadOnlySpan<byte> message, ReadOnlySpan<int> fds) =>
         Send(proxy, opcode, message, fds, child: null, newIdSlot: default, childVersion: 0, childQueue: null);
@@ -104,12 +107,28 @@ public sealed partial class WaylandDisplay
         {
             // The compositor already released the id (delete_id came first): it is free again.
             _objects.Remove(proxy.Id);
+            if (proxy is WlCallback { IsPooled: true } pooled)
+            {
+                RecycleLocked(pooled);
+            }
         }
-        else
+        else if (proxy is not WlCallback { IsPooled: true })
         {
-            // Keep the id reserved until delete_id, and keep enough to close fds of late events.
-            _objects.Replace(proxy.Id, new Zombie(proxy.Interface));
+            // Keep the id reserved until delete_id, and keep enough to close fds of late events. (A pooled callback
+            // stays in the map itself, destroyed: its done event carries no fds, and delete_id frees it.)
+            _objects.Replace(proxy.Id, ZombieOf(proxy.Interface));
         }
+    }
+
+    /// <summary>The one zombie of an interface: zombies hold nothing else, so destroying a proxy allocates none.</summary>
+    private Zombie ZombieOf(InterfaceDescriptor descriptor)
+    {
+        if (!_zombies.TryGetValue(descriptor, out Zombie? zombie))
+        {
+            _zombies[descriptor] = zombie = new Zombie(descriptor);
+        }
+
+        return zombie;
     }
 
     private void LogOutgoing(Proxy proxy, MessageDescriptor descriptor, ReadOnlySpan<byte> message, ReadOnlySpan<int> fds)

@@ -4,8 +4,8 @@ namespace Wayland.Wire;
 
 /// <summary>
 /// Both directions of one Wayland connection over a non-blocking AF_UNIX stream socket: an outgoing byte
-/// queue and fd queue flushed with <c>sendmsg</c> (at most <see cref="WireLimits.MaxFdsPerSend"/> descriptors
-/// per call), and an incoming byte queue and fd queue filled with <c>recvmsg</c>.
+/// queue and fd queue flushed together with <c>sendmsg</c> (at most <see cref="WireLimits.MaxFdsPerSend"/>
+/// descriptors per call), and an incoming byte queue and fd queue filled with <c>recvmsg</c>.
 /// </summary>
 /// <remarks>
 /// Not thread-safe: the client and server libraries serialise access. Descriptors handed to
@@ -19,6 +19,7 @@ public sealed partial class Connection : IDisposable
     private readonly ByteBuffer _in = new(WireLimits.DefaultBufferSize);
     private readonly FdQueue _outFds = new();
     private readonly FdQueue _inFds = new();
+    private long _sentBytes;
     private int _maxBufferSize;
     private bool _disposed;
 
@@ -114,10 +115,11 @@ public sealed partial class Connection : IDisposable
         }
 
         _out.Reserve(message.Length, _maxBufferSize);
+        long start = _sentBytes + _out.Count;
         _out.Append(message);
         foreach (int fd in duplicates)
         {
-            _outFds.Enqueue(fd);
+            _outFds.Enqueue(fd, start);
         }
 
         return true;
@@ -137,9 +139,10 @@ public sealed partial class Connection : IDisposable
     }
 
     /// <summary>
-    /// Sends what is queued. Each <c>sendmsg</c> carries at most 28 descriptors; a call with a full batch
-    /// of 28 carries a single byte, as libwayland does, so that a receiver never gets more descriptors
-    /// than it can take in one go.
+    /// Sends what is queued, the descriptors in the same <c>sendmsg</c> calls as the bytes. Each call carries at
+    /// most <see cref="WireLimits.MaxFdsPerSend"/> descriptors, the most a libwayland peer receives at once, and
+    /// never the bytes of a message whose descriptors wait for a later call: a receiver always has a message's
+    /// descriptors once it has the message. Up to 28 queued descriptors therefore cost a single <c>sendmsg</c>.
     /// </summary>
     /// <returns><see cref="FlushResult.WouldBlock"/> when the socket is full (not an error).</returns>
     /// <exception cref="WaylandIOException">A fatal socket error, such as EPIPE when the peer is gone.</exception>
@@ -150,9 +153,22 @@ public sealed partial class Connection : IDisposable
         while (_out.Count > 0)
         {
             int fdCount = Math.Min(_outFds.Count, WireLimits.MaxFdsPerSend);
+            int length = _out.Count;
+            if (_outFds.Count > fdCount)
+            {
+                // Stop before the message of the first descriptor left for the next call, and keep that message's
+                // descriptors together (a message carries at most MaxArguments < MaxFdsPerSend of them).
+                long next = _outFds.TagAt(fdCount);
+                while (fdCount > 1 && _outFds.TagAt(fdCount - 1) == next)
+                {
+                    fdCount--;
+                }
+
+                length = (int)(next - _sentBytes);
+            }
+
             _outFds.Peek(batch[..fdCount]);
-            ReadOnlySpan<byte> data = fdCount == WireLimits.MaxFdsPerSend ? _out.Data[..1] : _out.Data;
-            nint sent = SocketIO.Send(Socket.Fd, data, batch[..fdCount], out int errno);
+            nint sent = SocketIO.Send(Socket.Fd, _out.Data[..length], batch[..fdCount], out int errno);
             if (sent < 0)
             {
                 if (errno == Errno.EAGAIN)
@@ -163,8 +179,10 @@ public sealed partial class Connection : IDisposable
                 throw new WaylandIOException(errno, "sendmsg");
             }
 
+            // Once one byte is sent, all the batch's descriptors are.
             _outFds.CloseFirst(fdCount);
             _out.Consume((int)sent);
+            _sentBytes += sent;
         }
 
         return FlushResult.Complete;

@@ -109,7 +109,7 @@ public class ConnectionFdPassingTests
     }
 
     [Fact]
-    public void A_full_batch_of_28_descriptors_travels_with_a_single_byte()
+    public void Descriptors_travel_with_the_bytes_of_their_messages_at_most_28_per_sendmsg()
     {
         using FdLeakCheck leaks = new();
         (Connection sender, Connection receiver) = Pair();
@@ -124,13 +124,70 @@ public class ConnectionFdPassingTests
 
             Assert.Equal(FlushResult.Complete, sender.Flush());
 
-            // libwayland sends a full batch (28) with one byte, then the rest with the remaining fds.
+            // A recvmsg stops after the bytes that came with descriptors: each read shows one sendmsg. The first
+            // carries the first 28 messages with their 28 descriptors, the second the last two with theirs.
             Assert.Equal(ReadResult.Data, receiver.Read());
-            Assert.Equal(1, receiver.IncomingBytes.Length);
+            Assert.Equal(28 * 12, receiver.IncomingBytes.Length);
             Assert.Equal(28, receiver.IncomingFds);
             Assert.Equal(ReadResult.Data, receiver.Read());
             Assert.Equal(30 * 12, receiver.IncomingBytes.Length);
             Assert.Equal(30, receiver.IncomingFds);
+        }
+    }
+
+    [Fact]
+    public void Up_to_28_descriptors_and_the_bytes_after_them_go_in_one_sendmsg()
+    {
+        using FdLeakCheck leaks = new();
+        (Connection sender, Connection receiver) = Pair();
+        using (sender)
+        using (receiver)
+        using (SafeFdHandle memfd = NewMemfd())
+        {
+            for (int i = 0; i < 28; i++)
+            {
+                Assert.True(EnqueueIndexedFd(sender, (uint)i, memfd.Fd));
+                sender.Enqueue([1, 0, 0, 0, 0, 0, 8, 0], []); // a request without descriptors in between
+            }
+
+            Assert.Equal(FlushResult.Complete, sender.Flush());
+            Assert.Equal(ReadResult.Data, receiver.Read());
+            Assert.Equal(28 * (12 + 8), receiver.IncomingBytes.Length);
+            Assert.Equal(28, receiver.IncomingFds);
+            receiver.CloseFds(28);
+        }
+    }
+
+    [Fact]
+    public void A_message_whose_descriptors_would_straddle_a_batch_waits_for_the_next_sendmsg_with_all_of_them()
+    {
+        using FdLeakCheck leaks = new();
+        (Connection sender, Connection receiver) = Pair();
+        using (sender)
+        using (receiver)
+        using (SafeFdHandle memfd = NewMemfd())
+        {
+            // Ten messages of three descriptors: the tenth's would be 28 to 30, so the first sendmsg stops after
+            // the ninth (27 descriptors).
+            Span<byte> buffer = stackalloc byte[8];
+            Span<int> fds = stackalloc int[3];
+            for (int i = 0; i < 10; i++)
+            {
+                MessageWriter writer = new(buffer, 7, 1, fds);
+                writer.WriteFd(memfd.Fd);
+                writer.WriteFd(memfd.Fd);
+                writer.WriteFd(memfd.Fd);
+                sender.Enqueue(writer.Finish(), writer.Fds);
+            }
+
+            Assert.Equal(FlushResult.Complete, sender.Flush());
+            Assert.Equal(ReadResult.Data, receiver.Read());
+            Assert.Equal(9 * 8, receiver.IncomingBytes.Length);
+            Assert.Equal(27, receiver.IncomingFds);
+            Assert.Equal(ReadResult.Data, receiver.Read());
+            Assert.Equal(10 * 8, receiver.IncomingBytes.Length);
+            Assert.Equal(30, receiver.IncomingFds);
+            receiver.CloseFds(30);
         }
     }
 

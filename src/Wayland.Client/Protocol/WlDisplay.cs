@@ -30,19 +30,21 @@ public sealed partial class WlDisplay : Proxy, IProxyFactory<WlDisplay>
 
     internal static WlDisplay CreateUnattached() => new();
 
-    internal WlCallback Sync(EventQueue? queue) => Constructor<WlCallback>(WlDisplayInterface.Requests.Sync, queue);
+    internal WlCallback Sync(EventQueue? queue) => Constructor(WlDisplayInterface.Requests.Sync, NewProxy<WlCallback>(), queue);
 
-    internal WlRegistry GetRegistry(EventQueue? queue) => Constructor<WlRegistry>(WlDisplayInterface.Requests.GetRegistry, queue);
+    /// <summary>Sends <c>wl_display.sync</c> with a callback proxy the caller provides (the display's pooled ones).</summary>
+    internal WlCallback Sync(WlCallback callback, EventQueue? queue) => Constructor(WlDisplayInterface.Requests.Sync, callback, queue);
 
-    private T Constructor<T>(ushort opcode, EventQueue? queue)
-        where T : Proxy, IProxyFactory<T>
+    internal WlRegistry GetRegistry(EventQueue? queue) => Constructor(WlDisplayInterface.Requests.GetRegistry, NewProxy<WlRegistry>(), queue);
+
+    private T Constructor<T>(ushort opcode, T child, EventQueue? queue)
+        where T : Proxy
     {
         Span<byte> buffer = stackalloc byte[12];
         MessageWriter writer = new(buffer, Id, opcode);
         int newIdAt = writer.Length;
         writer.WriteNewId(0);
         writer.Finish();
-        T child = T.Create();
         Display.Send(this, opcode, buffer, default, child, newIdAt, 1, queue);
         return child;
     }

@@ -1,0 +1,182 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Wayland.Client.Protocol;
+using Wayland.Client.Tests.WireTest.Client;
+using Wayland.Testing;
+
+namespace Wayland.Client.Tests;
+
+/// <summary>
+/// Descriptors sent in one flush to a libwayland server (tests/native/fd-sink-server), which says what each
+/// received descriptor holds: they go out with the bytes of their requests, at most 28 per sendmsg, and every
+/// request finds its own descriptors, in order. A descriptor that came after its request's bytes would make
+/// libwayland end the connection with a protocol error.
+/// </summary>
+public class FdBatchingInteropTests
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(28)]
+    [InlineData(29)]
+    [InlineData(57)]
+    [InlineData(300)]
+    public void Descriptors_of_one_flush_reach_a_libwayland_server_in_order(int count)
+    {
+        OpenFds.Snapshot fdsBefore = OpenFds.Take();
+        using (FdSink sink = FdSink.Start())
+        using (WaylandDisplay display = WaylandDisplay.Connect(sink.SocketPath))
+        {
+            using WltTypes types = Bind(display);
+            List<FileStream> files = [.. Enumerable.Range(0, count).Select(i => sink.File($"file {i}"))];
+            try
+            {
+                foreach (FileStream file in files)
+                {
+                    types.Fd(file.SafeFileHandle);
+                }
+
+                Assert.True(display.Flush());
+                display.Roundtrip();
+            }
+            finally
+            {
+                files.ForEach(f => f.Dispose());
+            }
+
+            Assert.Equal(Enumerable.Range(0, count).Select(i => $"fd file {i}"), sink.Lines(count));
+        }
+
+        OpenFds.AssertUnchanged(fdsBefore);
+    }
+
+    [Fact]
+    public void A_request_with_two_descriptors_across_the_28th_keeps_both_and_the_order_holds()
+    {
+        OpenFds.Snapshot fdsBefore = OpenFds.Take();
+        using (FdSink sink = FdSink.Start())
+        using (WaylandDisplay display = WaylandDisplay.Connect(sink.SocketPath))
+        {
+            using WltTypes types = Bind(display);
+            List<FileStream> files = [.. Enumerable.Range(0, 61).Select(i => sink.File($"file {i}"))];
+            List<string> expected = [];
+            try
+            {
+                // One descriptor, then 30 requests of two: the 14th pair holds descriptors 28 and 29.
+                types.Fd(files[0].SafeFileHandle);
+                expected.Add("fd file 0");
+                for (int i = 0; i < 30; i++)
+                {
+                    types.Mixed(i, "s", files[1 + (2 * i)].SafeFileHandle, [1, 2, 3], (uint)(100 + i), files[2 + (2 * i)].SafeFileHandle);
+                    expected.Add($"mixed {i} file {1 + (2 * i)} {100 + i} file {2 + (2 * i)}");
+                }
+
+                display.Roundtrip();
+            }
+            finally
+            {
+                files.ForEach(f => f.Dispose());
+            }
+
+            Assert.Equal(expected, sink.Lines(expected.Count));
+        }
+
+        OpenFds.AssertUnchanged(fdsBefore);
+    }
+
+    private static WltTypes Bind(WaylandDisplay display)
+    {
+        using WlRegistry registry = display.GetRegistry();
+        uint name = 0;
+        registry.Global += (_, n, iface, _) => name = iface == "wlt_types" ? n : name;
+        display.Roundtrip();
+        Assert.NotEqual(0u, name);
+        return registry.Bind<WltTypes>(name, 1);
+    }
+
+    /// <summary>tests/native/fd-sink-server in a private runtime directory, its output lines collected.</summary>
+    private sealed class FdSink : IDisposable
+    {
+        private readonly Process _process;
+        private readonly BlockingCollection<string> _lines = [];
+        private readonly RuntimeDirectory _runtime;
+        private int _files;
+
+        private FdSink(Process process, RuntimeDirectory runtime)
+        {
+            _process = process;
+            _runtime = runtime;
+        }
+
+        public string SocketPath => System.IO.Path.Combine(_runtime.Path, "wayland-sink");
+
+        public static FdSink Start()
+        {
+            RuntimeDirectory runtime = RuntimeDirectory.Create("fd-sink");
+            ProcessStartInfo info = new(NativePeers.Path("fd-sink-server"), ["--socket", System.IO.Path.Combine(runtime.Path, "wayland-sink")])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            info.Environment.Remove("WAYLAND_DEBUG");
+            Process process = Process.Start(info) ?? throw new InvalidOperationException("fd-sink-server did not start");
+            FdSink sink = new(process, runtime);
+            process.OutputDataReceived += (_, e) =>
+            {
+                if (e.Data is { } line)
+                {
+                    sink._lines.Add(line);
+                }
+            };
+            process.ErrorDataReceived += (_, _) => { };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            if (sink.Lines(1) is not ["ready"])
+            {
+                sink.Dispose();
+                throw new InvalidOperationException("fd-sink-server did not become ready");
+            }
+
+            return sink;
+        }
+
+        /// <summary>A new file in the runtime directory holding <paramref name="text"/>, open for reading.</summary>
+        public FileStream File(string text)
+        {
+            string path = System.IO.Path.Combine(_runtime.Path, $"file-{_files++}");
+            System.IO.File.WriteAllText(path, text + "\n");
+            return new FileStream(path, FileMode.Open, FileAccess.Read);
+        }
+
+        /// <summary>The next <paramref name="count"/> lines the server printed (fewer if it goes quiet for 20 s).</summary>
+        public List<string> Lines(int count)
+        {
+            List<string> lines = [];
+            while (lines.Count < count && _lines.TryTake(out string? line, TimeSpan.FromSeconds(20)))
+            {
+                lines.Add(line);
+            }
+
+            return lines;
+        }
+
+        public void Dispose()
+        {
+            try
+            {
+                if (!_process.HasExited)
+                {
+                    _process.Kill();
+                }
+
+                _process.WaitForExit();
+            }
+            finally
+            {
+                _process.Dispose();
+                _lines.Dispose();
+                _runtime.Dispose();
+            }
+        }
+    }
+}
