@@ -27,6 +27,7 @@ public sealed class GuiSession : IDisposable, IAsyncDisposable
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private long _lastFrames;
     private TimeSpan _lastFrameChange;
+    private readonly FrameRecorder? _recorder;
     private int _artifactCount;
     private bool _disposed;
 
@@ -54,9 +55,11 @@ public sealed class GuiSession : IDisposable, IAsyncDisposable
             });
             SocketPath = Compositor.AddSocket(Path.Combine(RuntimeDirectory, SocketName));
             Compositor.Start();
+            _recorder = Options.RecordedFrames > 0 ? new FrameRecorder(Compositor, Options.RecordedFrames, Options.RecordInterval) : null;
         }
         catch
         {
+            _recorder?.Dispose();
             Compositor?.Dispose();
             Directory.Delete(RuntimeDirectory, recursive: true);
             throw;
@@ -250,8 +253,9 @@ public sealed class GuiSession : IDisposable, IAsyncDisposable
     }
 
     /// <summary>
-    /// Writes what a failure needs to be understood: a screenshot of the output, the protocol errors posted, and each
-    /// app's standard output and error. Returns their paths.
+    /// Writes what a failure needs to be understood: a screenshot of the output, the last frames of the output as an
+    /// animated PNG (<c>-frames.apng</c>, see <see cref="GuiSessionOptions.RecordedFrames"/>), the protocol errors
+    /// posted, and each app's standard output and error. Returns their paths.
     /// </summary>
     /// <param name="label">Goes into the file names (for example <c>timeout</c>).</param>
     public IReadOnlyList<string> SaveArtifacts(string label)
@@ -261,6 +265,12 @@ public sealed class GuiSession : IDisposable, IAsyncDisposable
         string screen = prefix + "-screen.png";
         Compositor.CaptureOutput().SavePng(screen);
         paths.Add(screen);
+        string frames = prefix + "-frames.apng";
+        if (_recorder?.Save(frames) == true)
+        {
+            paths.Add(frames);
+        }
+
         string errors = prefix + "-protocol-errors.txt";
         IReadOnlyList<Wayland.Server.ClientError> posted = Compositor.Errors;
         File.WriteAllText(errors, posted.Count == 0 ? "no protocol errors were posted\n" : string.Join('\n', posted) + "\n");
@@ -291,7 +301,7 @@ public sealed class GuiSession : IDisposable, IAsyncDisposable
         long frames = Interlocked.Read(ref _lastFrames);
         text.Append(frames == 0
             ? "\nno frame was rendered yet"
-            : string.Create(CultureInfo.InvariantCulture, $"\nlast frame changed {(_clock.Elapsed - _lastFrameChange).TotalMilliseconds:0} ms ago ({frames} frames rendered, {Compositor.Commits} commits)"));
+            : string.Create(CultureInfo.InvariantCulture, $"\nlast frame changed {(_clock.Elapsed - _lastFrameChange).TotalMilliseconds:0} ms ago ({Compositor.FramesRendered} frames rendered, {Compositor.Commits} commits)"));
         IReadOnlyList<Wayland.Server.ClientError> errors = Compositor.Errors;
         text.Append(CultureInfo.InvariantCulture, $"\nprotocol errors posted: {errors.Count}");
         foreach (Wayland.Server.ClientError error in errors)
@@ -311,6 +321,7 @@ public sealed class GuiSession : IDisposable, IAsyncDisposable
         }
 
         _disposed = true;
+        _recorder?.Dispose();
         foreach (GuiApp app in Apps)
         {
             app.Dispose();
@@ -355,6 +366,7 @@ public sealed class GuiSession : IDisposable, IAsyncDisposable
             (bool done, T value) = probe();
             if (done)
             {
+                _recorder?.Sample(commits: true);
                 return value;
             }
 
@@ -387,7 +399,10 @@ public sealed class GuiSession : IDisposable, IAsyncDisposable
 
     private void Observe()
     {
-        long frames = Compositor.FramesRendered;
+        _recorder?.Sample();
+
+        // A capture by the recorder may paint a frame before the compositor's refresh does, which then counts none.
+        long frames = Compositor.FramesRendered + (_recorder?.Added ?? 0);
         if (Interlocked.Exchange(ref _lastFrames, frames) != frames)
         {
             _lastFrameChange = _clock.Elapsed;

@@ -182,6 +182,80 @@ public class GuiSessionTests
     }
 
     [Fact]
+    public async Task A_failure_writes_the_last_frames_as_an_animated_png()
+    {
+        using ArtifactsDirectory directory = new();
+        GuiSessionOptions options = Options();
+        options.ArtifactsDirectory = directory.Path;
+        options.RecordedFrames = 3;
+        await using GuiSession session = new(options);
+        using PatternClient client = PatternClient.Start(session);
+        GuiWindow window = await session.WaitForWindowAsync("pattern");
+        await session.WaitForPixelAsync(window, 1, 1, pixel => pixel == 0xFFC03030);
+        // Four looks that differ, each seen by a wait: the window mapped, two clicks, a key. Only the last three stay.
+        window.Click(40, 30);
+        await session.WaitForPixelAsync(window, 40, 30, pixel => pixel == PatternClient.MarkerColor);
+        window.Click(10, 30);
+        await session.WaitForPixelAsync(window, 10, 30, pixel => pixel == PatternClient.MarkerColor);
+        window.TypeText("a");
+        await session.WaitForPixelAsync(window, 10, 0, pixel => pixel == PatternClient.KeyColor);
+
+        GuiTimeoutException failure = await Assert.ThrowsAsync<GuiTimeoutException>(() => session.WaitForWindowAsync("^never$", TimeSpan.FromMilliseconds(100)));
+
+        string path = Assert.Single(failure.Artifacts, p => p.EndsWith("-frames.apng", StringComparison.Ordinal));
+        Assert.Contains(path, failure.Message);
+        byte[] file = await File.ReadAllBytesAsync(path);
+        IReadOnlyList<(string Type, int Start, int Length)> chunks = AnimatedPng.ReadChunks(file);
+        (string _, int acStart, int acLength) = Assert.Single(chunks, c => c.Type == "acTL");
+        Assert.Equal(8, acLength);
+        Assert.Equal(3, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(file.AsSpan(acStart)));
+        Assert.Equal(3, chunks.Count(c => c.Type == "fcTL"));
+        Assert.Equal(["IHDR", "acTL", "fcTL", "IDAT"], chunks.Take(4).Select(c => c.Type));
+        Assert.Equal("IEND", chunks[^1].Type);
+
+        // A plain PNG decoder (StbImageSharp) shows the first frame kept: the first click's marker, not yet the second's.
+        Rect at = window.Refresh().Bounds;
+        RgbaImage first = RgbaImage.Decode(file);
+        Assert.Equal((320, 240), (first.Width, first.Height));
+        Assert.Equal(0x00FF00FFu, first.GetPixel(at.X + 40, at.Y + 30));
+        Assert.Equal(0xF0F0F0FFu, first.GetPixel(at.X + 10, at.Y + 30));
+        // The last frame, rebuilt as a PNG of its own from its fdAT chunks, shows the key bar.
+        RgbaImage last = RgbaImage.Decode(LastFrameAsPng(file, chunks));
+        Assert.Equal(0x00FF00FFu, last.GetPixel(at.X + 10, at.Y + 30));
+        Assert.Equal(0xFFFF00FFu, last.GetPixel(at.X + 10, at.Y));
+    }
+
+    /// <summary>The APNG's last frame as a PNG: its IHDR, then the last frame's fdAT data (without sequence numbers) as IDAT.</summary>
+    private static byte[] LastFrameAsPng(byte[] apng, IReadOnlyList<(string Type, int Start, int Length)> chunks)
+    {
+        int lastControl = chunks.Select((c, i) => (c.Type, i)).Last(c => c.Type == "fcTL").i;
+        List<byte[]> data = [.. chunks.Skip(lastControl + 1).Where(c => c.Type == "fdAT").Select(c => apng.AsSpan(c.Start + 4, c.Length - 4).ToArray())];
+        Assert.NotEmpty(data);
+        (string _, int headerStart, int _) = chunks[0];
+        using MemoryStream png = new();
+        png.Write(apng.AsSpan(0, 8));
+        WriteChunk(png, "IHDR", apng.AsSpan(headerStart, 13));
+        WriteChunk(png, "IDAT", data.SelectMany(d => d).ToArray());
+        WriteChunk(png, "IEND", []);
+        return png.ToArray();
+    }
+
+    private static void WriteChunk(Stream output, string type, ReadOnlySpan<byte> data)
+    {
+        byte[] word = new byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(word, data.Length);
+        output.Write(word);
+        byte[] name = System.Text.Encoding.ASCII.GetBytes(type);
+        output.Write(name);
+        output.Write(data);
+        System.IO.Hashing.Crc32 crc = new();
+        crc.Append(name);
+        crc.Append(data);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(word, crc.GetCurrentHashAsUInt32());
+        output.Write(word);
+    }
+
+    [Fact]
     public async Task Clicks_and_keys_land_relative_to_the_window_wherever_it_is()
     {
         await using GuiSession session = new(Options());
