@@ -167,28 +167,47 @@ public sealed class GuiSession : IDisposable, IAsyncDisposable
 
     /// <summary>
     /// Waits until <paramref name="window"/> looks the same for <paramref name="quiet"/>: captures taken
-    /// <see cref="GuiSessionOptions.PollInterval"/> apart are identical throughout. Returns the settled capture.
+    /// <see cref="GuiSessionOptions.PollInterval"/> apart are identical throughout (a client that commits identical
+    /// frames is idle). Returns the settled capture.
     /// </summary>
     /// <exception cref="GuiTimeoutException">The window kept changing, or was gone, for the whole timeout.</exception>
-    public Task<Image> WaitForIdleAsync(GuiWindow window, TimeSpan quiet, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    public Task<Image> WaitForIdleAsync(GuiWindow window, TimeSpan quiet, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        WaitForIdleAsync(window, new IdleCondition { Quiet = quiet }, timeout, cancellationToken);
+
+    /// <summary>
+    /// Waits until <paramref name="window"/> stays quiet in the sense of <paramref name="condition"/> for its
+    /// <see cref="IdleCondition.Quiet"/> time: no visible change (outside ignored regions, within a tolerance), or no
+    /// commit by any client. Returns the window's capture at that moment.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A setting of <paramref name="condition"/> is out of range.</exception>
+    /// <exception cref="GuiTimeoutException">The window kept changing, or was gone, for the whole timeout.</exception>
+    public Task<Image> WaitForIdleAsync(GuiWindow window, IdleCondition condition, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(window);
+        ArgumentNullException.ThrowIfNull(condition);
+        condition.Validate();
         Image? previous = null;
+        long commits = -1;
         TimeSpan since = TimeSpan.Zero;
         return PollAsync(
             () =>
             {
+                long committed = Compositor.Commits;
                 Image? now = Compositor.CaptureWindow(window.Id);
-                if (now is null || previous is null || !SamePixels(now, previous))
+                bool same = condition.Measure == IdleMeasure.Commits
+                    ? committed == commits && now is not null
+                    : now is not null && previous is not null && condition.Same(now, previous);
+                if (!same)
                 {
                     previous = now;
+                    commits = committed;
                     since = _clock.Elapsed;
                     return null;
                 }
 
-                return _clock.Elapsed - since >= quiet ? now : null;
+                return _clock.Elapsed - since >= condition.Quiet ? now : null;
             },
-            $"{window} to stay unchanged for {quiet.TotalMilliseconds:0} ms", timeout, cancellationToken);
+            $"{window}: {condition}", timeout, cancellationToken);
     }
 
     /// <summary>

@@ -256,6 +256,45 @@ public class GuiSessionTests
     }
 
     [Fact]
+    public async Task A_client_committing_the_same_picture_is_idle_by_pixels_but_not_by_commits()
+    {
+        await using GuiSession session = new(Options());
+        using PatternClient client = PatternClient.Start(session, animation: PatternAnimation.Repeat);
+        GuiWindow window = await session.WaitForWindowAsync("pattern");
+        long commitsBefore = session.Compositor.Commits;
+
+        Image settled = await session.WaitForIdleAsync(window, TimeSpan.FromMilliseconds(300));
+
+        Assert.Equal(0xFFC03030u, settled.GetPixel(1, 1));
+        Assert.True(session.Compositor.Commits > commitsBefore + 5, "the client kept committing while the pixels stood still");
+        IdleCondition byCommits = new() { Measure = IdleMeasure.Commits, Quiet = TimeSpan.FromMilliseconds(300) };
+        GuiTimeoutException busy = await Assert.ThrowsAsync<GuiTimeoutException>(() => session.WaitForIdleAsync(window, byCommits, TimeSpan.FromMilliseconds(800)));
+        Assert.Contains("no commit for 300 ms", busy.Message);
+    }
+
+    [Fact]
+    public async Task A_blinking_cursor_is_left_out_of_idleness_by_a_region_or_a_tolerance()
+    {
+        await using GuiSession session = new(Options());
+        using PatternClient client = PatternClient.Start(session, animation: PatternAnimation.Blink);
+        GuiWindow window = await session.WaitForWindowAsync("pattern");
+        TimeSpan quiet = TimeSpan.FromMilliseconds(300);
+        await session.WaitForPixelAsync(window, PatternClient.BlinkX, PatternClient.BlinkY, pixel => pixel == PatternClient.BlinkColor);
+
+        GuiTimeoutException blinking = await Assert.ThrowsAsync<GuiTimeoutException>(() => session.WaitForIdleAsync(window, quiet, TimeSpan.FromMilliseconds(800)));
+        Assert.Contains("no visible change for 300 ms", blinking.Message);
+
+        IdleCondition masked = new() { Quiet = quiet };
+        masked.IgnoredRegions.Add(new Rect(PatternClient.BlinkX - 1, PatternClient.BlinkY - 1, PatternClient.BlinkSize + 2, PatternClient.BlinkSize + 2));
+        Image settled = await session.WaitForIdleAsync(window, masked);
+        Assert.Equal(0xFF101010u, settled.GetPixel(PatternClient.BlinkX - 2, PatternClient.BlinkY));
+
+        // The block blinks by 8 in each channel: a tolerance of 8 ignores it, 7 does not.
+        await session.WaitForIdleAsync(window, new IdleCondition { Quiet = quiet, Tolerance = 8 });
+        await Assert.ThrowsAsync<GuiTimeoutException>(() => session.WaitForIdleAsync(window, new IdleCondition { Quiet = quiet, Tolerance = 7 }, TimeSpan.FromMilliseconds(800)));
+    }
+
+    [Fact]
     public async Task Clicks_and_keys_land_relative_to_the_window_wherever_it_is()
     {
         await using GuiSession session = new(Options());
