@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using Wayland.Compositor;
+using Wayland.Wire;
 
 namespace Wayland.GuiTesting;
 
@@ -23,6 +24,9 @@ namespace Wayland.GuiTesting;
 public sealed class GuiSession : IDisposable, IAsyncDisposable
 {
     private const string SocketName = "wayland-0";
+
+    /// <summary>Held while a socket-pair end is inheritable, so no other launch of ours inherits it too.</summary>
+    private static readonly Lock InheritLock = new();
     private readonly List<GuiApp> _apps = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private long _lastFrames;
@@ -98,8 +102,11 @@ public sealed class GuiSession : IDisposable, IAsyncDisposable
     /// and XDG_RUNTIME_DIR point at the session, inherited WAYLAND_SOCKET, WAYLAND_DEBUG and DISPLAY are removed
     /// (WAYLAND_DEBUG is set with <see cref="GuiSessionOptions.CaptureProtocolLog"/>), then
     /// <paramref name="environment"/> is applied (a null value removes a variable). Standard output and error are kept.
+    /// With <see cref="GuiSessionOptions.LaunchOverSocketPair"/> the app instead inherits one end of a connected socket
+    /// pair as WAYLAND_SOCKET (and gets no WAYLAND_DISPLAY); the compositor serves the other end.
     /// </summary>
     /// <exception cref="System.ComponentModel.Win32Exception">The program cannot be started.</exception>
+    /// <exception cref="WaylandIOException">The socket pair cannot be created.</exception>
     public Task<GuiApp> LaunchAsync(string fileName, IEnumerable<string>? arguments = null,
         IReadOnlyDictionary<string, string?>? environment = null, CancellationToken cancellationToken = default)
     {
@@ -140,13 +147,41 @@ public sealed class GuiSession : IDisposable, IAsyncDisposable
             }
         }
 
-        GuiApp app = new(info);
+        GuiApp app = Options.LaunchOverSocketPair ? StartOverSocketPair(info) : new GuiApp(info);
         lock (_apps)
         {
             _apps.Add(app);
         }
 
         return Task.FromResult(app);
+    }
+
+    /// <summary>Starts the app with one end of a fresh socket pair as WAYLAND_SOCKET; the compositor gets the other.</summary>
+    private GuiApp StartOverSocketPair(ProcessStartInfo info)
+    {
+        (SafeFdHandle ours, SafeFdHandle theirs) = UnixSocket.CreatePair();
+        using (theirs)
+        {
+            // The display owns its end from here on, also when this fails; if the app never starts, closing
+            // theirs hangs the client up and the compositor forgets it.
+            Compositor.Invoke(() => Compositor.Display.CreateClient(ours));
+            info.Environment.Remove("WAYLAND_DISPLAY");
+            info.Environment["WAYLAND_SOCKET"] = theirs.Fd.ToString(CultureInfo.InvariantCulture);
+            lock (InheritLock)
+            {
+                // The runtime's fork/exec closes only close-on-exec descriptors: the child inherits exactly this one,
+                // and only for the moment of the start is it inheritable.
+                theirs.SetCloseOnExec(false);
+                try
+                {
+                    return new GuiApp(info);
+                }
+                finally
+                {
+                    theirs.SetCloseOnExec(true);
+                }
+            }
+        }
     }
 
     /// <summary>The mapped windows now, bottom to top.</summary>

@@ -65,6 +65,15 @@ public sealed class GuiSessionOptions
     /// <summary>How often the output is looked at for <see cref="RecordedFrames"/> between waits (default 50 ms; waits also look at each poll).</summary>
     public TimeSpan RecordInterval { get; set; } = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>
+    /// Launch apps over a connected socket pair: each app inherits its end as <c>WAYLAND_SOCKET</c> (a descriptor
+    /// number) and gets no <c>WAYLAND_DISPLAY</c>, as compositors that start their own clients do. libwayland connects
+    /// through it and removes the variable, so programs the app starts do not reach the session. The compositor sees
+    /// the test process, which created the pair, as the client's process (<see cref="Wayland.Compositor.WindowInfo.ProcessId"/>).
+    /// Default false: apps connect to the session's socket by name.
+    /// </summary>
+    public bool LaunchOverSocketPair { get; set; }
+
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfNegative(RecordedFrames, nameof(RecordedFrames));

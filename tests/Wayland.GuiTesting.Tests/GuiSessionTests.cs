@@ -362,6 +362,29 @@ public class GuiSessionTests
     }
 
     [Fact]
+    public async Task An_app_launched_over_a_socket_pair_connects_through_WAYLAND_SOCKET_alone()
+    {
+        OpenFds.Snapshot before = OpenFds.Take();
+        GuiSessionOptions options = Options();
+        options.LaunchOverSocketPair = true;
+        await using (GuiSession session = new(options))
+        {
+            // The shell checks the environment, then becomes weston-flower, which can only connect through the descriptor.
+            GuiApp app = await session.LaunchAsync("sh", ["-c", "test -z \"$WAYLAND_DISPLAY\" && test -n \"$WAYLAND_SOCKET\" && exec weston-flower"]);
+            GuiWindow window = await session.WaitForWindowAsync("^Flower$");
+            await session.WaitForPixelAsync(window, 100, 100, pixel => pixel >> 24 != 0);
+            // The pair was made by this process, so its credentials are ours, not the app's.
+            Assert.Equal(Environment.ProcessId, window.Info.ProcessId);
+            Assert.False(app.HasExited);
+            await Assert.ThrowsAsync<System.ComponentModel.Win32Exception>(() => session.LaunchAsync("/nonexistent/gui-app"));
+            Assert.Single(session.Apps);
+            Assert.Empty(session.Compositor.Errors);
+        }
+
+        OpenFds.AssertUnchanged(before);
+    }
+
+    [Fact]
     public async Task A_program_that_does_not_exist_fails_to_launch_and_leaks_nothing()
     {
         OpenFds.Snapshot before = OpenFds.Take();
