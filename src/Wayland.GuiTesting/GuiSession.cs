@@ -113,6 +113,19 @@ public sealed class GuiSession : IDisposable, IAsyncDisposable
         ArgumentException.ThrowIfNullOrEmpty(fileName);
         ObjectDisposedException.ThrowIf(_disposed, this);
         cancellationToken.ThrowIfCancellationRequested();
+        ProcessStartInfo info = StartInfo(fileName, arguments, environment);
+        GuiApp app = Options.LaunchOverSocketPair ? StartOverSocketPair(info) : new GuiApp(info);
+        lock (_apps)
+        {
+            _apps.Add(app);
+        }
+
+        return Task.FromResult(app);
+    }
+
+    /// <summary>How an app of this session is started: the session's Wayland environment, then <paramref name="environment"/>.</summary>
+    private ProcessStartInfo StartInfo(string fileName, IEnumerable<string>? arguments, IReadOnlyDictionary<string, string?>? environment)
+    {
         ProcessStartInfo info = new(fileName)
         {
             UseShellExecute = false,
@@ -147,13 +160,93 @@ public sealed class GuiSession : IDisposable, IAsyncDisposable
             }
         }
 
-        GuiApp app = Options.LaunchOverSocketPair ? StartOverSocketPair(info) : new GuiApp(info);
-        lock (_apps)
+        return info;
+    }
+
+    /// <summary>
+    /// The clipboard's text now, read by running <c>wl-paste</c> (from wl-clipboard) as a client of the session: null
+    /// when nothing offers <paramref name="mimeType"/>. wl-paste maps a tiny window to get keyboard focus, as the
+    /// selection goes only to the focused client; focus returns to the window below when it exits.
+    /// </summary>
+    /// <exception cref="System.ComponentModel.Win32Exception">wl-paste cannot be started (install wl-clipboard).</exception>
+    /// <exception cref="GuiTimeoutException">wl-paste did not finish within <see cref="GuiSessionOptions.DefaultTimeout"/>.</exception>
+    public async Task<string?> ReadClipboardTextAsync(string mimeType = "text/plain;charset=utf-8", CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(mimeType);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ProcessStartInfo info = StartInfo("wl-paste", ["--no-newline", "--type", mimeType], null);
+        using Process paste = new() { StartInfo = info };
+        paste.Start();
+        paste.StandardInput.Close();
+        Task<string> output = paste.StandardOutput.ReadToEndAsync(cancellationToken);
+        Task<string> error = paste.StandardError.ReadToEndAsync(cancellationToken);
+        using CancellationTokenSource limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(Options.DefaultTimeout);
+        try
         {
-            _apps.Add(app);
+            await paste.WaitForExitAsync(limit.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            paste.Kill(entireProcessTree: true);
+            (string message, IReadOnlyList<string> artifacts) = Failure($"wl-paste did not finish within {Options.DefaultTimeout.TotalSeconds:0.###} s", "clipboard");
+            throw new GuiTimeoutException(message, artifacts);
+        }
+        finally
+        {
+            if (!paste.HasExited)
+            {
+                paste.Kill(entireProcessTree: true);
+            }
         }
 
-        return Task.FromResult(app);
+        string text = await output.ConfigureAwait(false);
+        _ = await error.ConfigureAwait(false);
+        return paste.ExitCode == 0 ? text : null;
+    }
+
+    /// <summary>Waits until the clipboard's text (see <see cref="ReadClipboardTextAsync"/>) satisfies <paramref name="predicate"/>; returns it.</summary>
+    /// <exception cref="GuiTimeoutException">It did not within the timeout; the message gives the last text seen.</exception>
+    public async Task<string> WaitForClipboardTextAsync(Func<string, bool> predicate, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(predicate);
+        TimeSpan limit = timeout ?? Options.DefaultTimeout;
+        TimeSpan deadline = _clock.Elapsed + limit;
+        string? last = null;
+        while (true)
+        {
+            last = await ReadClipboardTextAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (last is not null && predicate(last))
+            {
+                return last;
+            }
+
+            if (_clock.Elapsed >= deadline)
+            {
+                (string message, IReadOnlyList<string> artifacts) = Failure(
+                    $"timed out after {limit.TotalSeconds:0.###} s waiting for the clipboard's text to satisfy the condition (last seen: {(last is null ? "nothing offered" : $"\"{last}\"")})", "timeout");
+                throw new GuiTimeoutException(message, artifacts);
+            }
+
+            await Task.Delay(Options.PollInterval, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Waits until a capture of <paramref name="window"/> satisfies <paramref name="predicate"/> — any check of your own
+    /// on the pixels — and returns that capture. <paramref name="description"/> says in a timeout's message what was
+    /// awaited.
+    /// </summary>
+    /// <exception cref="GuiTimeoutException">No capture satisfied it within the timeout.</exception>
+    public Task<Image> WaitForCaptureAsync(GuiWindow window, Func<Image, bool> predicate, string description, TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        ArgumentNullException.ThrowIfNull(predicate);
+        ArgumentNullException.ThrowIfNull(description);
+        return PollAsync(
+            () => Compositor.CaptureWindow(window.Id) is { } image && predicate(image) ? image : null,
+            $"{window}: {description}", timeout, cancellationToken);
     }
 
     /// <summary>Starts the app with one end of a fresh socket pair as WAYLAND_SOCKET; the compositor gets the other.</summary>
