@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 
 namespace Wayland.GuiTesting.Tests;
 
+[Collection(nameof(GuiSessionTests))] // opens files: not beside tests that count descriptors
 public class DocsTests
 {
     /// <summary>Each code block of docs/gui-testing.md marked <c>&lt;!-- include: PATH --&gt;</c> is the file at PATH, unchanged.</summary>

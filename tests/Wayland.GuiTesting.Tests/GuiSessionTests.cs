@@ -4,6 +4,7 @@ using Wayland.Testing;
 
 namespace Wayland.GuiTesting.Tests;
 
+[Collection(nameof(GuiSessionTests))] // counts this process's descriptors: no other test class may run meanwhile
 public class GuiSessionTests
 {
     private const uint Red = 0xFFC03030;

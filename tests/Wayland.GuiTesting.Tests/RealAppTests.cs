@@ -4,6 +4,7 @@ using Wayland.Compositor;
 namespace Wayland.GuiTesting.Tests;
 
 /// <summary>Real apps from Debian packages, driven through the kit: GTK 3 (gtk3-widget-factory) and foot.</summary>
+[Collection(nameof(GuiSessionTests))] // not beside tests that count this process's descriptors
 public class RealAppTests
 {
     /// <summary>GTK on Wayland only, with no accessibility bus or dconf to wait for.</summary>
@@ -64,7 +65,10 @@ public class RealAppTests
         window.TypeText("printf '\\033]2;hello-%s\\007' $((6*7))\n");
         GuiWindow titled = await session.WaitForWindowAsync("^hello-42$");
         Assert.Equal(window.Id, titled.Id);
-        window.TypeText("printf '\\033]52;c;%s\\007' $(printf hello-%s $((6*7)) | base64)\n");
+        // foot writes the clipboard only while it has the keyboard focus, which wl-paste takes for a moment: read the
+        // clipboard once the title that follows the OSC 52 in the same output says it was handled.
+        window.TypeText("printf '\\033]52;c;%s\\007\\033]2;copied\\007' $(printf hello-%s $((6*7)) | base64)\n");
+        await session.WaitForWindowAsync("^copied$");
         Assert.Equal("hello-42", await session.WaitForClipboardTextAsync(text => text == "hello-42"));
 
         // And the typed commands are on screen: the terminal no longer looks as it did at the prompt.
