@@ -114,7 +114,20 @@ public sealed class GuiSession : IDisposable, IAsyncDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         cancellationToken.ThrowIfCancellationRequested();
         ProcessStartInfo info = StartInfo(fileName, arguments, environment);
-        GuiApp app = Options.LaunchOverSocketPair ? StartOverSocketPair(info) : new GuiApp(info);
+        GuiApp app;
+        if (Options.LaunchOverSocketPair)
+        {
+            app = StartOverSocketPair(info);
+        }
+        else
+        {
+            // Not while another session's socket-pair end is inheritable: this child would keep it open too.
+            lock (InheritLock)
+            {
+                app = new GuiApp(info);
+            }
+        }
+
         lock (_apps)
         {
             _apps.Add(app);
@@ -176,7 +189,11 @@ public sealed class GuiSession : IDisposable, IAsyncDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         ProcessStartInfo info = StartInfo("wl-paste", ["--no-newline", "--type", mimeType], null);
         using Process paste = new() { StartInfo = info };
-        paste.Start();
+        lock (InheritLock)
+        {
+            paste.Start();
+        }
+
         paste.StandardInput.Close();
         Task<string> output = paste.StandardOutput.ReadToEndAsync(cancellationToken);
         Task<string> error = paste.StandardError.ReadToEndAsync(cancellationToken);
