@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using Wayland.Compositor;
+using Wayland.Wire;
 
 namespace Wayland.GuiTesting;
 
@@ -23,10 +24,14 @@ namespace Wayland.GuiTesting;
 public sealed class GuiSession : IDisposable, IAsyncDisposable
 {
     private const string SocketName = "wayland-0";
+
+    /// <summary>Held while a socket-pair end is inheritable, so no other launch of ours inherits it too.</summary>
+    private static readonly Lock InheritLock = new();
     private readonly List<GuiApp> _apps = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private long _lastFrames;
     private TimeSpan _lastFrameChange;
+    private readonly FrameRecorder? _recorder;
     private int _artifactCount;
     private bool _disposed;
 
@@ -54,9 +59,11 @@ public sealed class GuiSession : IDisposable, IAsyncDisposable
             });
             SocketPath = Compositor.AddSocket(Path.Combine(RuntimeDirectory, SocketName));
             Compositor.Start();
+            _recorder = Options.RecordedFrames > 0 ? new FrameRecorder(Compositor, Options.RecordedFrames, Options.RecordInterval) : null;
         }
         catch
         {
+            _recorder?.Dispose();
             Compositor?.Dispose();
             Directory.Delete(RuntimeDirectory, recursive: true);
             throw;
@@ -95,14 +102,43 @@ public sealed class GuiSession : IDisposable, IAsyncDisposable
     /// and XDG_RUNTIME_DIR point at the session, inherited WAYLAND_SOCKET, WAYLAND_DEBUG and DISPLAY are removed
     /// (WAYLAND_DEBUG is set with <see cref="GuiSessionOptions.CaptureProtocolLog"/>), then
     /// <paramref name="environment"/> is applied (a null value removes a variable). Standard output and error are kept.
+    /// With <see cref="GuiSessionOptions.LaunchOverSocketPair"/> the app instead inherits one end of a connected socket
+    /// pair as WAYLAND_SOCKET (and gets no WAYLAND_DISPLAY); the compositor serves the other end.
     /// </summary>
     /// <exception cref="System.ComponentModel.Win32Exception">The program cannot be started.</exception>
+    /// <exception cref="WaylandIOException">The socket pair cannot be created.</exception>
     public Task<GuiApp> LaunchAsync(string fileName, IEnumerable<string>? arguments = null,
         IReadOnlyDictionary<string, string?>? environment = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(fileName);
         ObjectDisposedException.ThrowIf(_disposed, this);
         cancellationToken.ThrowIfCancellationRequested();
+        ProcessStartInfo info = StartInfo(fileName, arguments, environment);
+        GuiApp app;
+        if (Options.LaunchOverSocketPair)
+        {
+            app = StartOverSocketPair(info);
+        }
+        else
+        {
+            // Not while another session's socket-pair end is inheritable: this child would keep it open too.
+            lock (InheritLock)
+            {
+                app = new GuiApp(info);
+            }
+        }
+
+        lock (_apps)
+        {
+            _apps.Add(app);
+        }
+
+        return Task.FromResult(app);
+    }
+
+    /// <summary>How an app of this session is started: the session's Wayland environment, then <paramref name="environment"/>.</summary>
+    private ProcessStartInfo StartInfo(string fileName, IEnumerable<string>? arguments, IReadOnlyDictionary<string, string?>? environment)
+    {
         ProcessStartInfo info = new(fileName)
         {
             UseShellExecute = false,
@@ -137,13 +173,125 @@ public sealed class GuiSession : IDisposable, IAsyncDisposable
             }
         }
 
-        GuiApp app = new(info);
-        lock (_apps)
+        return info;
+    }
+
+    /// <summary>
+    /// The clipboard's text now, read by running <c>wl-paste</c> (from wl-clipboard) as a client of the session: null
+    /// when nothing offers <paramref name="mimeType"/>. wl-paste maps a tiny window to get keyboard focus, as the
+    /// selection goes only to the focused client; focus returns to the window below when it exits.
+    /// </summary>
+    /// <exception cref="System.ComponentModel.Win32Exception">wl-paste cannot be started (install wl-clipboard).</exception>
+    /// <exception cref="GuiTimeoutException">wl-paste did not finish within <see cref="GuiSessionOptions.DefaultTimeout"/>.</exception>
+    public async Task<string?> ReadClipboardTextAsync(string mimeType = "text/plain;charset=utf-8", CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(mimeType);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ProcessStartInfo info = StartInfo("wl-paste", ["--no-newline", "--type", mimeType], null);
+        using Process paste = new() { StartInfo = info };
+        lock (InheritLock)
         {
-            _apps.Add(app);
+            paste.Start();
         }
 
-        return Task.FromResult(app);
+        paste.StandardInput.Close();
+        Task<string> output = paste.StandardOutput.ReadToEndAsync(cancellationToken);
+        Task<string> error = paste.StandardError.ReadToEndAsync(cancellationToken);
+        using CancellationTokenSource limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(Options.DefaultTimeout);
+        try
+        {
+            await paste.WaitForExitAsync(limit.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            paste.Kill(entireProcessTree: true);
+            (string message, IReadOnlyList<string> artifacts) = Failure($"wl-paste did not finish within {Options.DefaultTimeout.TotalSeconds:0.###} s", "clipboard");
+            throw new GuiTimeoutException(message, artifacts);
+        }
+        finally
+        {
+            if (!paste.HasExited)
+            {
+                paste.Kill(entireProcessTree: true);
+            }
+        }
+
+        string text = await output.ConfigureAwait(false);
+        _ = await error.ConfigureAwait(false);
+        return paste.ExitCode == 0 ? text : null;
+    }
+
+    /// <summary>Waits until the clipboard's text (see <see cref="ReadClipboardTextAsync"/>) satisfies <paramref name="predicate"/>; returns it.</summary>
+    /// <exception cref="GuiTimeoutException">It did not within the timeout; the message gives the last text seen.</exception>
+    public async Task<string> WaitForClipboardTextAsync(Func<string, bool> predicate, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(predicate);
+        TimeSpan limit = timeout ?? Options.DefaultTimeout;
+        TimeSpan deadline = _clock.Elapsed + limit;
+        string? last = null;
+        while (true)
+        {
+            last = await ReadClipboardTextAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (last is not null && predicate(last))
+            {
+                return last;
+            }
+
+            if (_clock.Elapsed >= deadline)
+            {
+                (string message, IReadOnlyList<string> artifacts) = Failure(
+                    $"timed out after {limit.TotalSeconds:0.###} s waiting for the clipboard's text to satisfy the condition (last seen: {(last is null ? "nothing offered" : $"\"{last}\"")})", "timeout");
+                throw new GuiTimeoutException(message, artifacts);
+            }
+
+            await Task.Delay(Options.PollInterval, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Waits until a capture of <paramref name="window"/> satisfies <paramref name="predicate"/> — any check of your own
+    /// on the pixels — and returns that capture. <paramref name="description"/> says in a timeout's message what was
+    /// awaited.
+    /// </summary>
+    /// <exception cref="GuiTimeoutException">No capture satisfied it within the timeout.</exception>
+    public Task<Image> WaitForCaptureAsync(GuiWindow window, Func<Image, bool> predicate, string description, TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        ArgumentNullException.ThrowIfNull(predicate);
+        ArgumentNullException.ThrowIfNull(description);
+        return PollAsync(
+            () => Compositor.CaptureWindow(window.Id) is { } image && predicate(image) ? image : null,
+            $"{window}: {description}", timeout, cancellationToken);
+    }
+
+    /// <summary>Starts the app with one end of a fresh socket pair as WAYLAND_SOCKET; the compositor gets the other.</summary>
+    private GuiApp StartOverSocketPair(ProcessStartInfo info)
+    {
+        (SafeFdHandle ours, SafeFdHandle theirs) = UnixSocket.CreatePair();
+        using (theirs)
+        {
+            // The display owns its end from here on, also when this fails; if the app never starts, closing
+            // theirs hangs the client up and the compositor forgets it.
+            Compositor.Invoke(() => Compositor.Display.CreateClient(ours));
+            info.Environment.Remove("WAYLAND_DISPLAY");
+            info.Environment["WAYLAND_SOCKET"] = theirs.Fd.ToString(CultureInfo.InvariantCulture);
+            lock (InheritLock)
+            {
+                // The runtime's fork/exec closes only close-on-exec descriptors: the child inherits exactly this one,
+                // and only for the moment of the start is it inheritable.
+                theirs.SetCloseOnExec(false);
+                try
+                {
+                    return new GuiApp(info);
+                }
+                finally
+                {
+                    theirs.SetCloseOnExec(true);
+                }
+            }
+        }
     }
 
     /// <summary>The mapped windows now, bottom to top.</summary>
@@ -164,28 +312,47 @@ public sealed class GuiSession : IDisposable, IAsyncDisposable
 
     /// <summary>
     /// Waits until <paramref name="window"/> looks the same for <paramref name="quiet"/>: captures taken
-    /// <see cref="GuiSessionOptions.PollInterval"/> apart are identical throughout. Returns the settled capture.
+    /// <see cref="GuiSessionOptions.PollInterval"/> apart are identical throughout (a client that commits identical
+    /// frames is idle). Returns the settled capture.
     /// </summary>
     /// <exception cref="GuiTimeoutException">The window kept changing, or was gone, for the whole timeout.</exception>
-    public Task<Image> WaitForIdleAsync(GuiWindow window, TimeSpan quiet, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    public Task<Image> WaitForIdleAsync(GuiWindow window, TimeSpan quiet, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        WaitForIdleAsync(window, new IdleCondition { Quiet = quiet }, timeout, cancellationToken);
+
+    /// <summary>
+    /// Waits until <paramref name="window"/> stays quiet in the sense of <paramref name="condition"/> for its
+    /// <see cref="IdleCondition.Quiet"/> time: no visible change (outside ignored regions, within a tolerance), or no
+    /// commit by any client. Returns the window's capture at that moment.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A setting of <paramref name="condition"/> is out of range.</exception>
+    /// <exception cref="GuiTimeoutException">The window kept changing, or was gone, for the whole timeout.</exception>
+    public Task<Image> WaitForIdleAsync(GuiWindow window, IdleCondition condition, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(window);
+        ArgumentNullException.ThrowIfNull(condition);
+        condition.Validate();
         Image? previous = null;
+        long commits = -1;
         TimeSpan since = TimeSpan.Zero;
         return PollAsync(
             () =>
             {
+                long committed = Compositor.Commits;
                 Image? now = Compositor.CaptureWindow(window.Id);
-                if (now is null || previous is null || !SamePixels(now, previous))
+                bool same = condition.Measure == IdleMeasure.Commits
+                    ? committed == commits && now is not null
+                    : now is not null && previous is not null && condition.Same(now, previous);
+                if (!same)
                 {
                     previous = now;
+                    commits = committed;
                     since = _clock.Elapsed;
                     return null;
                 }
 
-                return _clock.Elapsed - since >= quiet ? now : null;
+                return _clock.Elapsed - since >= condition.Quiet ? now : null;
             },
-            $"{window} to stay unchanged for {quiet.TotalMilliseconds:0} ms", timeout, cancellationToken);
+            $"{window}: {condition}", timeout, cancellationToken);
     }
 
     /// <summary>
@@ -250,8 +417,9 @@ public sealed class GuiSession : IDisposable, IAsyncDisposable
     }
 
     /// <summary>
-    /// Writes what a failure needs to be understood: a screenshot of the output, the protocol errors posted, and each
-    /// app's standard output and error. Returns their paths.
+    /// Writes what a failure needs to be understood: a screenshot of the output, the last frames of the output as an
+    /// animated PNG (<c>-frames.apng</c>, see <see cref="GuiSessionOptions.RecordedFrames"/>), the protocol errors
+    /// posted, and each app's standard output and error. Returns their paths.
     /// </summary>
     /// <param name="label">Goes into the file names (for example <c>timeout</c>).</param>
     public IReadOnlyList<string> SaveArtifacts(string label)
@@ -261,6 +429,12 @@ public sealed class GuiSession : IDisposable, IAsyncDisposable
         string screen = prefix + "-screen.png";
         Compositor.CaptureOutput().SavePng(screen);
         paths.Add(screen);
+        string frames = prefix + "-frames.apng";
+        if (_recorder?.Save(frames) == true)
+        {
+            paths.Add(frames);
+        }
+
         string errors = prefix + "-protocol-errors.txt";
         IReadOnlyList<Wayland.Server.ClientError> posted = Compositor.Errors;
         File.WriteAllText(errors, posted.Count == 0 ? "no protocol errors were posted\n" : string.Join('\n', posted) + "\n");
@@ -291,7 +465,7 @@ public sealed class GuiSession : IDisposable, IAsyncDisposable
         long frames = Interlocked.Read(ref _lastFrames);
         text.Append(frames == 0
             ? "\nno frame was rendered yet"
-            : string.Create(CultureInfo.InvariantCulture, $"\nlast frame changed {(_clock.Elapsed - _lastFrameChange).TotalMilliseconds:0} ms ago ({frames} frames rendered, {Compositor.Commits} commits)"));
+            : string.Create(CultureInfo.InvariantCulture, $"\nlast frame changed {(_clock.Elapsed - _lastFrameChange).TotalMilliseconds:0} ms ago ({Compositor.FramesRendered} frames rendered, {Compositor.Commits} commits)"));
         IReadOnlyList<Wayland.Server.ClientError> errors = Compositor.Errors;
         text.Append(CultureInfo.InvariantCulture, $"\nprotocol errors posted: {errors.Count}");
         foreach (Wayland.Server.ClientError error in errors)
@@ -311,6 +485,7 @@ public sealed class GuiSession : IDisposable, IAsyncDisposable
         }
 
         _disposed = true;
+        _recorder?.Dispose();
         foreach (GuiApp app in Apps)
         {
             app.Dispose();
@@ -355,6 +530,7 @@ public sealed class GuiSession : IDisposable, IAsyncDisposable
             (bool done, T value) = probe();
             if (done)
             {
+                _recorder?.Sample(commits: true);
                 return value;
             }
 
@@ -387,7 +563,10 @@ public sealed class GuiSession : IDisposable, IAsyncDisposable
 
     private void Observe()
     {
-        long frames = Compositor.FramesRendered;
+        _recorder?.Sample();
+
+        // A capture by the recorder may paint a frame before the compositor's refresh does, which then counts none.
+        long frames = Compositor.FramesRendered + (_recorder?.Added ?? 0);
         if (Interlocked.Exchange(ref _lastFrames, frames) != frames)
         {
             _lastFrameChange = _clock.Elapsed;

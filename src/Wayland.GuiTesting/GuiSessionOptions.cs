@@ -55,8 +55,29 @@ public sealed class GuiSessionOptions
     /// </summary>
     public bool CaptureProtocolLog { get; set; }
 
+    /// <summary>
+    /// How many of the output's last frames are kept for the failure artifacts, written as an animated PNG (default
+    /// 30; 0 records nothing). Frames are kept only when the output looks different; outputs wider than 640 pixels are
+    /// halved until they fit, and at most 32 MiB of pixels are kept whatever the count.
+    /// </summary>
+    public int RecordedFrames { get; set; } = 30;
+
+    /// <summary>How often the output is looked at for <see cref="RecordedFrames"/> between waits (default 50 ms; waits also look at each poll).</summary>
+    public TimeSpan RecordInterval { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>
+    /// Launch apps over a connected socket pair: each app inherits its end as <c>WAYLAND_SOCKET</c> (a descriptor
+    /// number) and gets no <c>WAYLAND_DISPLAY</c>, as compositors that start their own clients do. libwayland connects
+    /// through it and removes the variable, so programs the app starts do not reach the session. The compositor sees
+    /// the test process, which created the pair, as the client's process (<see cref="Wayland.Compositor.WindowInfo.ProcessId"/>).
+    /// Default false: apps connect to the session's socket by name.
+    /// </summary>
+    public bool LaunchOverSocketPair { get; set; }
+
     internal void Validate()
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(RecordedFrames, nameof(RecordedFrames));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RecordInterval, TimeSpan.Zero, nameof(RecordInterval));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(DefaultTimeout, TimeSpan.Zero, nameof(DefaultTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(PollInterval, TimeSpan.Zero, nameof(PollInterval));
         ArgumentException.ThrowIfNullOrEmpty(ArtifactsDirectory, nameof(ArtifactsDirectory));

@@ -4,6 +4,7 @@ using Wayland.Testing;
 
 namespace Wayland.GuiTesting.Tests;
 
+[Collection(nameof(GuiSessionTests))] // counts this process's descriptors: no other test class may run meanwhile
 public class GuiSessionTests
 {
     private const uint Red = 0xFFC03030;
@@ -182,6 +183,119 @@ public class GuiSessionTests
     }
 
     [Fact]
+    public async Task A_failure_writes_the_last_frames_as_an_animated_png()
+    {
+        using ArtifactsDirectory directory = new();
+        GuiSessionOptions options = Options();
+        options.ArtifactsDirectory = directory.Path;
+        options.RecordedFrames = 3;
+        await using GuiSession session = new(options);
+        using PatternClient client = PatternClient.Start(session);
+        GuiWindow window = await session.WaitForWindowAsync("pattern");
+        await session.WaitForPixelAsync(window, 1, 1, pixel => pixel == 0xFFC03030);
+        // Four looks that differ, each seen by a wait: the window mapped, two clicks, a key. Only the last three stay.
+        window.Click(40, 30);
+        await session.WaitForPixelAsync(window, 40, 30, pixel => pixel == PatternClient.MarkerColor);
+        window.Click(10, 30);
+        await session.WaitForPixelAsync(window, 10, 30, pixel => pixel == PatternClient.MarkerColor);
+        window.TypeText("a");
+        await session.WaitForPixelAsync(window, 10, 0, pixel => pixel == PatternClient.KeyColor);
+
+        GuiTimeoutException failure = await Assert.ThrowsAsync<GuiTimeoutException>(() => session.WaitForWindowAsync("^never$", TimeSpan.FromMilliseconds(100)));
+
+        string path = Assert.Single(failure.Artifacts, p => p.EndsWith("-frames.apng", StringComparison.Ordinal));
+        Assert.Contains(path, failure.Message);
+        byte[] file = await File.ReadAllBytesAsync(path);
+        IReadOnlyList<(string Type, int Start, int Length)> chunks = AnimatedPng.ReadChunks(file);
+        (string _, int acStart, int acLength) = Assert.Single(chunks, c => c.Type == "acTL");
+        Assert.Equal(8, acLength);
+        Assert.Equal(3, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(file.AsSpan(acStart)));
+        Assert.Equal(3, chunks.Count(c => c.Type == "fcTL"));
+        Assert.Equal(["IHDR", "acTL", "fcTL", "IDAT"], chunks.Take(4).Select(c => c.Type));
+        Assert.Equal("IEND", chunks[^1].Type);
+
+        // A plain PNG decoder (StbImageSharp) shows the first frame kept: the first click's marker, not yet the second's.
+        Rect at = window.Refresh().Bounds;
+        RgbaImage first = RgbaImage.Decode(file);
+        Assert.Equal((320, 240), (first.Width, first.Height));
+        Assert.Equal(0x00FF00FFu, first.GetPixel(at.X + 40, at.Y + 30));
+        Assert.Equal(0xF0F0F0FFu, first.GetPixel(at.X + 10, at.Y + 30));
+        // The last frame, rebuilt as a PNG of its own from its fdAT chunks, shows the key bar.
+        RgbaImage last = RgbaImage.Decode(LastFrameAsPng(file, chunks));
+        Assert.Equal(0x00FF00FFu, last.GetPixel(at.X + 10, at.Y + 30));
+        Assert.Equal(0xFFFF00FFu, last.GetPixel(at.X + 10, at.Y));
+    }
+
+    /// <summary>The APNG's last frame as a PNG: its IHDR, then the last frame's fdAT data (without sequence numbers) as IDAT.</summary>
+    private static byte[] LastFrameAsPng(byte[] apng, IReadOnlyList<(string Type, int Start, int Length)> chunks)
+    {
+        int lastControl = chunks.Select((c, i) => (c.Type, i)).Last(c => c.Type == "fcTL").i;
+        List<byte[]> data = [.. chunks.Skip(lastControl + 1).Where(c => c.Type == "fdAT").Select(c => apng.AsSpan(c.Start + 4, c.Length - 4).ToArray())];
+        Assert.NotEmpty(data);
+        (string _, int headerStart, int _) = chunks[0];
+        using MemoryStream png = new();
+        png.Write(apng.AsSpan(0, 8));
+        WriteChunk(png, "IHDR", apng.AsSpan(headerStart, 13));
+        WriteChunk(png, "IDAT", data.SelectMany(d => d).ToArray());
+        WriteChunk(png, "IEND", []);
+        return png.ToArray();
+    }
+
+    private static void WriteChunk(Stream output, string type, ReadOnlySpan<byte> data)
+    {
+        byte[] word = new byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(word, data.Length);
+        output.Write(word);
+        byte[] name = System.Text.Encoding.ASCII.GetBytes(type);
+        output.Write(name);
+        output.Write(data);
+        System.IO.Hashing.Crc32 crc = new();
+        crc.Append(name);
+        crc.Append(data);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(word, crc.GetCurrentHashAsUInt32());
+        output.Write(word);
+    }
+
+    [Fact]
+    public async Task A_client_committing_the_same_picture_is_idle_by_pixels_but_not_by_commits()
+    {
+        await using GuiSession session = new(Options());
+        using PatternClient client = PatternClient.Start(session, animation: PatternAnimation.Repeat);
+        GuiWindow window = await session.WaitForWindowAsync("pattern");
+        long commitsBefore = session.Compositor.Commits;
+
+        Image settled = await session.WaitForIdleAsync(window, TimeSpan.FromMilliseconds(300));
+
+        Assert.Equal(0xFFC03030u, settled.GetPixel(1, 1));
+        Assert.True(session.Compositor.Commits > commitsBefore + 5, "the client kept committing while the pixels stood still");
+        IdleCondition byCommits = new() { Measure = IdleMeasure.Commits, Quiet = TimeSpan.FromMilliseconds(300) };
+        GuiTimeoutException busy = await Assert.ThrowsAsync<GuiTimeoutException>(() => session.WaitForIdleAsync(window, byCommits, TimeSpan.FromMilliseconds(800)));
+        Assert.Contains("no commit for 300 ms", busy.Message);
+    }
+
+    [Fact]
+    public async Task A_blinking_cursor_is_left_out_of_idleness_by_a_region_or_a_tolerance()
+    {
+        await using GuiSession session = new(Options());
+        using PatternClient client = PatternClient.Start(session, animation: PatternAnimation.Blink);
+        GuiWindow window = await session.WaitForWindowAsync("pattern");
+        TimeSpan quiet = TimeSpan.FromMilliseconds(300);
+        await session.WaitForPixelAsync(window, PatternClient.BlinkX, PatternClient.BlinkY, pixel => pixel == PatternClient.BlinkColor);
+
+        GuiTimeoutException blinking = await Assert.ThrowsAsync<GuiTimeoutException>(() => session.WaitForIdleAsync(window, quiet, TimeSpan.FromMilliseconds(800)));
+        Assert.Contains("no visible change for 300 ms", blinking.Message);
+
+        IdleCondition masked = new() { Quiet = quiet };
+        masked.IgnoredRegions.Add(new Rect(PatternClient.BlinkX - 1, PatternClient.BlinkY - 1, PatternClient.BlinkSize + 2, PatternClient.BlinkSize + 2));
+        Image settled = await session.WaitForIdleAsync(window, masked);
+        Assert.Equal(0xFF101010u, settled.GetPixel(PatternClient.BlinkX - 2, PatternClient.BlinkY));
+
+        // The block blinks by 8 in each channel: a tolerance of 8 ignores it, 7 does not.
+        await session.WaitForIdleAsync(window, new IdleCondition { Quiet = quiet, Tolerance = 8 });
+        await Assert.ThrowsAsync<GuiTimeoutException>(() => session.WaitForIdleAsync(window, new IdleCondition { Quiet = quiet, Tolerance = 7 }, TimeSpan.FromMilliseconds(800)));
+    }
+
+    [Fact]
     public async Task Clicks_and_keys_land_relative_to_the_window_wherever_it_is()
     {
         await using GuiSession session = new(Options());
@@ -245,6 +359,29 @@ public class GuiSessionTests
         Assert.StartsWith("child ", app.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("to-stderr", app.StandardError);
         Assert.False(Directory.Exists(runtime));
+        OpenFds.AssertUnchanged(before);
+    }
+
+    [Fact]
+    public async Task An_app_launched_over_a_socket_pair_connects_through_WAYLAND_SOCKET_alone()
+    {
+        OpenFds.Snapshot before = OpenFds.Take();
+        GuiSessionOptions options = Options();
+        options.LaunchOverSocketPair = true;
+        await using (GuiSession session = new(options))
+        {
+            // The shell checks the environment, then becomes weston-flower, which can only connect through the descriptor.
+            GuiApp app = await session.LaunchAsync("sh", ["-c", "test -z \"$WAYLAND_DISPLAY\" && test -n \"$WAYLAND_SOCKET\" && exec weston-flower"]);
+            GuiWindow window = await session.WaitForWindowAsync("^Flower$");
+            await session.WaitForPixelAsync(window, 100, 100, pixel => pixel >> 24 != 0);
+            // The pair was made by this process, so its credentials are ours, not the app's.
+            Assert.Equal(Environment.ProcessId, window.Info.ProcessId);
+            Assert.False(app.HasExited);
+            await Assert.ThrowsAsync<System.ComponentModel.Win32Exception>(() => session.LaunchAsync("/nonexistent/gui-app"));
+            Assert.Single(session.Apps);
+            Assert.Empty(session.Compositor.Errors);
+        }
+
         OpenFds.AssertUnchanged(before);
     }
 

@@ -8,7 +8,9 @@ namespace Wayland.GuiTesting.Tests;
 /// A deterministic client for golden images, written with Wayland.Client and run on a thread of its own: one
 /// <see cref="Width"/> × <see cref="Height"/> toplevel showing four coloured quadrants. A left click paints a
 /// <see cref="MarkerColor"/> square of side 5 centred where it landed; a key press paints the top row
-/// <see cref="KeyColor"/>.
+/// <see cref="KeyColor"/>. With an <see cref="PatternAnimation"/> it commits every 15 ms: the same buffer again, or
+/// a <see cref="BlinkSize"/> block at <see cref="BlinkX"/>, <see cref="BlinkY"/> that alternates between the bottom-right
+/// quadrant's colour and <see cref="BlinkColor"/> (8 brighter in each channel).
 /// </summary>
 internal sealed class PatternClient : IDisposable
 {
@@ -16,26 +18,33 @@ internal sealed class PatternClient : IDisposable
     public const int Height = 48;
     public const uint MarkerColor = 0xFF00FF00;
     public const uint KeyColor = 0xFFFFFF00;
+    public const uint BlinkColor = 0xFF181818;
+    public const int BlinkX = 54;
+    public const int BlinkY = 38;
+    public const int BlinkSize = 4;
 
     private readonly Thread _thread;
     private readonly string _socketPath;
     private readonly string _title;
     private readonly uint _topLeft;
+    private readonly PatternAnimation _animation;
     private volatile bool _stop;
     private Exception? _failure;
 
-    private PatternClient(string socketPath, string title, uint topLeft)
+    private PatternClient(string socketPath, string title, uint topLeft, PatternAnimation animation)
     {
         _socketPath = socketPath;
         _title = title;
         _topLeft = topLeft;
+        _animation = animation;
         _thread = new Thread(Run) { IsBackground = true, Name = "pattern client" };
         _thread.Start();
     }
 
     /// <summary>Starts the client; <paramref name="topLeft"/> colours the top-left quadrant (change it to make a window differ).</summary>
-    public static PatternClient Start(GuiSession session, string title = "pattern", uint topLeft = 0xFFC03030) =>
-        new(session.SocketPath, title, topLeft);
+    public static PatternClient Start(GuiSession session, string title = "pattern", uint topLeft = 0xFFC03030,
+        PatternAnimation animation = PatternAnimation.None) =>
+        new(session.SocketPath, title, topLeft, animation);
 
     public void Dispose()
     {
@@ -87,15 +96,41 @@ internal sealed class PatternClient : IDisposable
                 }
             }
 
-            void Show()
+            ShmBuffer Draw(uint[] content)
             {
                 ShmPool pool = Own(owned, ShmPool.Create(shm, Width * Height * 4));
                 ShmBuffer buffer = Own(owned, pool.CreateBuffer(0, Width, Height, Width * 4));
-                pixels.CopyTo(buffer.Pixels);
+                content.CopyTo(buffer.Pixels);
+                return buffer;
+            }
+
+            void Attach(ShmBuffer buffer)
+            {
                 surface.Attach(buffer.Buffer, 0, 0);
                 surface.DamageBuffer(0, 0, Width, Height);
                 surface.Commit();
             }
+
+            void Show() => Attach(Draw(pixels));
+
+            // The animation's two looks, drawn once and never written again, so reusing them needs no release.
+            ShmBuffer? steady = null;
+            ShmBuffer? blinking = null;
+            if (_animation != PatternAnimation.None)
+            {
+                steady = Draw(pixels);
+                uint[] blink = (uint[])pixels.Clone();
+                for (int y = BlinkY; y < BlinkY + BlinkSize; y++)
+                {
+                    blink.AsSpan((y * Width) + BlinkX, BlinkSize).Fill(BlinkColor);
+                }
+
+                blinking = Draw(blink);
+            }
+
+            System.Diagnostics.Stopwatch sinceFrame = System.Diagnostics.Stopwatch.StartNew();
+            bool on = false;
+            bool shown = false;
 
             (double X, double Y) at = (0, 0);
             WlPointer pointer = Own(owned, seat.GetPointer());
@@ -133,11 +168,19 @@ internal sealed class PatternClient : IDisposable
             surface.Commit();
             while (!_stop)
             {
-                display.Dispatch(TimeSpan.FromMilliseconds(20));
+                display.Dispatch(TimeSpan.FromMilliseconds(_animation == PatternAnimation.None ? 20 : 5));
                 if (configured)
                 {
                     configured = false;
+                    shown = true;
                     Show();
+                }
+                else if (shown && steady is not null && sinceFrame.ElapsedMilliseconds >= 15)
+                {
+                    sinceFrame.Restart();
+                    on = _animation == PatternAnimation.Blink && !on;
+                    Attach(on ? blinking! : steady);
+                    display.Flush();
                 }
             }
         }
@@ -160,4 +203,17 @@ internal sealed class PatternClient : IDisposable
         owned.Add(resource);
         return resource;
     }
+}
+
+/// <summary>What <see cref="PatternClient"/> does on its own after it is shown.</summary>
+internal enum PatternAnimation
+{
+    /// <summary>Nothing: it commits only when configured, clicked or typed into.</summary>
+    None,
+
+    /// <summary>Commits the same unchanged picture again every 15 ms.</summary>
+    Repeat,
+
+    /// <summary>Blinks a small block every 15 ms, like a text cursor.</summary>
+    Blink,
 }
