@@ -123,6 +123,63 @@ public sealed class RealAppTests(ITestOutputHelper output)
         });
     }
 
+    /// <summary>
+    /// foot on weston. Weston's headless backend offers no wl_seat (and Debian ships no test plugin that would add
+    /// one), and foot refuses to start without a seat; weston's wayland backend takes its seat from its parent
+    /// compositor. So: foot → wl-trace → weston (wayland backend, kiosk shell, pixman) → our compositor, whose
+    /// screenshot shows foot's background in weston's window.
+    /// </summary>
+    [Fact]
+    public void Foot_on_weston_nested_in_our_compositor()
+    {
+        CompositorSession.Run("trace-foot-weston", new HeadlessCompositorOptions { Width = 800, Height = 600 }, session =>
+        {
+            ProcessStartInfo westonInfo = LaunchInfo(session, "/usr/bin/weston",
+                ["--backend=wayland-backend.so", "--use-pixman", "--shell=kiosk-shell.so", "--socket=weston-nested", "--no-config",
+                    "--idle-time=0", "--width=640", "--height=480"],
+                new Dictionary<string, string?> { ["WAYLAND_DISPLAY"] = session.SocketPath });
+            using ClientProcess weston = ClientProcess.Start(westonInfo);
+            string westonSocket = Path.Combine(session.RuntimePath, "weston-nested");
+            Poll.Until(() => File.Exists(westonSocket) && session.Compositor.GetWindows().Count > 0 || weston.HasExited, () => weston.OutputTail);
+            Assert.False(weston.HasExited, weston.Describe());
+            Dictionary<string, string?> environment = new() { ["SHELL"] = "/bin/sh", ["ENV"] = null, ["PS1"] = "$ " };
+            ProcessStartInfo info = LaunchInfo(session, "/usr/bin/foot", ["/bin/sh"], environment);
+            (string trace, string appLog) = Trace(westonSocket, session.RuntimePath, info, app =>
+            {
+                if (!app.Output.Contains("xdg_toplevel@", StringComparison.Ordinal) || FrameCallbacks(app) < 2)
+                {
+                    return false;
+                }
+
+                // Weston's output is a window on our compositor; foot fills it (kiosk shell) with its background, #111111.
+                WindowInfo window = session.Compositor.GetWindows()[0];
+                Image screen = session.Compositor.CaptureOutput();
+                Rect visible = window.Bounds.Intersect(new Rect(0, 0, screen.Width, screen.Height));
+                int background = Pixels.CountOf(screen, visible, 0xFF111111);
+                int colors = Pixels.DistinctColors(screen, visible);
+                output.WriteLine($"weston's window {window}: {background} pixels of foot's background, {colors} colours");
+                return background > 640 * 480 * 3 / 4 && colors > 2;
+            }, TimeSpan.FromSeconds(60));
+            Assert.Contains("wl_keyboard#", trace);
+            Assert.Contains("xdg_toplevel#", trace);
+            output.WriteLine(DebugLines.AssertTraceMatches(appLog, trace));
+            Assert.False(weston.HasExited, weston.Describe());
+        });
+    }
+
+    [Fact]
+    public void Weston_headless_has_no_seat_so_foot_cannot_run_there()
+    {
+        // The evidence for the test above: wayland-info on weston's headless backend lists no wl_seat.
+        using HeadlessWeston weston = HeadlessWeston.Start();
+        ProcessStartInfo info = new("/usr/bin/wayland-info");
+        weston.ApplyClientEnvironment(info);
+        using ClientProcess wlInfo = ClientProcess.Start(info);
+        Poll.Until(() => wlInfo.HasExited, () => wlInfo.OutputTail);
+        Assert.Contains("'wl_compositor'", wlInfo.Output);
+        Assert.DoesNotContain("'wl_seat'", wlInfo.Output);
+    }
+
     [Fact]
     public void Gtk3_widget_factory_on_weston()
     {
