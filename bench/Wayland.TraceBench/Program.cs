@@ -327,11 +327,12 @@ static void Roundtrips(ProtocolSet protocols, int reps, int count, string? compa
         proxy.Loop.Wake();
         quiet.Loop.Wake();
         loops.ForEach(l => l.Join());
-        // A one-off cost (tiering, first use) shows as the same total at any --scale; per message it is 0 when the
-        // total does not grow with the number of roundtrips.
+        // Each run is a new connection, and a connection allocates its two relay buffers (2 × 256 KiB): so the total
+        // grows with --reps. Per message it is 0 when the total does not grow with --scale (the roundtrips per run).
         Console.WriteLine();
         Console.WriteLine($"allocated on the two proxy threads while measuring: {allocated[0]} and {allocated[1]} bytes " +
-            $"for {reps * count} roundtrips each (compare runs with different --scale: per-message cost is the growth)");
+            $"for {reps} connections and {reps * count} roundtrips each: {allocated[0] / reps} and {allocated[1] / reps} bytes per connection " +
+            "(compare runs with different --scale: per-message cost is the growth)");
         display.Terminate();
         serverTask.Wait();
     }
