@@ -132,16 +132,8 @@ public sealed class RealAppTests(ITestOutputHelper output)
     [Fact]
     public void Foot_on_weston_nested_in_our_compositor()
     {
-        CompositorSession.Run("trace-foot-weston", new HeadlessCompositorOptions { Width = 800, Height = 600 }, session =>
+        OnNestedWeston("trace-foot-weston", (session, westonSocket) =>
         {
-            ProcessStartInfo westonInfo = LaunchInfo(session, "/usr/bin/weston",
-                ["--backend=wayland-backend.so", "--use-pixman", "--shell=kiosk-shell.so", "--socket=weston-nested", "--no-config",
-                    "--idle-time=0", "--width=640", "--height=480"],
-                new Dictionary<string, string?> { ["WAYLAND_DISPLAY"] = session.SocketPath });
-            using ClientProcess weston = ClientProcess.Start(westonInfo);
-            string westonSocket = Path.Combine(session.RuntimePath, "weston-nested");
-            Poll.Until(() => File.Exists(westonSocket) && session.Compositor.GetWindows().Count > 0 || weston.HasExited, () => weston.OutputTail);
-            Assert.False(weston.HasExited, weston.Describe());
             Dictionary<string, string?> environment = new() { ["SHELL"] = "/bin/sh", ["ENV"] = null, ["PS1"] = "$ " };
             ProcessStartInfo info = LaunchInfo(session, "/usr/bin/foot", ["/bin/sh"], environment);
             (string trace, string appLog) = Trace(westonSocket, session.RuntimePath, info, app =>
@@ -163,6 +155,60 @@ public sealed class RealAppTests(ITestOutputHelper output)
             Assert.Contains("wl_keyboard#", trace);
             Assert.Contains("xdg_toplevel#", trace);
             output.WriteLine(DebugLines.AssertTraceMatches(appLog, trace));
+        });
+    }
+
+    [Fact]
+    public void Weston_simple_shm_on_weston_nested_in_our_compositor_draws_its_pixels()
+    {
+        OnNestedWeston("trace-simple-shm-weston", (session, westonSocket) =>
+        {
+            // Weston's own picture first (steady: two captures alike), so that what changes after is the app's.
+            Image before = session.Compositor.CaptureOutput();
+            Poll.Until(() =>
+            {
+                Thread.Sleep(200);
+                Image now = session.Compositor.CaptureOutput();
+                bool steady = Pixels.CountDifferent(before, now) == 0;
+                before = now;
+                return steady;
+            }, () => "weston's window to stop changing");
+            ProcessStartInfo info = LaunchInfo(session, "/usr/bin/weston-simple-shm", []);
+            (string trace, string appLog) = Trace(westonSocket, session.RuntimePath, info, app =>
+            {
+                if (FrameCallbacks(app) < 20)
+                {
+                    return false;
+                }
+
+                // The app's 250x250 window, composited by weston into its output, composited by us into ours.
+                Image screen = session.Compositor.CaptureOutput();
+                Rect changed = Pixels.DifferenceBounds(before, screen, new Rect(0, 0, screen.Width, screen.Height));
+                int drawn = Pixels.CountDifferent(before, screen);
+                int colors = Pixels.DistinctColors(screen, changed);
+                output.WriteLine($"{drawn} pixels changed in {changed}, {colors} colours");
+                return drawn > 250 * 250 * 9 / 10 && changed.Width <= 260 && changed.Height <= 260 && colors > 16;
+            }, TimeSpan.FromSeconds(60));
+            Assert.Contains(" -> xdg_toplevel#", trace);
+            output.WriteLine(DebugLines.AssertTraceMatches(appLog, trace));
+        });
+    }
+
+    /// <summary>Runs weston (wayland backend, kiosk shell, pixman, a 640x480 output) in our compositor, then
+    /// <paramref name="test"/> with weston's socket; weston must still be running afterwards.</summary>
+    private static void OnNestedWeston(string purpose, Action<CompositorSession, string> test)
+    {
+        CompositorSession.Run(purpose, new HeadlessCompositorOptions { Width = 800, Height = 600 }, session =>
+        {
+            ProcessStartInfo westonInfo = LaunchInfo(session, "/usr/bin/weston",
+                ["--backend=wayland-backend.so", "--use-pixman", "--shell=kiosk-shell.so", "--socket=weston-nested", "--no-config",
+                    "--idle-time=0", "--width=640", "--height=480"],
+                new Dictionary<string, string?> { ["WAYLAND_DISPLAY"] = session.SocketPath });
+            using ClientProcess weston = ClientProcess.Start(westonInfo);
+            string westonSocket = Path.Combine(session.RuntimePath, "weston-nested");
+            Poll.Until(() => File.Exists(westonSocket) && session.Compositor.GetWindows().Count > 0 || weston.HasExited, () => weston.OutputTail);
+            Assert.False(weston.HasExited, weston.Describe());
+            test(session, westonSocket);
             Assert.False(weston.HasExited, weston.Describe());
         });
     }
