@@ -136,22 +136,9 @@ public sealed class RealAppTests(ITestOutputHelper output)
         {
             Dictionary<string, string?> environment = new() { ["SHELL"] = "/bin/sh", ["ENV"] = null, ["PS1"] = "$ " };
             ProcessStartInfo info = LaunchInfo(session, "/usr/bin/foot", ["/bin/sh"], environment);
-            (string trace, string appLog) = Trace(westonSocket, session.RuntimePath, info, app =>
-            {
-                if (!app.Output.Contains("xdg_toplevel@", StringComparison.Ordinal) || FrameCallbacks(app) < 2)
-                {
-                    return false;
-                }
-
-                // Weston's output is a window on our compositor; foot fills it (kiosk shell) with its background, #111111.
-                WindowInfo window = session.Compositor.GetWindows()[0];
-                Image screen = session.Compositor.CaptureOutput();
-                Rect visible = window.Bounds.Intersect(new Rect(0, 0, screen.Width, screen.Height));
-                int background = Pixels.CountOf(screen, visible, 0xFF111111);
-                int colors = Pixels.DistinctColors(screen, visible);
-                output.WriteLine($"weston's window {window}: {background} pixels of foot's background, {colors} colours");
-                return background > 640 * 480 * 3 / 4 && colors > 2;
-            }, TimeSpan.FromSeconds(60));
+            // Kiosk shell: foot fills weston's output with its background, #111111, and a prompt.
+            (string trace, string appLog) = Trace(westonSocket, session.RuntimePath, info,
+                app => FillsWestonsOutput(session, app, 0xFF111111, 640 * 480 * 3 / 4, 2), TimeSpan.FromSeconds(60));
             Assert.Contains("wl_keyboard#", trace);
             Assert.Contains("xdg_toplevel#", trace);
             output.WriteLine(DebugLines.AssertTraceMatches(appLog, trace));
@@ -194,15 +181,47 @@ public sealed class RealAppTests(ITestOutputHelper output)
         });
     }
 
-    /// <summary>Runs weston (wayland backend, kiosk shell, pixman, a 640x480 output) in our compositor, then
-    /// <paramref name="test"/> with weston's socket; weston must still be running afterwards.</summary>
-    private static void OnNestedWeston(string purpose, Action<CompositorSession, string> test)
+    [Fact]
+    public void Gtk3_widget_factory_on_weston_nested_in_our_compositor()
     {
-        CompositorSession.Run(purpose, new HeadlessCompositorOptions { Width = 800, Height = 600 }, session =>
+        OnNestedWeston("trace-gtk3-weston", (session, westonSocket) =>
+        {
+            ProcessStartInfo info = LaunchInfo(session, "/usr/bin/gtk3-widget-factory", [], GtkEnvironment);
+            // Kiosk shell: the widget factory fills weston's output, mostly Adwaita's window background, many colours.
+            (string trace, string appLog) = Trace(westonSocket, session.RuntimePath, info,
+                app => FillsWestonsOutput(session, app, 0xFFF6F5F4, 1440 * 900 / 4, 100), TimeSpan.FromSeconds(60));
+            Assert.Contains(".configure(", trace);
+            output.WriteLine(DebugLines.AssertTraceMatches(appLog, trace));
+        }, 1440, 900);
+    }
+
+    /// <summary>Whether the app has mapped on nested weston and weston's window on our compositor shows more than
+    /// <paramref name="minimum"/> pixels of <paramref name="color"/> and more than <paramref name="colors"/> colours.</summary>
+    private bool FillsWestonsOutput(CompositorSession session, ClientProcess app, uint color, int minimum, int colors)
+    {
+        if (!app.Output.Contains("xdg_toplevel@", StringComparison.Ordinal) || FrameCallbacks(app) < 2)
+        {
+            return false;
+        }
+
+        WindowInfo window = session.Compositor.GetWindows()[0];
+        Image screen = session.Compositor.CaptureOutput();
+        Rect visible = window.Bounds.Intersect(new Rect(0, 0, screen.Width, screen.Height));
+        int count = Pixels.CountOf(screen, visible, color);
+        int distinct = Pixels.DistinctColors(screen, visible);
+        output.WriteLine($"weston's window {window.Bounds}: {count} pixels of {Pixels.Hex(color)}, {distinct} colours");
+        return count > minimum && distinct > colors;
+    }
+
+    /// <summary>Runs weston (wayland backend, kiosk shell, pixman, an output of the given size) in our compositor,
+    /// then <paramref name="test"/> with weston's socket; weston must still be running afterwards.</summary>
+    private static void OnNestedWeston(string purpose, Action<CompositorSession, string> test, int width = 640, int height = 480)
+    {
+        CompositorSession.Run(purpose, new HeadlessCompositorOptions { Width = width + 160, Height = height + 120 }, session =>
         {
             ProcessStartInfo westonInfo = LaunchInfo(session, "/usr/bin/weston",
                 ["--backend=wayland-backend.so", "--use-pixman", "--shell=kiosk-shell.so", "--socket=weston-nested", "--no-config",
-                    "--idle-time=0", "--width=640", "--height=480"],
+                    "--idle-time=0", $"--width={width}", $"--height={height}"],
                 new Dictionary<string, string?> { ["WAYLAND_DISPLAY"] = session.SocketPath });
             using ClientProcess weston = ClientProcess.Start(westonInfo);
             string westonSocket = Path.Combine(session.RuntimePath, "weston-nested");
