@@ -96,6 +96,70 @@ public sealed class CliTests
         }
     }
 
+    [Fact]
+    public void A_trace_to_a_file_is_complete_and_in_order_at_exit()
+    {
+        // A file gets its lines in batches (not one write per message): none may be lost or reordered at exit.
+        const int Roundtrips = 3000;
+        using HeadlessWeston weston = HeadlessWeston.Start();
+        string trace = Path.Combine(weston.Runtime.Path, "trace.txt");
+        string client = NativePeers.Path("test-client");
+        (int code, _, string stderr) = Run(weston, "-o", trace, "--", "/bin/sh", "-c",
+            $"exec {client} --socket \"$WAYLAND_DISPLAY\" --scenario roundtrips {Roundtrips}");
+        Assert.True(code == 0, $"exit status {code}: {stderr}");
+        string text = File.ReadAllText(trace);
+        Assert.EndsWith("\n", text, StringComparison.Ordinal);
+        // Every sync is followed by its done before the next sync, Roundtrips times, after the registry's roundtrip.
+        string[] syncsAndDones = [.. text.Split('\n').Where(l => l.Contains("wl_display#1.sync(", StringComparison.Ordinal)
+            || l.Contains(".done(", StringComparison.Ordinal)).Select(l => l.Contains(" -> ", StringComparison.Ordinal) ? "sync" : "done")];
+        Assert.True(syncsAndDones.Length >= 2 * Roundtrips, $"{syncsAndDones.Length} sync and done lines");
+        for (int i = 0; i < syncsAndDones.Length; i++)
+        {
+            Assert.True(syncsAndDones[i] == (i % 2 == 0 ? "sync" : "done"), $"line {i} of the syncs and dones is a {syncsAndDones[i]}");
+        }
+    }
+
+    [Fact]
+    public async Task A_trace_to_a_pipe_shows_lines_while_the_app_runs()
+    {
+        // A pipe gets its lines within the flush delay, not only at exit: here the app blocks on its stdin until the
+        // test has seen the lines of wayland-info, which ran before it.
+        using HeadlessWeston weston = HeadlessWeston.Start();
+        string client = NativePeers.Path("test-client");
+        ProcessStartInfo info = Info(weston, "-o", "-", "--", "/bin/sh", "-c",
+            $"wayland-info > /dev/null && exec {client} --socket \"$WAYLAND_DISPLAY\" --scenario wait-then-roundtrip");
+        info.RedirectStandardInput = true;
+        using Process proxy = Process.Start(info)!;
+        try
+        {
+            System.Text.StringBuilder seen = new();
+            while (!seen.ToString().Contains("connected\n", StringComparison.Ordinal) || !seen.ToString().Contains("wl_registry#2.global(", StringComparison.Ordinal))
+            {
+                using CancellationTokenSource timeout = new(TimeSpan.FromSeconds(30));
+                string? line = await proxy.StandardOutput.ReadLineAsync(timeout.Token);
+                Assert.True(line is not null, $"the output ended; so far:\n{seen}");
+                seen.Append(line).Append('\n');
+            }
+
+            proxy.StandardInput.WriteLine("go");
+            proxy.StandardInput.Close();
+            string rest = await proxy.StandardOutput.ReadToEndAsync();
+            Assert.True(proxy.WaitForExit(TimeSpan.FromSeconds(30)));
+            Assert.Equal(0, proxy.ExitCode);
+            // The app's roundtrip after the go, on the second connection (so tagged), and its reply.
+            Assert.Matches(@"\{test-client\[\d+\]\}  -> wl_display#1\.sync\(new id wl_callback#\d+\)", rest);
+            Assert.Contains("ok\n", rest);
+        }
+        finally
+        {
+            if (!proxy.HasExited)
+            {
+                proxy.Kill();
+                proxy.WaitForExit();
+            }
+        }
+    }
+
     private static (int Code, string Stdout, string Stderr) Run(HeadlessWeston? weston, params string[] arguments) =>
         ProcessRunner.Run(Info(weston, arguments), TimeSpan.FromSeconds(120));
 

@@ -42,8 +42,9 @@ internal static partial class DebugLines
 
     /// <summary>
     /// Checks that the trace shows what the app logged: the requests in the same order (either log may stop a few
-    /// messages earlier: the app is killed mid-run), and every event the app dispatched (libwayland 1.21 logs events when
-    /// it dispatches them, per queue, and not at all for objects without a listener, so only inclusion is checked).
+    /// messages earlier: the app is killed mid-run), and every event the app dispatched, in the same order for each object
+    /// (libwayland 1.21 logs events when it dispatches them, per queue, and not at all for objects without a listener,
+    /// so the app's events are a per-object subsequence of the trace's, not all of them).
     /// </summary>
     public static string AssertTraceMatches(string appLog, string trace)
     {
@@ -61,22 +62,47 @@ internal static partial class DebugLines
         Assert.True(Math.Abs(appRequests.Count - tracedRequests.Count) <= 16,
             $"the app logged {appRequests.Count} requests, the trace has {tracedRequests.Count}");
 
-        Dictionary<string, int> tracedEvents = [];
-        foreach (string line in traced.Where(l => !IsRequest(l)))
-        {
-            tracedEvents[line] = tracedEvents.GetValueOrDefault(line) + 1;
-        }
-
+        // Events: per object, the app's events are the trace's in the same order, some possibly left out (a queue
+        // dispatches one object's events in the order they arrived, but queues interleave differently from the wire).
+        Dictionary<string, List<string>> tracedEvents = ByObject(traced.Where(l => !IsRequest(l)));
         int appEvents = 0;
-        foreach (string line in app.Where(l => !IsRequest(l)))
+        foreach ((string target, List<string> events) in ByObject(app.Where(l => !IsRequest(l))
+            .Select(l => l.StartsWith("discarded ", StringComparison.Ordinal) ? l["discarded ".Length..] : l)))
         {
-            string wanted = line.StartsWith("discarded ", StringComparison.Ordinal) ? line["discarded ".Length..] : line;
-            Assert.True(tracedEvents.GetValueOrDefault(wanted) > 0, $"the app dispatched an event the trace does not show:\n{wanted}");
-            tracedEvents[wanted]--;
-            appEvents++;
+            List<string> candidates = tracedEvents.GetValueOrDefault(target) ?? [];
+            int next = 0;
+            foreach (string wanted in events)
+            {
+                while (next < candidates.Count && candidates[next] != wanted)
+                {
+                    next++;
+                }
+
+                Assert.True(next < candidates.Count, $"the app dispatched an event the trace does not show (in this order for {target}):\n{wanted}");
+                next++;
+                appEvents++;
+            }
         }
 
-        return $"{common} requests in the same order, all {appEvents} events the app logged are in the trace ({traced.Count} trace lines)";
+        return $"{common} requests in the same order, all {appEvents} events the app logged are in the trace, in order per object ({traced.Count} trace lines)";
+    }
+
+    /// <summary>Event lines grouped by the object they are for (<c>interface#id</c>), in order.</summary>
+    private static Dictionary<string, List<string>> ByObject(IEnumerable<string> events)
+    {
+        Dictionary<string, List<string>> groups = [];
+        foreach (string line in events)
+        {
+            string target = line[..Math.Max(0, line.IndexOf('.', StringComparison.Ordinal))];
+            if (!groups.TryGetValue(target, out List<string>? group))
+            {
+                groups[target] = group = [];
+            }
+
+            group.Add(line);
+        }
+
+        return groups;
     }
 
     /// <summary>A timestamp (1.21's <c>[1234567.890]</c> or upstream's <c>[12:34:56.789012]</c>), then an optional queue or client.</summary>

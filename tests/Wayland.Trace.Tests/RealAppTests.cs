@@ -123,6 +123,128 @@ public sealed class RealAppTests(ITestOutputHelper output)
         });
     }
 
+    /// <summary>
+    /// foot on weston. Weston's headless backend offers no wl_seat (and Debian ships no test plugin that would add
+    /// one), and foot refuses to start without a seat; weston's wayland backend takes its seat from its parent
+    /// compositor. So: foot → wl-trace → weston (wayland backend, kiosk shell, pixman) → our compositor, whose
+    /// screenshot shows foot's background in weston's window.
+    /// </summary>
+    [Fact]
+    public void Foot_on_weston_nested_in_our_compositor()
+    {
+        OnNestedWeston("trace-foot-weston", (session, westonSocket) =>
+        {
+            Dictionary<string, string?> environment = new() { ["SHELL"] = "/bin/sh", ["ENV"] = null, ["PS1"] = "$ " };
+            ProcessStartInfo info = LaunchInfo(session, "/usr/bin/foot", ["/bin/sh"], environment);
+            // Kiosk shell: foot fills weston's output with its background, #111111, and a prompt.
+            (string trace, string appLog) = Trace(westonSocket, session.RuntimePath, info,
+                app => FillsWestonsOutput(session, app, 0xFF111111, 640 * 480 * 3 / 4, 2), TimeSpan.FromSeconds(60));
+            Assert.Contains("wl_keyboard#", trace);
+            Assert.Contains("xdg_toplevel#", trace);
+            output.WriteLine(DebugLines.AssertTraceMatches(appLog, trace));
+        });
+    }
+
+    [Fact]
+    public void Weston_simple_shm_on_weston_nested_in_our_compositor_draws_its_pixels()
+    {
+        OnNestedWeston("trace-simple-shm-weston", (session, westonSocket) =>
+        {
+            // Weston's own picture first (steady: two captures alike), so that what changes after is the app's.
+            Image before = session.Compositor.CaptureOutput();
+            Poll.Until(() =>
+            {
+                Thread.Sleep(200);
+                Image now = session.Compositor.CaptureOutput();
+                bool steady = Pixels.CountDifferent(before, now) == 0;
+                before = now;
+                return steady;
+            }, () => "weston's window to stop changing");
+            ProcessStartInfo info = LaunchInfo(session, "/usr/bin/weston-simple-shm", []);
+            (string trace, string appLog) = Trace(westonSocket, session.RuntimePath, info, app =>
+            {
+                if (FrameCallbacks(app) < 20)
+                {
+                    return false;
+                }
+
+                // The app's 250x250 window, composited by weston into its output, composited by us into ours.
+                Image screen = session.Compositor.CaptureOutput();
+                Rect changed = Pixels.DifferenceBounds(before, screen, new Rect(0, 0, screen.Width, screen.Height));
+                int drawn = Pixels.CountDifferent(before, screen);
+                int colors = Pixels.DistinctColors(screen, changed);
+                output.WriteLine($"{drawn} pixels changed in {changed}, {colors} colours");
+                return drawn > 250 * 250 * 9 / 10 && changed.Width <= 260 && changed.Height <= 260 && colors > 16;
+            }, TimeSpan.FromSeconds(60));
+            Assert.Contains(" -> xdg_toplevel#", trace);
+            output.WriteLine(DebugLines.AssertTraceMatches(appLog, trace));
+        });
+    }
+
+    [Fact]
+    public void Gtk3_widget_factory_on_weston_nested_in_our_compositor()
+    {
+        OnNestedWeston("trace-gtk3-weston", (session, westonSocket) =>
+        {
+            ProcessStartInfo info = LaunchInfo(session, "/usr/bin/gtk3-widget-factory", [], GtkEnvironment);
+            // Kiosk shell: the widget factory fills weston's output, mostly Adwaita's window background, many colours.
+            (string trace, string appLog) = Trace(westonSocket, session.RuntimePath, info,
+                app => FillsWestonsOutput(session, app, 0xFFF6F5F4, 1440 * 900 / 4, 100), TimeSpan.FromSeconds(60));
+            Assert.Contains(".configure(", trace);
+            output.WriteLine(DebugLines.AssertTraceMatches(appLog, trace));
+        }, 1440, 900);
+    }
+
+    /// <summary>Whether the app has mapped on nested weston and weston's window on our compositor shows more than
+    /// <paramref name="minimum"/> pixels of <paramref name="color"/> and more than <paramref name="colors"/> colours.</summary>
+    private bool FillsWestonsOutput(CompositorSession session, ClientProcess app, uint color, int minimum, int colors)
+    {
+        if (!app.Output.Contains("xdg_toplevel@", StringComparison.Ordinal) || FrameCallbacks(app) < 2)
+        {
+            return false;
+        }
+
+        WindowInfo window = session.Compositor.GetWindows()[0];
+        Image screen = session.Compositor.CaptureOutput();
+        Rect visible = window.Bounds.Intersect(new Rect(0, 0, screen.Width, screen.Height));
+        int count = Pixels.CountOf(screen, visible, color);
+        int distinct = Pixels.DistinctColors(screen, visible);
+        output.WriteLine($"weston's window {window.Bounds}: {count} pixels of {Pixels.Hex(color)}, {distinct} colours");
+        return count > minimum && distinct > colors;
+    }
+
+    /// <summary>Runs weston (wayland backend, kiosk shell, pixman, an output of the given size) in our compositor,
+    /// then <paramref name="test"/> with weston's socket; weston must still be running afterwards.</summary>
+    private static void OnNestedWeston(string purpose, Action<CompositorSession, string> test, int width = 640, int height = 480)
+    {
+        CompositorSession.Run(purpose, new HeadlessCompositorOptions { Width = width + 160, Height = height + 120 }, session =>
+        {
+            ProcessStartInfo westonInfo = LaunchInfo(session, "/usr/bin/weston",
+                ["--backend=wayland-backend.so", "--use-pixman", "--shell=kiosk-shell.so", "--socket=weston-nested", "--no-config",
+                    "--idle-time=0", $"--width={width}", $"--height={height}"],
+                new Dictionary<string, string?> { ["WAYLAND_DISPLAY"] = session.SocketPath });
+            using ClientProcess weston = ClientProcess.Start(westonInfo);
+            string westonSocket = Path.Combine(session.RuntimePath, "weston-nested");
+            Poll.Until(() => File.Exists(westonSocket) && session.Compositor.GetWindows().Count > 0 || weston.HasExited, () => weston.OutputTail);
+            Assert.False(weston.HasExited, weston.Describe());
+            test(session, westonSocket);
+            Assert.False(weston.HasExited, weston.Describe());
+        });
+    }
+
+    [Fact]
+    public void Weston_headless_has_no_seat_so_foot_cannot_run_there()
+    {
+        // The evidence for the test above: wayland-info on weston's headless backend lists no wl_seat.
+        using HeadlessWeston weston = HeadlessWeston.Start();
+        ProcessStartInfo info = new("/usr/bin/wayland-info");
+        weston.ApplyClientEnvironment(info);
+        using ClientProcess wlInfo = ClientProcess.Start(info);
+        Poll.Until(() => wlInfo.HasExited, () => wlInfo.OutputTail);
+        Assert.Contains("'wl_compositor'", wlInfo.Output);
+        Assert.DoesNotContain("'wl_seat'", wlInfo.Output);
+    }
+
     [Fact]
     public void Gtk3_widget_factory_on_weston()
     {

@@ -15,6 +15,9 @@ internal sealed class TraceSession
     public const int Usage = 64;
     public const int Failure = 1;
 
+    /// <summary>How long lines for a file or a pipe may wait in the buffer.</summary>
+    public static readonly TimeSpan FlushDelay = TimeSpan.FromMilliseconds(50);
+
     private volatile int _signal;
     private volatile bool _appExited;
 
@@ -88,6 +91,13 @@ internal sealed class TraceSession
         }
 
         string upstream = SocketPath(options.Display ?? Environment.GetEnvironmentVariable("WAYLAND_DISPLAY") ?? "wayland-0");
+        // A terminal shows each batch of lines as it happens; a file or a pipe gets them in 50 ms batches.
+        bool terminal = options.Output switch
+        {
+            null => !Console.IsErrorRedirected,
+            "-" => !Console.IsOutputRedirected,
+            _ => false,
+        };
         using TraceOutput output = options.Output switch
         {
             null => new TraceOutput(Console.OpenStandardError(), ownsStream: true),
@@ -98,19 +108,19 @@ internal sealed class TraceSession
         ITraceFormat? format = options.Summary ? null : json ?? (ITraceFormat)new WaylandDebugFormat(output);
         Tracer tracer = new(protocols, format, filter);
         bool listening = options.Listen is not null;
-        using TraceProxy proxy = new(tracer, upstream, tagAll: listening);
+        using TraceProxy proxy = new(tracer, upstream, tagAll: listening, output, terminal ? TimeSpan.Zero : FlushDelay);
         using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => OnSignal(context, proxy, 2));
         using PosixSignalRegistration terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => OnSignal(context, proxy, 15));
         int status;
         if (listening)
         {
             proxy.Listen(SocketPath(options.Listen!));
-            Loop(proxy, output, () => false);
+            Loop(proxy, () => false);
             status = 0;
         }
         else
         {
-            status = RunApp(options, proxy, output, error);
+            status = RunApp(options, proxy, error);
         }
 
         if (options.Summary)
@@ -129,7 +139,7 @@ internal sealed class TraceSession
         return status;
     }
 
-    private int RunApp(Options options, TraceProxy proxy, TraceOutput output, TextWriter error)
+    private int RunApp(Options options, TraceProxy proxy, TextWriter error)
     {
         ProcessStartInfo info = new(options.Command[0]) { UseShellExecute = false };
         foreach (string argument in options.Command.Skip(1))
@@ -183,7 +193,7 @@ internal sealed class TraceSession
             proxy.Adopt(ourEnd, process.Id, TraceClient.CommandOf(process.Id));
         }
 
-        Loop(proxy, output, () => _appExited && proxy.ConnectionCount == 0);
+        Loop(proxy, () => _appExited && proxy.ConnectionCount == 0);
         if (_signal != 0 && !process.HasExited)
         {
             // Our connections are closed: the app sees its compositor go away. Give it a moment to exit on its own.
@@ -195,17 +205,15 @@ internal sealed class TraceSession
         return process.ExitCode;
     }
 
-    private void Loop(TraceProxy proxy, TraceOutput output, Func<bool> done)
+    private void Loop(TraceProxy proxy, Func<bool> done)
     {
         while (_signal == 0)
         {
             proxy.Dispatch(-1);
-            output.Flush();
             if (done())
             {
                 // Take connections the app made just before it exited, then stop when none is left.
                 proxy.Dispatch(0);
-                output.Flush();
                 if (done())
                 {
                     break;

@@ -5,7 +5,8 @@ namespace Wayland.Trace.Output;
 
 /// <summary>
 /// Where trace lines go: a byte buffer written to a stream when it fills up and whenever <see cref="Flush"/> is called
-/// (after each batch of socket events, so that lines appear while the app runs). Writing allocates nothing.
+/// (by the proxy after each batch of socket events for a terminal, on a short timer for a file or a pipe, and at exit).
+/// One buffer for every connection, so lines keep their order. Writing allocates nothing.
 /// </summary>
 internal sealed class TraceOutput : IBufferWriter<byte>, IDisposable
 {
@@ -21,6 +22,9 @@ internal sealed class TraceOutput : IBufferWriter<byte>, IDisposable
         _stream = stream;
         _ownsStream = ownsStream;
     }
+
+    /// <summary>Whether lines are waiting in the buffer.</summary>
+    public bool HasPending => _count > 0;
 
     /// <summary>Set once a write failed (for example EPIPE when the reader went away); later output is dropped.</summary>
     public Exception? Failure { get; private set; }

@@ -89,11 +89,14 @@ internal sealed class ProxiedConnection : IDisposable
 
         if (outcome == ReceiveOutcome.Data)
         {
+            // Forward first: the peer is waiting for these bytes, the trace is not.
             Write(other);
+            side.Outgoing.Decode(Trace, _tracer);
         }
         else if (outcome == ReceiveOutcome.Closed)
         {
             side.ReadClosed = true;
+            side.Outgoing.Decode(Trace, _tracer);
             side.Outgoing.EndOfInput(Trace);
             // Nobody will read what was on its way to this side.
             side.Incoming.Discard();

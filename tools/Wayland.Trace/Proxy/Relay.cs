@@ -38,7 +38,11 @@ internal sealed class Relay
     /// <summary>Whether a receive would find room (after compacting), for bytes and for descriptors.</summary>
     public bool HasRoom => _fdCount < MaxHeldFds && (_end < Capacity || Math.Min(_sent, _decoded) > 0);
 
-    /// <summary>Receives once from <paramref name="source"/> and decodes the messages completed by it.</summary>
+    /// <summary>Whether received bytes are waiting to be decoded.</summary>
+    public bool HasUndecoded => _decoded < _end;
+
+    /// <summary>Receives once from <paramref name="source"/>; <see cref="Decode"/> decodes it (after it is sent on, so
+    /// that decoding and printing stay off the forwarding path).</summary>
     /// <exception cref="WaylandIOException">The socket failed (the caller treats it as a hang-up).</exception>
     public ReceiveOutcome Receive(SafeFdHandle source, ConnectionTrace trace, Tracer tracer)
     {
@@ -67,13 +71,21 @@ internal sealed class Relay
         }
 
         _end += received;
-        tracer.Tick();
         tracer.Summary.Passed(_request, received, fdCount);
-        _decoded += trace.Decode(_request, _buffer.AsSpan(_decoded, _end - _decoded));
         return ReceiveOutcome.Data;
     }
 
-    /// <summary>The source is gone: reports a message it left unfinished.</summary>
+    /// <summary>Decodes (and prints) the messages completed by what was received; stamped with the current time.</summary>
+    public void Decode(ConnectionTrace trace, Tracer tracer)
+    {
+        if (_decoded < _end)
+        {
+            tracer.Tick();
+            _decoded += trace.Decode(_request, _buffer.AsSpan(_decoded, _end - _decoded));
+        }
+    }
+
+    /// <summary>The source is gone: reports a message it left unfinished (call after <see cref="Decode"/>).</summary>
     public void EndOfInput(ConnectionTrace trace) => trace.End(_request, _buffer.AsSpan(_decoded, _end - _decoded));
 
     /// <summary>Sends what is pending to <paramref name="destination"/> until done or the socket is full.</summary>

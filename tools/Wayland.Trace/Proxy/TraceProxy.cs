@@ -1,5 +1,6 @@
 using Wayland.Events;
 using Wayland.Trace.Decoding;
+using Wayland.Trace.Output;
 using Wayland.Wire;
 
 namespace Wayland.Trace.Proxy;
@@ -14,6 +15,9 @@ internal sealed class TraceProxy : IDisposable
     private readonly List<ProxiedConnection> _connections = [];
     private readonly string _upstream;
     private readonly bool _tagAll;
+    private readonly TraceOutput? _output;
+    private readonly int _flushDelayMs;
+    private readonly TimerEventSource? _flushTimer;
     private SafeFdHandle? _listener;
     private FdEventSource? _listenSource;
     private string? _listenPath;
@@ -22,11 +26,21 @@ internal sealed class TraceProxy : IDisposable
     /// <param name="tracer">Decoding and output.</param>
     /// <param name="upstream">Path of the compositor's socket.</param>
     /// <param name="tagAll">Name the client on every text line; when false, only clients after the first are named.</param>
-    public TraceProxy(Tracer tracer, string upstream, bool tagAll)
+    /// <param name="output">Where the tracer's lines go, written out by <see cref="Dispatch"/>; null when the caller flushes.</param>
+    /// <param name="flushDelay">Zero: write the lines out after every batch of socket events (for a terminal). Otherwise
+    /// lines are written this long after the first one of them (or when the buffer fills), so that a file or a pipe
+    /// costs one write per interval, not one per message, and the reader of a pipe is not woken for every message.</param>
+    public TraceProxy(Tracer tracer, string upstream, bool tagAll, TraceOutput? output = null, TimeSpan flushDelay = default)
     {
         Tracer = tracer;
         _upstream = upstream;
         _tagAll = tagAll;
+        _output = output;
+        _flushDelayMs = (int)Math.Ceiling(flushDelay.TotalMilliseconds);
+        if (output is not null && _flushDelayMs > 0)
+        {
+            _flushTimer = _loop.AddTimer(output.Flush);
+        }
     }
 
     public Tracer Tracer { get; }
@@ -104,8 +118,25 @@ internal sealed class TraceProxy : IDisposable
         return true;
     }
 
-    /// <summary>Waits up to <paramref name="timeoutMs"/> for socket activity, handles it, and writes out the lines it produced.</summary>
-    public void Dispatch(int timeoutMs) => _loop.Dispatch(timeoutMs < 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(timeoutMs));
+    /// <summary>Waits up to <paramref name="timeoutMs"/> for socket activity and handles it; the lines it produced are
+    /// written out now or, with a flush delay, by a timer (<see cref="TraceOutput.Flush"/> writes them at the end).</summary>
+    public void Dispatch(int timeoutMs)
+    {
+        _loop.Dispatch(timeoutMs < 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(timeoutMs));
+        if (_output is not { HasPending: true })
+        {
+            return;
+        }
+
+        if (_flushTimer is null)
+        {
+            _output.Flush();
+        }
+        else if (!_flushTimer.IsArmed)
+        {
+            _flushTimer.Update(_flushDelayMs);
+        }
+    }
 
     public void Dispose()
     {
