@@ -30,6 +30,9 @@ internal sealed class ViewerConnection
     private readonly ILogger _logger;
     private readonly string _peer;
     private readonly SemaphoreSlim _acknowledged = new(1, 1);
+
+    /// <summary>1 while a frame sent is not acknowledged yet.</summary>
+    private int _unacknowledged;
     private readonly HashSet<uint> _heldKeys = [];
     private readonly HashSet<uint> _heldButtons = [];
 
@@ -80,7 +83,12 @@ internal sealed class ViewerConnection
             await done.CancelAsync().ConfigureAwait(false);
             try
             {
-                await sending.ConfigureAwait(false);
+                // A frame being sent to a browser that does not read stops here: the close below cannot wait for it.
+                await sending.WaitAsync(CloseTimeout).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                _socket.Abort();
             }
             catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
             {
@@ -109,16 +117,31 @@ internal sealed class ViewerConnection
             reason = reason[..100];
         }
 
+        if (_socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
+        {
+            return;
+        }
+
+        // Send the close, then read (and drop) until the browser answers it or the time is up, so that the close
+        // frame is not lost to a reset; a browser that never answers is cut off.
         using CancellationTokenSource timeout = new(CloseTimeout);
         try
         {
             await _socket.CloseOutputAsync(status, reason, timeout.Token).ConfigureAwait(false);
+            byte[] discard = new byte[1024];
+            while (_socket.State == WebSocketState.CloseSent)
+            {
+                ValueWebSocketReceiveResult result = await _socket.ReceiveAsync(discard.AsMemory(), timeout.Token).ConfigureAwait(false);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    break;
+                }
+            }
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
         {
+            _socket.Abort();
         }
-
-        _socket.Abort();
     }
 
     private async Task SendFramesAsync(ViewerSlot slot, CancellationToken cancellation)
@@ -154,7 +177,10 @@ internal sealed class ViewerConnection
             BinaryPrimitives.WriteUInt16LittleEndian(header[2..], (ushort)rectangles.Count);
             BinaryPrimitives.WriteUInt16LittleEndian(header[4..], (ushort)grid.Width);
             BinaryPrimitives.WriteUInt16LittleEndian(header[6..], (ushort)grid.Height);
-            await _socket.SendAsync(message.GetBuffer().AsMemory(0, (int)message.Length), WebSocketMessageType.Binary, true, cancellation).ConfigureAwait(false);
+            Volatile.Write(ref _unacknowledged, 1);
+
+            // Not cancelled: cancelling a send aborts the whole socket, and the close that follows must still go out.
+            await _socket.SendAsync(message.GetBuffer().AsMemory(0, (int)message.Length), WebSocketMessageType.Binary, true, CancellationToken.None).ConfigureAwait(false);
             Interlocked.Increment(ref _statistics.Frames);
             Interlocked.Add(ref _statistics.Bytes, message.Length);
             Interlocked.Add(ref _statistics.Rectangles, rectangles.Count);
@@ -213,7 +239,7 @@ internal sealed class ViewerConnection
         switch (input.Kind)
         {
             case ViewerInputKind.Ack:
-                if (_acknowledged.CurrentCount != 0)
+                if (Interlocked.Exchange(ref _unacknowledged, 0) == 0)
                 {
                     throw new ViewerProtocolException("an acknowledgement without a frame");
                 }
