@@ -38,9 +38,6 @@ internal sealed class FrameSource : IDisposable
     /// <summary>The tile grid of the output.</summary>
     public TileDamage Grid { get; }
 
-    /// <summary>Captures taken so far (for measurements).</summary>
-    public long Captures { get; private set; }
-
     /// <summary>A new viewer's slot; its first frame is the whole output.</summary>
     public ViewerSlot Subscribe()
     {
@@ -133,7 +130,6 @@ internal sealed class FrameSource : IDisposable
             return false;
         }
 
-        Captures++;
         Image? previous = _latest;
         int damaged;
         if (previous is null)

@@ -31,6 +31,28 @@ public sealed class DamageAndInputTests
         Assert.Equal([new Rect(64, 0, 64, 64), new Rect(0, 64, 128, 86), new Rect(192, 128, 8, 22)], rectangles);
     }
 
+    [Fact]
+    public async Task A_slow_viewer_gets_the_newest_capture_with_all_the_damage_it_missed()
+    {
+        ViewerSlot slot = new(4);
+        Image first = new(2, 2), second = new(2, 2), third = new(2, 2);
+        slot.Offer(first, [true, false, false, false]);
+        slot.Offer(second, [false, false, true, false]);
+        slot.Offer(third, [false, false, false, false]);
+        bool[] damage = new bool[4];
+        using CancellationTokenSource timeout = new(TimeSpan.FromSeconds(5));
+        Assert.Same(third, await slot.TakeAsync(damage, timeout.Token));
+        Assert.Equal([true, false, true, false], damage);
+
+        // Nothing new: the next take waits (one signal for any number of offers, not one per offer).
+        Task<Image> next = slot.TakeAsync(damage, timeout.Token);
+        await Task.Delay(50);
+        Assert.False(next.IsCompleted);
+        slot.Offer(first, [false, true, false, false]);
+        Assert.Same(first, await next);
+        Assert.Equal([false, true, false, false], damage);
+    }
+
     [Theory]
     [InlineData("{\"t\":\"move\",\"x\":12.5,\"y\":480}", "Move")]
     [InlineData("{\"t\":\"button\",\"button\":2,\"down\":false}", "Button")]
