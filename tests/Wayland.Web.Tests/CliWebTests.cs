@@ -30,16 +30,28 @@ public sealed partial class CliWebTests
     }
 
     [Fact]
-    public async Task The_printed_address_serves_the_page_and_frames_of_the_exec_client()
+    public Task The_printed_address_serves_the_page_and_frames_of_the_exec_client() =>
+        ServesThePageAndFramesAsync(new ProcessStartInfo("dotnet") { ArgumentList = { CliPath } });
+
+    [Fact]
+    public async Task The_native_aot_build_serves_the_page_and_frames_too()
+    {
+        // Kestrel, the WebSocket and the input parser compiled ahead of time: no reflection they rely on.
+        using NativeAotTool native = NativeAotTool.Get("tools/Wayland.Compositor.Cli/Wayland.Compositor.Cli.csproj", "wl-headless");
+        await ServesThePageAndFramesAsync(new ProcessStartInfo(native.Executable));
+    }
+
+    private static async Task ServesThePageAndFramesAsync(ProcessStartInfo info)
     {
         using RuntimeDirectory runtime = RuntimeDirectory.Create("web-cli");
-        ProcessStartInfo info = new("dotnet")
+        foreach (string argument in (ReadOnlySpan<string>)["--web", "localhost:0", "--exec", "weston-simple-shm", "--timeout", "15"])
         {
-            ArgumentList = { CliPath, "--web", "localhost:0", "--exec", "weston-simple-shm", "--timeout", "15" },
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
+            info.ArgumentList.Add(argument);
+        }
+
+        info.RedirectStandardError = true;
+        info.RedirectStandardOutput = true;
+        info.UseShellExecute = false;
         runtime.Apply(info);
         using Process process = Process.Start(info)!;
         try
@@ -58,6 +70,9 @@ public sealed partial class CliWebTests
             Assert.Equal("127.0.0.1", url.Host);
             using HttpClient http = new() { Timeout = Patience };
             Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(url, timeout.Token)).StatusCode);
+            Assert.Contains("drawFrame", await http.GetStringAsync(new Uri(url, "view.js"), timeout.Token), StringComparison.Ordinal);
+            using HttpClient stranger = new(new SocketsHttpHandler { UseCookies = false }) { Timeout = Patience };
+            Assert.Equal(HttpStatusCode.Unauthorized, (await stranger.GetAsync(new Uri(url, "/?token=wrong"), timeout.Token)).StatusCode);
 
             using ClientWebSocket socket = new();
             await socket.ConnectAsync(new Uri($"ws://{url.Authority}/ws{url.Query}"), timeout.Token);
@@ -66,6 +81,18 @@ public sealed partial class CliWebTests
             Assert.Equal(WebSocketMessageType.Binary, first.MessageType);
             Assert.Equal(1, buffer[0]);
             Assert.Equal(1024, BitConverter.ToUInt16(buffer, 4));
+
+            // Input goes through the JSON parser; a bad message is refused with a reason.
+            await socket.SendAsync("{\"t\":\"move\",\"x\":5,\"y\":5}"u8.ToArray(), WebSocketMessageType.Text, true, timeout.Token);
+            await socket.SendAsync("{\"t\":\"move\",\"x\":-5,\"y\":5}"u8.ToArray(), WebSocketMessageType.Text, true, timeout.Token);
+            ValueWebSocketReceiveResult closed;
+            do
+            {
+                closed = await socket.ReceiveAsync(buffer.AsMemory(), timeout.Token);
+            }
+            while (closed.MessageType != WebSocketMessageType.Close);
+            Assert.Equal(WebSocketCloseStatus.PolicyViolation, socket.CloseStatus);
+            Assert.Contains("outside", socket.CloseStatusDescription, StringComparison.Ordinal);
         }
         finally
         {
