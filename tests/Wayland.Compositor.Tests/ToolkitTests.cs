@@ -1,3 +1,4 @@
+using Wayland.Testing;
 using Xunit.Abstractions;
 
 namespace Wayland.Compositor.Tests;
@@ -10,18 +11,7 @@ namespace Wayland.Compositor.Tests;
 [Collection(SerialCollection.Name)]
 public sealed class ToolkitTests(ITestOutputHelper output)
 {
-    /// <summary>GTK 3 on Wayland only, with no accessibility bus, no dconf, no user configuration.</summary>
-    private static readonly Dictionary<string, string?> GtkEnvironment = new()
-    {
-        ["GDK_BACKEND"] = "wayland",
-        ["NO_AT_BRIDGE"] = "1",
-        ["GTK_A11Y"] = "none",
-        ["GSETTINGS_BACKEND"] = "memory",
-        ["GTK_THEME"] = "Adwaita",
-        ["GTK_CSD"] = null,
-        ["GTK_MODULES"] = null,
-        ["GTK_IM_MODULE"] = "gtk-im-context-simple",
-    };
+    private static IReadOnlyDictionary<string, string?> GtkEnvironment => AppEnvironment.Gtk;
 
     /// <summary>An output wide enough for most of the widget factory (it asks for 1415 x 732 whatever the output).</summary>
     private static HeadlessCompositorOptions GtkOutput => new() { Width = 1280, Height = 900 };

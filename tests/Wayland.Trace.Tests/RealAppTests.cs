@@ -13,17 +13,7 @@ namespace Wayland.Trace.Tests;
 /// </summary>
 public sealed class RealAppTests(ITestOutputHelper output)
 {
-    private static readonly Dictionary<string, string?> GtkEnvironment = new()
-    {
-        ["GDK_BACKEND"] = "wayland",
-        ["NO_AT_BRIDGE"] = "1",
-        ["GTK_A11Y"] = "none",
-        ["GSETTINGS_BACKEND"] = "memory",
-        ["GTK_THEME"] = "Adwaita",
-        ["GTK_CSD"] = null,
-        ["GTK_MODULES"] = null,
-        ["GTK_IM_MODULE"] = "gtk-im-context-simple",
-    };
+    private static IReadOnlyDictionary<string, string?> GtkEnvironment => AppEnvironment.Gtk;
 
     [Fact]
     public void Weston_simple_shm_on_weston()

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using System.Net;
 
 namespace Wayland.Compositor.Cli;
 
@@ -67,6 +68,19 @@ internal sealed class CommandLine
         Description = "Give up after SECONDS (writing --screenshot, ending the --exec command) and exit 124",
     };
 
+    private readonly Option<IPEndPoint?> WebOption = new("--web")
+    {
+        HelpName = "ADDR:PORT",
+        Description = "Serve a page showing the output live, driven by the browser's pointer and keyboard (port 0: any free port); "
+            + "the address with its access token is printed at start",
+        CustomParser = ParseEndPoint,
+    };
+
+    private readonly Option<bool> WebPublicOption = new("--web-public")
+    {
+        Description = "Let --web listen on an address other than loopback (anyone who reaches it and has the token can type)",
+    };
+
     private readonly Option<bool> DebugOption = new("--debug")
     {
         Description = "Log every request and event in WAYLAND_DEBUG format to stderr (as WAYLAND_DEBUG=server)",
@@ -112,7 +126,7 @@ internal sealed class CommandLine
         RootCommand root = new("A headless Wayland compositor: real clients connect to its socket, their shm buffers are composited "
             + "into an output that can be saved as PNG. Run a client with --exec to test it; its exit status becomes ours.\n\n" + Epilogue)
         {
-            SocketOption, SizeOption, RefreshOption, ExecOption, ExecSocketOption, ScreenshotOption, FramesOption, TimeoutOption, DebugOption,
+            SocketOption, SizeOption, RefreshOption, ExecOption, ExecSocketOption, ScreenshotOption, FramesOption, TimeoutOption, WebOption, WebPublicOption, DebugOption,
         };
 
         // Keep --help and --version; drop the directives: a test tool has no use for [suggest] or [diagram].
@@ -129,6 +143,17 @@ internal sealed class CommandLine
             command.AddError("--exec and --exec-socket cannot be used together");
         }
 
+        if (command.GetResult(WebPublicOption) is not null && command.GetResult(WebOption) is null)
+        {
+            command.AddError("--web-public needs --web");
+        }
+
+        if (command.GetResult(WebOption) is { Tokens.Count: 1 } web && command.GetResult(WebPublicOption) is null
+            && IPEndPoint.TryParse(web.Tokens[0].Value, out IPEndPoint? endPoint) && !IPAddress.IsLoopback(endPoint.Address))
+        {
+            command.AddError($"--web {web.Tokens[0].Value} is not a loopback address: anyone who reaches it could watch and type; add --web-public to allow it");
+        }
+
         foreach (Option<string?> option in (ReadOnlySpan<Option<string?>>)[ExecOption, ExecSocketOption])
         {
             if (command.GetResult(option) is { Tokens.Count: 1 } given && string.IsNullOrWhiteSpace(given.Tokens[0].Value))
@@ -136,6 +161,26 @@ internal sealed class CommandLine
                 command.AddError($"{option.Name} needs a command to run");
             }
         }
+    }
+
+    /// <summary>ADDR:PORT for --web: an IPv4 address, [IPv6] or localhost, and a port (0 for any free one).</summary>
+    private static IPEndPoint? ParseEndPoint(ArgumentResult result)
+    {
+        string text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+        if (text.StartsWith("localhost:", StringComparison.OrdinalIgnoreCase))
+        {
+            text = "127.0.0.1" + text["localhost".Length..];
+        }
+
+        int colon = text.LastIndexOf(':');
+        if (colon > 0 && IPEndPoint.TryParse(text, out IPEndPoint? endPoint)
+            && int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out _))
+        {
+            return endPoint;
+        }
+
+        result.AddError($"--web must be ADDR:PORT (for example 127.0.0.1:8080, [::1]:8080 or localhost:0), not '{result.Tokens.FirstOrDefault()?.Value}'");
+        return null;
     }
 
     /// <summary>The option's one value as a number in [<paramref name="min"/>, <paramref name="max"/>], or an error.</summary>
@@ -185,7 +230,9 @@ internal sealed class CommandLine
             Screenshot: result.GetValue(ScreenshotOption),
             Frames: result.GetValue(FramesOption),
             Timeout: timeout is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
-            Debug: result.GetValue(DebugOption));
+            Debug: result.GetValue(DebugOption),
+            Web: result.GetValue(WebOption),
+            WebPublic: result.GetValue(WebPublicOption));
     }
 
     /// <summary>Value of --size (its text form is what help shows as the default).</summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
+using Wayland.Compositor.Web;
 using Wayland.Server;
 using Wayland.Wire;
 
@@ -18,16 +19,18 @@ internal sealed class Session
     private readonly Settings _settings;
     private readonly TaskCompletionSource<StopReason> _stop = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly HeadlessCompositor _compositor;
+    private readonly ILoggerFactory _loggerFactory;
 
     /// <summary>The output as it was when the last client began to disconnect (for a screenshot taken after the
     /// command exited, which would otherwise show its windows gone). Written on the loop's thread.</summary>
     private volatile Image? _beforeLastDisconnect;
     private volatile bool _stopping;
 
-    private Session(Settings settings, HeadlessCompositor compositor)
+    private Session(Settings settings, HeadlessCompositor compositor, ILoggerFactory loggerFactory)
     {
         _settings = settings;
         _compositor = compositor;
+        _loggerFactory = loggerFactory;
     }
 
     private enum StopKind
@@ -41,16 +44,17 @@ internal sealed class Session
     /// <summary>Runs the compositor as <paramref name="settings"/> asks and returns the process exit status.</summary>
     public static int Run(Settings settings)
     {
+        StderrLoggerFactory loggerFactory = new(Console.Error, LogLevel.Information);
         HeadlessCompositorOptions options = new()
         {
             Width = settings.Width,
             Height = settings.Height,
             RefreshMilliHertz = settings.RefreshMilliHertz,
             Debug = settings.Debug,
-            LoggerFactory = new StderrLoggerFactory(Console.Error, LogLevel.Information),
+            LoggerFactory = loggerFactory,
         };
         using HeadlessCompositor compositor = new(options);
-        return new Session(settings, compositor).Run();
+        return new Session(settings, compositor, loggerFactory).Run();
     }
 
     private int Run()
@@ -89,6 +93,7 @@ internal sealed class Session
         Console.Error.WriteLine($"wl-headless: listening on {socketName}");
 
         ClientProcess? client = null;
+        WebView? web = null;
         try
         {
             try
@@ -102,12 +107,37 @@ internal sealed class Session
             }
 
             _compositor.Start();
-            return Finish(WaitForStop(), client);
+            try
+            {
+                web = StartWebView();
+            }
+            catch (Exception e) when (e is IOException or ArgumentException)
+            {
+                Console.Error.WriteLine($"wl-headless: cannot serve the web view: {e.Message}");
+                client?.Terminate();
+                return ExitCodes.Failure;
+            }
+
+            return Finish(WaitForStop(), client, web);
         }
         finally
         {
+            web?.Dispose();
             client?.Dispose();
         }
+    }
+
+    /// <summary>Starts the --web view, if asked for, and prints where to open it.</summary>
+    private WebView? StartWebView()
+    {
+        if (_settings.Web is not { } endPoint)
+        {
+            return null;
+        }
+
+        WebView view = WebView.Start(_compositor, endPoint, new WebViewOptions { AllowPublic = _settings.WebPublic, LoggerFactory = _loggerFactory });
+        Console.Error.WriteLine($"wl-headless: web view at {view.Url}");
+        return view;
     }
 
     /// <summary>Starts the --exec command, first handing the compositor its end of a socketpair for --exec-socket.</summary>
@@ -185,7 +215,7 @@ internal sealed class Session
     }
 
     /// <summary>Screenshot, client, compositor down, in that order; then the exit status.</summary>
-    private int Finish(StopReason reason, ClientProcess? client)
+    private int Finish(StopReason reason, ClientProcess? client, WebView? web)
     {
         int status = ExitCodes.Success;
         if (_settings.Screenshot is { } path && !TrySaveScreenshot(path, reason))
@@ -194,6 +224,9 @@ internal sealed class Session
         }
 
         _stopping = true;
+
+        // Browsers are told the view is going before their picture stops.
+        web?.Dispose();
 
         int clientStatus = 0;
         if (client is not null)

@@ -11,6 +11,8 @@ namespace Wayland.Compositor.Cli;
 /// <param name="Frames">Stop after this many repaints of the output, or null.</param>
 /// <param name="Timeout">Give up after this long (exit 124), or null.</param>
 /// <param name="Debug">Log every request and event in WAYLAND_DEBUG format to standard error.</param>
+/// <param name="Web">Serve the web view on this address, or null.</param>
+/// <param name="WebPublic">Allow the web view on an address other than loopback.</param>
 internal sealed record Settings(
     string? Socket,
     int Width,
@@ -21,4 +23,6 @@ internal sealed record Settings(
     string? Screenshot,
     int? Frames,
     TimeSpan? Timeout,
-    bool Debug);
+    bool Debug,
+    System.Net.IPEndPoint? Web,
+    bool WebPublic);
