@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Wayland.Protocols;
+using Wayland.Testing;
 
 namespace Wayland.Scanner.Tests;
 
@@ -82,5 +84,57 @@ public class EnumNameTests
         Assert.Contains("1 => \"read\",", code, StringComparison.Ordinal);
         Assert.DoesNotContain("\"old_read\"", code, StringComparison.Ordinal);
         Assert.Contains("0 => \"none\",", code, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>The bitfield names against Debian's wayland-info, which prints a seat's capabilities and a mode's flags by their XML names.</summary>
+public sealed class EnumNameWaylandInfoTests : IDisposable
+{
+    private const WlSeatCapability Capabilities = WlSeatCapability.Pointer | WlSeatCapability.Keyboard | WlSeatCapability.Touch;
+    private const WlOutputMode ModeFlags = WlOutputMode.Current | WlOutputMode.Preferred;
+
+    private readonly OpenFds.Snapshot _fdsBefore = OpenFds.Take();
+    private readonly RuntimeDirectory _runtime = RuntimeDirectory.Create("enum-names");
+    private readonly Wayland.Server.Display _display = new();
+
+    public void Dispose()
+    {
+        _display.Dispose();
+        _runtime.Dispose();
+        OpenFds.AssertUnchanged(_fdsBefore);
+    }
+
+    [Fact]
+    public async Task Formatted_bitfields_read_as_wayland_info_prints_them()
+    {
+        // Version 1 of both: wayland-info then only listens (no wl_keyboard for repeat information, no done event).
+        _display.CreateGlobal<Wayland.Server.Protocol.WlSeat>(1, seat =>
+        {
+            seat.Handler = new SeatHandler();
+            seat.SendCapabilities(Capabilities);
+        });
+        _display.CreateGlobal<Wayland.Server.Protocol.WlOutput>(1, output =>
+        {
+            output.SendGeometry(0, 0, 300, 200, WlOutputSubpixel.Unknown, "make", "model", WlOutputTransform.Normal);
+            output.SendMode(ModeFlags, 640, 480, 60000);
+        });
+        string socket = _display.AddSocket(Path.Combine(_runtime.Path, "wayland-names"));
+        Task server = _display.RunAsync();
+        ProcessStartInfo info = new("wayland-info");
+        _runtime.Apply(info);
+        info.Environment["WAYLAND_DISPLAY"] = socket;
+        (int exit, string stdout, string stderr) = ProcessRunner.Run(info, TimeSpan.FromSeconds(30));
+        _display.Terminate();
+        await server.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.True(exit == 0, $"wayland-info exited with {exit}:\n{stdout}\n{stderr}");
+        string text = System.Text.RegularExpressions.Regex.Replace(stdout, @"\s+", " ");
+        Assert.Contains($"capabilities: {Capabilities.FormatProtocolNames()} ", text, StringComparison.Ordinal);
+        Assert.Contains($"flags: {ModeFlags.FormatProtocolNames()}", text, StringComparison.Ordinal);
+        Assert.Equal("pointer keyboard touch", Capabilities.FormatProtocolNames());
+    }
+
+    private sealed class SeatHandler : Wayland.Server.Protocol.WlSeat.IHandler
+    {
     }
 }
