@@ -2,16 +2,18 @@ using System.Diagnostics;
 using System.Globalization;
 using Wayland.Testing;
 
-// Usage: dotnet run -c Release --project bench/Wayland.StartupBench -- [--wl-info PATH] [--runs N]
+// Usage: dotnet run -c Release --project bench/Wayland.StartupBench -- [--wl-info PATH] [--baseline PATH] [--runs N]
 // Whole-process wall time, from fork to exit, of the NativeAOT wl-info (scripts/publish-aot.sh; default
 // artifacts/aot/wl-info) and of Debian's wayland-info, each connecting to the same headless weston, listing its
 // globals and exiting. The two alternate run by run (which one goes first alternates too), so load on the machine
 // falls on both alike. Also timed: `wl-info --version` (runtime start and exit, no Wayland at all) and
 // `wl-info --display missing` (plus the failed connect), which split wl-info's time into runtime and protocol work,
-// and /bin/true: the cost of starting and reaping any process at all, which every row includes.
+// and /bin/true: the cost of starting and reaping any process at all, which every row includes. --baseline adds an
+// older wl-info build as one more row of the same interleaved runs, for a before/after under the same load.
 // Prints a markdown table; exits 1 when wl-info's median is above 1.5x wayland-info's.
 const double Target = 1.5;
 string wlInfo = Path.Combine(NativePeers.RepositoryRoot, "artifacts", "aot", "wl-info");
+string? baseline = null;
 int runs = 200;
 for (int i = 0; i < args.Length; i++)
 {
@@ -20,19 +22,25 @@ for (int i = 0; i < args.Length; i++)
         case "--wl-info" when i + 1 < args.Length:
             wlInfo = Path.GetFullPath(args[++i]);
             break;
+        case "--baseline" when i + 1 < args.Length:
+            baseline = Path.GetFullPath(args[++i]);
+            break;
         case "--runs" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out runs) && runs > 0:
             i++;
             break;
         default:
-            Console.Error.WriteLine("usage: Wayland.StartupBench [--wl-info PATH] [--runs N]");
+            Console.Error.WriteLine("usage: Wayland.StartupBench [--wl-info PATH] [--baseline PATH] [--runs N]");
             return 64;
     }
 }
 
-if (!File.Exists(wlInfo))
+foreach (string binary in new[] { wlInfo, baseline ?? wlInfo })
 {
-    Console.Error.WriteLine($"startup: {wlInfo} does not exist; run scripts/publish-aot.sh first");
-    return 1;
+    if (!File.Exists(binary))
+    {
+        Console.Error.WriteLine($"startup: {binary} does not exist; run scripts/publish-aot.sh first");
+        return 1;
+    }
 }
 
 using HeadlessWeston weston = HeadlessWeston.Start();
@@ -43,6 +51,7 @@ using HeadlessWeston weston = HeadlessWeston.Start();
     ("wl-info --version (runtime only)", wlInfo, ["--version"]),
     ("wl-info --display missing (runtime + failed connect)", wlInfo, ["--display", "missing"]),
     ("/bin/true (process start and exit alone)", "/bin/true", []),
+    .. baseline is null ? [] : new[] { ("wl-info baseline (--baseline)", baseline, Array.Empty<string>()) },
 ];
 List<double>[] times = [.. cases.Select(_ => new List<double>())];
 

@@ -195,6 +195,16 @@ public class DiagnosticTests
               <request name="r"/>
             </interface>
             """ },
+        { "WLS022", """
+            <interface name="a" version="1">
+              <enum name="b">
+                <entry name="x" value="1"/>
+              </enum>
+              <enum name="b_names"> <!--HERE-->
+                <entry name="x" value="1"/>
+              </enum>
+            </interface>
+            """ },
     };
 
     [Theory]

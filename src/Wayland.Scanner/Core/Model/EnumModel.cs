@@ -34,4 +34,7 @@ internal sealed class EnumModel
 
     /// <summary>.NET type name: interface and enum name joined (<c>WlShmFormat</c>).</summary>
     public string TypeName => Naming.EnumTypeName(Owner.Name, Name);
+
+    /// <summary>The static class with the XML names of the values: <c>WlShmFormatNames</c>.</summary>
+    public string NamesTypeName => TypeName + "Names";
 }

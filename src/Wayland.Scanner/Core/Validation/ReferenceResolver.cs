@@ -103,6 +103,7 @@ internal sealed class ReferenceResolver
                     if (Naming.IsTrailingIdentifier(enumeration.Name) && seenEnums.Add(enumeration.TypeName))
                     {
                         ReserveTypeName(typeNames, enumeration.TypeName, $"enum '{iface.Name}.{enumeration.Name}'", enumeration.Position, protocol.Namespace);
+                        ReserveTypeName(typeNames, enumeration.NamesTypeName, $"the names class of enum '{iface.Name}.{enumeration.Name}'", enumeration.Position, protocol.Namespace);
                     }
                 }
             }

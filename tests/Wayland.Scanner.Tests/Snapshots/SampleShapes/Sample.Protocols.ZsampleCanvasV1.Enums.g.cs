@@ -38,6 +38,26 @@ public enum ZsampleCanvasV1Kind : uint
     Kind3dBox = 0x10,
 }
 
+/// <summary>The names of <see cref="ZsampleCanvasV1Kind"/> values as the protocol XML spells them, without reflection.</summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Wayland.Scanner", "0.1.0")]
+public static class ZsampleCanvasV1KindNames
+{
+    /// <summary>The name of the entry whose value is <paramref name="value"/> (<c>rectangle</c> for <c>ZsampleCanvasV1Kind.Rectangle</c>), or <see langword="null"/> when no entry has that value.</summary>
+    /// <param name="value">The value.</param>
+    /// <returns>A string literal (no allocation), or <see langword="null"/>.</returns>
+    public static string? GetProtocolName(this ZsampleCanvasV1Kind value)
+    {
+        return (uint)value switch
+        {
+            0 => "rectangle",
+            1 => "ellipse",
+            8 => "legacy",
+            0x10 => "3d_box",
+            _ => null,
+        };
+    }
+}
+
 /// <summary>Values of <c>zsample_canvas_v1.capabilities</c>.</summary>
 /// <remarks>
 /// <para>Since version 2 of <c>zsample_canvas_v1</c>.</para>
@@ -55,4 +75,77 @@ public enum ZsampleCanvasV1Capabilities : uint
 
     /// <summary>The entry <c>stroke</c> of <c>zsample_canvas_v1.capabilities</c>.</summary>
     Stroke = 0x2,
+}
+
+/// <summary>The names of <see cref="ZsampleCanvasV1Capabilities"/> values as the protocol XML spells them, without reflection.</summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Wayland.Scanner", "0.1.0")]
+public static class ZsampleCanvasV1CapabilitiesNames
+{
+    /// <summary>The name of the entry whose value is <paramref name="value"/> (<c>none</c> for <c>ZsampleCanvasV1Capabilities.None</c>), or <see langword="null"/> when no entry has that value.</summary>
+    /// <param name="value">The value.</param>
+    /// <returns>A string literal (no allocation), or <see langword="null"/>.</returns>
+    public static string? GetProtocolName(this ZsampleCanvasV1Capabilities value)
+    {
+        return (uint)value switch
+        {
+            0 => "none",
+            1 => "fill",
+            0x2 => "stroke",
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// The names of the entries whose bits are all set in <paramref name="value"/>, in declaration order and
+    /// joined by <paramref name="separator"/>, then the bits no entry names as one hexadecimal number
+    /// (<c>0x8</c>). A value that equals an entry (a zero entry such as <c>none</c> too) is that entry's name alone,
+    /// without allocating; zero without a zero entry is <c>0</c>.
+    /// </summary>
+    /// <param name="value">The flags.</param>
+    /// <param name="separator">What goes between two names.</param>
+    /// <returns>The names, never empty.</returns>
+    public static string FormatProtocolNames(this ZsampleCanvasV1Capabilities value, string separator = " ")
+    {
+        if (value.GetProtocolName() is { } name)
+        {
+            return name;
+        }
+
+        uint bits = (uint)value;
+        if (bits == 0)
+        {
+            return "0";
+        }
+
+        var text = new global::System.Text.StringBuilder();
+        uint rest = bits;
+        if ((bits & 1u) == 1u)
+        {
+            Append(text, separator, "fill");
+            rest &= ~1u;
+        }
+
+        if ((bits & 0x2u) == 0x2u)
+        {
+            Append(text, separator, "stroke");
+            rest &= ~0x2u;
+        }
+
+        if (rest != 0)
+        {
+            Append(text, separator, "0x" + rest.ToString("x", global::System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return text.ToString();
+    }
+
+    private static void Append(global::System.Text.StringBuilder text, string separator, string name)
+    {
+        if (text.Length > 0)
+        {
+            text.Append(separator);
+        }
+
+        text.Append(name);
+    }
 }
