@@ -12,94 +12,34 @@ namespace Wayland.Compositor.Seat;
 internal sealed class DataDevices :
     WlDataDeviceManager.IHandler, WlDataDevice.IHandler, WlDataSource.IHandler
 {
-    private readonly SeatProtocol _seat;
-    private readonly List<WlDataDevice> _devices = [];
-    private readonly Dictionary<WlDataSource, List<string>> _mimeTypes = [];
-    private WlDataSource? _selection;
+    private readonly Selection<WlDataSource, WlDataDevice> _selection;
 
-    public DataDevices(SeatProtocol seat) => _seat = seat;
+    public DataDevices(SeatProtocol seat) => _selection = new(seat, source => source.SendCancelled(), SendOffer);
 
     /// <summary>Sends the current selection (or none) to every data device of <paramref name="client"/>.</summary>
-    public void OfferSelection(Client client)
-    {
-        foreach (WlDataDevice device in _devices)
-        {
-            if (device.Client == client && !device.IsDestroyed)
-            {
-                OfferSelection(device);
-            }
-        }
-    }
+    public void OfferSelection(Client client) => _selection.OfferTo(client);
 
-    public void ClientGone(Client client)
-    {
-        _devices.RemoveAll(d => d.Client == client);
-        if (_selection is { } selection && selection.Client == client)
-        {
-            _selection = null;
-        }
-    }
+    public void ClientGone(Client client) => _selection.ClientGone(client);
 
     void WlDataDeviceManager.IHandler.CreateDataSource(WlDataDeviceManager resource, WlDataSource id)
     {
         id.Handler = this;
-        _mimeTypes[id] = [];
-        id.Destroyed += _ =>
-        {
-            _mimeTypes.Remove(id);
-            if (_selection == id)
-            {
-                _selection = null;
-                if (_seat.KeyboardFocusClient is { IsDestroyed: false } focus && focus != id.Client)
-                {
-                    OfferSelection(focus);
-                }
-            }
-        };
+        _selection.AddSource(id);
     }
 
     void WlDataDeviceManager.IHandler.GetDataDevice(WlDataDeviceManager resource, WlDataDevice id, WlSeat seat)
     {
         id.Handler = this;
-        _devices.Add(id);
-        id.Destroyed += _ => _devices.Remove(id);
-        if (_seat.KeyboardFocusClient == id.Client)
-        {
-            OfferSelection(id);
-        }
+        _selection.AddDevice(id);
     }
 
     // wl_data_source
 
-    void WlDataSource.IHandler.Offer(WlDataSource resource, string mimeType)
-    {
-        if (_mimeTypes.TryGetValue(resource, out List<string>? types) && !types.Contains(mimeType))
-        {
-            types.Add(mimeType);
-        }
-    }
+    void WlDataSource.IHandler.Offer(WlDataSource resource, string mimeType) => _selection.AddMimeType(resource, mimeType);
 
     // wl_data_device
 
-    void WlDataDevice.IHandler.SetSelection(WlDataDevice resource, WlDataSource? source, uint serial)
-    {
-        if (_selection == source)
-        {
-            return;
-        }
-
-        WlDataSource? previous = _selection;
-        _selection = source;
-        if (previous is { IsDestroyed: false })
-        {
-            previous.SendCancelled();
-        }
-
-        if (_seat.KeyboardFocusClient is { IsDestroyed: false } focus)
-        {
-            OfferSelection(focus);
-        }
-    }
+    void WlDataDevice.IHandler.SetSelection(WlDataDevice resource, WlDataSource? source, uint serial) => _selection.Set(source);
 
     void WlDataDevice.IHandler.StartDrag(WlDataDevice resource, WlDataSource? source, WlSurface origin, WlSurface? icon, uint serial)
     {
@@ -110,16 +50,16 @@ internal sealed class DataDevices :
         }
     }
 
-    private void OfferSelection(WlDataDevice device)
+    private void SendOffer(WlDataDevice device, WlDataSource? source, IReadOnlyList<string> types)
     {
-        if (_selection is not { IsDestroyed: false } selection || !_mimeTypes.TryGetValue(selection, out List<string>? types))
+        if (source is null)
         {
             device.SendSelection(null);
             return;
         }
 
         WlDataOffer offer = device.SendDataOffer();
-        offer.Handler = new Offer(this, selection);
+        offer.Handler = new Offer(_selection, source);
         foreach (string type in types)
         {
             offer.SendOffer(type);
@@ -129,13 +69,13 @@ internal sealed class DataDevices :
     }
 
     /// <summary>A wl_data_offer of the selection: it reads from its source while that is still the selection.</summary>
-    private sealed class Offer(DataDevices devices, WlDataSource source) : WlDataOffer.IHandler
+    private sealed class Offer(Selection<WlDataSource, WlDataDevice> selection, WlDataSource source) : WlDataOffer.IHandler
     {
         void WlDataOffer.IHandler.Receive(WlDataOffer resource, string mimeType, Wayland.Wire.SafeFdHandle fd)
         {
             using (fd)
             {
-                if (source is { IsDestroyed: false } && source == devices._selection)
+                if (source is { IsDestroyed: false } && source == selection.Current)
                 {
                     source.SendSend(mimeType, fd);
                 }

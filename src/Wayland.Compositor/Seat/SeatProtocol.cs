@@ -8,10 +8,11 @@ using Wayland.Wire;
 namespace Wayland.Compositor.Seat;
 
 /// <summary>
-/// wl_seat "seat0" with a pointer and a keyboard (US XKB keymap). Pointer focus follows the surface under the
-/// pointer; keyboard focus follows the active (topmost) window. Input comes from the compositor's scripted-input API.
+/// wl_seat "seat0" with a pointer, a keyboard (US XKB keymap) and a touchscreen. Pointer focus follows the surface
+/// under the pointer; keyboard focus follows the active (topmost) window; a touch point belongs to the surface it went
+/// down on. Input comes from the compositor's scripted-input API.
 /// </summary>
-internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyboard.IHandler, WlTouch.IHandler
+internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyboard.IHandler
 {
     /// <summary>wl_seat version offered (7: pointer frames and axis sources, keymap mapped MAP_PRIVATE).</summary>
     public const uint Version = 7;
@@ -23,6 +24,8 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
     private readonly List<WlKeyboard> _keyboards = [];
     private readonly List<uint> _pressedKeys = [];
     private readonly DataDevices _dataDevices;
+    private readonly TouchPoints _touch;
+    private readonly PrimarySelection _primarySelection;
     private SafeFdHandle? _keymapFile;
     private Surface? _pointerFocus;
     private Surface? _keyboardFocus;
@@ -37,16 +40,20 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
         _scene = scene;
         _options = options;
         _dataDevices = new DataDevices(this);
+        _touch = new TouchPoints(display, scene);
+        _primarySelection = new PrimarySelection(this);
         display.CreateGlobal<WlSeat>(Version, seat =>
         {
             seat.Handler = this;
-            seat.SendCapabilities(WlSeatCapability.Pointer | WlSeatCapability.Keyboard);
+            seat.SendCapabilities(WlSeatCapability.Pointer | WlSeatCapability.Keyboard | WlSeatCapability.Touch);
             if (seat.Version >= WlSeatInterface.Events.NameSince)
             {
                 seat.SendName("seat0");
             }
         });
         display.CreateGlobal<WlDataDeviceManager>(WlDataDeviceManagerInterface.Version, manager => manager.Handler = _dataDevices);
+        display.CreateGlobal<ZwpPrimarySelectionDeviceManagerV1>(ZwpPrimarySelectionDeviceManagerV1Interface.Version,
+            manager => manager.Handler = _primarySelection);
         display.Disposing += _ => _keymapFile?.Dispose();
 
         // The scene reports; the seat follows: focus goes to the top window, the pointer to what is under it now.
@@ -57,6 +64,7 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
         };
         scene.WindowMoved += RefreshPointerFocus;
         scene.SurfaceRemoved += SurfaceGone;
+        scene.SurfaceRemoved += _touch.SurfaceGone;
     }
 
     public double PointerX { get; private set; }
@@ -170,6 +178,30 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
         SendPointerFrame();
     }
 
+    /// <summary>Touch-down at (x, y) in output coordinates: raises the window touched, as a button press does.</summary>
+    public bool TouchDown(int id, double x, double y)
+    {
+        if (_touch.IsDown(id))
+        {
+            return false;
+        }
+
+        Surface? target = _scene.SurfaceAt((int)Math.Floor(x), (int)Math.Floor(y), out _, out _);
+        _scene.DismissPopupsOutside(target);
+        if (target is not null && _scene.WindowOf(target) is { } window && window != _scene.TopWindow())
+        {
+            _scene.Raise(window);
+        }
+
+        return _touch.Down(id, x, y, Now);
+    }
+
+    public bool TouchMotion(int id, double x, double y) => _touch.Motion(id, x, y, Now);
+
+    public bool TouchUp(int id) => _touch.Up(id, Now);
+
+    public void TouchCancel() => _touch.Cancel();
+
     public void Key(uint key, bool pressed)
     {
         if (pressed)
@@ -246,6 +278,7 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
             }
 
             _dataDevices.OfferSelection(target.Resource.Client);
+            _primarySelection.OfferSelection(target.Resource.Client);
         }
     }
 
@@ -268,6 +301,8 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
         _pointers.RemoveAll(p => p.Client == client);
         _keyboards.RemoveAll(k => k.Client == client);
         _dataDevices.ClientGone(client);
+        _touch.ClientGone(client);
+        _primarySelection.ClientGone(client);
         if (_pointerFocus is { } pointer && pointer.Resource.Client == client)
         {
             _pointerFocus = null;
@@ -320,11 +355,7 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
         }
     }
 
-    void WlSeat.IHandler.GetTouch(WlSeat resource, WlTouch id)
-    {
-        // No touch capability is advertised; the object is created and never gets events.
-        id.Handler = this;
-    }
+    void WlSeat.IHandler.GetTouch(WlSeat resource, WlTouch id) => _touch.Bind(id);
 
     // wl_pointer
 
