@@ -62,7 +62,7 @@ public sealed partial class HeadlessCompositor : IDisposable
         Shm = new Shm(Display);
         OutputProtocol.Register(Display, output);
         _shell = new XdgShellProtocol(Display, _scene);
-        _shell.ClientUnresponsive += client => ClientUnresponsive?.Invoke(client);
+        _shell.ClientUnresponsive += OnClientUnresponsive;
         _seat = new SeatProtocol(Display, _scene, _options);
         Extensions.Register(Display, output);
 
@@ -114,7 +114,7 @@ public sealed partial class HeadlessCompositor : IDisposable
     /// <summary>
     /// Raised on the loop's thread when a client left an xdg_wm_base.ping unanswered for <see cref="PingTimeout"/>;
     /// its windows then report <see cref="WindowInfo.IsResponsive"/> false until the pong arrives. The client stays
-    /// connected.
+    /// connected unless <see cref="HeadlessCompositorOptions.DisconnectUnresponsiveClients"/> is set.
     /// </summary>
     public event Action<Client>? ClientUnresponsive;
 
@@ -245,6 +245,22 @@ public sealed partial class HeadlessCompositor : IDisposable
         _disposed = true;
         Display.Dispose();
         _metrics.Dispose();
+    }
+
+    private void OnClientUnresponsive(Client client)
+    {
+        ClientUnresponsive?.Invoke(client);
+        if (_options.DisconnectUnresponsiveClients)
+        {
+            // Not from inside the ping timer's callback: the client's destruction removes that timer.
+            Display.Loop.Post(() =>
+            {
+                if (!client.IsDestroyed)
+                {
+                    client.Destroy();
+                }
+            });
+        }
     }
 
     private void OnClientDestroying(Client client)

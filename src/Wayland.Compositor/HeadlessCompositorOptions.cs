@@ -27,6 +27,13 @@ public sealed class HeadlessCompositorOptions
     /// <summary>Keyboard repeat delay in milliseconds sent with wl_keyboard.repeat_info.</summary>
     public int KeyRepeatDelay { get; set; } = 600;
 
+    /// <summary>
+    /// Disconnect a client that leaves an xdg_wm_base.ping unanswered for <see cref="HeadlessCompositor.PingTimeout"/>
+    /// (default false: it is only reported through <see cref="HeadlessCompositor.ClientUnresponsive"/>). The client is
+    /// destroyed as <c>wl_client_destroy</c> does: its socket is closed without a protocol error, after the event.
+    /// </summary>
+    public bool DisconnectUnresponsiveClients { get; set; }
+
     /// <summary>Log every request and event in WAYLAND_DEBUG format to standard error (also on when WAYLAND_DEBUG is 1 or server).</summary>
     public bool Debug { get; set; }
 
