@@ -29,6 +29,13 @@ public sealed partial class HeadlessCompositor
     /// <returns>False when no mapped window has that id.</returns>
     public bool ActivateWindow(int windowId) => WithWindow(windowId, _scene.Raise);
 
+    /// <summary>
+    /// Makes an xdg-activation token that is good for one activation: give it to a client (for example as
+    /// <c>XDG_ACTIVATION_TOKEN</c> in a launched program's environment) and its xdg_activation_v1.activate with it raises
+    /// and focuses the surface's window. Clients get such tokens themselves only while they have the keyboard focus.
+    /// </summary>
+    public string CreateActivationToken() => Invoke(_seat.Activation.IssueToken);
+
     /// <summary>Moves a window's top-left corner (window geometry) to (x, y) in output coordinates.</summary>
     public bool MoveWindow(int windowId, int x, int y) => WithWindow(windowId, window => _scene.Move(window, x, y));
 

@@ -42,6 +42,7 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
         _dataDevices = new DataDevices(this);
         _touch = new TouchPoints(display, scene);
         _primarySelection = new PrimarySelection(this);
+        Activation = new Activation(this, scene);
         display.CreateGlobal<WlSeat>(Version, seat =>
         {
             seat.Handler = this;
@@ -52,6 +53,7 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
             }
         });
         display.CreateGlobal<WlDataDeviceManager>(WlDataDeviceManagerInterface.Version, manager => manager.Handler = _dataDevices);
+        display.CreateGlobal<XdgActivationV1>(XdgActivationV1Interface.Version, activation => activation.Handler = Activation);
         display.CreateGlobal<ZwpPrimarySelectionDeviceManagerV1>(ZwpPrimarySelectionDeviceManagerV1Interface.Version,
             manager => manager.Handler = _primarySelection);
         display.Disposing += _ => _keymapFile?.Dispose();
@@ -66,6 +68,9 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
         scene.SurfaceRemoved += SurfaceGone;
         scene.SurfaceRemoved += _touch.SurfaceGone;
     }
+
+    /// <summary>xdg_activation_v1: tokens that pass the keyboard focus on.</summary>
+    public Activation Activation { get; }
 
     public double PointerX { get; private set; }
 
