@@ -1,3 +1,4 @@
+using Wayland.Compositor.Surfaces;
 using Wayland.Protocols;
 using Wayland.Server;
 using Wayland.Server.Protocol;
@@ -7,14 +8,21 @@ namespace Wayland.Compositor.Seat;
 /// <summary>
 /// wl_data_device_manager with the selection (clipboard): a client sets a data source as the selection, and the
 /// client with keyboard focus is offered it; a receive request is forwarded to the source as send with the fd.
-/// Drag and drop is not performed (a drag is cancelled at once).
+/// Drag and drop: start_drag while a pointer button is held on one of the client's surfaces starts a <see cref="Drag"/>
+/// the seat's pointer then moves and drops.
 /// </summary>
 internal sealed class DataDevices :
     WlDataDeviceManager.IHandler, WlDataDevice.IHandler, WlDataSource.IHandler
 {
+    private readonly SeatProtocol _seat;
     private readonly Selection<WlDataSource, WlDataDevice> _selection;
+    private readonly Dictionary<WlDataSource, WlDataDeviceManagerDndAction> _actions = [];
 
-    public DataDevices(SeatProtocol seat) => _selection = new(seat, source => source.SendCancelled(), SendOffer);
+    public DataDevices(SeatProtocol seat)
+    {
+        _seat = seat;
+        _selection = new(seat, source => source.SendCancelled(), SendOffer);
+    }
 
     /// <summary>Sends the current selection (or none) to every data device of <paramref name="client"/>.</summary>
     public void OfferSelection(Client client) => _selection.OfferTo(client);
@@ -25,6 +33,14 @@ internal sealed class DataDevices :
     {
         id.Handler = this;
         _selection.AddSource(id);
+        id.Destroyed += _ =>
+        {
+            _actions.Remove(id);
+            if (_seat.Drag is { } drag && drag.Source == id)
+            {
+                drag.Cancel();
+            }
+        };
     }
 
     void WlDataDeviceManager.IHandler.GetDataDevice(WlDataDeviceManager resource, WlDataDevice id, WlSeat seat)
@@ -37,16 +53,46 @@ internal sealed class DataDevices :
 
     void WlDataSource.IHandler.Offer(WlDataSource resource, string mimeType) => _selection.AddMimeType(resource, mimeType);
 
+    void WlDataSource.IHandler.SetActions(WlDataSource resource, WlDataDeviceManagerDndAction dndActions)
+    {
+        const WlDataDeviceManagerDndAction all = WlDataDeviceManagerDndAction.Copy | WlDataDeviceManagerDndAction.Move | WlDataDeviceManagerDndAction.Ask;
+        if ((dndActions & ~all) != 0)
+        {
+            resource.PostError((uint)WlDataSourceError.InvalidActionMask, $"wl_data_source#{resource.Id}: invalid action mask {(uint)dndActions}");
+            return;
+        }
+
+        _actions[resource] = dndActions;
+    }
+
     // wl_data_device
 
     void WlDataDevice.IHandler.SetSelection(WlDataDevice resource, WlDataSource? source, uint serial) => _selection.Set(source);
 
     void WlDataDevice.IHandler.StartDrag(WlDataDevice resource, WlDataSource? source, WlSurface origin, WlSurface? icon, uint serial)
     {
-        // No drag and drop on a headless seat: the drag ends at once, as if dropped nowhere.
-        if (source is { IsDestroyed: false })
+        // Sources older than version 3 cannot state actions: they copy.
+        WlDataDeviceManagerDndAction actions = source is null ? WlDataDeviceManagerDndAction.None
+            : _actions.TryGetValue(source, out WlDataDeviceManagerDndAction set) ? set
+            : source.Version < WlDataSourceInterface.Requests.SetActionsSince ? WlDataDeviceManagerDndAction.Copy
+            : WlDataDeviceManagerDndAction.None;
+        IReadOnlyList<string> types = source is null ? [] : [.. _selection.MimeTypesOf(source)];
+        Drag drag = new(_seat.Display, resource.Client, source, actions, types, DevicesOf);
+        if (!_seat.StartDrag(drag, Surface.Of(origin)) && source is { IsDestroyed: false })
         {
+            // Not while a button is held on the client's surface: the drag ends at once, as if dropped nowhere.
             source.SendCancelled();
+        }
+    }
+
+    private IEnumerable<WlDataDevice> DevicesOf(Client client)
+    {
+        foreach (WlDataDevice device in _selection.Devices)
+        {
+            if (device.Client == client)
+            {
+                yield return device;
+            }
         }
     }
 

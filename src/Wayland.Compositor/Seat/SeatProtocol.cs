@@ -23,6 +23,7 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
     private readonly List<WlPointer> _pointers = [];
     private readonly List<WlKeyboard> _keyboards = [];
     private readonly List<uint> _pressedKeys = [];
+    private readonly List<uint> _pressedButtons = [];
     private readonly DataDevices _dataDevices;
     private readonly TouchPoints _touch;
     private readonly PrimarySelection _primarySelection;
@@ -72,6 +73,11 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
     /// <summary>xdg_activation_v1: tokens that pass the keyboard focus on.</summary>
     public Activation Activation { get; }
 
+    public Display Display => _display;
+
+    /// <summary>The drag-and-drop session under way, if any: it has the pointer until the buttons are released.</summary>
+    public Drag? Drag { get; private set; }
+
     public double PointerX { get; private set; }
 
     public double PointerY { get; private set; }
@@ -87,7 +93,41 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
     {
         PointerX = Math.Clamp(x, 0, _scene.Output.Width - 1);
         PointerY = Math.Clamp(y, 0, _scene.Output.Height - 1);
+        if (Drag is { } drag)
+        {
+            Surface? target = UnderPointer(out double sx, out double sy);
+            drag.Motion(target, sx, sy, Now);
+            return;
+        }
+
         UpdatePointerFocus(sendMotion: true);
+    }
+
+    /// <summary>
+    /// Starts <paramref name="drag"/> when a button is held with the pointer on a surface of the client that asks
+    /// (the implicit grab start_drag needs): the pointer leaves its surface and moves the drag until the release.
+    /// </summary>
+    /// <returns>False when no such grab is under way.</returns>
+    public bool StartDrag(Drag drag, Surface origin)
+    {
+        if (Drag is not null || _pressedButtons.Count == 0 || _pointerFocus is not { } focus || focus.Resource.Client != origin.Resource.Client)
+        {
+            return false;
+        }
+
+        uint serial = _display.NextSerial();
+        ForEachPointer(focus, p => p.SendLeave(serial, focus.Resource));
+        SendPointerFrame();
+        _pointerFocus = null;
+        Drag = drag;
+        drag.Ended += () =>
+        {
+            Drag = null;
+            RefreshPointerFocus();
+        };
+        Surface? target = UnderPointer(out double sx, out double sy);
+        drag.Motion(target, sx, sy, Now);
+        return true;
     }
 
     /// <summary>
@@ -107,6 +147,11 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
 
     private void UpdatePointerFocus(bool sendMotion)
     {
+        if (Drag is not null)
+        {
+            return;
+        }
+
         Surface? target = UnderPointer(out double sx, out double sy);
         if (target != _pointerFocus)
         {
@@ -136,6 +181,27 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
 
     public void Button(uint button, bool pressed)
     {
+        if (pressed ? _pressedButtons.Contains(button) : !_pressedButtons.Remove(button))
+        {
+            return;
+        }
+
+        if (pressed)
+        {
+            _pressedButtons.Add(button);
+        }
+
+        if (Drag is { } drag)
+        {
+            // The drag has the pointer: releasing the last button drops, nothing reaches wl_pointer.
+            if (_pressedButtons.Count == 0)
+            {
+                drag.Drop();
+            }
+
+            return;
+        }
+
         if (pressed)
         {
             _scene.DismissPopupsOutside(_pointerFocus);
@@ -307,6 +373,10 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
         _keyboards.RemoveAll(k => k.Client == client);
         _dataDevices.ClientGone(client);
         _touch.ClientGone(client);
+        if (Drag is { } drag && drag.Origin == client)
+        {
+            drag.Cancel();
+        }
         _primarySelection.ClientGone(client);
         if (_pointerFocus is { } pointer && pointer.Resource.Client == client)
         {

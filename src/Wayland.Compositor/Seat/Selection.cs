@@ -32,6 +32,12 @@ internal sealed class Selection<TSource, TDevice>
     /// <summary>The source that is the selection, or null.</summary>
     public TSource? Current { get; private set; }
 
+    /// <summary>The live devices, oldest first.</summary>
+    public IReadOnlyList<TDevice> Devices => _devices;
+
+    /// <summary>The MIME types <paramref name="source"/> offered so far (empty for a destroyed one).</summary>
+    public IReadOnlyList<string> MimeTypesOf(TSource source) => _mimeTypes.TryGetValue(source, out List<string>? types) ? types : [];
+
     public void AddSource(TSource source)
     {
         _mimeTypes[source] = [];
