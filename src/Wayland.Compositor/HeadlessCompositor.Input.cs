@@ -1,6 +1,6 @@
 namespace Wayland.Compositor;
 
-/// <summary>Scripted input: pointer and keyboard events delivered to clients as real wl_pointer / wl_keyboard events.</summary>
+/// <summary>Scripted input: pointer, keyboard and touch events delivered to clients as real wl_pointer / wl_keyboard / wl_touch events.</summary>
 public sealed partial class HeadlessCompositor
 {
     /// <summary>Current pointer position in output coordinates.</summary>

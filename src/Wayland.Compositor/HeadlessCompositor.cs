@@ -10,12 +10,13 @@ namespace Wayland.Compositor;
 
 /// <summary>
 /// A headless Wayland compositor: real clients connect to its socket, their shm buffers are composited into an
-/// output framebuffer at a steady refresh rate, and tests drive it with scripted pointer and keyboard input and read
+/// output framebuffer at a steady refresh rate, and tests drive it with scripted pointer, keyboard and touch input and read
 /// it back as PNG screenshots. It is built only on the public <see cref="Wayland.Server"/> API.
 /// </summary>
 /// <remarks>
 /// <para>Globals: wl_compositor, wl_subcompositor, wl_shm, wl_output (+ zxdg_output_manager_v1), xdg_wm_base,
-/// wl_seat (pointer and keyboard with a US XKB keymap), wl_data_device_manager, wp_viewporter,
+/// wl_seat (pointer, keyboard with a US XKB keymap, touch), wl_data_device_manager (clipboard, drag and drop),
+/// zwp_primary_selection_device_manager_v1, xdg_activation_v1, wp_viewporter,
 /// zxdg_decoration_manager_v1, wp_presentation, wp_fractional_scale_manager_v1 and
 /// wp_single_pixel_buffer_manager_v1.</para>
 /// <para>Threading: all protocol work happens on the event loop's thread. Run the loop with <see cref="Start"/>
