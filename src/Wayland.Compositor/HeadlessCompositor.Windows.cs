@@ -18,8 +18,17 @@ public sealed partial class HeadlessCompositor
         return (IReadOnlyList<WindowInfo>)windows;
     });
 
-    /// <summary>A copy of the output as it is now (pending damage is repainted first).</summary>
-    public Image CaptureOutput() => Invoke(_scene.CaptureOutput);
+    /// <summary>A copy of the (first) output as it is now (pending damage is repainted first).</summary>
+    public Image CaptureOutput() => CaptureOutput(0);
+
+    /// <summary>A copy of output <paramref name="index"/> as it is now (pending damage is repainted first).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">There is no output <paramref name="index"/>.</exception>
+    public Image CaptureOutput(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _scene.Outputs.Count);
+        return Invoke(() => _scene.CaptureOutput(_scene.Outputs[index]));
+    }
 
     /// <summary>One window on its own (with its sub-surfaces, not popups or overlapping windows), transparent around it.</summary>
     /// <returns>Null when no mapped window has that id.</returns>

@@ -57,15 +57,15 @@ public sealed partial class HeadlessCompositor : IDisposable
 
         // Layers, each given only what it needs: the scene (with its frame clock) knows the output; the protocol
         // objects know the scene; the seat follows the scene's events; this facade marshals and delegates.
-        OutputInfo output = OutputInfo.From(_options);
-        _scene = new Scene(output, _options.Background, Display.Loop, _metrics);
+        IReadOnlyList<OutputInfo> outputs = OutputInfo.From(_options);
+        _scene = new Scene(outputs, _options.Background, Display.Loop, _metrics);
         _surfaces = new SurfaceProtocol(Display, _scene);
         Shm = new Shm(Display);
-        OutputProtocol.Register(Display, output);
+        OutputProtocol.Register(Display, outputs);
         _shell = new XdgShellProtocol(Display, _scene);
         _shell.ClientUnresponsive += OnClientUnresponsive;
         _seat = new SeatProtocol(Display, _scene, _options);
-        Extensions.Register(Display, output);
+        Extensions.Register(Display, outputs[0]);
 
         Display.ClientCreated += client => client.Destroying += OnClientDestroying;
     }
@@ -76,11 +76,14 @@ public sealed partial class HeadlessCompositor : IDisposable
     /// <summary>The wl_shm global.</summary>
     public Shm Shm { get; }
 
-    /// <summary>Output width in pixels.</summary>
-    public int OutputWidth => _options.Width;
+    /// <summary>The first output's width in pixels.</summary>
+    public int OutputWidth => _scene.Output.Width;
 
-    /// <summary>Output height in pixels.</summary>
-    public int OutputHeight => _options.Height;
+    /// <summary>The first output's height in pixels.</summary>
+    public int OutputHeight => _scene.Output.Height;
+
+    /// <summary>How many outputs there are (see <see cref="HeadlessCompositorOptions.Outputs"/>).</summary>
+    public int OutputCount => _scene.Outputs.Count;
 
     /// <summary>Options the compositor was created with.</summary>
     public HeadlessCompositorOptions Options => _options;

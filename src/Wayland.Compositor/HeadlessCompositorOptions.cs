@@ -18,6 +18,15 @@ public sealed class HeadlessCompositorOptions
     /// <summary>Integer output scale advertised through wl_output.scale (default 1).</summary>
     public int Scale { get; set; } = 1;
 
+    /// <summary>
+    /// The outputs, when more than one is wanted: each a wl_output (HEADLESS-1, HEADLESS-2, ...) with its
+    /// zxdg_output_v1 position and size, placed side by side or anywhere in output coordinates, and captured with
+    /// <see cref="HeadlessCompositor.CaptureOutput(int)"/>. Empty (the default) means one output made of
+    /// <see cref="Width"/>, <see cref="Height"/> and <see cref="Scale"/>, which are then ignored otherwise. Windows are
+    /// placed on the first output, and maximized or fullscreen windows fill it.
+    /// </summary>
+    public IList<HeadlessOutputOptions> Outputs { get; } = [];
+
     /// <summary>Output background colour as premultiplied 0xAARRGGBB (default dark grey).</summary>
     public uint Background { get; set; } = 0xFF202428;
 
@@ -54,6 +63,11 @@ public sealed class HeadlessCompositorOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(RefreshMilliHertz, 1000, nameof(RefreshMilliHertz));
         ArgumentOutOfRangeException.ThrowIfLessThan(Scale, 1, nameof(Scale));
         ArgumentOutOfRangeException.ThrowIfNegative(KeyRepeatRate, nameof(KeyRepeatRate));
+        for (int i = 0; i < Outputs.Count; i++)
+        {
+            (Outputs[i] ?? throw new ArgumentException($"Outputs[{i}] is null", nameof(Outputs))).Validate(i);
+        }
+
         ArgumentOutOfRangeException.ThrowIfNegative(KeyRepeatDelay, nameof(KeyRepeatDelay));
     }
 }

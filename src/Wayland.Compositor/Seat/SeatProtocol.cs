@@ -91,8 +91,8 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
 
     public void MovePointer(double x, double y)
     {
-        PointerX = Math.Clamp(x, 0, _scene.Output.Width - 1);
-        PointerY = Math.Clamp(y, 0, _scene.Output.Height - 1);
+        PointerX = Math.Clamp(x, 0, _scene.Desktop.Width - 1);
+        PointerY = Math.Clamp(y, 0, _scene.Desktop.Height - 1);
         if (Drag is { } drag)
         {
             Surface? target = UnderPointer(out double sx, out double sy);
