@@ -4,9 +4,10 @@ using Wayland.Protocols;
 namespace Wayland.Compositor.Tests;
 
 /// <summary>
-/// Drag and drop from a Wayland.Client program where weston-dnd cannot go: a drag asked for without a held button is
-/// cancelled at once, and a source destroyed in the middle of a drag ends it with leave at the target, after which
-/// the pointer works as before.
+/// Drag and drop from Wayland.Client programs where weston-dnd cannot go: a drag asked for without a held button is
+/// cancelled at once; a source destroyed in the middle of a drag ends it with leave at the target, after which the
+/// pointer works as before; the events of an accepted drop in order (target, action, drop, leave, drop performed), and
+/// an offer destroyed after the drop without finish cancels the source.
 /// </summary>
 [Collection(SerialCollection.Name)]
 public sealed class DragEdgeTests
@@ -38,7 +39,13 @@ public sealed class DragEdgeTests
             List<string> targetEvents = [];
             List<string> offered = [];
             targetDevice.DataOffer += (_, offer) => offer.Offer += (_, type) => offered.Add(type);
-            targetDevice.Enter += (_, _, _, x, y, offer) => targetEvents.Add($"enter {x:0} {y:0} {(offer is null ? "no offer" : "offer")}");
+            (uint Serial, WlDataOffer? Offer) lastEnter = default;
+            targetDevice.Enter += (_, serial, _, x, y, offer) =>
+            {
+                lastEnter = (serial, offer);
+                targetEvents.Add($"enter {x:0} {y:0} {(offer is null ? "no offer" : "offer")}");
+            };
+            targetDevice.Drop += _ => targetEvents.Add("drop");
             targetDevice.Leave += _ => targetEvents.Add("leave");
             WlPointer targetPointer = target.Own(targetSeat.GetPointer());
             int targetPointerEnters = 0;
@@ -83,8 +90,39 @@ public sealed class DragEdgeTests
             session.Compositor.PointerButton(Keys.ButtonLeft, pressed: false);
             session.Compositor.Click(250, 50);
             Assert.Equal("to", session.Compositor.GetWindows()[^1].Title);
+
+            // A drop the target accepted, then its offer destroyed without finish: the source is cancelled.
+            session.Compositor.MovePointer(50, 50);
+            pressSerial = 0;
+            session.Compositor.PointerButton(Keys.ButtonLeft, pressed: true);
+            origin.DispatchUntil(() => pressSerial != 0, "the second press");
+            using WlDataSource dropped = originManager.CreateDataSource();
+            List<string> sourceEvents = [];
+            dropped.Target += (_, type) => sourceEvents.Add($"target {type}");
+            dropped.Action += (_, action) => sourceEvents.Add($"action {action}");
+            dropped.DndDropPerformed += _ => sourceEvents.Add("drop performed");
+            dropped.DndFinished += _ => sourceEvents.Add("finished");
+            dropped.Cancelled += _ => sourceEvents.Add("cancelled");
+            dropped.Offer("text/plain");
+            dropped.SetActions(WlDataDeviceManagerDndAction.Copy | WlDataDeviceManagerDndAction.Move);
+            originDevice.StartDrag(dropped, from.Surface, null, pressSerial);
             origin.Roundtrip();
+            targetEvents.Clear();
+            session.Compositor.MovePointer(240, 40);
+            target.DispatchUntil(() => targetEvents.Count == 1, "enter at the target for the second drag");
+            WlDataOffer offer = Assert.IsType<WlDataOffer>(lastEnter.Offer);
+            offer.Accept(lastEnter.Serial, "text/plain");
+            offer.SetActions(WlDataDeviceManagerDndAction.Move, WlDataDeviceManagerDndAction.Move);
             target.Roundtrip();
+            session.Compositor.PointerButton(Keys.ButtonLeft, pressed: false);
+            target.DispatchUntil(() => targetEvents.Count == 3, "drop and leave at the target");
+            Assert.Equal(["enter 40 40 offer", "drop", "leave"], targetEvents);
+            origin.DispatchUntil(() => sourceEvents.Contains("drop performed"), "dnd_drop_performed at the source");
+            Assert.Equal(["target text/plain", "action Move", "drop performed"], sourceEvents);
+            offer.Dispose();
+            target.Roundtrip();
+            origin.DispatchUntil(() => sourceEvents.Count == 4, "the source to be cancelled");
+            Assert.Equal("cancelled", sourceEvents[3]);
             session.AssertNoProtocolErrors();
         });
     }

@@ -133,8 +133,10 @@ internal sealed class Drag
             if (_source is not null)
             {
                 offerResource = device.SendDataOffer();
-                _offer = new DragOffer(this, offerResource);
-                offerResource.Handler = _offer;
+                DragOffer offer = new(this, offerResource);
+                _offer = offer;
+                offerResource.Handler = offer;
+                offerResource.Destroyed += _ => offer.Abandoned();
                 foreach (string type in _mimeTypes)
                 {
                     offerResource.SendOffer(type);
@@ -204,7 +206,6 @@ internal sealed class Drag
     {
         private string? _accepted;
         private WlDataDeviceManagerDndAction _action;
-        private bool _actionsSet;
 
         /// <summary>While the pointer is over its surface (or it was dropped): requests on a stale offer are ignored.</summary>
         public bool Active { get; set; } = true;
@@ -214,6 +215,16 @@ internal sealed class Drag
         /// <summary>Whether a drop would be accepted: a type was accepted, and (version 3) an action agreed on.</summary>
         public bool AcceptsDrop => _accepted is not null &&
             (resource.Version < WlDataOfferInterface.Requests.SetActionsSince || _action != WlDataDeviceManagerDndAction.None);
+
+        /// <summary>The target destroyed the offer: one dropped and never finished cancels the source (version 3).</summary>
+        public void Abandoned()
+        {
+            if (Dropped && drag._source is { IsDestroyed: false } source && source.Version >= WlDataSourceInterface.Events.DndFinishedSince)
+            {
+                Dropped = false;
+                source.SendCancelled();
+            }
+        }
 
         void WlDataOffer.IHandler.Accept(WlDataOffer offer, uint serial, string? mimeType)
         {
@@ -228,11 +239,10 @@ internal sealed class Drag
                 source.SendTarget(mimeType);
             }
 
-            // A version 3 target that never sets actions gets the first common one (as if it allowed them all).
-            if (!_actionsSet && offer.Version >= WlDataOfferInterface.Requests.SetActionsSince)
+            // A target older than version 3 cannot set actions: it copies. From version 3 set_actions decides.
+            if (offer.Version < WlDataOfferInterface.Requests.SetActionsSince)
             {
-                UpdateAction(WlDataDeviceManagerDndAction.Copy | WlDataDeviceManagerDndAction.Move | WlDataDeviceManagerDndAction.Ask,
-                    WlDataDeviceManagerDndAction.None);
+                UpdateAction(WlDataDeviceManagerDndAction.Copy, WlDataDeviceManagerDndAction.None);
             }
         }
 
@@ -288,7 +298,6 @@ internal sealed class Drag
                 return;
             }
 
-            _actionsSet = true;
             UpdateAction(dndActions, preferredAction);
         }
 
