@@ -1,6 +1,6 @@
 namespace Wayland.Compositor;
 
-/// <summary>Scripted input: pointer and keyboard events delivered to clients as real wl_pointer / wl_keyboard events.</summary>
+/// <summary>Scripted input: pointer, keyboard and touch events delivered to clients as real wl_pointer / wl_keyboard / wl_touch events.</summary>
 public sealed partial class HeadlessCompositor
 {
     /// <summary>Current pointer position in output coordinates.</summary>
@@ -23,6 +23,51 @@ public sealed partial class HeadlessCompositor
 
     /// <summary>Scrolls by (dx, dy) surface-local units where the pointer is (wheel source).</summary>
     public void Scroll(double dx, double dy) => Invoke(() => _seat.Scroll(dx, dy));
+
+    /// <summary>
+    /// Puts touch point <paramref name="id"/> down at (x, y) in output coordinates: the surface there gets
+    /// wl_touch.down (surface-local coordinates) and frame, and its window is raised. The point stays with that surface
+    /// until <see cref="TouchUp"/> or <see cref="TouchCancel"/>. Touching no surface is allowed and sends nothing.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Point <paramref name="id"/> is already down.</exception>
+    public void TouchDown(int id, double x, double y) => Invoke(() =>
+    {
+        if (!_seat.TouchDown(id, x, y))
+        {
+            throw new InvalidOperationException($"touch point {id} is already down");
+        }
+    });
+
+    /// <summary>Moves touch point <paramref name="id"/> to (x, y) in output coordinates: wl_touch.motion relative to the
+    /// surface it went down on, and frame. A point that went down on no surface moves silently.</summary>
+    /// <exception cref="InvalidOperationException">Point <paramref name="id"/> is not down.</exception>
+    public void TouchMotion(int id, double x, double y) => Invoke(() =>
+    {
+        if (!_seat.TouchMotion(id, x, y))
+        {
+            throw new InvalidOperationException($"touch point {id} is not down");
+        }
+    });
+
+    /// <summary>Lifts touch point <paramref name="id"/>: wl_touch.up and frame.</summary>
+    /// <exception cref="InvalidOperationException">Point <paramref name="id"/> is not down.</exception>
+    public void TouchUp(int id) => Invoke(() =>
+    {
+        if (!_seat.TouchUp(id))
+        {
+            throw new InvalidOperationException($"touch point {id} is not down");
+        }
+    });
+
+    /// <summary>Cancels every touch point that is down (wl_touch.cancel): clients drop the gesture.</summary>
+    public void TouchCancel() => Invoke(_seat.TouchCancel);
+
+    /// <summary>Taps at (x, y) in output coordinates with touch point 0: down, then up.</summary>
+    public void Tap(double x, double y)
+    {
+        TouchDown(0, x, y);
+        TouchUp(0);
+    }
 
     /// <summary>Presses or releases a key (evdev code, see <see cref="Keys"/>) for the focused window; modifiers follow.</summary>
     public void Key(uint key, bool pressed) => Invoke(() => _seat.Key(key, pressed));

@@ -18,8 +18,17 @@ public sealed partial class HeadlessCompositor
         return (IReadOnlyList<WindowInfo>)windows;
     });
 
-    /// <summary>A copy of the output as it is now (pending damage is repainted first).</summary>
-    public Image CaptureOutput() => Invoke(_scene.CaptureOutput);
+    /// <summary>A copy of the (first) output as it is now (pending damage is repainted first).</summary>
+    public Image CaptureOutput() => CaptureOutput(0);
+
+    /// <summary>A copy of output <paramref name="index"/> as it is now (pending damage is repainted first).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">There is no output <paramref name="index"/>.</exception>
+    public Image CaptureOutput(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _scene.Outputs.Count);
+        return Invoke(() => _scene.CaptureOutput(_scene.Outputs[index]));
+    }
 
     /// <summary>One window on its own (with its sub-surfaces, not popups or overlapping windows), transparent around it.</summary>
     /// <returns>Null when no mapped window has that id.</returns>
@@ -28,6 +37,13 @@ public sealed partial class HeadlessCompositor
     /// <summary>Raises a window to the top and gives it keyboard focus.</summary>
     /// <returns>False when no mapped window has that id.</returns>
     public bool ActivateWindow(int windowId) => WithWindow(windowId, _scene.Raise);
+
+    /// <summary>
+    /// Makes an xdg-activation token that is good for one activation: give it to a client (for example as
+    /// <c>XDG_ACTIVATION_TOKEN</c> in a launched program's environment) and its xdg_activation_v1.activate with it raises
+    /// and focuses the surface's window. Clients get such tokens themselves only while they have the keyboard focus.
+    /// </summary>
+    public string CreateActivationToken() => Invoke(_seat.Activation.IssueToken);
 
     /// <summary>Moves a window's top-left corner (window geometry) to (x, y) in output coordinates.</summary>
     public bool MoveWindow(int windowId, int x, int y) => WithWindow(windowId, window => _scene.Move(window, x, y));

@@ -10,12 +10,13 @@ namespace Wayland.Compositor;
 
 /// <summary>
 /// A headless Wayland compositor: real clients connect to its socket, their shm buffers are composited into an
-/// output framebuffer at a steady refresh rate, and tests drive it with scripted pointer and keyboard input and read
+/// output framebuffer at a steady refresh rate, and tests drive it with scripted pointer, keyboard and touch input and read
 /// it back as PNG screenshots. It is built only on the public <see cref="Wayland.Server"/> API.
 /// </summary>
 /// <remarks>
 /// <para>Globals: wl_compositor, wl_subcompositor, wl_shm, wl_output (+ zxdg_output_manager_v1), xdg_wm_base,
-/// wl_seat (pointer and keyboard with a US XKB keymap), wl_data_device_manager, wp_viewporter,
+/// wl_seat (pointer, keyboard with a US XKB keymap, touch), wl_data_device_manager (clipboard, drag and drop),
+/// zwp_primary_selection_device_manager_v1, xdg_activation_v1, wp_viewporter,
 /// zxdg_decoration_manager_v1, wp_presentation, wp_fractional_scale_manager_v1 and
 /// wp_single_pixel_buffer_manager_v1.</para>
 /// <para>Threading: all protocol work happens on the event loop's thread. Run the loop with <see cref="Start"/>
@@ -56,15 +57,15 @@ public sealed partial class HeadlessCompositor : IDisposable
 
         // Layers, each given only what it needs: the scene (with its frame clock) knows the output; the protocol
         // objects know the scene; the seat follows the scene's events; this facade marshals and delegates.
-        OutputInfo output = OutputInfo.From(_options);
-        _scene = new Scene(output, _options.Background, Display.Loop, _metrics);
+        IReadOnlyList<OutputInfo> outputs = OutputInfo.From(_options);
+        _scene = new Scene(outputs, _options.Background, Display.Loop, _metrics);
         _surfaces = new SurfaceProtocol(Display, _scene);
         Shm = new Shm(Display);
-        OutputProtocol.Register(Display, output);
+        OutputProtocol.Register(Display, outputs);
         _shell = new XdgShellProtocol(Display, _scene);
-        _shell.ClientUnresponsive += client => ClientUnresponsive?.Invoke(client);
+        _shell.ClientUnresponsive += OnClientUnresponsive;
         _seat = new SeatProtocol(Display, _scene, _options);
-        Extensions.Register(Display, output);
+        Extensions.Register(Display, outputs[0]);
 
         Display.ClientCreated += client => client.Destroying += OnClientDestroying;
     }
@@ -75,11 +76,14 @@ public sealed partial class HeadlessCompositor : IDisposable
     /// <summary>The wl_shm global.</summary>
     public Shm Shm { get; }
 
-    /// <summary>Output width in pixels.</summary>
-    public int OutputWidth => _options.Width;
+    /// <summary>The first output's width in pixels.</summary>
+    public int OutputWidth => _scene.Output.Width;
 
-    /// <summary>Output height in pixels.</summary>
-    public int OutputHeight => _options.Height;
+    /// <summary>The first output's height in pixels.</summary>
+    public int OutputHeight => _scene.Output.Height;
+
+    /// <summary>How many outputs there are (see <see cref="HeadlessCompositorOptions.Outputs"/>).</summary>
+    public int OutputCount => _scene.Outputs.Count;
 
     /// <summary>Options the compositor was created with.</summary>
     public HeadlessCompositorOptions Options => _options;
@@ -114,7 +118,7 @@ public sealed partial class HeadlessCompositor : IDisposable
     /// <summary>
     /// Raised on the loop's thread when a client left an xdg_wm_base.ping unanswered for <see cref="PingTimeout"/>;
     /// its windows then report <see cref="WindowInfo.IsResponsive"/> false until the pong arrives. The client stays
-    /// connected.
+    /// connected unless <see cref="HeadlessCompositorOptions.DisconnectUnresponsiveClients"/> is set.
     /// </summary>
     public event Action<Client>? ClientUnresponsive;
 
@@ -245,6 +249,22 @@ public sealed partial class HeadlessCompositor : IDisposable
         _disposed = true;
         Display.Dispose();
         _metrics.Dispose();
+    }
+
+    private void OnClientUnresponsive(Client client)
+    {
+        ClientUnresponsive?.Invoke(client);
+        if (_options.DisconnectUnresponsiveClients)
+        {
+            // Not from inside the ping timer's callback: the client's destruction removes that timer.
+            Display.Loop.Post(() =>
+            {
+                if (!client.IsDestroyed)
+                {
+                    client.Destroy();
+                }
+            });
+        }
     }
 
     private void OnClientDestroying(Client client)

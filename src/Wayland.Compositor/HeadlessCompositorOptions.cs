@@ -18,6 +18,15 @@ public sealed class HeadlessCompositorOptions
     /// <summary>Integer output scale advertised through wl_output.scale (default 1).</summary>
     public int Scale { get; set; } = 1;
 
+    /// <summary>
+    /// The outputs, when more than one is wanted: each a wl_output (HEADLESS-1, HEADLESS-2, ...) with its
+    /// zxdg_output_v1 position and size, placed side by side or anywhere in output coordinates, and captured with
+    /// <see cref="HeadlessCompositor.CaptureOutput(int)"/>. Empty (the default) means one output made of
+    /// <see cref="Width"/>, <see cref="Height"/> and <see cref="Scale"/>, which are then ignored otherwise. Windows are
+    /// placed on the first output, and maximized or fullscreen windows fill it.
+    /// </summary>
+    public IList<HeadlessOutputOptions> Outputs { get; } = [];
+
     /// <summary>Output background colour as premultiplied 0xAARRGGBB (default dark grey).</summary>
     public uint Background { get; set; } = 0xFF202428;
 
@@ -26,6 +35,13 @@ public sealed class HeadlessCompositorOptions
 
     /// <summary>Keyboard repeat delay in milliseconds sent with wl_keyboard.repeat_info.</summary>
     public int KeyRepeatDelay { get; set; } = 600;
+
+    /// <summary>
+    /// Disconnect a client that leaves an xdg_wm_base.ping unanswered for <see cref="HeadlessCompositor.PingTimeout"/>
+    /// (default false: it is only reported through <see cref="HeadlessCompositor.ClientUnresponsive"/>). The client is
+    /// destroyed as <c>wl_client_destroy</c> does: its socket is closed without a protocol error, after the event.
+    /// </summary>
+    public bool DisconnectUnresponsiveClients { get; set; }
 
     /// <summary>Log every request and event in WAYLAND_DEBUG format to standard error (also on when WAYLAND_DEBUG is 1 or server).</summary>
     public bool Debug { get; set; }
@@ -47,6 +63,11 @@ public sealed class HeadlessCompositorOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(RefreshMilliHertz, 1000, nameof(RefreshMilliHertz));
         ArgumentOutOfRangeException.ThrowIfLessThan(Scale, 1, nameof(Scale));
         ArgumentOutOfRangeException.ThrowIfNegative(KeyRepeatRate, nameof(KeyRepeatRate));
+        for (int i = 0; i < Outputs.Count; i++)
+        {
+            (Outputs[i] ?? throw new ArgumentException($"Outputs[{i}] is null", nameof(Outputs))).Validate(i);
+        }
+
         ArgumentOutOfRangeException.ThrowIfNegative(KeyRepeatDelay, nameof(KeyRepeatDelay));
     }
 }

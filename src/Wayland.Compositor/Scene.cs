@@ -33,13 +33,15 @@ internal sealed class Scene
     /// <summary>Whether <see cref="DismissOrphanPopups"/> runs: the popups it unmaps leave the rest of the work to it.</summary>
     private bool _dismissingOrphans;
 
-    public Scene(OutputInfo output, uint background, EventLoop loop, CompositorMetrics metrics)
+    public Scene(IReadOnlyList<OutputInfo> outputs, uint background, EventLoop loop, CompositorMetrics metrics)
     {
-        Output = output;
+        Outputs = outputs;
+        Output = outputs[0];
+        Desktop = OutputInfo.Desktop(outputs);
         _background = background;
-        _framebuffer = new Image(output.Width, output.Height);
-        Renderer.Fill(_framebuffer, output.Area, background);
-        Clock = new FrameClock(loop, output.RefreshMilliHertz, metrics, RepaintDamage);
+        _framebuffer = new Image(Desktop.Width, Desktop.Height);
+        Renderer.Fill(_framebuffer, Desktop, background);
+        Clock = new FrameClock(loop, Output.RefreshMilliHertz, metrics, RepaintDamage);
     }
 
     /// <summary>
@@ -54,7 +56,13 @@ internal sealed class Scene
     /// <summary>A surface was destroyed (after the scene let go of it).</summary>
     public event Action<Surface>? SurfaceRemoved;
 
+    /// <summary>The first output: windows are placed, maximized and constrained there.</summary>
     public OutputInfo Output { get; }
+
+    public IReadOnlyList<OutputInfo> Outputs { get; }
+
+    /// <summary>Every output's area: the framebuffer, what the pointer may cross.</summary>
+    public Rect Desktop { get; }
 
     public FrameClock Clock { get; }
 
@@ -71,10 +79,10 @@ internal sealed class Scene
     public Toplevel? TopWindow() => _windows.Count > 0 ? _windows[^1] : null;
 
     /// <summary>A copy of the output as it is now (pending damage is repainted first).</summary>
-    public Image CaptureOutput()
+    public Image CaptureOutput(OutputInfo output)
     {
         RepaintDamage();
-        return _framebuffer.Crop(0, 0, _framebuffer.Width, _framebuffer.Height);
+        return _framebuffer.Crop(output.X, output.Y, output.Width, output.Height);
     }
 
     /// <summary>One window on its own (with its sub-surfaces, not popups or overlapping windows), transparent around it.</summary>
@@ -452,7 +460,7 @@ internal sealed class Scene
 
     private void Damage(Rect area)
     {
-        Rect clipped = area.Intersect(Output.Area);
+        Rect clipped = area.Intersect(Desktop);
         if (!clipped.IsEmpty)
         {
             _damage = _damage.Union(clipped);

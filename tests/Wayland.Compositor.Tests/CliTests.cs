@@ -46,7 +46,7 @@ public sealed class CliTests : IDisposable
             "make: 'Wayland.NET', model: 'Headless',",
             "mode: width: 640 px, height: 480 px, refresh: 60.000 Hz, flags: current preferred",
             "name: 'HEADLESS-1' description: 'Wayland.NET headless output 640x480' logical_x: 0, logical_y: 0 logical_width: 640, logical_height: 480",
-            "name: seat0 capabilities: pointer keyboard keyboard repeat rate: 25 keyboard repeat delay: 600",
+            "name: seat0 capabilities: pointer keyboard touch keyboard repeat rate: 25 keyboard repeat delay: 600",
             "presentation clock id: 1 (CLOCK_MONOTONIC)",
         ];
         Assert.All(expected, line => Assert.Contains(line, text, StringComparison.Ordinal));

@@ -1,3 +1,4 @@
+using Wayland.Compositor.Surfaces;
 using Wayland.Protocols;
 using Wayland.Server;
 using Wayland.Server.Protocol;
@@ -7,53 +8,37 @@ namespace Wayland.Compositor.Seat;
 /// <summary>
 /// wl_data_device_manager with the selection (clipboard): a client sets a data source as the selection, and the
 /// client with keyboard focus is offered it; a receive request is forwarded to the source as send with the fd.
-/// Drag and drop is not performed (a drag is cancelled at once).
+/// Drag and drop: start_drag while a pointer button is held on one of the client's surfaces starts a <see cref="Drag"/>
+/// the seat's pointer then moves and drops.
 /// </summary>
 internal sealed class DataDevices :
     WlDataDeviceManager.IHandler, WlDataDevice.IHandler, WlDataSource.IHandler
 {
     private readonly SeatProtocol _seat;
-    private readonly List<WlDataDevice> _devices = [];
-    private readonly Dictionary<WlDataSource, List<string>> _mimeTypes = [];
-    private WlDataSource? _selection;
+    private readonly Selection<WlDataSource, WlDataDevice> _selection;
+    private readonly Dictionary<WlDataSource, WlDataDeviceManagerDndAction> _actions = [];
 
-    public DataDevices(SeatProtocol seat) => _seat = seat;
+    public DataDevices(SeatProtocol seat)
+    {
+        _seat = seat;
+        _selection = new(seat, source => source.SendCancelled(), SendOffer);
+    }
 
     /// <summary>Sends the current selection (or none) to every data device of <paramref name="client"/>.</summary>
-    public void OfferSelection(Client client)
-    {
-        foreach (WlDataDevice device in _devices)
-        {
-            if (device.Client == client && !device.IsDestroyed)
-            {
-                OfferSelection(device);
-            }
-        }
-    }
+    public void OfferSelection(Client client) => _selection.OfferTo(client);
 
-    public void ClientGone(Client client)
-    {
-        _devices.RemoveAll(d => d.Client == client);
-        if (_selection is { } selection && selection.Client == client)
-        {
-            _selection = null;
-        }
-    }
+    public void ClientGone(Client client) => _selection.ClientGone(client);
 
     void WlDataDeviceManager.IHandler.CreateDataSource(WlDataDeviceManager resource, WlDataSource id)
     {
         id.Handler = this;
-        _mimeTypes[id] = [];
+        _selection.AddSource(id);
         id.Destroyed += _ =>
         {
-            _mimeTypes.Remove(id);
-            if (_selection == id)
+            _actions.Remove(id);
+            if (_seat.Drag is { } drag && drag.Source == id)
             {
-                _selection = null;
-                if (_seat.KeyboardFocusClient is { IsDestroyed: false } focus && focus != id.Client)
-                {
-                    OfferSelection(focus);
-                }
+                drag.Cancel();
             }
         };
     }
@@ -61,65 +46,66 @@ internal sealed class DataDevices :
     void WlDataDeviceManager.IHandler.GetDataDevice(WlDataDeviceManager resource, WlDataDevice id, WlSeat seat)
     {
         id.Handler = this;
-        _devices.Add(id);
-        id.Destroyed += _ => _devices.Remove(id);
-        if (_seat.KeyboardFocusClient == id.Client)
-        {
-            OfferSelection(id);
-        }
+        _selection.AddDevice(id);
     }
 
     // wl_data_source
 
-    void WlDataSource.IHandler.Offer(WlDataSource resource, string mimeType)
+    void WlDataSource.IHandler.Offer(WlDataSource resource, string mimeType) => _selection.AddMimeType(resource, mimeType);
+
+    void WlDataSource.IHandler.SetActions(WlDataSource resource, WlDataDeviceManagerDndAction dndActions)
     {
-        if (_mimeTypes.TryGetValue(resource, out List<string>? types) && !types.Contains(mimeType))
+        const WlDataDeviceManagerDndAction all = WlDataDeviceManagerDndAction.Copy | WlDataDeviceManagerDndAction.Move | WlDataDeviceManagerDndAction.Ask;
+        if ((dndActions & ~all) != 0)
         {
-            types.Add(mimeType);
+            resource.PostError((uint)WlDataSourceError.InvalidActionMask, $"wl_data_source#{resource.Id}: invalid action mask {(uint)dndActions}");
+            return;
         }
+
+        _actions[resource] = dndActions;
     }
 
     // wl_data_device
 
-    void WlDataDevice.IHandler.SetSelection(WlDataDevice resource, WlDataSource? source, uint serial)
-    {
-        if (_selection == source)
-        {
-            return;
-        }
-
-        WlDataSource? previous = _selection;
-        _selection = source;
-        if (previous is { IsDestroyed: false })
-        {
-            previous.SendCancelled();
-        }
-
-        if (_seat.KeyboardFocusClient is { IsDestroyed: false } focus)
-        {
-            OfferSelection(focus);
-        }
-    }
+    void WlDataDevice.IHandler.SetSelection(WlDataDevice resource, WlDataSource? source, uint serial) => _selection.Set(source);
 
     void WlDataDevice.IHandler.StartDrag(WlDataDevice resource, WlDataSource? source, WlSurface origin, WlSurface? icon, uint serial)
     {
-        // No drag and drop on a headless seat: the drag ends at once, as if dropped nowhere.
-        if (source is { IsDestroyed: false })
+        // Sources older than version 3 cannot state actions: they copy.
+        WlDataDeviceManagerDndAction actions = source is null ? WlDataDeviceManagerDndAction.None
+            : _actions.TryGetValue(source, out WlDataDeviceManagerDndAction set) ? set
+            : source.Version < WlDataSourceInterface.Requests.SetActionsSince ? WlDataDeviceManagerDndAction.Copy
+            : WlDataDeviceManagerDndAction.None;
+        IReadOnlyList<string> types = source is null ? [] : [.. _selection.MimeTypesOf(source)];
+        Drag drag = new(_seat.Display, resource.Client, source, actions, types, DevicesOf);
+        if (!_seat.StartDrag(drag, Surface.Of(origin)) && source is { IsDestroyed: false })
         {
+            // Not while a button is held on the client's surface: the drag ends at once, as if dropped nowhere.
             source.SendCancelled();
         }
     }
 
-    private void OfferSelection(WlDataDevice device)
+    private IEnumerable<WlDataDevice> DevicesOf(Client client)
     {
-        if (_selection is not { IsDestroyed: false } selection || !_mimeTypes.TryGetValue(selection, out List<string>? types))
+        foreach (WlDataDevice device in _selection.Devices)
+        {
+            if (device.Client == client)
+            {
+                yield return device;
+            }
+        }
+    }
+
+    private void SendOffer(WlDataDevice device, WlDataSource? source, IReadOnlyList<string> types)
+    {
+        if (source is null)
         {
             device.SendSelection(null);
             return;
         }
 
         WlDataOffer offer = device.SendDataOffer();
-        offer.Handler = new Offer(this, selection);
+        offer.Handler = new Offer(_selection, source);
         foreach (string type in types)
         {
             offer.SendOffer(type);
@@ -129,13 +115,13 @@ internal sealed class DataDevices :
     }
 
     /// <summary>A wl_data_offer of the selection: it reads from its source while that is still the selection.</summary>
-    private sealed class Offer(DataDevices devices, WlDataSource source) : WlDataOffer.IHandler
+    private sealed class Offer(Selection<WlDataSource, WlDataDevice> selection, WlDataSource source) : WlDataOffer.IHandler
     {
         void WlDataOffer.IHandler.Receive(WlDataOffer resource, string mimeType, Wayland.Wire.SafeFdHandle fd)
         {
             using (fd)
             {
-                if (source is { IsDestroyed: false } && source == devices._selection)
+                if (source is { IsDestroyed: false } && source == selection.Current)
                 {
                     source.SendSend(mimeType, fd);
                 }

@@ -8,10 +8,11 @@ using Wayland.Wire;
 namespace Wayland.Compositor.Seat;
 
 /// <summary>
-/// wl_seat "seat0" with a pointer and a keyboard (US XKB keymap). Pointer focus follows the surface under the
-/// pointer; keyboard focus follows the active (topmost) window. Input comes from the compositor's scripted-input API.
+/// wl_seat "seat0" with a pointer, a keyboard (US XKB keymap) and a touchscreen. Pointer focus follows the surface
+/// under the pointer; keyboard focus follows the active (topmost) window; a touch point belongs to the surface it went
+/// down on. Input comes from the compositor's scripted-input API.
 /// </summary>
-internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyboard.IHandler, WlTouch.IHandler
+internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyboard.IHandler
 {
     /// <summary>wl_seat version offered (7: pointer frames and axis sources, keymap mapped MAP_PRIVATE).</summary>
     public const uint Version = 7;
@@ -22,7 +23,10 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
     private readonly List<WlPointer> _pointers = [];
     private readonly List<WlKeyboard> _keyboards = [];
     private readonly List<uint> _pressedKeys = [];
+    private readonly List<uint> _pressedButtons = [];
     private readonly DataDevices _dataDevices;
+    private readonly TouchPoints _touch;
+    private readonly PrimarySelection _primarySelection;
     private SafeFdHandle? _keymapFile;
     private Surface? _pointerFocus;
     private Surface? _keyboardFocus;
@@ -37,16 +41,22 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
         _scene = scene;
         _options = options;
         _dataDevices = new DataDevices(this);
+        _touch = new TouchPoints(display, scene);
+        _primarySelection = new PrimarySelection(this);
+        Activation = new Activation(this, scene);
         display.CreateGlobal<WlSeat>(Version, seat =>
         {
             seat.Handler = this;
-            seat.SendCapabilities(WlSeatCapability.Pointer | WlSeatCapability.Keyboard);
+            seat.SendCapabilities(WlSeatCapability.Pointer | WlSeatCapability.Keyboard | WlSeatCapability.Touch);
             if (seat.Version >= WlSeatInterface.Events.NameSince)
             {
                 seat.SendName("seat0");
             }
         });
         display.CreateGlobal<WlDataDeviceManager>(WlDataDeviceManagerInterface.Version, manager => manager.Handler = _dataDevices);
+        display.CreateGlobal<XdgActivationV1>(XdgActivationV1Interface.Version, activation => activation.Handler = Activation);
+        display.CreateGlobal<ZwpPrimarySelectionDeviceManagerV1>(ZwpPrimarySelectionDeviceManagerV1Interface.Version,
+            manager => manager.Handler = _primarySelection);
         display.Disposing += _ => _keymapFile?.Dispose();
 
         // The scene reports; the seat follows: focus goes to the top window, the pointer to what is under it now.
@@ -57,7 +67,16 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
         };
         scene.WindowMoved += RefreshPointerFocus;
         scene.SurfaceRemoved += SurfaceGone;
+        scene.SurfaceRemoved += _touch.SurfaceGone;
     }
+
+    /// <summary>xdg_activation_v1: tokens that pass the keyboard focus on.</summary>
+    public Activation Activation { get; }
+
+    public Display Display => _display;
+
+    /// <summary>The drag-and-drop session under way, if any: it has the pointer until the buttons are released.</summary>
+    public Drag? Drag { get; private set; }
 
     public double PointerX { get; private set; }
 
@@ -72,9 +91,43 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
 
     public void MovePointer(double x, double y)
     {
-        PointerX = Math.Clamp(x, 0, _scene.Output.Width - 1);
-        PointerY = Math.Clamp(y, 0, _scene.Output.Height - 1);
+        PointerX = Math.Clamp(x, 0, _scene.Desktop.Width - 1);
+        PointerY = Math.Clamp(y, 0, _scene.Desktop.Height - 1);
+        if (Drag is { } drag)
+        {
+            Surface? target = UnderPointer(out double sx, out double sy);
+            drag.Motion(target, sx, sy, Now);
+            return;
+        }
+
         UpdatePointerFocus(sendMotion: true);
+    }
+
+    /// <summary>
+    /// Starts <paramref name="drag"/> when a button is held with the pointer on a surface of the client that asks
+    /// (the implicit grab start_drag needs): the pointer leaves its surface and moves the drag until the release.
+    /// </summary>
+    /// <returns>False when no such grab is under way.</returns>
+    public bool StartDrag(Drag drag, Surface origin)
+    {
+        if (Drag is not null || _pressedButtons.Count == 0 || _pointerFocus is not { } focus || focus.Resource.Client != origin.Resource.Client)
+        {
+            return false;
+        }
+
+        uint serial = _display.NextSerial();
+        ForEachPointer(focus, p => p.SendLeave(serial, focus.Resource));
+        SendPointerFrame();
+        _pointerFocus = null;
+        Drag = drag;
+        drag.Ended += () =>
+        {
+            Drag = null;
+            RefreshPointerFocus();
+        };
+        Surface? target = UnderPointer(out double sx, out double sy);
+        drag.Motion(target, sx, sy, Now);
+        return true;
     }
 
     /// <summary>
@@ -94,6 +147,11 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
 
     private void UpdatePointerFocus(bool sendMotion)
     {
+        if (Drag is not null)
+        {
+            return;
+        }
+
         Surface? target = UnderPointer(out double sx, out double sy);
         if (target != _pointerFocus)
         {
@@ -123,6 +181,27 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
 
     public void Button(uint button, bool pressed)
     {
+        if (pressed ? _pressedButtons.Contains(button) : !_pressedButtons.Remove(button))
+        {
+            return;
+        }
+
+        if (pressed)
+        {
+            _pressedButtons.Add(button);
+        }
+
+        if (Drag is { } drag)
+        {
+            // The drag has the pointer: releasing the last button drops, nothing reaches wl_pointer.
+            if (_pressedButtons.Count == 0)
+            {
+                drag.Drop();
+            }
+
+            return;
+        }
+
         if (pressed)
         {
             _scene.DismissPopupsOutside(_pointerFocus);
@@ -169,6 +248,30 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
         });
         SendPointerFrame();
     }
+
+    /// <summary>Touch-down at (x, y) in output coordinates: raises the window touched, as a button press does.</summary>
+    public bool TouchDown(int id, double x, double y)
+    {
+        if (_touch.IsDown(id))
+        {
+            return false;
+        }
+
+        Surface? target = _scene.SurfaceAt((int)Math.Floor(x), (int)Math.Floor(y), out _, out _);
+        _scene.DismissPopupsOutside(target);
+        if (target is not null && _scene.WindowOf(target) is { } window && window != _scene.TopWindow())
+        {
+            _scene.Raise(window);
+        }
+
+        return _touch.Down(id, x, y, Now);
+    }
+
+    public bool TouchMotion(int id, double x, double y) => _touch.Motion(id, x, y, Now);
+
+    public bool TouchUp(int id) => _touch.Up(id, Now);
+
+    public void TouchCancel() => _touch.Cancel();
 
     public void Key(uint key, bool pressed)
     {
@@ -246,6 +349,7 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
             }
 
             _dataDevices.OfferSelection(target.Resource.Client);
+            _primarySelection.OfferSelection(target.Resource.Client);
         }
     }
 
@@ -268,6 +372,12 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
         _pointers.RemoveAll(p => p.Client == client);
         _keyboards.RemoveAll(k => k.Client == client);
         _dataDevices.ClientGone(client);
+        _touch.ClientGone(client);
+        if (Drag is { } drag && drag.Origin == client)
+        {
+            drag.Cancel();
+        }
+        _primarySelection.ClientGone(client);
         if (_pointerFocus is { } pointer && pointer.Resource.Client == client)
         {
             _pointerFocus = null;
@@ -320,11 +430,7 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
         }
     }
 
-    void WlSeat.IHandler.GetTouch(WlSeat resource, WlTouch id)
-    {
-        // No touch capability is advertised; the object is created and never gets events.
-        id.Handler = this;
-    }
+    void WlSeat.IHandler.GetTouch(WlSeat resource, WlTouch id) => _touch.Bind(id);
 
     // wl_pointer
 
