@@ -27,7 +27,7 @@ internal sealed class Scene
 
     /// <summary>The explicit stack of <see cref="CollectTree"/>: a client decides how deep a tree is, so no walk recurses.</summary>
     private readonly List<TreeEntry> _treeWalk = [];
-    private Rect _damage;
+    private readonly DamageRegion _damage = new();
     private int _nextWindowId;
 
     /// <summary>Whether <see cref="DismissOrphanPopups"/> runs: the popups it unmaps leave the rest of the work to it.</summary>
@@ -106,6 +106,24 @@ internal sealed class Scene
         if (RootOf(surface) is { } root)
         {
             DamageRoot(root.Role, root.Origin);
+        }
+    }
+
+    /// <summary>
+    /// Damages the surface-local rectangles of <paramref name="local"/> where the surface was drawn last, when its tree
+    /// is shown: its content changed but not its size or place (those damage the whole tree).
+    /// </summary>
+    public void DamageSurfaceArea(Surface surface, DamageRegion local)
+    {
+        if (RootOf(surface) is null)
+        {
+            return;
+        }
+
+        Rect bounds = surface.LastBounds;
+        foreach (Rect rect in local.Rectangles)
+        {
+            Damage(rect.Offset(bounds.X, bounds.Y).Intersect(bounds));
         }
     }
 
@@ -455,7 +473,7 @@ internal sealed class Scene
         Rect clipped = area.Intersect(Output.Area);
         if (!clipped.IsEmpty)
         {
-            _damage = _damage.Union(clipped);
+            _damage.Add(clipped);
             Clock.Schedule();
         }
     }
@@ -468,21 +486,24 @@ internal sealed class Scene
             return false;
         }
 
-        Rect clip = _damage;
-        _damage = default;
-        Renderer.Fill(_framebuffer, clip, _background);
-        foreach (Toplevel window in _windows)
+        // The rectangles do not overlap: each pixel is painted once.
+        foreach (Rect clip in _damage.Rectangles)
         {
-            (int x, int y) = window.SurfaceOrigin;
-            Composite(window.XdgSurface.Surface, x, y, clip);
+            Renderer.Fill(_framebuffer, clip, _background);
+            foreach (Toplevel window in _windows)
+            {
+                (int x, int y) = window.SurfaceOrigin;
+                Composite(window.XdgSurface.Surface, x, y, clip);
+            }
+
+            foreach (Popup popup in _popups)
+            {
+                (int x, int y) = popup.SurfaceOrigin;
+                Composite(popup.XdgSurface.Surface, x, y, clip);
+            }
         }
 
-        foreach (Popup popup in _popups)
-        {
-            (int x, int y) = popup.SurfaceOrigin;
-            Composite(popup.XdgSurface.Surface, x, y, clip);
-        }
-
+        _damage.Clear();
         return true;
     }
 
