@@ -11,7 +11,8 @@ using Wayland.Testing;
 // and a verdict (exit 1 when it fails). --weston then runs weston's headless backend (pixman renderer) under the same
 // client for as long and prints the compositors' CPU side by side. --multi makes the output 1920x1080 and runs four
 // clients instead of one: three small animating ones (weston-simple-shm twice, weston-simple-damage) over a static
-// full-screen one (weston-fullscreen, 1920x1080), the first of them the one whose frames are counted on weston.
+// full-screen one (weston-fullscreen, 1920x1080), which starts first; the others wait until it has mapped, so that it
+// lies below them. The first weston-simple-shm is the client whose frames are counted on weston.
 const int SteadyFromSeconds = 15;
 const double WorkingSetLimit = 1.10;
 const int WarmUpSamples = 60;
@@ -43,7 +44,7 @@ for (int i = 0; i < args.Length; i++)
 
 HeadlessCompositorOptions options = multi ? new() { Width = 1920, Height = 1080 } : new();
 (string Program, string[] Arguments)[] clients = multi
-    ? [("weston-simple-shm", []), ("weston-simple-shm", []), ("weston-simple-damage", []), ("weston-fullscreen", ["-w", "1920", "-h", "1080"])]
+    ? [("weston-fullscreen", ["-w", "1920", "-h", "1080"]), ("weston-simple-shm", []), ("weston-simple-shm", []), ("weston-simple-damage", [])]
     : [("weston-simple-shm", [])];
 string clientNames = string.Join(" + ", clients.Select(c => string.Join(' ', [c.Program, .. c.Arguments])));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -73,8 +74,15 @@ static List<Sample> SoakOurs(HeadlessCompositorOptions options, (string Program,
     using HeadlessCompositor compositor = new(options);
     string socket = compositor.AddSocket(Path.Combine(runtime.Path, "wayland-soak"));
     compositor.Start();
-    List<Process> started = [.. clients.Select(c => StartClient(runtime, socket, c.Program, c.Arguments))];
-    Process client = started[0];
+    List<Process> started = [StartClient(runtime, socket, clients[0].Program, clients[0].Arguments)];
+    if (clients.Length > 1)
+    {
+        // The later clients map above the first one (a new window is raised).
+        WaitFor(() => compositor.GetWindows().Count >= 1, "the first client's window");
+        started.AddRange(clients.Skip(1).Select(c => StartClient(runtime, socket, c.Program, c.Arguments)));
+    }
+
+    Process client = started[CountedClient(clients)];
     try
     {
         Console.Error.WriteLine("  sampling (progress on stderr)"); // opens stderr's stream before the first descriptor count
@@ -176,15 +184,26 @@ static List<WestonSample> SoakWeston(HeadlessCompositorOptions options, (string 
         // weston reports no frame count, and its headless output does not repaint at 60 Hz: count the frame callbacks
         // the first client receives from its WAYLAND_DEBUG log (which makes the client's CPU figure not comparable).
         long frames = 0;
-        List<Process> started = [StartClient(runtime, "wayland-soak", clients[0].Program, clients[0].Arguments, line =>
+        int counted = CountedClient(clients);
+        List<Process> started = [];
+        for (int i = 0; i < clients.Length; i++)
         {
-            if (line.Contains("wl_callback@", StringComparison.Ordinal) && line.Contains(".done(", StringComparison.Ordinal))
+            started.Add(StartClient(runtime, "wayland-soak", clients[i].Program, clients[i].Arguments, i != counted ? null : line =>
             {
-                Interlocked.Increment(ref frames);
+                if (line.Contains("wl_callback@", StringComparison.Ordinal) && line.Contains(".done(", StringComparison.Ordinal))
+                {
+                    Interlocked.Increment(ref frames);
+                }
+            }));
+
+            if (i == 0 && clients.Length > 1)
+            {
+                // weston says nothing about its windows: the first client gets two seconds to map before the others.
+                Thread.Sleep(TimeSpan.FromSeconds(2));
             }
-        })];
-        started.AddRange(clients.Skip(1).Select(c => StartClient(runtime, "wayland-soak", c.Program, c.Arguments)));
-        Process client = started[0];
+        }
+
+        Process client = started[counted];
         try
         {
             WaitFor(() => Interlocked.Read(ref frames) > 0, "the client's first frame on weston");
@@ -214,6 +233,10 @@ static List<WestonSample> SoakWeston(HeadlessCompositorOptions options, (string 
         Stop(weston);
     }
 }
+
+// The client whose CPU is sampled and whose frames are counted on weston: the first weston-simple-shm.
+static int CountedClient((string Program, string[] Arguments)[] clients) =>
+    Array.FindIndex(clients, c => c.Program == "weston-simple-shm");
 
 static Process StartClient(RuntimeDirectory runtime, string display, string program, string[] arguments, Action<string>? debugLog = null)
 {

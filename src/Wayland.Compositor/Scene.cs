@@ -489,33 +489,53 @@ internal sealed class Scene
         // The rectangles do not overlap: each pixel is painted once.
         foreach (Rect clip in _damage.Rectangles)
         {
-            Renderer.Fill(_framebuffer, clip, _background);
-            foreach (Toplevel window in _windows)
-            {
-                (int x, int y) = window.SurfaceOrigin;
-                Composite(window.XdgSurface.Surface, x, y, clip);
-            }
-
-            foreach (Popup popup in _popups)
-            {
-                (int x, int y) = popup.SurfaceOrigin;
-                Composite(popup.XdgSurface.Surface, x, y, clip);
-            }
+            Composite(clip);
         }
 
         _damage.Clear();
         return true;
     }
 
-    /// <summary>Lays a shown tree out on the output, recording each surface's bounds, and draws it into the framebuffer.</summary>
-    private void Composite(Surface root, int x, int y, Rect clip)
+    /// <summary>
+    /// Lays the shown trees out on the output, recording each surface's bounds, and draws them into the framebuffer
+    /// within <paramref name="clip"/>: from the topmost opaque surface covering all of the clip on (what lies below it
+    /// is hidden), or from the background when none does.
+    /// </summary>
+    private void Composite(Rect clip)
     {
-        int start = CollectTree(root, x, y);
-        for (int i = start; i < _treeEntries.Count; i++)
+        int start = _treeEntries.Count;
+        foreach (Toplevel window in _windows)
+        {
+            (int x, int y) = window.SurfaceOrigin;
+            CollectTree(window.XdgSurface.Surface, x, y);
+        }
+
+        foreach (Popup popup in _popups)
+        {
+            (int x, int y) = popup.SurfaceOrigin;
+            CollectTree(popup.XdgSurface.Surface, x, y);
+        }
+
+        int first = -1;
+        for (int i = _treeEntries.Count - 1; i >= start; i--)
         {
             (Surface surface, int sx, int sy) = (_treeEntries[i].Surface, _treeEntries[i].X, _treeEntries[i].Y);
             surface.LastBounds = new Rect(sx, sy, surface.Width, surface.Height);
-            Renderer.DrawSurface(_framebuffer, surface, sx, sy, clip);
+            if (first < 0 && surface.IsOpaque && surface.LastBounds.Intersect(clip) == clip)
+            {
+                first = i;
+            }
+        }
+
+        if (first < 0)
+        {
+            Renderer.Fill(_framebuffer, clip, _background);
+            first = start;
+        }
+
+        for (int i = first; i < _treeEntries.Count; i++)
+        {
+            Renderer.DrawSurface(_framebuffer, _treeEntries[i].Surface, _treeEntries[i].X, _treeEntries[i].Y, clip);
         }
 
         ReleaseTree(start);

@@ -18,6 +18,9 @@ internal sealed class Surface : WlSurface.IHandler
     /// <summary>State committed while a synchronized sub-surface (valid while <see cref="HasCachedState"/>); kept for reuse.</summary>
     private SurfaceState? _cache;
 
+    /// <summary>Whether every pixel of <see cref="Content"/> has alpha 255 (see <see cref="IsOpaque"/>).</summary>
+    private bool _contentOpaque;
+
     /// <summary>See <see cref="Scratch"/>.</summary>
     private DamageRegion? _scratch;
 
@@ -412,6 +415,12 @@ internal sealed class Surface : WlSurface.IHandler
     }
 
     /// <summary>Whether buffer pixels map one to one onto surface pixels (no scale, transform or viewport).</summary>
+    /// <summary>
+    /// Whether every pixel the surface shows is opaque: identity-mapped content copied from XRGB buffers only (or an
+    /// opaque single-pixel buffer at 1×1). What lies below it needs no drawing.
+    /// </summary>
+    public bool IsOpaque => _contentOpaque && HasContent && IsIdentityMapped;
+
     public bool IsIdentityMapped => Content is { } content && Current.Scale == 1 && Current.Transform == WlOutputTransform.Normal
         && Current.Source.Width < 0 && Current.Destination.Width < 0 && content.Width == Width && content.Height == Height;
 
@@ -491,6 +500,7 @@ internal sealed class Surface : WlSurface.IHandler
         {
             result = reuse is { Width: 1, Height: 1 } ? reuse : new Image(1, 1);
             result.Pixels[0] = solid.Argb;
+            _contentOpaque = solid.Argb >> 24 == 255;
         }
         else if (ShmBuffer.FromResource(buffer) is { } shm)
         {
@@ -507,6 +517,9 @@ internal sealed class Surface : WlSurface.IHandler
             }
 
             bool opaque = shm.Format == WlShmFormat.Xrgb8888;
+
+            // A partial copy keeps the rest of the old content: opaque only if that was too.
+            _contentOpaque = opaque && (damage is null || _contentOpaque);
             if (!shm.TryRead((result, shm.Stride, opaque, damage), static (pixels, state) => CopyPixels(pixels, state.result, state.Stride, state.opaque, state.damage)))
             {
                 return null;
