@@ -4,12 +4,15 @@ using Wayland.Compositor;
 using Wayland.CompositorSoak;
 using Wayland.Testing;
 
-// Usage: dotnet run -c Release --project bench/Wayland.CompositorSoak -- [--seconds N] [--interval S] [--weston]
+// Usage: dotnet run -c Release --project bench/Wayland.CompositorSoak -- [--seconds N] [--interval S] [--weston] [--multi]
 // Runs the headless compositor in this process with weston-simple-shm (a real libwayland client, paced by our frame
 // callbacks at 60 Hz) animating on it for N seconds (default 60), and samples every S seconds (default 5): working
 // set, GC heap, allocations, collections, CPU, frames, frame callbacks, open descriptors. Prints a markdown table
 // and a verdict (exit 1 when it fails). --weston then runs weston's headless backend (pixman renderer) under the same
-// client for as long and prints the compositors' CPU side by side.
+// client for as long and prints the compositors' CPU side by side. --multi makes the output 1920x1080 and runs four
+// clients instead of one: three small animating ones (weston-simple-shm twice, weston-simple-damage) over a static
+// full-screen one (weston-fullscreen, 1920x1080), which starts first; the others wait until it has mapped, so that it
+// lies below them. The first weston-simple-shm is the client whose frames are counted on weston.
 const int SteadyFromSeconds = 15;
 const double WorkingSetLimit = 1.10;
 const int WarmUpSamples = 60;
@@ -18,6 +21,7 @@ const long LiveHeapLimit = 64 * 1024; // a leak of 24 B per frame shows within 4
 int seconds = 60;
 int interval = 5;
 bool compareWeston = false;
+bool multi = false;
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -29,18 +33,25 @@ for (int i = 0; i < args.Length; i++)
         case "--weston":
             compareWeston = true;
             break;
+        case "--multi":
+            multi = true;
+            break;
         default:
-            Console.Error.WriteLine("usage: Wayland.CompositorSoak [--seconds N] [--interval S] [--weston]");
+            Console.Error.WriteLine("usage: Wayland.CompositorSoak [--seconds N] [--interval S] [--weston] [--multi]");
             return 64;
     }
 }
 
-HeadlessCompositorOptions options = new();
+HeadlessCompositorOptions options = multi ? new() { Width = 1920, Height = 1080 } : new();
+(string Program, string[] Arguments)[] clients = multi
+    ? [("weston-fullscreen", ["-w", "1920", "-h", "1080"]), ("weston-simple-shm", []), ("weston-simple-shm", []), ("weston-simple-damage", [])]
+    : [("weston-simple-shm", [])];
+string clientNames = string.Join(" + ", clients.Select(c => string.Join(' ', [c.Program, .. c.Arguments])));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"soak: weston-simple-shm on Wayland.Compositor (in-process, {options.Width}x{options.Height} @ {options.RefreshMilliHertz / 1000.0} Hz) for {seconds} s, sampled every {interval} s; load average {File.ReadAllText("/proc/loadavg").Trim()}"));
+    $"soak: {clientNames} on Wayland.Compositor (in-process, {options.Width}x{options.Height} @ {options.RefreshMilliHertz / 1000.0} Hz) for {seconds} s, sampled every {interval} s; load average {File.ReadAllText("/proc/loadavg").Trim()}"));
 List<(int Second, long Bytes)> liveHeap = [];
 List<SortedSet<string>> fdSnapshots = [];
-List<Sample> ours = SoakOurs(options, seconds, interval, liveHeap, fdSnapshots);
+List<Sample> ours = SoakOurs(options, clients, seconds, interval, liveHeap, fdSnapshots);
 Console.WriteLine();
 PrintTable(ours);
 Console.WriteLine();
@@ -49,21 +60,29 @@ bool passed = PrintVerdict(ours, options.RefreshMilliHertz / 1000.0, liveHeap, f
 if (compareWeston)
 {
     Console.WriteLine();
-    Console.WriteLine($"weston: weston-simple-shm on weston headless (pixman renderer, {options.Width}x{options.Height}) for {seconds} s");
-    List<WestonSample> weston = SoakWeston(options, seconds, interval);
+    Console.WriteLine($"weston: {clientNames} on weston headless (pixman renderer, {options.Width}x{options.Height}) for {seconds} s; load average {File.ReadAllText("/proc/loadavg").Trim()}");
+    List<WestonSample> weston = SoakWeston(options, clients, seconds, interval);
     Console.WriteLine();
-    PrintComparison(ours, weston);
+    PrintComparison(ours, weston, clientNames);
 }
 
 return passed ? 0 : 1;
 
-static List<Sample> SoakOurs(HeadlessCompositorOptions options, int seconds, int interval, List<(int Second, long Bytes)> liveHeap, List<SortedSet<string>> fds)
+static List<Sample> SoakOurs(HeadlessCompositorOptions options, (string Program, string[] Arguments)[] clients, int seconds, int interval, List<(int Second, long Bytes)> liveHeap, List<SortedSet<string>> fds)
 {
     using RuntimeDirectory runtime = RuntimeDirectory.Create("soak");
     using HeadlessCompositor compositor = new(options);
     string socket = compositor.AddSocket(Path.Combine(runtime.Path, "wayland-soak"));
     compositor.Start();
-    using Process client = StartClient(runtime, socket);
+    List<Process> started = [StartClient(runtime, socket, clients[0].Program, clients[0].Arguments)];
+    if (clients.Length > 1)
+    {
+        // The later clients map above the first one (a new window is raised).
+        WaitFor(() => compositor.GetWindows().Count >= 1, "the first client's window");
+        started.AddRange(clients.Skip(1).Select(c => StartClient(runtime, socket, c.Program, c.Arguments)));
+    }
+
+    Process client = started[CountedClient(clients)];
     try
     {
         Console.Error.WriteLine("  sampling (progress on stderr)"); // opens stderr's stream before the first descriptor count
@@ -97,9 +116,9 @@ static List<Sample> SoakOurs(HeadlessCompositorOptions options, int seconds, int
             }
 
             Console.Error.Write($"\r  {next} s / {seconds} s");
-            if (client.HasExited)
+            if (started.Find(p => p.HasExited) is { } exited)
             {
-                throw new InvalidOperationException($"weston-simple-shm exited ({client.ExitCode}); compositor errors: {string.Join("; ", compositor.Errors)}");
+                throw new InvalidOperationException($"{exited.StartInfo.FileName} exited ({exited.ExitCode}); compositor errors: {string.Join("; ", compositor.Errors)}");
             }
         }
 
@@ -108,7 +127,7 @@ static List<Sample> SoakOurs(HeadlessCompositorOptions options, int seconds, int
     }
     finally
     {
-        Stop(client);
+        StopAll(started);
     }
 }
 
@@ -139,7 +158,7 @@ static SortedSet<string> OpenFds()
     return open;
 }
 
-static List<WestonSample> SoakWeston(HeadlessCompositorOptions options, int seconds, int interval)
+static List<WestonSample> SoakWeston(HeadlessCompositorOptions options, (string Program, string[] Arguments)[] clients, int seconds, int interval)
 {
     using RuntimeDirectory runtime = RuntimeDirectory.Create("soak-weston");
     ProcessStartInfo info = new("weston")
@@ -163,15 +182,28 @@ static List<WestonSample> SoakWeston(HeadlessCompositorOptions options, int seco
     {
         WaitFor(() => File.Exists(Path.Combine(runtime.Path, "wayland-soak")) || weston.HasExited, "weston's socket");
         // weston reports no frame count, and its headless output does not repaint at 60 Hz: count the frame callbacks
-        // the client receives from its WAYLAND_DEBUG log (which makes the client's CPU figure not comparable).
+        // the first client receives from its WAYLAND_DEBUG log (which makes the client's CPU figure not comparable).
         long frames = 0;
-        using Process client = StartClient(runtime, "wayland-soak", line =>
+        int counted = CountedClient(clients);
+        List<Process> started = [];
+        for (int i = 0; i < clients.Length; i++)
         {
-            if (line.Contains("wl_callback@", StringComparison.Ordinal) && line.Contains(".done(", StringComparison.Ordinal))
+            started.Add(StartClient(runtime, "wayland-soak", clients[i].Program, clients[i].Arguments, i != counted ? null : line =>
             {
-                Interlocked.Increment(ref frames);
+                if (line.Contains("wl_callback@", StringComparison.Ordinal) && line.Contains(".done(", StringComparison.Ordinal))
+                {
+                    Interlocked.Increment(ref frames);
+                }
+            }));
+
+            if (i == 0 && clients.Length > 1)
+            {
+                // weston says nothing about its windows: the first client gets two seconds to map before the others.
+                Thread.Sleep(TimeSpan.FromSeconds(2));
             }
-        });
+        }
+
+        Process client = started[counted];
         try
         {
             WaitFor(() => Interlocked.Read(ref frames) > 0, "the client's first frame on weston");
@@ -182,9 +214,9 @@ static List<WestonSample> SoakWeston(HeadlessCompositorOptions options, int seco
                 SleepUntil(clock, next);
                 samples.Add(new WestonSample(clock.Elapsed, ProcessCpu.Of(weston.Id), ProcessCpu.Of(client.Id), Interlocked.Read(ref frames)));
                 Console.Error.Write($"\r  {next} s / {seconds} s");
-                if (client.HasExited || weston.HasExited)
+                if (weston.HasExited || started.Exists(p => p.HasExited))
                 {
-                    throw new InvalidOperationException("weston or weston-simple-shm exited during the soak");
+                    throw new InvalidOperationException("weston or one of its clients exited during the soak");
                 }
             }
 
@@ -193,7 +225,7 @@ static List<WestonSample> SoakWeston(HeadlessCompositorOptions options, int seco
         }
         finally
         {
-            Stop(client);
+            StopAll(started);
         }
     }
     finally
@@ -202,9 +234,18 @@ static List<WestonSample> SoakWeston(HeadlessCompositorOptions options, int seco
     }
 }
 
-static Process StartClient(RuntimeDirectory runtime, string display, Action<string>? debugLog = null)
+// The client whose CPU is sampled and whose frames are counted on weston: the first weston-simple-shm.
+static int CountedClient((string Program, string[] Arguments)[] clients) =>
+    Array.FindIndex(clients, c => c.Program == "weston-simple-shm");
+
+static Process StartClient(RuntimeDirectory runtime, string display, string program, string[] arguments, Action<string>? debugLog = null)
 {
-    ProcessStartInfo info = new("weston-simple-shm") { UseShellExecute = false, RedirectStandardError = debugLog is not null };
+    ProcessStartInfo info = new(program) { UseShellExecute = false, RedirectStandardError = debugLog is not null };
+    foreach (string argument in arguments)
+    {
+        info.ArgumentList.Add(argument);
+    }
+
     runtime.Apply(info);
     info.Environment["WAYLAND_DISPLAY"] = display;
     if (debugLog is not null)
@@ -212,7 +253,7 @@ static Process StartClient(RuntimeDirectory runtime, string display, Action<stri
         info.Environment["WAYLAND_DEBUG"] = "client";
     }
 
-    Process client = Process.Start(info) ?? throw new InvalidOperationException("weston-simple-shm did not start");
+    Process client = Process.Start(info) ?? throw new InvalidOperationException($"{program} did not start");
     if (debugLog is not null)
     {
         client.ErrorDataReceived += (_, e) =>
@@ -226,6 +267,15 @@ static Process StartClient(RuntimeDirectory runtime, string display, Action<stri
     }
 
     return client;
+}
+
+static void StopAll(List<Process> processes)
+{
+    foreach (Process process in processes)
+    {
+        Stop(process);
+        process.Dispose();
+    }
 }
 
 static void Stop(Process process)
@@ -351,12 +401,12 @@ static void PrintFdChanges(string label, SortedSet<string> before, SortedSet<str
     }
 }
 
-static void PrintComparison(List<Sample> ours, List<WestonSample> weston)
+static void PrintComparison(List<Sample> ours, List<WestonSample> weston, string clientNames)
 {
     Rate o = Rates(ours.ConvertAll(s => (s.Elapsed, s.Cpu, s.Frames)));
     Rate w = Rates(weston.ConvertAll(s => (s.Elapsed, s.Cpu, s.Frames)));
     Rate oursClient = Rates(ours.ConvertAll(s => (s.Elapsed, s.ClientCpu, s.Frames)));
-    Console.WriteLine($"| compositor, weston-simple-shm on it | CPU % whole run | CPU % from {SteadyFromSeconds} s | frames/s from {SteadyFromSeconds} s | CPU µs per frame from {SteadyFromSeconds} s | client CPU % from {SteadyFromSeconds} s |");
+    Console.WriteLine($"| compositor, {clientNames} on it | CPU % whole run | CPU % from {SteadyFromSeconds} s | frames/s from {SteadyFromSeconds} s | CPU µs per frame from {SteadyFromSeconds} s | client CPU % from {SteadyFromSeconds} s |");
     Console.WriteLine("|---|---:|---:|---:|---:|---:|");
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"| Wayland.Compositor (in-process, .NET) | {o.WholeRun:F2} | {o.Steady:F2} | {o.FramesPerSecond:F1} | {o.MicrosecondsPerFrame:F0} | {oursClient.Steady:F2} |"));

@@ -27,7 +27,7 @@ internal sealed class Scene
 
     /// <summary>The explicit stack of <see cref="CollectTree"/>: a client decides how deep a tree is, so no walk recurses.</summary>
     private readonly List<TreeEntry> _treeWalk = [];
-    private Rect _damage;
+    private readonly DamageRegion _damage = new();
     private int _nextWindowId;
 
     /// <summary>Whether <see cref="DismissOrphanPopups"/> runs: the popups it unmaps leave the rest of the work to it.</summary>
@@ -114,6 +114,24 @@ internal sealed class Scene
         if (RootOf(surface) is { } root)
         {
             DamageRoot(root.Role, root.Origin);
+        }
+    }
+
+    /// <summary>
+    /// Damages the surface-local rectangles of <paramref name="local"/> where the surface was drawn last, when its tree
+    /// is shown: its content changed but not its size or place (those damage the whole tree).
+    /// </summary>
+    public void DamageSurfaceArea(Surface surface, DamageRegion local)
+    {
+        if (RootOf(surface) is null)
+        {
+            return;
+        }
+
+        Rect bounds = surface.LastBounds;
+        foreach (Rect rect in local.Rectangles)
+        {
+            Damage(rect.Offset(bounds.X, bounds.Y).Intersect(bounds));
         }
     }
 
@@ -463,7 +481,7 @@ internal sealed class Scene
         Rect clipped = area.Intersect(Desktop);
         if (!clipped.IsEmpty)
         {
-            _damage = _damage.Union(clipped);
+            _damage.Add(clipped);
             Clock.Schedule();
         }
     }
@@ -476,33 +494,56 @@ internal sealed class Scene
             return false;
         }
 
-        Rect clip = _damage;
-        _damage = default;
-        Renderer.Fill(_framebuffer, clip, _background);
+        // The rectangles do not overlap: each pixel is painted once.
+        foreach (Rect clip in _damage.Rectangles)
+        {
+            Composite(clip);
+        }
+
+        _damage.Clear();
+        return true;
+    }
+
+    /// <summary>
+    /// Lays the shown trees out on the output, recording each surface's bounds, and draws them into the framebuffer
+    /// within <paramref name="clip"/>: from the topmost opaque surface covering all of the clip on (what lies below it
+    /// is hidden), or from the background when none does.
+    /// </summary>
+    private void Composite(Rect clip)
+    {
+        int start = _treeEntries.Count;
         foreach (Toplevel window in _windows)
         {
             (int x, int y) = window.SurfaceOrigin;
-            Composite(window.XdgSurface.Surface, x, y, clip);
+            CollectTree(window.XdgSurface.Surface, x, y);
         }
 
         foreach (Popup popup in _popups)
         {
             (int x, int y) = popup.SurfaceOrigin;
-            Composite(popup.XdgSurface.Surface, x, y, clip);
+            CollectTree(popup.XdgSurface.Surface, x, y);
         }
 
-        return true;
-    }
-
-    /// <summary>Lays a shown tree out on the output, recording each surface's bounds, and draws it into the framebuffer.</summary>
-    private void Composite(Surface root, int x, int y, Rect clip)
-    {
-        int start = CollectTree(root, x, y);
-        for (int i = start; i < _treeEntries.Count; i++)
+        int first = -1;
+        for (int i = _treeEntries.Count - 1; i >= start; i--)
         {
             (Surface surface, int sx, int sy) = (_treeEntries[i].Surface, _treeEntries[i].X, _treeEntries[i].Y);
             surface.LastBounds = new Rect(sx, sy, surface.Width, surface.Height);
-            Renderer.DrawSurface(_framebuffer, surface, sx, sy, clip);
+            if (first < 0 && surface.IsOpaque && surface.LastBounds.Intersect(clip) == clip)
+            {
+                first = i;
+            }
+        }
+
+        if (first < 0)
+        {
+            Renderer.Fill(_framebuffer, clip, _background);
+            first = start;
+        }
+
+        for (int i = first; i < _treeEntries.Count; i++)
+        {
+            Renderer.DrawSurface(_framebuffer, _treeEntries[i].Surface, _treeEntries[i].X, _treeEntries[i].Y, clip);
         }
 
         ReleaseTree(start);

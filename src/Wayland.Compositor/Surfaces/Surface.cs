@@ -1,3 +1,4 @@
+using Wayland.Compositor.Rendering;
 using Wayland.Protocols;
 using Wayland.Server;
 using Wayland.Server.Protocol;
@@ -16,6 +17,12 @@ internal sealed class Surface : WlSurface.IHandler
 
     /// <summary>State committed while a synchronized sub-surface (valid while <see cref="HasCachedState"/>); kept for reuse.</summary>
     private SurfaceState? _cache;
+
+    /// <summary>Whether every pixel of <see cref="Content"/> has alpha 255 (see <see cref="IsOpaque"/>).</summary>
+    private bool _contentOpaque;
+
+    /// <summary>See <see cref="Scratch"/>.</summary>
+    private DamageRegion? _scratch;
 
     public Surface(SurfaceProtocol surfaces, WlSurface resource)
     {
@@ -190,27 +197,34 @@ internal sealed class Surface : WlSurface.IHandler
         }
     }
 
-    /// <summary>The first half of applying a state: content, size, frame callbacks and the sub-surface stack.</summary>
+    /// <summary>
+    /// The first half of applying a state: content, size, frame callbacks and the sub-surface stack. A change of size,
+    /// scale, transform, viewport or stack is marked in the step (the whole tree is damaged once it is applied); a new
+    /// buffer or damage alone damages only the damaged area, where the surface was drawn.
+    /// </summary>
     private ApplyStep Begin(SurfaceState state, bool synchronized)
     {
         // A new scale, transform or viewport changes what the surface shows and its size, damage or not.
-        bool contentChanged = state.ScaleSet || state.TransformSet || state.SourceSet || state.DestinationSet;
+        bool geometryChanged = state.ScaleSet || state.TransformSet || state.SourceSet || state.DestinationSet;
         state.MoveTo(Current);
         (int dx, int dy) = (Current.Dx, Current.Dy);
         (Current.Dx, Current.Dy) = (0, 0);
-        if (Current.BufferAttached)
+        (int oldWidth, int oldHeight, Image? oldContent) = (Width, Height, Content);
+        bool attached = Current.BufferAttached;
+        if (attached)
         {
             Current.BufferAttached = false;
             WlBuffer? buffer = Current.Buffer;
             Current.Buffer = null;
-            Content = buffer is null ? null : CopyBuffer(buffer, Content);
-            contentChanged = true;
+            Content = buffer is null ? null : CopyBuffer(buffer, Content, whole: geometryChanged);
         }
 
-        if (Current.ScaleSet || Current.TransformSet || Current.SourceSet || Current.DestinationSet || contentChanged)
+        if (geometryChanged || attached)
         {
             UpdateSize();
         }
+
+        geometryChanged |= Width != oldWidth || Height != oldHeight || (Content is null) != (oldContent is null);
 
         _scene.Clock.Queue(Current.FrameCallbacks, Current.Feedbacks);
         Current.FrameCallbacks.Clear();
@@ -220,13 +234,28 @@ internal sealed class Surface : WlSurface.IHandler
         {
             Stack.Clear();
             Stack.AddRange(PendingStack);
-            contentChanged = true;
+            geometryChanged = true;
         }
 
-        return new ApplyStep(this, synchronized, contentChanged, dx, dy);
+        if (!geometryChanged && (attached || Current.Damaged))
+        {
+            // A buffer attached without damage is taken as damaging all of it.
+            DamageRegion local = Scratch;
+            if (!Current.Damaged || !LocalDamage(local))
+            {
+                local.Clear();
+                local.Add(new Rect(0, 0, Width, Height));
+            }
+
+            _scene.DamageSurfaceArea(this, local);
+        }
+
+        Current.SurfaceDamage.Clear();
+        Current.BufferDamage.Clear();
+        return new ApplyStep(this, synchronized, geometryChanged, dx, dy);
     }
 
-    /// <summary>The second half, once the sub-surfaces are applied: the content offset and the role; true when it changed what is shown.</summary>
+    /// <summary>The second half, once the sub-surfaces are applied: the content offset and the role; true when the tree's geometry changed.</summary>
     private bool Finish(ApplyStep step)
     {
         bool changed = step.Changed;
@@ -237,9 +266,50 @@ internal sealed class Surface : WlSurface.IHandler
         }
 
         Role?.AfterCommit(this);
-        changed |= Current.Damaged;
-        Current.Damaged = false;
         return changed;
+    }
+
+    /// <summary>A region reused for this surface's damage in buffer or surface coordinates while a state is applied.</summary>
+    private DamageRegion Scratch => _scratch ??= new DamageRegion();
+
+    /// <summary>Whether the buffer maps onto the surface by its scale alone (no transform, no viewport): damage then maps exactly.</summary>
+    private bool IsScaleOnlyMapped => Current.Transform == WlOutputTransform.Normal && Current.Source.Width < 0 && Current.Destination.Width < 0;
+
+    /// <summary>The current state's damage in surface-local coordinates; false when it does not map simply (take the whole surface).</summary>
+    private bool LocalDamage(DamageRegion into) =>
+        MapDamage(into, new Rect(0, 0, Width, Height), Current.SurfaceDamage, Current.BufferDamage, toBuffer: false);
+
+    /// <summary>The current state's damage in buffer pixels of a <paramref name="width"/> × <paramref name="height"/> buffer; false when it does not map simply.</summary>
+    private bool BufferDamage(int width, int height, DamageRegion into) =>
+        Current.Damaged && MapDamage(into, new Rect(0, 0, width, height), Current.BufferDamage, Current.SurfaceDamage, toBuffer: true);
+
+    /// <summary>
+    /// Puts the damage given in the wanted coordinates (<paramref name="direct"/>) and the damage given in the other
+    /// ones, mapped through the buffer scale (<paramref name="scaled"/>), into <paramref name="into"/>, clipped to
+    /// <paramref name="limits"/>. Buffer pixels partly covering a surface pixel damage all of it.
+    /// </summary>
+    private bool MapDamage(DamageRegion into, Rect limits, DamageRegion direct, DamageRegion scaled, bool toBuffer)
+    {
+        into.Clear();
+        if (!IsScaleOnlyMapped)
+        {
+            return false;
+        }
+
+        foreach (Rect rect in direct.Rectangles)
+        {
+            into.Add(rect.Intersect(limits));
+        }
+
+        double scale = toBuffer ? Math.Max(1, Current.Scale) : 1.0 / Math.Max(1, Current.Scale);
+        foreach (Rect rect in scaled.Rectangles)
+        {
+            long left = (long)Math.Floor(rect.X * scale), top = (long)Math.Floor(rect.Y * scale);
+            long right = (long)Math.Ceiling(rect.Right * scale), bottom = (long)Math.Ceiling(rect.Bottom * scale);
+            into.Add(new Rect(Rect.Saturate(left), Rect.Saturate(top), Rect.Saturate(right - left), Rect.Saturate(bottom - top)).Intersect(limits));
+        }
+
+        return true;
     }
 
     /// <summary>
@@ -345,6 +415,12 @@ internal sealed class Surface : WlSurface.IHandler
     }
 
     /// <summary>Whether buffer pixels map one to one onto surface pixels (no scale, transform or viewport).</summary>
+    /// <summary>
+    /// Whether every pixel the surface shows is opaque: identity-mapped content copied from XRGB buffers only (or an
+    /// opaque single-pixel buffer at 1×1). What lies below it needs no drawing.
+    /// </summary>
+    public bool IsOpaque => _contentOpaque && HasContent && IsIdentityMapped;
+
     public bool IsIdentityMapped => Content is { } content && Current.Scale == 1 && Current.Transform == WlOutputTransform.Normal
         && Current.Source.Width < 0 && Current.Destination.Width < 0 && content.Width == Width && content.Height == Height;
 
@@ -414,21 +490,25 @@ internal sealed class Surface : WlSurface.IHandler
 
     /// <summary>
     /// Copies the buffer's pixels (the compositor never keeps a client's memory mapped between frames), then releases
-    /// the buffer: the client may reuse it at once.
+    /// the buffer: the client may reuse it at once. Into an image of the same size, only the damaged area is copied
+    /// (the rest of the buffer shows what the surface showed, as the protocol has it), unless <paramref name="whole"/>.
     /// </summary>
-    private Image? CopyBuffer(WlBuffer buffer, Image? reuse)
+    private Image? CopyBuffer(WlBuffer buffer, Image? reuse, bool whole)
     {
         Image? result = null;
         if (buffer.Handler is SinglePixelBuffer solid)
         {
             result = reuse is { Width: 1, Height: 1 } ? reuse : new Image(1, 1);
             result.Pixels[0] = solid.Argb;
+            _contentOpaque = solid.Argb >> 24 == 255;
         }
         else if (ShmBuffer.FromResource(buffer) is { } shm)
         {
+            DamageRegion? damage = null;
             if (reuse is not null && reuse.Width == shm.Width && reuse.Height == shm.Height)
             {
                 result = reuse;
+                damage = !whole && BufferDamage(shm.Width, shm.Height, Scratch) ? Scratch : null;
             }
             else
             {
@@ -437,7 +517,10 @@ internal sealed class Surface : WlSurface.IHandler
             }
 
             bool opaque = shm.Format == WlShmFormat.Xrgb8888;
-            if (!shm.TryRead((result, shm.Stride, opaque), static (pixels, state) => CopyPixels(pixels, state.result, state.Stride, state.opaque)))
+
+            // A partial copy keeps the rest of the old content: opaque only if that was too.
+            _contentOpaque = opaque && (damage is null || _contentOpaque);
+            if (!shm.TryRead((result, shm.Stride, opaque, damage), static (pixels, state) => CopyPixels(pixels, state.result, state.Stride, state.opaque, state.damage)))
             {
                 return null;
             }
@@ -451,27 +534,41 @@ internal sealed class Surface : WlSurface.IHandler
         return result;
     }
 
-    private static void CopyPixels(ReadOnlySpan<byte> source, Image target, int stride, bool opaque)
+    /// <summary>Copies the rectangles of <paramref name="damage"/> (all of the image when null) from the shm bytes into <paramref name="target"/>.</summary>
+    private static void CopyPixels(ReadOnlySpan<byte> source, Image target, int stride, bool opaque, DamageRegion? damage)
+    {
+        if (damage is null)
+        {
+            CopyRect(source, target, stride, opaque, new Rect(0, 0, target.Width, target.Height));
+            return;
+        }
+
+        foreach (Rect rect in damage.Rectangles)
+        {
+            CopyRect(source, target, stride, opaque, rect);
+        }
+    }
+
+    private static void CopyRect(ReadOnlySpan<byte> source, Image target, int stride, bool opaque, Rect rect)
     {
         // The commit checked the stride against the width; the rows are held inside what was handed over anyway.
-        int width = target.Width;
-        for (int y = 0; y < target.Height; y++)
+        for (int y = rect.Y; y < rect.Bottom; y++)
         {
-            long start = (long)y * stride;
-            if (start + (width * 4L) > source.Length)
+            long start = ((long)y * stride) + (rect.X * 4L);
+            if (start + (rect.Width * 4L) > source.Length)
             {
                 break;
             }
 
-            ReadOnlySpan<uint> row = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, uint>(source.Slice((int)start, width * 4));
-            Span<uint> destination = target.GetRow(y);
-            row.CopyTo(destination);
+            ReadOnlySpan<uint> row = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, uint>(source.Slice((int)start, rect.Width * 4));
+            Span<uint> destination = target.GetRow(y).Slice(rect.X, rect.Width);
             if (opaque)
             {
-                for (int x = 0; x < destination.Length; x++)
-                {
-                    destination[x] |= 0xFF000000;
-                }
+                Blending.CopyOpaque(row, destination);
+            }
+            else
+            {
+                row.CopyTo(destination);
             }
         }
     }
@@ -503,9 +600,11 @@ internal sealed class Surface : WlSurface.IHandler
         Pending.Dy = y;
     }
 
-    void WlSurface.IHandler.Damage(WlSurface resource, int x, int y, int width, int height) => Pending.Damaged = true;
+    void WlSurface.IHandler.Damage(WlSurface resource, int x, int y, int width, int height) =>
+        Pending.SurfaceDamage.Add(new Rect(x, y, width, height));
 
-    void WlSurface.IHandler.DamageBuffer(WlSurface resource, int x, int y, int width, int height) => Pending.Damaged = true;
+    void WlSurface.IHandler.DamageBuffer(WlSurface resource, int x, int y, int width, int height) =>
+        Pending.BufferDamage.Add(new Rect(x, y, width, height));
 
     void WlSurface.IHandler.Frame(WlSurface resource, WlCallback callback) => Pending.FrameCallbacks.Add(callback);
 

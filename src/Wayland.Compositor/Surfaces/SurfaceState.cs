@@ -1,3 +1,4 @@
+using Wayland.Compositor.Rendering;
 using Wayland.Protocols;
 using Wayland.Server.Protocol;
 
@@ -15,7 +16,14 @@ internal sealed class SurfaceState
 
     public int Dy { get; set; }
 
-    public bool Damaged { get; set; }
+    /// <summary>wl_surface.damage: surface-local rectangles.</summary>
+    public DamageRegion SurfaceDamage { get; } = new();
+
+    /// <summary>wl_surface.damage_buffer: buffer rectangles.</summary>
+    public DamageRegion BufferDamage { get; } = new();
+
+    /// <summary>Whether either kind of damage was given.</summary>
+    public bool Damaged => !SurfaceDamage.IsEmpty || !BufferDamage.IsEmpty;
 
     public List<WlCallback> FrameCallbacks { get; } = [];
 
@@ -63,7 +71,8 @@ internal sealed class SurfaceState
         target.Dx = Rect.Saturate((long)target.Dx + Dx);
         target.Dy = Rect.Saturate((long)target.Dy + Dy);
 
-        target.Damaged |= Damaged;
+        target.SurfaceDamage.Add(SurfaceDamage);
+        target.BufferDamage.Add(BufferDamage);
         target.FrameCallbacks.AddRange(FrameCallbacks);
         target.Feedbacks.AddRange(Feedbacks);
         if (InputRegionSet)
@@ -116,7 +125,8 @@ internal sealed class SurfaceState
         Buffer = null;
         Dx = 0;
         Dy = 0;
-        Damaged = false;
+        SurfaceDamage.Clear();
+        BufferDamage.Clear();
         FrameCallbacks.Clear();
         Feedbacks.Clear();
         InputRegionSet = false;
