@@ -13,7 +13,7 @@ internal sealed class FrameSource : IDisposable
     private readonly TimeSpan _pollInterval;
 
     /// <summary>How long commits may go without a counted repaint before the output is captured anyway: someone
-    /// else's <see cref="HeadlessCompositor.CaptureOutput"/> repaints pending damage, and the frame timer then
+    /// else's <see cref="HeadlessCompositor.CaptureOutput()"/> repaints pending damage, and the frame timer then
     /// finds nothing left to count.</summary>
     private readonly TimeSpan _uncountedRepaintWait;
     private readonly Thread _thread;
