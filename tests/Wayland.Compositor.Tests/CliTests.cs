@@ -119,9 +119,14 @@ public sealed class CliTests : IDisposable
     public void ScreenshotOnExitShowsTheWindowsOfTheCommandThatJustExited()
     {
         // SIGINT makes weston-simple-shm leave its loop and disconnect: by then its window is unmapped, but the
-        // screenshot shows the output as it was just before.
+        // screenshot shows the output as it was just before. The signal goes out once the client's own protocol log
+        // shows three commits (two of them answers to frame callbacks, so frames were drawn), not after a fixed time.
         string png = Path.Combine(_runtime.Path, "exit.png");
-        (int exit, _, string stderr) = Run("--size", "400x300", "--exec", "timeout -s INT 2 weston-simple-shm; exit 0", "--screenshot", png);
+        const string command =
+            "WAYLAND_DEBUG=1 weston-simple-shm 2>\"$XDG_RUNTIME_DIR/shm.log\" & pid=$!; " +
+            "until [ \"$(grep -c 'wl_surface@[0-9]*\\.commit' \"$XDG_RUNTIME_DIR/shm.log\")\" -ge 3 ]; do " +
+            "kill -0 $pid 2>/dev/null || exit 1; sleep 0.05; done; kill -INT $pid; wait $pid; exit 0";
+        (int exit, _, string stderr) = Run("--size", "400x300", "--exec", command, "--screenshot", png);
 
         Assert.True(exit == 0, stderr);
         Assert.Equal((400, 300), ReadPngHeader(png));
