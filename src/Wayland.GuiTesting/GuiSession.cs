@@ -506,8 +506,10 @@ public sealed class GuiSession : IDisposable, IAsyncDisposable
     /// the maximum ran out.
     /// </summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <exception cref="ObjectDisposedException">The session was disposed.</exception>
     public async Task<bool> HoldForViewerAsync(TimeSpan? maximum = null, CancellationToken cancellationToken = default)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         TimeSpan limit = maximum ?? Options.LiveViewHold;
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, TimeSpan.Zero, nameof(maximum));
         Volatile.Write(ref _failed, 0);

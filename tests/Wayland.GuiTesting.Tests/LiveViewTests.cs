@@ -128,6 +128,7 @@ public sealed class LiveViewTests
             Assert.InRange(disposing.Elapsed, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(6));
             await ended.WaitAsync(Patience);
             Assert.Contains(log, message => message.Contains("nobody closed the live view within 1 s", StringComparison.Ordinal));
+            await Assert.ThrowsAsync<ObjectDisposedException>(() => session.HoldForViewerAsync());
         }
 
         OpenFds.AssertUnchanged(before);
