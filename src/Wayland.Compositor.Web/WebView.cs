@@ -54,6 +54,8 @@ public sealed class WebView : IAsyncDisposable, IDisposable
     private WebApplication? _app;
     private string _cookieName = "wl-headless-token";
     private int _disposed;
+    private int _viewerCount;
+    private long _viewersConnected;
 
     private WebView(HeadlessCompositor compositor, WebViewOptions options)
     {
@@ -84,6 +86,12 @@ public sealed class WebView : IAsyncDisposable, IDisposable
 
     /// <summary>Changed rectangles sent so far (all connections and frames).</summary>
     public long RectanglesSent => Interlocked.Read(ref _statistics.Rectangles);
+
+    /// <summary>Browsers connected now (open WebSockets).</summary>
+    public int ViewerCount => Volatile.Read(ref _viewerCount);
+
+    /// <summary>Browsers that have connected so far, including those that left.</summary>
+    public long ViewersConnected => Interlocked.Read(ref _viewersConnected);
 
     /// <summary>Connections closed because the browser broke the protocol (bad JSON, a value out of range, a message
     /// over the size limit, a flood).</summary>
@@ -268,14 +276,23 @@ public sealed class WebView : IAsyncDisposable, IDisposable
         using System.Net.WebSockets.WebSocket socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
         string peer = $"{context.Connection.RemoteIpAddress}:{context.Connection.RemotePort}";
         ViewerConnection viewer = new(socket, _compositor, _frames, _options, _statistics, _logger, peer);
-        Task running = viewer.RunAsync(_stopping.Token);
-        lock (_viewers)
+        Interlocked.Increment(ref _viewerCount);
+        Interlocked.Increment(ref _viewersConnected);
+        try
         {
-            _viewers.RemoveAll(task => task.IsCompleted);
-            _viewers.Add(running);
-        }
+            Task running = viewer.RunAsync(_stopping.Token);
+            lock (_viewers)
+            {
+                _viewers.RemoveAll(task => task.IsCompleted);
+                _viewers.Add(running);
+            }
 
-        await running.ConfigureAwait(false);
+            await running.ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _viewerCount);
+        }
     }
 
     private bool IsAuthorized(HttpRequest request, out bool fromQuery)

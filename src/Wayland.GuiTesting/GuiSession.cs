@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using Wayland.Compositor;
+using Wayland.Compositor.Web;
 using Wayland.Wire;
 
 namespace Wayland.GuiTesting;
@@ -35,6 +36,12 @@ public sealed class GuiSession : IDisposable, IAsyncDisposable
     private int _artifactCount;
     private bool _disposed;
 
+    /// <summary>1 once a check of the kit failed and no hold for the viewer has happened since.</summary>
+    private int _failed;
+
+    /// <summary>How long nobody must be watching before a hold ends: a reload of the page does not end it.</summary>
+    private static readonly TimeSpan ViewerGoneGrace = TimeSpan.FromSeconds(1);
+
     /// <summary>Creates the runtime directory and starts the compositor on its socket there.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public GuiSession(GuiSessionOptions? options = null)
@@ -60,9 +67,15 @@ public sealed class GuiSession : IDisposable, IAsyncDisposable
             SocketPath = Compositor.AddSocket(Path.Combine(RuntimeDirectory, SocketName));
             Compositor.Start();
             _recorder = Options.RecordedFrames > 0 ? new FrameRecorder(Compositor, Options.RecordedFrames, Options.RecordInterval) : null;
+            if (Options.LiveView is { } endPoint)
+            {
+                LiveView = WebView.Start(Compositor, endPoint);
+                Options.Log($"{Name}: live view at {LiveView.Url}");
+            }
         }
         catch
         {
+            LiveView?.Dispose();
             _recorder?.Dispose();
             Compositor?.Dispose();
             Directory.Delete(RuntimeDirectory, recursive: true);
@@ -78,6 +91,12 @@ public sealed class GuiSession : IDisposable, IAsyncDisposable
 
     /// <summary>The compositor, for anything this kit does not wrap.</summary>
     public HeadlessCompositor Compositor { get; }
+
+    /// <summary>
+    /// The live view of the output while the test runs (its <see cref="WebView.Url"/> is the page to open, with the
+    /// access token), or null when <see cref="GuiSessionOptions.LiveView"/> is off.
+    /// </summary>
+    public WebView? LiveView { get; }
 
     /// <summary>The private XDG_RUNTIME_DIR apps get.</summary>
     public string RuntimeDirectory { get; }
@@ -476,7 +495,60 @@ public sealed class GuiSession : IDisposable, IAsyncDisposable
         return text.ToString();
     }
 
-    /// <summary>Ends every launched app's process tree, stops the compositor, removes the runtime directory. App output stays readable.</summary>
+    /// <summary>
+    /// With the live view on, keeps the session as it is — apps running, the page live and taking input — until the
+    /// browsers watching it have closed the page, so that a person can look at a failure; returns at once (false)
+    /// without a live view or with a zero <paramref name="maximum"/>. The hold ends once nobody has watched for a
+    /// second after somebody did (a reload does not end it), or after <paramref name="maximum"/> (default
+    /// <see cref="GuiSessionOptions.LiveViewHold"/>), whether or not anybody came. Disposing a session whose own
+    /// check failed holds by itself; call this for a failure of your own assertions:
+    /// <c>catch { await session.HoldForViewerAsync(); throw; }</c>. Returns true when the viewers left, false when
+    /// the maximum ran out.
+    /// </summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <exception cref="ObjectDisposedException">The session was disposed.</exception>
+    public async Task<bool> HoldForViewerAsync(TimeSpan? maximum = null, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        TimeSpan limit = maximum ?? Options.LiveViewHold;
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, TimeSpan.Zero, nameof(maximum));
+        Volatile.Write(ref _failed, 0);
+        if (LiveView is not { } view || limit == TimeSpan.Zero)
+        {
+            return false;
+        }
+
+        Options.Log($"{Name}: holding the session until its live view is closed (at most {limit.TotalSeconds:0.###} s): {view.Url}");
+        Stopwatch held = Stopwatch.StartNew();
+        bool watchedAtStart = view.ViewerCount > 0;
+        long connectedAtStart = view.ViewersConnected;
+        TimeSpan? unwatchedSince = null;
+        while (held.Elapsed < limit)
+        {
+            bool watched = watchedAtStart || view.ViewersConnected > connectedAtStart;
+            if (!watched || view.ViewerCount > 0)
+            {
+                unwatchedSince = null;
+            }
+            else if ((unwatchedSince ??= held.Elapsed) + ViewerGoneGrace <= held.Elapsed)
+            {
+                Options.Log($"{Name}: the live view was closed; ending the session");
+                return true;
+            }
+
+            TimeSpan step = TimeSpan.FromMilliseconds(50);
+            await Task.Delay(step < limit - held.Elapsed ? step : limit - held.Elapsed, cancellationToken).ConfigureAwait(false);
+        }
+
+        Options.Log($"{Name}: nobody closed the live view within {limit.TotalSeconds:0.###} s; ending the session");
+        return false;
+    }
+
+    /// <summary>
+    /// Ends every launched app's process tree, stops the compositor, removes the runtime directory. App output stays
+    /// readable. With the live view on and a failed check of the kit before, first holds for the viewer
+    /// (<see cref="HoldForViewerAsync"/>).
+    /// </summary>
     public void Dispose()
     {
         if (_disposed)
@@ -484,7 +556,13 @@ public sealed class GuiSession : IDisposable, IAsyncDisposable
             return;
         }
 
+        if (Volatile.Read(ref _failed) != 0)
+        {
+            HoldForViewerAsync().GetAwaiter().GetResult();
+        }
+
         _disposed = true;
+        LiveView?.Dispose();
         _recorder?.Dispose();
         foreach (GuiApp app in Apps)
         {
@@ -502,10 +580,14 @@ public sealed class GuiSession : IDisposable, IAsyncDisposable
     }
 
     /// <inheritdoc cref="Dispose"/>
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        if (!_disposed && Volatile.Read(ref _failed) != 0)
+        {
+            await HoldForViewerAsync().ConfigureAwait(false);
+        }
+
         Dispose();
-        return ValueTask.CompletedTask;
     }
 
     internal string ArtifactPath(string suffix)
@@ -547,7 +629,15 @@ public sealed class GuiSession : IDisposable, IAsyncDisposable
     /// <summary>The full message of a failure (the state, then the artifacts) and the artifacts, written now.</summary>
     internal (string Message, IReadOnlyList<string> Artifacts) Failure(string message, string label, IEnumerable<string>? moreArtifacts = null)
     {
+        Volatile.Write(ref _failed, 1);
         string state = DescribeState();
+        if (LiveView is { } view)
+        {
+            state += Options.LiveViewHold > TimeSpan.Zero
+                ? $"\nlive view: {view.Url} (the session is held until it is closed, at most {Options.LiveViewHold.TotalSeconds:0.###} s)"
+                : $"\nlive view: {view.Url}";
+        }
+
         List<string> artifacts = [.. moreArtifacts ?? []];
         try
         {

@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Net;
+
 namespace Wayland.GuiTesting;
 
 /// <summary>How a <see cref="GuiSession"/> sets up its compositor, how long its waits last, and where files go.</summary>
@@ -8,6 +11,15 @@ public sealed class GuiSessionOptions
 
     /// <summary>Environment variable naming the default <see cref="ArtifactsDirectory"/>.</summary>
     public const string ArtifactsVariable = "WAYLAND_GUI_ARTIFACTS";
+
+    /// <summary>
+    /// Environment variable that turns the live view on for every session: <c>ADDRESS:PORT</c> (for example
+    /// <c>127.0.0.1:0</c>, port 0 picks a free one) or <c>1</c> for <c>127.0.0.1:0</c>. See <see cref="LiveView"/>.
+    /// </summary>
+    public const string LiveViewVariable = "WAYLAND_GUI_LIVE";
+
+    /// <summary>Environment variable giving <see cref="LiveViewHold"/> in seconds (0 never holds).</summary>
+    public const string LiveViewHoldVariable = "WAYLAND_GUI_LIVE_HOLD";
 
     /// <summary>Output width in pixels (default 1024).</summary>
     public int Width { get; set; } = 1024;
@@ -74,8 +86,48 @@ public sealed class GuiSessionOptions
     /// </summary>
     public bool LaunchOverSocketPair { get; set; }
 
+    /// <summary>
+    /// Where to serve a live view of the session's output (a page that shows it and takes pointer and keyboard input,
+    /// from Wayland.Compositor.Web) while the test runs: a loopback address and port, 0 for a free one. Its address,
+    /// with the access token, goes to <see cref="Log"/> when the session starts. Default: <c>$WAYLAND_GUI_LIVE</c>,
+    /// else null (off: no port is opened).
+    /// </summary>
+    public IPEndPoint? LiveView { get; set; } = ParseLiveView(Environment.GetEnvironmentVariable(LiveViewVariable));
+
+    /// <summary>
+    /// With <see cref="LiveView"/> on, how long disposing a session that failed waits at most for the browsers
+    /// watching it to close the page (the apps keep running meanwhile), so that a person can look at the failure; see
+    /// <see cref="GuiSession.HoldForViewerAsync"/>. Default: <c>$WAYLAND_GUI_LIVE_HOLD</c> seconds, else 600 s; zero
+    /// never holds. Without a live view nothing ever holds.
+    /// </summary>
+    public TimeSpan LiveViewHold { get; set; } = ParseHold(Environment.GetEnvironmentVariable(LiveViewHoldVariable));
+
+    /// <summary>Where the session's messages go: the live view's address and when a failed session holds for its
+    /// viewer. Default: standard error.</summary>
+    public Action<string> Log { get; set; } = static message => Console.Error.WriteLine(message);
+
+    /// <summary>Reads <see cref="LiveViewVariable"/>'s value: null when unset or empty.</summary>
+    /// <exception cref="ArgumentException">The value is not <c>ADDRESS:PORT</c> or <c>1</c>.</exception>
+    private static IPEndPoint? ParseLiveView(string? value) => value switch
+    {
+        null or "" or "0" => null,
+        "1" => new IPEndPoint(IPAddress.Loopback, 0),
+        _ when IPEndPoint.TryParse(value, out IPEndPoint? endPoint) && value.Contains(':', StringComparison.Ordinal) => endPoint,
+        _ => throw new ArgumentException($"{LiveViewVariable}={value} is not ADDRESS:PORT (for example 127.0.0.1:0) or 1"),
+    };
+
+    /// <summary>Reads <see cref="LiveViewHoldVariable"/>'s value: 600 s when unset or empty.</summary>
+    /// <exception cref="ArgumentException">The value is not a number of seconds, 0 or more.</exception>
+    private static TimeSpan ParseHold(string? value) =>
+        string.IsNullOrEmpty(value) ? TimeSpan.FromSeconds(600)
+        : double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) && seconds >= 0 && seconds <= int.MaxValue
+            ? TimeSpan.FromSeconds(seconds)
+            : throw new ArgumentException($"{LiveViewHoldVariable}={value} is not a number of seconds (0 or more)");
+
     internal void Validate()
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(LiveViewHold, TimeSpan.Zero, nameof(LiveViewHold));
+        ArgumentNullException.ThrowIfNull(Log, nameof(Log));
         ArgumentOutOfRangeException.ThrowIfNegative(RecordedFrames, nameof(RecordedFrames));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RecordInterval, TimeSpan.Zero, nameof(RecordInterval));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(DefaultTimeout, TimeSpan.Zero, nameof(DefaultTimeout));

@@ -23,6 +23,8 @@ public class ArchitectureTests
         ["Wayland.Client"] = ["Wayland.Interop", "Wayland.Wire", "Wayland.Protocols"],
         ["Wayland.Server"] = ["Wayland.Interop", "Wayland.Wire", "Wayland.Events", "Wayland.Protocols"],
         ["Wayland.Compositor"] = ["Wayland.Wire", "Wayland.Events", "Wayland.Protocols", "Wayland.Server"],
+        ["Wayland.Compositor.Web"] = ["Wayland.Compositor"],
+        ["Wayland.GuiTesting"] = ["Wayland.Wire", "Wayland.Server", "Wayland.Compositor", "Wayland.Compositor.Web"],
     };
 
     /// <summary>The assemblies the OS layer is opened to: the layers that make system calls, and their tests.</summary>
@@ -41,6 +43,17 @@ public class ArchitectureTests
             .Order(StringComparer.Ordinal)];
         string[] forbidden = [.. wayland.Except(MayReference[name])];
         Assert.True(forbidden.Length == 0, $"{name} references {string.Join(", ", forbidden)}; it may reference only {string.Join(", ", MayReference[name])}");
+    }
+
+    /// <summary>What sits on the compositor uses the public API of the layers below, never the OS layer.</summary>
+    [Theory]
+    [InlineData("Wayland.Compositor.Web")]
+    [InlineData("Wayland.GuiTesting")]
+    public void Above_the_compositor_nothing_references_Wayland_Interop(string name)
+    {
+        string[] referenced = [.. Assembly.Load(name).GetReferencedAssemblies().Select(a => a.Name!)];
+        Assert.Contains("Wayland.Compositor", referenced);
+        Assert.DoesNotContain("Wayland.Interop", referenced);
     }
 
     [Theory]

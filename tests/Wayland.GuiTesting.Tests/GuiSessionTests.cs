@@ -422,7 +422,7 @@ public class GuiSessionTests
     };
 
     /// <summary>A temporary artifacts directory, removed on dispose.</summary>
-    private sealed class ArtifactsDirectory : IDisposable
+    internal sealed class ArtifactsDirectory : IDisposable
     {
         public string Path { get; } = Directory.CreateTempSubdirectory("gui-artifacts-").FullName;
 
