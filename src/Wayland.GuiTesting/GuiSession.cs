@@ -50,13 +50,13 @@ public sealed partial class GuiSession : IDisposable, IAsyncDisposable
                 File.SetUnixFileMode(RuntimeDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             }
 
-            Compositor = new HeadlessCompositor(new HeadlessCompositorOptions
+            Compositor = new HeadlessCompositor(WithOutputs(new HeadlessCompositorOptions
             {
                 Width = Options.Width,
                 Height = Options.Height,
                 Scale = Options.Scale,
                 RefreshMilliHertz = Options.RefreshMilliHertz,
-            });
+            }));
             SocketPath = Compositor.AddSocket(Path.Combine(RuntimeDirectory, SocketName));
             Compositor.Start();
             _recorder = Options.RecordedFrames > 0 ? new FrameRecorder(Compositor, Options.RecordedFrames, Options.RecordInterval) : null;

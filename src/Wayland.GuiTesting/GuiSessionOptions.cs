@@ -83,4 +83,13 @@ public sealed class GuiSessionOptions
         ArgumentException.ThrowIfNullOrEmpty(ArtifactsDirectory, nameof(ArtifactsDirectory));
         ArgumentException.ThrowIfNullOrEmpty(GoldenDirectory, nameof(GoldenDirectory));
     }
+
+    /// <summary>
+    /// The outputs, when more than one is wanted (or one with a position): each a wl_output with its position, size and
+    /// scale (see <see cref="Wayland.Compositor.HeadlessCompositorOptions.Outputs"/>), captured with
+    /// <see cref="GuiSession.CaptureOutput"/>. Empty (the default) means one output of <see cref="Width"/>,
+    /// <see cref="Height"/> and <see cref="Scale"/>, which are otherwise ignored. Windows open on the first output; move
+    /// one elsewhere with <see cref="GuiWindow.MoveTo"/>. Frames are recorded for failure artifacts from the first output only.
+    /// </summary>
+    public IList<Wayland.Compositor.HeadlessOutputOptions> Outputs { get; } = [];
 }
