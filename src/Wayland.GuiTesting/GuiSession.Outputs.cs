@@ -2,7 +2,7 @@ using Wayland.Compositor;
 
 namespace Wayland.GuiTesting;
 
-/// <summary>Sessions with several outputs (<see cref="GuiSessionOptions.Outputs"/>).</summary>
+/// <summary>Sessions with several outputs (<see cref="GuiSessionOptions.Outputs"/>) and the compositor options mapped with them.</summary>
 public sealed partial class GuiSession
 {
     /// <summary>How many outputs the session has.</summary>
@@ -12,8 +12,10 @@ public sealed partial class GuiSession
     /// <exception cref="ArgumentOutOfRangeException">There is no such output.</exception>
     public Image CaptureOutput(int index = 0) => Compositor.CaptureOutput(index);
 
-    private HeadlessCompositorOptions WithOutputs(HeadlessCompositorOptions options)
+    /// <summary>The compositor options that the session's constructor does not set itself.</summary>
+    private HeadlessCompositorOptions WithMoreOptions(HeadlessCompositorOptions options)
     {
+        options.DisconnectUnresponsiveClients = Options.DisconnectUnresponsiveClients;
         foreach (HeadlessOutputOptions output in Options.Outputs)
         {
             options.Outputs.Add(output);

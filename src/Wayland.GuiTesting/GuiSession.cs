@@ -50,7 +50,7 @@ public sealed partial class GuiSession : IDisposable, IAsyncDisposable
                 File.SetUnixFileMode(RuntimeDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             }
 
-            Compositor = new HeadlessCompositor(WithOutputs(new HeadlessCompositorOptions
+            Compositor = new HeadlessCompositor(WithMoreOptions(new HeadlessCompositorOptions
             {
                 Width = Options.Width,
                 Height = Options.Height,

@@ -92,4 +92,11 @@ public sealed class GuiSessionOptions
     /// one elsewhere with <see cref="GuiWindow.MoveTo"/>. Frames are recorded for failure artifacts from the first output only.
     /// </summary>
     public IList<Wayland.Compositor.HeadlessOutputOptions> Outputs { get; } = [];
+
+    /// <summary>
+    /// Disconnect an app that leaves a ping unanswered for <see cref="Wayland.Compositor.HeadlessCompositor.PingTimeout"/>
+    /// (the compositor pings a window when it is activated), as desktop compositors offer to: its window goes, and
+    /// waits on it fail. Default false: the window is only marked unresponsive (<see cref="Wayland.Compositor.WindowInfo.IsResponsive"/>).
+    /// </summary>
+    public bool DisconnectUnresponsiveClients { get; set; }
 }
