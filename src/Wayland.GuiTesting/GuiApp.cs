@@ -79,6 +79,25 @@ public sealed class GuiApp : IDisposable
     /// <summary>Waits for the process to exit on its own.</summary>
     public Task WaitForExitAsync(CancellationToken cancellationToken = default) => _process.WaitForExitAsync(cancellationToken);
 
+    /// <summary>Writes <paramref name="text"/> to the app's standard input and closes it.</summary>
+    internal async Task WriteInputAndCloseAsync(string text, CancellationToken cancellationToken)
+    {
+        StreamWriter input = _process.StandardInput;
+        try
+        {
+            await input.WriteAsync(text.AsMemory(), cancellationToken).ConfigureAwait(false);
+            await input.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            // The app exited before reading: its exit code and error output tell why.
+        }
+        finally
+        {
+            input.Close();
+        }
+    }
+
     /// <summary>Ends the app's whole process tree and waits until its output is read to the end.</summary>
     public void Dispose()
     {

@@ -22,7 +22,7 @@ namespace Wayland.GuiTesting;
 /// await session.Expect(window).ToMatchGoldenAsync("flower.png");
 /// </code>
 /// </example>
-public sealed class GuiSession : IDisposable, IAsyncDisposable
+public sealed partial class GuiSession : IDisposable, IAsyncDisposable
 {
     private const string SocketName = "wayland-0";
 
@@ -57,13 +57,13 @@ public sealed class GuiSession : IDisposable, IAsyncDisposable
                 File.SetUnixFileMode(RuntimeDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             }
 
-            Compositor = new HeadlessCompositor(new HeadlessCompositorOptions
+            Compositor = new HeadlessCompositor(WithMoreOptions(new HeadlessCompositorOptions
             {
                 Width = Options.Width,
                 Height = Options.Height,
                 Scale = Options.Scale,
                 RefreshMilliHertz = Options.RefreshMilliHertz,
-            });
+            }));
             SocketPath = Compositor.AddSocket(Path.Combine(RuntimeDirectory, SocketName));
             Compositor.Start();
             _recorder = Options.RecordedFrames > 0 ? new FrameRecorder(Compositor, Options.RecordedFrames, Options.RecordInterval) : null;
@@ -202,71 +202,13 @@ public sealed class GuiSession : IDisposable, IAsyncDisposable
     /// </summary>
     /// <exception cref="System.ComponentModel.Win32Exception">wl-paste cannot be started (install wl-clipboard).</exception>
     /// <exception cref="GuiTimeoutException">wl-paste did not finish within <see cref="GuiSessionOptions.DefaultTimeout"/>.</exception>
-    public async Task<string?> ReadClipboardTextAsync(string mimeType = "text/plain;charset=utf-8", CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(mimeType);
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        ProcessStartInfo info = StartInfo("wl-paste", ["--no-newline", "--type", mimeType], null);
-        using Process paste = new() { StartInfo = info };
-        lock (InheritLock)
-        {
-            paste.Start();
-        }
-
-        paste.StandardInput.Close();
-        Task<string> output = paste.StandardOutput.ReadToEndAsync(cancellationToken);
-        Task<string> error = paste.StandardError.ReadToEndAsync(cancellationToken);
-        using CancellationTokenSource limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(Options.DefaultTimeout);
-        try
-        {
-            await paste.WaitForExitAsync(limit.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            paste.Kill(entireProcessTree: true);
-            (string message, IReadOnlyList<string> artifacts) = Failure($"wl-paste did not finish within {Options.DefaultTimeout.TotalSeconds:0.###} s", "clipboard");
-            throw new GuiTimeoutException(message, artifacts);
-        }
-        finally
-        {
-            if (!paste.HasExited)
-            {
-                paste.Kill(entireProcessTree: true);
-            }
-        }
-
-        string text = await output.ConfigureAwait(false);
-        _ = await error.ConfigureAwait(false);
-        return paste.ExitCode == 0 ? text : null;
-    }
+    public Task<string?> ReadClipboardTextAsync(string mimeType = "text/plain;charset=utf-8", CancellationToken cancellationToken = default) =>
+        ReadSelectionAsync(primary: false, mimeType, cancellationToken);
 
     /// <summary>Waits until the clipboard's text (see <see cref="ReadClipboardTextAsync"/>) satisfies <paramref name="predicate"/>; returns it.</summary>
     /// <exception cref="GuiTimeoutException">It did not within the timeout; the message gives the last text seen.</exception>
-    public async Task<string> WaitForClipboardTextAsync(Func<string, bool> predicate, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(predicate);
-        TimeSpan limit = timeout ?? Options.DefaultTimeout;
-        TimeSpan deadline = _clock.Elapsed + limit;
-        string? last = null;
-        while (true)
-        {
-            last = await ReadClipboardTextAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            if (last is not null && predicate(last))
-            {
-                return last;
-            }
-
-            if (_clock.Elapsed >= deadline)
-            {
-                (string message, IReadOnlyList<string> artifacts) = Failure(
-                    $"timed out after {limit.TotalSeconds:0.###} s waiting for the clipboard's text to satisfy the condition (last seen: {(last is null ? "nothing offered" : $"\"{last}\"")})", "timeout");
-                throw new GuiTimeoutException(message, artifacts);
-            }
-
-            await Task.Delay(Options.PollInterval, cancellationToken).ConfigureAwait(false);
-        }
-    }
+    public Task<string> WaitForClipboardTextAsync(Func<string, bool> predicate, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        WaitForSelectionAsync(primary: false, predicate, timeout, cancellationToken);
 
     /// <summary>
     /// Waits until a capture of <paramref name="window"/> satisfies <paramref name="predicate"/> — any check of your own

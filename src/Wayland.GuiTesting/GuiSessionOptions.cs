@@ -135,4 +135,20 @@ public sealed class GuiSessionOptions
         ArgumentException.ThrowIfNullOrEmpty(ArtifactsDirectory, nameof(ArtifactsDirectory));
         ArgumentException.ThrowIfNullOrEmpty(GoldenDirectory, nameof(GoldenDirectory));
     }
+
+    /// <summary>
+    /// The outputs, when more than one is wanted (or one with a position): each a wl_output with its position, size and
+    /// scale (see <see cref="Wayland.Compositor.HeadlessCompositorOptions.Outputs"/>), captured with
+    /// <see cref="GuiSession.CaptureOutput"/>. Empty (the default) means one output of <see cref="Width"/>,
+    /// <see cref="Height"/> and <see cref="Scale"/>, which are otherwise ignored. Windows open on the first output; move
+    /// one elsewhere with <see cref="GuiWindow.MoveTo"/>. Frames are recorded for failure artifacts from the first output only.
+    /// </summary>
+    public IList<Wayland.Compositor.HeadlessOutputOptions> Outputs { get; } = [];
+
+    /// <summary>
+    /// Disconnect an app that leaves a ping unanswered for <see cref="Wayland.Compositor.HeadlessCompositor.PingTimeout"/>
+    /// (the compositor pings a window when it is activated), as desktop compositors offer to: its window goes, and
+    /// waits on it fail. Default false: the window is only marked unresponsive (<see cref="Wayland.Compositor.WindowInfo.IsResponsive"/>).
+    /// </summary>
+    public bool DisconnectUnresponsiveClients { get; set; }
 }

@@ -84,6 +84,103 @@ public sealed class GuiWindow
         compositor.PointerButton(button, pressed: false);
     }
 
+    /// <summary>
+    /// Drags from window-relative (<paramref name="fromX"/>, <paramref name="fromY"/>) of this window to
+    /// (<paramref name="targetX"/>, <paramref name="targetY"/>) relative to <paramref name="target"/> with the left
+    /// button held, so that a client that starts a drag-and-drop on the press (wl_data_device.start_drag) drops there.
+    /// The pointer moves in <paramref name="steps"/> even steps with <see cref="GuiSessionOptions.PollInterval"/> between
+    /// them, giving the source time to start the drag and the target time to accept it; over the target it moves by a
+    /// pixel and back before the release, as a hand does, so the target sees motion inside it.
+    /// </summary>
+    /// <exception cref="GuiTestException">Either window is no longer mapped.</exception>
+    public async Task DragToAsync(double fromX, double fromY, GuiWindow target, double targetX, double targetY, int steps = 8,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
+        (double startX, double startY) = ToOutput(fromX, fromY);
+        (double endX, double endY) = target.ToOutput(targetX, targetY);
+        HeadlessCompositor compositor = Session.Compositor;
+        TimeSpan pause = Session.Options.PollInterval;
+        compositor.MovePointer(startX, startY);
+        compositor.PointerButton(Keys.ButtonLeft, pressed: true);
+        try
+        {
+            for (int step = 1; step <= steps; step++)
+            {
+                await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
+                compositor.MovePointer(startX + ((endX - startX) * step / steps), startY + ((endY - startY) * step / steps));
+            }
+
+            await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
+            compositor.MovePointer(endX + 1, endY);
+            await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
+            compositor.MovePointer(endX, endY);
+            await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            compositor.PointerButton(Keys.ButtonLeft, pressed: false);
+        }
+    }
+
+    /// <summary>A touch point goes down and up at window-relative (<paramref name="x"/>, <paramref name="y"/>).</summary>
+    public void Tap(double x, double y)
+    {
+        (double outputX, double outputY) = ToOutput(x, y);
+        Session.Compositor.Tap(outputX, outputY);
+    }
+
+    /// <summary>
+    /// A touch point goes down at window-relative (<paramref name="fromX"/>, <paramref name="fromY"/>), moves in
+    /// <paramref name="steps"/> even steps to (<paramref name="toX"/>, <paramref name="toY"/>) and goes up there.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Touch point 0 is already down (see <see cref="TouchDown"/>).</exception>
+    public void Swipe(double fromX, double fromY, double toX, double toY, int steps = 8)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
+        TouchDown(0, fromX, fromY);
+        for (int step = 1; step <= steps; step++)
+        {
+            TouchMove(0, fromX + ((toX - fromX) * step / steps), fromY + ((toY - fromY) * step / steps));
+        }
+
+        TouchUp(0);
+    }
+
+    /// <summary>
+    /// Touch point <paramref name="id"/> goes down at window-relative (<paramref name="x"/>, <paramref name="y"/>); several
+    /// points with different ids make a multi-touch gesture.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Point <paramref name="id"/> is already down.</exception>
+    public void TouchDown(int id, double x, double y)
+    {
+        (double outputX, double outputY) = ToOutput(x, y);
+        Session.Compositor.TouchDown(id, outputX, outputY);
+    }
+
+    /// <summary>Touch point <paramref name="id"/> moves to window-relative (<paramref name="x"/>, <paramref name="y"/>) of this window.</summary>
+    /// <exception cref="InvalidOperationException">Point <paramref name="id"/> is not down.</exception>
+    public void TouchMove(int id, double x, double y)
+    {
+        (double outputX, double outputY) = ToOutput(x, y);
+        Session.Compositor.TouchMotion(id, outputX, outputY);
+    }
+
+    /// <summary>Touch point <paramref name="id"/> goes up.</summary>
+    /// <exception cref="InvalidOperationException">Point <paramref name="id"/> is not down.</exception>
+    public void TouchUp(int id) => Session.Compositor.TouchUp(id);
+
+    /// <summary>Moves the window so its top-left corner is at (<paramref name="x"/>, <paramref name="y"/>) in output coordinates (any output of the session).</summary>
+    /// <exception cref="GuiTestException">The window is no longer mapped.</exception>
+    public void MoveTo(int x, int y)
+    {
+        if (!Session.Compositor.MoveWindow(Id, x, y))
+        {
+            Refresh();
+        }
+    }
+
     /// <summary>Moves the pointer to window-relative (<paramref name="x"/>, <paramref name="y"/>) and scrolls by (<paramref name="dx"/>, <paramref name="dy"/>).</summary>
     public void Scroll(double x, double y, double dx, double dy)
     {
