@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Text;
+
 namespace Wayland.Compositor;
 
 /// <summary>Scripted input: pointer, keyboard and touch events delivered to clients as real wl_pointer / wl_keyboard / wl_touch events.</summary>
@@ -92,38 +95,85 @@ public sealed partial class HeadlessCompositor
         });
     }
 
-    /// <summary>Types <paramref name="text"/> on the US keymap (printable ASCII, newline, tab), with Shift where needed.</summary>
-    /// <exception cref="ArgumentException">A character cannot be typed on the keymap.</exception>
+    /// <summary>
+    /// Types <paramref name="text"/>: printable ASCII, newline and tab on the US keymap's keys (with Shift where
+    /// needed), and any other character (é, ✓, 日本, 🙂 …) on an extra key. For those the keymap grows: the seat sends
+    /// every wl_keyboard a new keymap — the US one plus keys bound to those characters' keysyms, at most 64 at a time
+    /// (longer variety is typed in runs, each with its own keymap) — before the first stroke that needs it, and keeps
+    /// it while later text needs nothing new.
+    /// </summary>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="text"/> holds a control character other than newline, tab and backspace, or an unpaired surrogate.
+    /// </exception>
     public void TypeText(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        List<(uint Key, bool Shift)> strokes = new(text.Length);
-        foreach (char c in text)
+
+        // A stroke is a US key (Symbol 0) or a code point on an extra key.
+        List<(uint Key, bool Shift, int Symbol)> strokes = new(text.Length);
+        for (int i = 0; i < text.Length;)
         {
-            if (!Keymap.TryMapCharacter(c, out uint key, out bool shift))
+            if (Rune.DecodeFromUtf16(text.AsSpan(i), out Rune rune, out int length) != OperationStatus.Done)
             {
-                throw new ArgumentException($"'{c}' (U+{(int)c:X4}) cannot be typed on the US keymap", nameof(text));
+                throw new ArgumentException($"unpaired surrogate U+{(int)text[i]:X4} at index {i}", nameof(text));
             }
 
-            strokes.Add((key, shift));
+            if (rune.IsBmp && Keymap.TryMapCharacter((char)rune.Value, out uint key, out bool shift))
+            {
+                strokes.Add((key, shift, 0));
+            }
+            else if (Rune.IsControl(rune))
+            {
+                throw new ArgumentException($"the control character U+{rune.Value:X4} at index {i} cannot be typed", nameof(text));
+            }
+            else
+            {
+                strokes.Add((0, false, rune.Value));
+            }
+
+            i += length;
         }
 
         Invoke(() =>
         {
-            foreach ((uint key, bool shift) in strokes)
+            HashSet<int> run = [];
+            int runStart = 0;
+            for (int i = 0; i <= strokes.Count; i++)
             {
-                if (shift)
+                // A run ends before the stroke that would need one extra symbol too many, or at the end.
+                if (i == strokes.Count || (strokes[i].Symbol != 0 && !run.Contains(strokes[i].Symbol) && run.Count == Keymap.MaxExtraSymbols))
                 {
-                    _seat.Key(Keys.LeftShift, pressed: true);
+                    _seat.EnsureSymbols(run);
+                    for (int j = runStart; j < i; j++)
+                    {
+                        (uint key, bool shift, int symbol) = strokes[j];
+                        Stroke(symbol != 0 ? _seat.KeyForSymbol(symbol) : key, shift);
+                    }
+
+                    run.Clear();
+                    runStart = i;
                 }
 
-                _seat.Key(key, pressed: true);
-                _seat.Key(key, pressed: false);
-                if (shift)
+                if (i < strokes.Count && strokes[i].Symbol != 0)
                 {
-                    _seat.Key(Keys.LeftShift, pressed: false);
+                    run.Add(strokes[i].Symbol);
                 }
             }
         });
+    }
+
+    private void Stroke(uint key, bool shift)
+    {
+        if (shift)
+        {
+            _seat.Key(Keys.LeftShift, pressed: true);
+        }
+
+        _seat.Key(key, pressed: true);
+        _seat.Key(key, pressed: false);
+        if (shift)
+        {
+            _seat.Key(Keys.LeftShift, pressed: false);
+        }
     }
 }

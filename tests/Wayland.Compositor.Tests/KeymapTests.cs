@@ -169,6 +169,49 @@ public sealed class KeymapTests : IDisposable
         Assert.Equal(Keymap.UsText, Encoding.UTF8.GetString(utf8, 0, utf8.Length - 1));
     }
 
+    [Fact]
+    public void ExtraSymbolsTypeTheirCharactersWhateverTheModifiers()
+    {
+        // Latin-1, BMP symbols and CJK, and characters beyond the BMP (one code point each, not UTF-16 halves).
+        int[] codePoints = [.. "é✓日本🙂\u00a0Ω".EnumerateRunes().Select(r => r.Value)];
+        byte[] keymap = Keymap.WithExtraSymbols(codePoints);
+        List<string> arguments = [];
+        for (int i = 0; i < codePoints.Length; i++)
+        {
+            arguments.Add(Key(Keymap.FirstExtraKey + (uint)i, ""));
+            arguments.Add(Key(Keymap.FirstExtraKey + (uint)i, "+shift+lock"));
+        }
+
+        (string first, string[] lines, string stderr) = XkbCheck.Run(_directory, keymap, arguments);
+
+        Assert.Equal("", stderr);
+        Assert.Equal("Shift=0 Lock=1 Control=2 Mod1=3 Mod4=6", first);
+        for (int i = 0; i < arguments.Count; i++)
+        {
+            string expected = Convert.ToHexStringLower(Encoding.UTF8.GetBytes(char.ConvertFromUtf32(codePoints[i / 2])));
+            string[] fields = lines[i].Split(' ');
+            Assert.True(fields[2] == expected && fields[3] == "1", $"U+{codePoints[i / 2]:X4} on {arguments[i]} gives {lines[i]}");
+        }
+
+        // The US keys are unchanged.
+        (_, string[] us, _) = XkbCheck.Run(_directory, keymap, [Key(Keys.A, "+shift"), Key(Keys.Space, "")]);
+        Assert.Equal(["41", "20"], us.Select(line => line.Split(' ')[2]));
+    }
+
+    [Fact]
+    public void SixtyFourExtraSymbolsFitAndTheLastKeyIsTheKeymapsMaximum()
+    {
+        int[] codePoints = [.. Enumerable.Range(0x4E00, Keymap.MaxExtraSymbols)];
+        byte[] keymap = Keymap.WithExtraSymbols(codePoints);
+
+        (_, string[] lines, string stderr) = XkbCheck.Run(_directory, keymap, [Key(Keymap.FirstExtraKey + Keymap.MaxExtraSymbols - 1, "")]);
+
+        Assert.Equal("", stderr);
+        Assert.Equal(Convert.ToHexStringLower(Encoding.UTF8.GetBytes("\u4E3F")), lines[0].Split(' ')[2]);
+        Assert.Equal(255u, Keymap.FirstExtraKey + Keymap.MaxExtraSymbols - 1 + 8);
+        Assert.Throws<ArgumentException>(() => Keymap.WithExtraSymbols([.. Enumerable.Range(0x4E00, Keymap.MaxExtraSymbols + 1)]));
+    }
+
     private static string Key(uint key, string modifiers) => key.ToString(CultureInfo.InvariantCulture) + modifiers;
 
     private (string First, string[] Lines, string Stderr) Check(List<string> arguments) => XkbCheck.Run(_directory, arguments);

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text;
+using Microsoft.Win32.SafeHandles;
 using Wayland.Client.Protocol;
 
 namespace Wayland.Compositor.Tests;
@@ -104,6 +106,55 @@ public sealed class SeatTests : IDisposable
         });
     }
 
+    [Fact]
+    public void Text_beyond_ascii_arrives_on_extra_keys_of_a_new_keymap_that_libxkbcommon_turns_back_into_the_text()
+    {
+        // Typed twice: the second time needs nothing new, so no keymap is sent. Then 70 distinct CJK characters, more
+        // than one keymap carries, which take two keymaps.
+        const string Text = "Grüße ✓ 日本 🙂!";
+        string many = string.Concat(Enumerable.Range(0x4E00, 70).Select(char.ConvertFromUtf32));
+        CompositorSession.Run("unicode-typing", session =>
+        {
+            using ManagedClient client = ManagedClient.Connect(session.SocketPath);
+            KeyboardLog log = KeyboardLog.Attach(client);
+            client.MapWindow("unicode", client.SolidBuffer(40, 40, Argb.Green));
+            client.DispatchUntil(() => log.Focused, "keyboard focus");
+            Assert.Single(log.Keymaps);
+
+            session.Compositor.TypeText(Text);
+            client.Roundtrip();
+            Assert.Equal(2, log.Keymaps.Count);
+            Assert.Equal("modifiers", log.Events[log.Events.IndexOf("keymap") + 1]);
+            Assert.Equal(Text, Decode(log.Keymaps[^1], log.Pressed));
+
+            log.Pressed.Clear();
+            session.Compositor.TypeText(Text);
+            client.Roundtrip();
+            Assert.Equal(2, log.Keymaps.Count);
+            Assert.Equal(Text, Decode(log.Keymaps[^1], log.Pressed));
+
+            // Each run is decoded with the keymap that was current when its keys came.
+            log.Pressed.Clear();
+            session.Compositor.TypeText(many);
+            client.Roundtrip();
+            Assert.Equal(4, log.Keymaps.Count);
+            Assert.Equal(many[..64], Decode(log.Keymaps[2], log.Pressed[..64]));
+            Assert.Equal(many[64..], Decode(log.Keymaps[3], log.Pressed[64..]));
+
+            Assert.Throws<ArgumentException>(() => session.Compositor.TypeText("a\u0001"));
+            Assert.Throws<ArgumentException>(() => session.Compositor.TypeText("a\ud83d"));
+            session.AssertNoProtocolErrors();
+        });
+    }
+
+    /// <summary>The text libxkbcommon gives for the pressed keys (Shift held for those marked) on a keymap.</summary>
+    private string Decode(byte[] keymap, List<(uint Key, bool Shift)> pressed)
+    {
+        (_, string[] lines, string stderr) = XkbCheck.Run(_directory, keymap, [.. pressed.Select(p => p.Key.ToString(CultureInfo.InvariantCulture) + (p.Shift ? "+shift" : ""))]);
+        Assert.Equal("", stderr);
+        return string.Concat(lines.Select(line => Encoding.UTF8.GetString(Convert.FromHexString(line.Split(' ')[2]))));
+    }
+
     /// <summary>What one client's wl_keyboard received: focus, keys, the latest modifiers.</summary>
     private sealed class KeyboardLog
     {
@@ -117,16 +168,46 @@ public sealed class SeatTests : IDisposable
 
         public uint Locked { get; private set; }
 
+        /// <summary>Every keymap received, in order.</summary>
+        public List<byte[]> Keymaps { get; } = [];
+
+        /// <summary>"keymap" and "modifiers" events in the order they came.</summary>
+        public List<string> Events { get; } = [];
+
+        /// <summary>Pressed keys other than Shift, each with whether Shift was down.</summary>
+        public List<(uint Key, bool Shift)> Pressed { get; } = [];
+
         public static KeyboardLog Attach(ManagedClient client)
         {
             KeyboardLog log = new();
             WlSeat seat = client.Own(client.Globals.Bind<WlSeat>());
             WlKeyboard keyboard = client.Own(seat.GetKeyboard());
-            keyboard.Keymap += (_, _, fd, _) => fd.Dispose();
+            keyboard.Keymap += (_, _, fd, size) =>
+            {
+                using (fd)
+                {
+                    using SafeFileHandle file = new(fd.DangerousGetHandle(), ownsHandle: false);
+                    byte[] keymap = new byte[size];
+                    Assert.Equal((int)size, RandomAccess.Read(file, keymap, 0));
+                    log.Keymaps.Add(keymap);
+                    log.Events.Add("keymap");
+                }
+            };
             keyboard.Enter += (_, _, _, _) => log.Focused = true;
             keyboard.Leave += (_, _, _) => log.Focused = false;
-            keyboard.Key += (_, _, _, key, state) => log.Keys.Add($"{key} {state.ToString().ToLowerInvariant()}");
-            keyboard.Modifiers += (_, _, depressed, latched, locked, _) => (log.Depressed, log.Latched, log.Locked) = (depressed, latched, locked);
+            keyboard.Key += (_, _, _, key, state) =>
+            {
+                log.Keys.Add($"{key} {state.ToString().ToLowerInvariant()}");
+                if (state == Wayland.Protocols.WlKeyboardKeyState.Pressed && key is not (Wayland.Compositor.Keys.LeftShift))
+                {
+                    log.Pressed.Add((key, (log.Depressed & ModifierMask.Shift) != 0));
+                }
+            };
+            keyboard.Modifiers += (_, _, depressed, latched, locked, _) =>
+            {
+                (log.Depressed, log.Latched, log.Locked) = (depressed, latched, locked);
+                log.Events.Add("modifiers");
+            };
             return log;
         }
     }

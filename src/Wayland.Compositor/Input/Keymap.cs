@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace Wayland.Compositor;
@@ -43,6 +44,55 @@ public static class Keymap
         evdevKey = (uint)(entry & ~ShiftBit);
         shift = (entry & ShiftBit) != 0;
         return entry != 0;
+    }
+
+    /// <summary>
+    /// The evdev code of the first key <see cref="WithExtraSymbols"/> adds (XKB key code 192, named <c>&lt;I192&gt;</c>);
+    /// extra symbol <c>i</c> is on key <c>FirstExtraKey + i</c>. The US keymap leaves these codes unbound.
+    /// </summary>
+    internal const uint FirstExtraKey = 184;
+
+    /// <summary>How many extra symbols a keymap can carry: XKB key codes 192 to 255 (the keymap's maximum).</summary>
+    internal const int MaxExtraSymbols = 64;
+
+    /// <summary>
+    /// The US keymap plus one key per code point in <paramref name="codePoints"/>, each bound to the keysym
+    /// <c>U</c><i>hex</i> (libxkbcommon's name for the keysym of any Unicode code point) on the one level of the
+    /// type <c>TEXT</c>, which consumes Shift and Caps Lock so that neither changes the character; as
+    /// NUL-terminated UTF-8 for <c>wl_keyboard.keymap</c>. Code points must be Unicode scalar values that are not
+    /// control characters.
+    /// </summary>
+    internal static byte[] WithExtraSymbols(ReadOnlySpan<int> codePoints)
+    {
+        if (codePoints.Length > MaxExtraSymbols)
+        {
+            throw new ArgumentException($"at most {MaxExtraSymbols} extra symbols fit in the keymap, not {codePoints.Length}", nameof(codePoints));
+        }
+
+        string us = UsText;
+        int keycodesEnd = IndexOfOrThrow(us, "        indicator 1 ");
+        int symbolsEnd = IndexOfOrThrow(us, "        modifier_map Shift ");
+        StringBuilder text = new(us.Length + (codePoints.Length * 80));
+        text.Append(us, 0, keycodesEnd);
+        for (int i = 0; i < codePoints.Length; i++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"        <I{FirstExtraKey + i + 8}> = {FirstExtraKey + i + 8};\n");
+        }
+
+        text.Append('\n').Append(us, keycodesEnd, symbolsEnd - keycodesEnd);
+        for (int i = 0; i < codePoints.Length; i++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"        key <I{FirstExtraKey + i + 8}> {{ type = \"TEXT\", [ U{codePoints[i]:X4} ] }};\n");
+        }
+
+        text.Append('\n').Append(us, symbolsEnd, us.Length - symbolsEnd);
+        return NulTerminated(text.ToString());
+    }
+
+    private static int IndexOfOrThrow(string text, string value)
+    {
+        int index = text.IndexOf(value, StringComparison.Ordinal);
+        return index >= 0 ? index : throw new InvalidOperationException($"the US keymap has no line starting \"{value.Trim()}\"");
     }
 
     private static ushort[] BuildAsciiKeys()

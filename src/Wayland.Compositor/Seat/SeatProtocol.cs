@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Wayland.Compositor.Shell;
 using Wayland.Compositor.Surfaces;
 using Wayland.Protocols;
@@ -27,7 +28,9 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
     private readonly DataDevices _dataDevices;
     private readonly TouchPoints _touch;
     private readonly PrimarySelection _primarySelection;
+    private readonly List<int> _extraSymbols = [];
     private SafeFdHandle? _keymapFile;
+    private uint _keymapSize = (uint)Keymap.UsUtf8.Length;
     private Surface? _pointerFocus;
     private Surface? _keyboardFocus;
     private Toplevel? _activeWindow;
@@ -306,6 +309,63 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
         }
     }
 
+    /// <summary>The key that types <paramref name="codePoint"/>, one of the keymap's extra symbols (see <see cref="EnsureSymbols"/>).</summary>
+    public uint KeyForSymbol(int codePoint)
+    {
+        int slot = _extraSymbols.IndexOf(codePoint);
+        return slot >= 0 ? Keymap.FirstExtraKey + (uint)slot : throw new InvalidOperationException($"U+{codePoint:X4} is not in the keymap");
+    }
+
+    /// <summary>
+    /// Makes the keymap carry a key for every code point in <paramref name="needed"/> (at most
+    /// <see cref="Keymap.MaxExtraSymbols"/> distinct ones): the missing ones take free slots, or, when they do not fit,
+    /// the extra symbols start over with just these. Only a changed keymap is sent: to every wl_keyboard, each of which
+    /// makes its client build a new xkb state, then the current modifiers to the focused client's keyboards (as weston
+    /// and wlroots do), so its new state matches the keys still held.
+    /// </summary>
+    public void EnsureSymbols(IReadOnlyCollection<int> needed)
+    {
+        int missing = needed.Count(c => !_extraSymbols.Contains(c));
+        if (missing == 0)
+        {
+            return;
+        }
+
+        if (_extraSymbols.Count + missing > Keymap.MaxExtraSymbols)
+        {
+            _extraSymbols.Clear();
+        }
+
+        foreach (int codePoint in needed)
+        {
+            if (!_extraSymbols.Contains(codePoint))
+            {
+                _extraSymbols.Add(codePoint);
+            }
+        }
+
+        byte[] keymap = Keymap.WithExtraSymbols(CollectionsMarshal.AsSpan(_extraSymbols));
+        SafeFdHandle file = SealedMemoryFile.Create("wayland-dotnet-keymap", keymap);
+        _keymapFile?.Dispose();
+        _keymapFile = file;
+        _keymapSize = (uint)keymap.Length;
+        foreach (WlKeyboard keyboard in _keyboards)
+        {
+            if (keyboard.IsDestroyed)
+            {
+                continue;
+            }
+
+            keyboard.SendKeymap(WlKeyboardKeymapFormat.XkbV1, file, _keymapSize);
+        }
+
+        if (_keyboardFocus is { } focus)
+        {
+            uint serial = _display.NextSerial();
+            ForEachKeyboard(focus, k => k.SendModifiers(serial, _depressed, 0, _locked, 0));
+        }
+    }
+
     // Focus
 
     /// <summary>
@@ -418,7 +478,7 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
         _keyboards.Add(id);
         id.Destroyed += _ => _keyboards.Remove(id);
         _keymapFile ??= SealedMemoryFile.Create("wayland-dotnet-keymap", Keymap.UsUtf8);
-        id.SendKeymap(WlKeyboardKeymapFormat.XkbV1, _keymapFile, (uint)Keymap.UsUtf8.Length);
+        id.SendKeymap(WlKeyboardKeymapFormat.XkbV1, _keymapFile, _keymapSize);
         if (id.Version >= WlKeyboardInterface.Events.RepeatInfoSince)
         {
             id.SendRepeatInfo(_options.KeyRepeatRate, _options.KeyRepeatDelay);
