@@ -1,3 +1,4 @@
+using Wayland.Compositor.Output;
 using Wayland.Compositor.Surfaces;
 
 namespace Wayland.Compositor.Rendering;
@@ -46,6 +47,50 @@ internal static class Renderer
             for (int column = area.X; column < area.Right; column++)
             {
                 if (surface.MapToBuffer(column - x + 0.5, row - y + 0.5, out int bx, out int by))
+                {
+                    destination[column] = Blending.Blend(destination[column], content.Pixels[(by * content.Width) + bx]);
+                }
+            }
+        }
+    }
+
+    /// <summary>The pixels of <paramref name="output"/>'s own framebuffer that a logical rectangle on it covers.</summary>
+    public static Rect ToPixels(Rect logical, OutputInfo output)
+    {
+        int scale = output.Scale;
+        Rect pixels = new(
+            (logical.X - output.X) * scale, (logical.Y - output.Y) * scale, logical.Width * scale, logical.Height * scale);
+        return pixels.Intersect(new Rect(0, 0, output.Width, output.Height));
+    }
+
+    /// <summary>
+    /// Draws the surface (its top-left at logical (x, y)) into the pixel framebuffer of an output of a larger scale,
+    /// within the logical rectangle <paramref name="clip"/> on that output: each output pixel takes the buffer pixel
+    /// under its centre, so a buffer of the output's scale lands 1:1 (sharp) and one of scale 1 is enlarged.
+    /// </summary>
+    public static void DrawSurfaceScaled(Image target, OutputInfo output, Surface surface, int x, int y, Rect clip)
+    {
+        Image? content = surface.Content;
+        if (content is null)
+        {
+            return;
+        }
+
+        Rect area = new Rect(x, y, surface.Width, surface.Height).Intersect(clip);
+        if (area.IsEmpty)
+        {
+            return;
+        }
+
+        Rect pixels = ToPixels(area, output);
+        double scale = output.Scale;
+        for (int row = pixels.Y; row < pixels.Bottom; row++)
+        {
+            Span<uint> destination = target.GetRow(row);
+            double sy = ((row + 0.5) / scale) + output.Y - y;
+            for (int column = pixels.X; column < pixels.Right; column++)
+            {
+                if (surface.MapToBuffer(((column + 0.5) / scale) + output.X - x, sy, out int bx, out int by))
                 {
                     destination[column] = Blending.Blend(destination[column], content.Pixels[(by * content.Width) + bx]);
                 }
