@@ -1,4 +1,5 @@
 using Wayland.Client;
+using Wayland.Testing;
 using Xunit.Abstractions;
 
 namespace Wayland.Compositor.Tests;
@@ -98,22 +99,54 @@ public sealed class OutputScaleTests(ITestOutputHelper output)
                 + Pixels.CountOf(screen, pixels, session.Options.Background));
 
             // Nearest neighbour: every 2 × 2 block of output pixels is one buffer pixel.
-            int uneven = 0;
-            for (int y = pixels.Y; y < pixels.Bottom; y += 2)
-            {
-                for (int x = pixels.X; x < pixels.Right; x += 2)
-                {
-                    uint pixel = screen.GetPixel(x, y);
-                    if (screen.GetPixel(x + 1, y) != pixel || screen.GetPixel(x, y + 1) != pixel || screen.GetPixel(x + 1, y + 1) != pixel)
-                    {
-                        uneven++;
-                    }
-                }
-            }
-
+            int uneven = UnevenBlocks(screen, pixels);
             Assert.True(uneven == 0, $"{uneven} 2 x 2 blocks hold more than one colour ({picture})");
             session.AssertNoProtocolErrors();
         });
+    }
+
+    /// <summary>
+    /// GTK 3 picks the scale of the output its window entered (wl_output.scale) and draws at buffer scale 2: its text
+    /// and borders have detail finer than a logical pixel, which an enlarged scale-1 buffer could not have (every 2 × 2
+    /// block would be one colour).
+    /// </summary>
+    [Fact]
+    public void Gtk3_draws_at_buffer_scale_2_on_a_scale_2_output_and_the_capture_is_sharp()
+    {
+        HeadlessCompositorOptions options = new() { Width = 2560, Height = 1800, Scale = 2 };
+        CompositorSession.Run("scale-2-gtk3", options, session =>
+        {
+            ClientProcess client = session.Launch("/usr/bin/gtk3-widget-factory", environment: AppEnvironment.Gtk);
+            WindowInfo window = session.WaitForWindow(client, TimeSpan.FromSeconds(25));
+            Rect pixels = new Rect(window.Bounds.X * 2, window.Bounds.Y * 2, window.Bounds.Width * 2, window.Bounds.Height * 2)
+                .Intersect(new Rect(0, 0, 2560, 1800));
+            int fine = 0;
+            session.WaitUntil(() => (fine = UnevenBlocks(session.Compositor.CaptureOutput(), pixels)) > 5000,
+                () => $"GTK to draw at scale 2 (only {fine} 2 x 2 blocks of more than one colour)");
+            Image screen = session.Compositor.CaptureOutput();
+            output.WriteLine($"window {window}: {fine} uneven 2 x 2 blocks ({CompositorSession.SaveForInspection(screen, "scale-2-gtk3")})");
+            session.AssertNoProtocolErrors();
+            Assert.False(client.HasExited, client.Describe());
+        });
+    }
+
+    /// <summary>How many 2 × 2 blocks (from the area's even corner) hold more than one colour.</summary>
+    private static int UnevenBlocks(Image screen, Rect area)
+    {
+        int uneven = 0;
+        for (int y = area.Y; y + 1 < area.Bottom; y += 2)
+        {
+            for (int x = area.X; x + 1 < area.Right; x += 2)
+            {
+                uint pixel = screen.GetPixel(x, y);
+                if (screen.GetPixel(x + 1, y) != pixel || screen.GetPixel(x, y + 1) != pixel || screen.GetPixel(x + 1, y + 1) != pixel)
+                {
+                    uneven++;
+                }
+            }
+        }
+
+        return uneven;
     }
 
     /// <summary>A one-pixel checkerboard of two opaque colours.</summary>

@@ -18,14 +18,7 @@ internal static class Renderer
     /// <summary>Draws the surface's content with its top-left at (x, y), clipped to <paramref name="clip"/>.</summary>
     public static void DrawSurface(Image target, Surface surface, int x, int y, Rect clip)
     {
-        Image? content = surface.Content;
-        if (content is null)
-        {
-            return;
-        }
-
-        Rect area = new Rect(x, y, surface.Width, surface.Height).Intersect(clip);
-        if (area.IsEmpty)
+        if (!Placed(surface, x, y, clip, out Image content, out Rect area))
         {
             return;
         }
@@ -70,14 +63,7 @@ internal static class Renderer
     /// </summary>
     public static void DrawSurfaceScaled(Image target, OutputInfo output, Surface surface, int x, int y, Rect clip)
     {
-        Image? content = surface.Content;
-        if (content is null)
-        {
-            return;
-        }
-
-        Rect area = new Rect(x, y, surface.Width, surface.Height).Intersect(clip);
-        if (area.IsEmpty)
+        if (!Placed(surface, x, y, clip, out Image content, out Rect area))
         {
             return;
         }
@@ -96,5 +82,13 @@ internal static class Renderer
                 }
             }
         }
+    }
+
+    /// <summary>The surface's content and the part of <paramref name="clip"/> it covers at (x, y); false when there is nothing to draw.</summary>
+    private static bool Placed(Surface surface, int x, int y, Rect clip, out Image content, out Rect area)
+    {
+        content = surface.Content!;
+        area = new Rect(x, y, surface.Width, surface.Height).Intersect(clip);
+        return surface.Content is not null && !area.IsEmpty;
     }
 }
