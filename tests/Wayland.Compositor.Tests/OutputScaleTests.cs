@@ -70,6 +70,21 @@ public sealed class OutputScaleTests(ITestOutputHelper output)
             first = session.Compositor.CaptureOutput(0);
             Assert.Equal(640 * 480, Pixels.CountOf(first, new Rect(0, 0, 640, 480), session.Options.Background));
 
+            // Across the edge (logical 624..656): the right half of the buffer on the scale-2 output, the left half sampled down on the other.
+            session.Compositor.MoveWindow(info.Id, 640 - 16, 60);
+            second = session.Compositor.CaptureOutput(1);
+            first = session.Compositor.CaptureOutput(0);
+            for (int y = 0; y < 64; y++)
+            {
+                for (int x = 0; x < 32; x++)
+                {
+                    Assert.Equal(Checker(32 + x, y), second.GetPixel(x, 120 + y));
+                }
+            }
+
+            Assert.Equal(16 * 32, Pixels.CountOf(first, new Rect(624, 60, 16, 32), Checker(1, 1)));
+            session.Compositor.MoveWindow(info.Id, 640 + 50, 60);
+
             // The pointer stays in logical units: the window's logical top-left pixel is under (690, 60).
             session.Compositor.Click(691, 61);
             Assert.Equal((691.0, 61.0), session.Compositor.PointerPosition);

@@ -59,7 +59,8 @@ internal static class Renderer
     /// <summary>
     /// Draws the surface (its top-left at logical (x, y)) into the pixel framebuffer of an output of a larger scale,
     /// within the logical rectangle <paramref name="clip"/> on that output: each output pixel takes the buffer pixel
-    /// under its centre, so a buffer of the output's scale lands 1:1 (sharp) and one of scale 1 is enlarged.
+    /// under its centre, so a buffer of the output's scale lands 1:1 (sharp, blended row by row) and one of scale 1 is
+    /// enlarged.
     /// </summary>
     public static void DrawSurfaceScaled(Image target, OutputInfo output, Surface surface, int x, int y, Rect clip)
     {
@@ -69,6 +70,20 @@ internal static class Renderer
         }
 
         Rect pixels = ToPixels(area, output);
+        if (surface.IsPixelMappedAt(output.Scale))
+        {
+            // Buffer pixel = output pixel − the surface's origin in output pixels: whole rows, blended as on a scale-1 output.
+            int left = (int)(pixels.X - (((long)x - output.X) * output.Scale));
+            long top = ((long)y - output.Y) * output.Scale;
+            for (int row = pixels.Y; row < pixels.Bottom; row++)
+            {
+                ReadOnlySpan<uint> source = content.GetRow((int)(row - top)).Slice(left, pixels.Width);
+                Blending.BlendRow(target.GetRow(row).Slice(pixels.X, pixels.Width), source);
+            }
+
+            return;
+        }
+
         double scale = output.Scale;
         for (int row = pixels.Y; row < pixels.Bottom; row++)
         {
