@@ -27,7 +27,7 @@ public sealed partial class HeadlessCompositor
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _scene.Outputs.Count);
-        return Invoke(() => _scene.CaptureOutput(_scene.Outputs[index]));
+        return Invoke(() => _scene.CaptureOutput(index));
     }
 
     /// <summary>One window on its own (with its sub-surfaces, not popups or overlapping windows), transparent around it.</summary>

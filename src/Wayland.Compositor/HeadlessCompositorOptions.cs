@@ -15,7 +15,10 @@ public sealed class HeadlessCompositorOptions
     /// <summary>Refresh rate in mHz (default 60000, i.e. 60 Hz): the pace of repaints and frame callbacks.</summary>
     public int RefreshMilliHertz { get; set; } = 60000;
 
-    /// <summary>Integer output scale advertised through wl_output.scale (default 1).</summary>
+    /// <summary>
+    /// Integer output scale (default 1), advertised through wl_output.scale and composited: the output covers its
+    /// width and height divided by the scale in logical units, and buffers of that scale are drawn pixel for pixel.
+    /// </summary>
     public int Scale { get; set; } = 1;
 
     /// <summary>

@@ -9,13 +9,16 @@ public sealed class HeadlessOutputOptions
     /// <summary>Height in pixels (default 768).</summary>
     public int Height { get; set; } = 768;
 
-    /// <summary>Integer scale advertised through wl_output.scale (default 1).</summary>
+    /// <summary>
+    /// Integer output scale (default 1), advertised through wl_output.scale and composited: the output covers its
+    /// width and height divided by the scale in logical units, and buffers of that scale are drawn pixel for pixel.
+    /// </summary>
     public int Scale { get; set; } = 1;
 
-    /// <summary>Left edge in output coordinates (the first output must be at 0, 0).</summary>
+    /// <summary>Left edge in logical coordinates (the first output must be at 0, 0).</summary>
     public int X { get; set; }
 
-    /// <summary>Top edge in output coordinates.</summary>
+    /// <summary>Top edge in logical coordinates.</summary>
     public int Y { get; set; }
 
     internal void Validate(int index)

@@ -9,7 +9,8 @@ namespace Wayland.Compositor;
 
 /// <summary>
 /// The scene: the mapped windows and popups and their stacking, hit testing, damage and where each surface was last
-/// drawn (its bounds), and the output framebuffer they are composited into. It tells the seat about changes through
+/// drawn (its bounds), and the framebuffers they are composited into: one in logical coordinates for every output of
+/// scale 1, and one in pixels for each output of a larger scale. It tells the seat about changes through
 /// its events and never calls the seat; its <see cref="Clock"/> paces the repaints. Only touched on the loop's thread.
 /// </summary>
 internal sealed class Scene
@@ -18,6 +19,9 @@ internal sealed class Scene
     private const int CascadeStep = 32;
 
     private readonly Image _framebuffer;
+
+    /// <summary>For each output of scale above 1, its own framebuffer of its mode's pixels; null for an output of scale 1.</summary>
+    private readonly Image?[] _scaledFramebuffers;
     private readonly uint _background;
     private readonly List<Toplevel> _windows = [];
     private readonly List<Popup> _popups = [];
@@ -41,6 +45,16 @@ internal sealed class Scene
         _background = background;
         _framebuffer = new Image(Desktop.Width, Desktop.Height);
         Renderer.Fill(_framebuffer, Desktop, background);
+        _scaledFramebuffers = new Image?[outputs.Count];
+        for (int i = 0; i < outputs.Count; i++)
+        {
+            if (outputs[i].Scale > 1)
+            {
+                Image pixels = new(outputs[i].Width, outputs[i].Height);
+                Renderer.Fill(pixels, new Rect(0, 0, pixels.Width, pixels.Height), background);
+                _scaledFramebuffers[i] = pixels;
+            }
+        }
         Clock = new FrameClock(loop, Output.RefreshMilliHertz, metrics, RepaintDamage);
     }
 
@@ -61,7 +75,7 @@ internal sealed class Scene
 
     public IReadOnlyList<OutputInfo> Outputs { get; }
 
-    /// <summary>Every output's area: the framebuffer, what the pointer may cross.</summary>
+    /// <summary>Every output's logical area: the framebuffer, what the pointer may cross.</summary>
     public Rect Desktop { get; }
 
     public FrameClock Clock { get; }
@@ -78,11 +92,14 @@ internal sealed class Scene
 
     public Toplevel? TopWindow() => _windows.Count > 0 ? _windows[^1] : null;
 
-    /// <summary>A copy of the output as it is now (pending damage is repainted first).</summary>
-    public Image CaptureOutput(OutputInfo output)
+    /// <summary>A copy of the output's pixels as they are now (pending damage is repainted first).</summary>
+    public Image CaptureOutput(int index)
     {
         RepaintDamage();
-        return _framebuffer.Crop(output.X, output.Y, output.Width, output.Height);
+        OutputInfo output = Outputs[index];
+        return _scaledFramebuffers[index] is { } pixels
+            ? pixels.Crop(0, 0, pixels.Width, pixels.Height)
+            : _framebuffer.Crop(output.X, output.Y, output.Width, output.Height);
     }
 
     /// <summary>One window on its own (with its sub-surfaces, not popups or overlapping windows), transparent around it.</summary>
@@ -156,8 +173,8 @@ internal sealed class Scene
         if (!window.IsMaximized && !window.IsFullscreen)
         {
             Rect geometry = window.XdgSurface.WindowGeometry;
-            window.X = Math.Max(0, Math.Min((index * CascadeStep) + CascadeStep, Output.Width - geometry.Width));
-            window.Y = Math.Max(0, Math.Min((index * CascadeStep) + CascadeStep, Output.Height - geometry.Height));
+            window.X = Math.Max(0, Math.Min((index * CascadeStep) + CascadeStep, Output.LogicalWidth - geometry.Width));
+            window.Y = Math.Max(0, Math.Min((index * CascadeStep) + CascadeStep, Output.LogicalHeight - geometry.Height));
         }
 
         _windows.Add(window);
@@ -507,7 +524,8 @@ internal sealed class Scene
     /// <summary>
     /// Lays the shown trees out on the output, recording each surface's bounds, and draws them into the framebuffer
     /// within <paramref name="clip"/>: from the topmost opaque surface covering all of the clip on (what lies below it
-    /// is hidden), or from the background when none does.
+    /// is hidden), or from the background when none does. The part of the clip on an output of a larger scale is drawn
+    /// again into that output's pixels, each logical unit as scale × scale pixels.
     /// </summary>
     private void Composite(Rect clip)
     {
@@ -535,7 +553,8 @@ internal sealed class Scene
             }
         }
 
-        if (first < 0)
+        bool background = first < 0;
+        if (background)
         {
             Renderer.Fill(_framebuffer, clip, _background);
             first = start;
@@ -544,6 +563,31 @@ internal sealed class Scene
         for (int i = first; i < _treeEntries.Count; i++)
         {
             Renderer.DrawSurface(_framebuffer, _treeEntries[i].Surface, _treeEntries[i].X, _treeEntries[i].Y, clip);
+        }
+
+        for (int o = 0; o < _scaledFramebuffers.Length; o++)
+        {
+            if (_scaledFramebuffers[o] is not { } pixels)
+            {
+                continue;
+            }
+
+            OutputInfo output = Outputs[o];
+            Rect part = clip.Intersect(output.Area);
+            if (part.IsEmpty)
+            {
+                continue;
+            }
+
+            if (background)
+            {
+                Renderer.Fill(pixels, Renderer.ToPixels(part, output), _background);
+            }
+
+            for (int i = first; i < _treeEntries.Count; i++)
+            {
+                Renderer.DrawSurfaceScaled(pixels, output, _treeEntries[i].Surface, _treeEntries[i].X, _treeEntries[i].Y, part);
+            }
         }
 
         ReleaseTree(start);

@@ -49,7 +49,8 @@ public sealed class MultiOutputTests
             Image second = session.Compositor.CaptureOutput(1);
             Assert.Equal((640, 480), (first.Width, first.Height));
             Assert.Equal((800, 600), (second.Width, second.Height));
-            Assert.Equal(60 * 40, Pixels.CountOf(second, new Rect(60, 100, 60, 40), Argb.Red));
+            // The second output has scale 2: logical (60, 100) on it is pixel (120, 200), and the window is twice as big.
+            Assert.Equal(120 * 80, Pixels.CountOf(second, new Rect(120, 200, 120, 80), Argb.Red));
             Assert.Equal(0, Pixels.CountOf(first, new Rect(0, 0, 640, 480), Argb.Red));
             Assert.Throws<ArgumentOutOfRangeException>(() => session.Compositor.CaptureOutput(2));
 

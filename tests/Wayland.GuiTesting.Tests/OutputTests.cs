@@ -29,7 +29,7 @@ public class OutputTests
         window.MoveTo(700, 100);
         Image second = session.CaptureOutput(1);
         Assert.Equal((800, 600), (second.Width, second.Height));
-        Assert.Equal(0xFFC03030u, second.GetPixel(61, 101));
+        Assert.Equal(0xFFC03030u, second.GetPixel(122, 202)); // scale 2: logical (61, 101) on the output is pixel (122, 202)
         Image first = session.CaptureOutput(0);
         Assert.Equal((640, 480), (first.Width, first.Height));
         Assert.DoesNotContain(Enumerable.Range(0, first.Height).SelectMany(y => first.GetRow(y).ToArray()), pixel => pixel == 0xFFC03030u);

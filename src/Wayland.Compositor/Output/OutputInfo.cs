@@ -1,8 +1,9 @@
 namespace Wayland.Compositor.Output;
 
 /// <summary>
-/// One output of the compositor: its size in pixels, refresh rate, scale, and where it sits on the desktop (output
-/// coordinates, which the scene composites in). Fixed for the compositor's lifetime.
+/// One output of the compositor: its mode in pixels, refresh rate, scale, and where it sits on the desktop (logical
+/// coordinates, which the scene lays windows out in). An output of scale N covers its mode divided by N in logical
+/// units, as xdg_output tells. Fixed for the compositor's lifetime.
 /// </summary>
 internal sealed record OutputInfo(int Width, int Height, int RefreshMilliHertz, int Scale, int X = 0, int Y = 0, string Name = "HEADLESS-1")
 {
@@ -24,18 +25,24 @@ internal sealed record OutputInfo(int Width, int Height, int RefreshMilliHertz, 
         return outputs;
     }
 
-    /// <summary>The output's area in output coordinates.</summary>
-    public Rect Area => new(X, Y, Width, Height);
+    /// <summary>Width in logical units: the mode's width divided by the scale.</summary>
+    public int LogicalWidth => Width / Scale;
 
-    /// <summary>The smallest rectangle from (0, 0) that holds every output: the scene's framebuffer.</summary>
+    /// <summary>Height in logical units: the mode's height divided by the scale.</summary>
+    public int LogicalHeight => Height / Scale;
+
+    /// <summary>The output's area in logical coordinates.</summary>
+    public Rect Area => new(X, Y, LogicalWidth, LogicalHeight);
+
+    /// <summary>The smallest rectangle from (0, 0) that holds every output's logical area: the scene's framebuffer.</summary>
     public static Rect Desktop(IReadOnlyList<OutputInfo> outputs)
     {
         int right = 0;
         int bottom = 0;
         foreach (OutputInfo output in outputs)
         {
-            right = Math.Max(right, output.X + output.Width);
-            bottom = Math.Max(bottom, output.Y + output.Height);
+            right = Math.Max(right, output.Area.Right);
+            bottom = Math.Max(bottom, output.Area.Bottom);
         }
 
         return new Rect(0, 0, right, bottom);

@@ -66,9 +66,8 @@ internal sealed class OutputProtocol : WlOutput.IHandler
                 return;
             }
 
-            int scale = info.Scale;
             id.SendLogicalPosition(info.X, info.Y);
-            id.SendLogicalSize(info.Width / scale, info.Height / scale);
+            id.SendLogicalSize(info.LogicalWidth, info.LogicalHeight);
             if (id.Version >= ZxdgOutputV1Interface.Events.NameSince)
             {
                 id.SendName(info.Name);

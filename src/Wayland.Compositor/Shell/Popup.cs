@@ -154,7 +154,7 @@ internal sealed class Popup : XdgPopup.IHandler
         Rect parentGeometry = Parent.WindowGeometry;
         int originX = Rect.Saturate((long)parentX + parentGeometry.X);
         int originY = Rect.Saturate((long)parentY + parentGeometry.Y);
-        Rect output = new(Rect.Saturate(-(long)originX), Rect.Saturate(-(long)originY), _scene.Output.Width, _scene.Output.Height);
+        Rect output = new(Rect.Saturate(-(long)originX), Rect.Saturate(-(long)originY), _scene.Output.LogicalWidth, _scene.Output.LogicalHeight);
         return _positioner.Place(output);
     }
 }

@@ -81,7 +81,7 @@ internal sealed class Toplevel : XdgToplevel.IHandler
     {
         if (Resource.Version >= XdgToplevelInterface.Events.ConfigureBoundsSince)
         {
-            Resource.SendConfigureBounds(_scene.Output.Width, _scene.Output.Height);
+            Resource.SendConfigureBounds(_scene.Output.LogicalWidth, _scene.Output.LogicalHeight);
         }
 
         if (Resource.Version >= XdgToplevelInterface.Events.WmCapabilitiesSince)
@@ -123,7 +123,7 @@ internal sealed class Toplevel : XdgToplevel.IHandler
             BitConverter.TryWriteBytes(states[(count++ * 4)..], (uint)XdgToplevelState.Activated);
         }
 
-        (int width, int height) = IsMaximized || IsFullscreen ? (_scene.Output.Width, _scene.Output.Height) : RequestedSize;
+        (int width, int height) = IsMaximized || IsFullscreen ? (_scene.Output.LogicalWidth, _scene.Output.LogicalHeight) : RequestedSize;
         Resource.SendConfigure(width, height, states[..(count * 4)]);
         XdgSurface.SendConfigure();
     }

@@ -272,6 +272,9 @@ internal sealed class Surface : WlSurface.IHandler
     /// <summary>A region reused for this surface's damage in buffer or surface coordinates while a state is applied.</summary>
     private DamageRegion Scratch => _scratch ??= new DamageRegion();
 
+    /// <summary>Whether each buffer pixel is one pixel of an output of <paramref name="outputScale"/> (its buffer scale, no transform, no viewport).</summary>
+    public bool IsPixelMappedAt(int outputScale) => IsScaleOnlyMapped && Current.Scale == outputScale;
+
     /// <summary>Whether the buffer maps onto the surface by its scale alone (no transform, no viewport): damage then maps exactly.</summary>
     private bool IsScaleOnlyMapped => Current.Transform == WlOutputTransform.Normal && Current.Source.Width < 0 && Current.Destination.Width < 0;
 
