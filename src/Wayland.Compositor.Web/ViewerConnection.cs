@@ -234,6 +234,18 @@ internal sealed class ViewerConnection
         _tokens--;
     }
 
+    private (int Scale, int X, int Y) FirstOutput()
+    {
+        HeadlessCompositorOptions options = _compositor.Options;
+        if (options.Outputs.Count == 0)
+        {
+            return (options.Scale, 0, 0);
+        }
+
+        HeadlessOutputOptions first = options.Outputs[0];
+        return (first.Scale, first.X, first.Y);
+    }
+
     private void Apply(ViewerInput input)
     {
         switch (input.Kind)
@@ -247,7 +259,10 @@ internal sealed class ViewerConnection
                 _acknowledged.Release();
                 break;
             case ViewerInputKind.Move:
-                _compositor.MovePointer(input.X, input.Y);
+                // The page shows the first output's pixels; the pointer moves in logical units, which a scaled output
+                // has fewer of, from that output's position.
+                (int scale, int originX, int originY) = FirstOutput();
+                _compositor.MovePointer(originX + (input.X / scale), originY + (input.Y / scale));
                 break;
             case ViewerInputKind.Button:
                 uint button = input.Button switch

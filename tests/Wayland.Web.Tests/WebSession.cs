@@ -37,13 +37,13 @@ internal sealed class WebSession : IAsyncDisposable
         ["PS1"] = "$ ",
     };
 
-    public static async Task<WebSession> StartAsync(string purpose, int width, int height, WebViewOptions? options = null)
+    public static async Task<WebSession> StartAsync(string purpose, int width, int height, WebViewOptions? options = null, int scale = 1)
     {
         RuntimeDirectory runtime = RuntimeDirectory.Create(purpose);
         HeadlessCompositor? compositor = null;
         try
         {
-            compositor = new HeadlessCompositor(new HeadlessCompositorOptions { Width = width, Height = height });
+            compositor = new HeadlessCompositor(new HeadlessCompositorOptions { Width = width, Height = height, Scale = scale });
             compositor.Display.AddSocket(Path.Combine(runtime.Path, SocketName));
             compositor.Start();
             WebSession session = new(runtime, compositor);

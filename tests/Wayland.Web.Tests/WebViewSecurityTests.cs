@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.WebSockets;
 using System.Text;
@@ -140,6 +141,22 @@ public sealed class WebViewSecurityTests
         }
 
         OpenFds.AssertUnchanged(before);
+    }
+
+    [Fact]
+    public async Task OnAScaledOutputThePagesPixelsBecomeLogicalPointerPositions()
+    {
+        // The page shows the output's 800x600 pixels; at scale 2 the pointer lives in 400x300 logical units.
+        await using WebSession session = await WebSession.StartAsync(nameof(OnAScaledOutputThePagesPixelsBecomeLogicalPointerPositions), 800, 600, scale: 2);
+        using ClientWebSocket socket = await ConnectAsync(session);
+        await SendTextAsync(socket, "{\"t\":\"move\",\"x\":700,\"y\":500}");
+        Stopwatch clock = Stopwatch.StartNew();
+        while (session.Compositor.PointerPosition != (350.0, 250.0) && clock.Elapsed < Patience)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.Equal((350.0, 250.0), session.Compositor.PointerPosition);
     }
 
     private static Uri SocketUrl(WebSession session) => new($"ws://{session.View.Url.Authority}/ws?token={session.View.Token}");
