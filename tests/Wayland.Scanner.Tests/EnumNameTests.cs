@@ -87,7 +87,11 @@ public class EnumNameTests
     }
 }
 
-/// <summary>The bitfield names against Debian's wayland-info, which prints a seat's capabilities and a mode's flags by their XML names.</summary>
+/// <summary>
+/// The bitfield names against Debian's wayland-info, which prints a seat's capabilities and a mode's flags by their XML
+/// names. Alone, not beside the generator tests: its descriptor count is of the whole process.
+/// </summary>
+[Collection(nameof(EnumNameWaylandInfoTests))]
 public sealed class EnumNameWaylandInfoTests : IDisposable
 {
     private const WlSeatCapability Capabilities = WlSeatCapability.Pointer | WlSeatCapability.Keyboard | WlSeatCapability.Touch;
@@ -138,3 +142,7 @@ public sealed class EnumNameWaylandInfoTests : IDisposable
     {
     }
 }
+
+/// <summary>Runs <see cref="EnumNameWaylandInfoTests"/> with no other test class at the same time.</summary>
+[CollectionDefinition(nameof(EnumNameWaylandInfoTests), DisableParallelization = true)]
+public sealed class EnumNameWaylandInfoCollection;
