@@ -104,16 +104,19 @@ static List<Sample> SoakOurs(HeadlessCompositorOptions options, (string Program,
             SleepUntil(clock, next);
             SortedSet<string> open = OpenFds();
 
-            // Keep one set while nothing changes: retaining a copy per sample would itself grow the live heap.
-            fds.Add(fds.Count > 0 && fds[^1].SetEquals(open) ? fds[^1] : open);
-            samples.Add(Sample.Take(clock.Elapsed, self, compositor, client.Id, open.Count));
-
             if (next == SteadyFromNearest(seconds, interval) || next + interval > seconds)
             {
                 // What is still reachable (a leak), apart from garbage not yet collected: only at these two points,
-                // so that the samples in between show the heap as the run leaves it.
+                // so that the samples in between show the heap as the run leaves it. Before the sample, so that
+                // the working set both compared samples show has been through the same full collection (a
+                // compacting collection itself touches memory: taken after the first sample, it once moved the
+                // working set by 4 MiB between the two).
                 liveHeap.Add((next, GC.GetTotalMemory(forceFullCollection: true)));
             }
+
+            // Keep one set while nothing changes: retaining a copy per sample would itself grow the live heap.
+            fds.Add(fds.Count > 0 && fds[^1].SetEquals(open) ? fds[^1] : open);
+            samples.Add(Sample.Take(clock.Elapsed, self, compositor, client.Id, open.Count));
 
             Console.Error.Write($"\r  {next} s / {seconds} s");
             if (started.Find(p => p.HasExited) is { } exited)
