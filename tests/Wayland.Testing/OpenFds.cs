@@ -38,7 +38,10 @@ public static class OpenFds
     {
         ArgumentNullException.ThrowIfNull(before);
         Snapshot after = Take();
-        List<string> leaked = after.Open.Where(fd => !before.Open.TryGetValue(fd.Key, out string? target) || target != fd.Value)
+        // "?": the descriptor was listed but closed before its link could be read (another thread's short-lived
+        // descriptor), so it is not open now and not a leak.
+        List<string> leaked = after.Open.Where(fd => fd.Value != "?")
+            .Where(fd => !before.Open.TryGetValue(fd.Key, out string? target) || target != fd.Value)
             .Select(fd => $"{fd.Key}→{fd.Value}").ToList();
         long finalized = after.Finalized - before.Finalized;
         if (finalized > 0)
