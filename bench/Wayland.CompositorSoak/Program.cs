@@ -15,6 +15,9 @@ using Wayland.Testing;
 // lies below them. The first weston-simple-shm is the client whose frames are counted on weston.
 const int SteadyFromSeconds = 15;
 const double WorkingSetLimit = 1.10;
+// The working set takes one step of about 4 MiB between 15 and 25 s in every run (tier-1 code and the GC's regions
+// refilled after the first full collection), then stays flat or shrinks: growth is measured from after that step.
+const int WorkingSetFromSeconds = 25;
 const int WarmUpSamples = 60;
 const double CpuPerFrameLimit = 1.5;
 const long LiveHeapLimit = 64 * 1024; // a leak of 24 B per frame shows within 45 s at 60 Hz
@@ -351,7 +354,8 @@ static bool PrintVerdict(List<Sample> samples, double refreshHz, List<(int Secon
         heapAlwaysGrew &= tail[i].GcHeap > tail[i - 1].GcHeap;
     }
 
-    double workingSetRatio = last.WorkingSet / (double)steady.WorkingSet;
+    Sample afterStep = samples.Find(s => s.Elapsed.TotalSeconds >= WorkingSetFromSeconds - 0.5 && s != last) ?? steady;
+    double workingSetRatio = last.WorkingSet / (double)afterStep.WorkingSet;
     bool workingSetFlat = workingSetRatio <= WorkingSetLimit;
     long liveGrowth = liveHeap[^1].Bytes - liveHeap[0].Bytes;
     bool liveFlat = liveGrowth <= LiveHeapLimit;
@@ -368,7 +372,7 @@ static bool PrintVerdict(List<Sample> samples, double refreshHz, List<(int Secon
     double allocatedPerFrame = (last.LoopAllocated - steady.LoopAllocated) / (double)Math.Max(1, last.Frames - steady.Frames);
 
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"- working set: {last.WorkingSet / 1048576.0:F1} MiB at {last.Elapsed.TotalSeconds:F0} s, {workingSetRatio:F3}× the {steady.Elapsed.TotalSeconds:F0} s sample (limit {WorkingSetLimit:F2}×): {Verdict(workingSetFlat)}"));
+        $"- working set: {last.WorkingSet / 1048576.0:F1} MiB at {last.Elapsed.TotalSeconds:F0} s, {workingSetRatio:F3}× the {afterStep.Elapsed.TotalSeconds:F0} s sample (limit {WorkingSetLimit:F2}×): {Verdict(workingSetFlat)}"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"- live heap (after a full GC) at {liveHeap[0].Second} s and {liveHeap[^1].Second} s: {liveHeap[0].Bytes / 1024.0:F0} → {liveHeap[^1].Bytes / 1024.0:F0} KiB ({liveGrowth / 1024.0:+0;-0;0} KiB, limit +{LiveHeapLimit / 1024} KiB): {Verdict(liveFlat)}"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
