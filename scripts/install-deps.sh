@@ -5,7 +5,7 @@
 # The .NET 10 SDK itself is a prerequisite (see README).
 set -euo pipefail
 
-packages=(libwayland-dev libwayland-bin weston wayland-utils wayland-protocols gcc make pkg-config libpng-dev libxkbcommon-dev gtk-3-examples foot wl-clipboard chromium)
+packages=(libwayland-dev libwayland-bin weston wayland-utils wayland-protocols gcc libc6-dev make pkg-config libpng-dev libxkbcommon-dev gtk-3-examples foot wl-clipboard chromium)
 missing=()
 for package in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
