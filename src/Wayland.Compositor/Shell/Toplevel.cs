@@ -12,7 +12,7 @@ internal sealed class Toplevel : XdgToplevel.IHandler
     /// <summary>Most ancestors a new parent may have: a policy of this compositor, far beyond what dialogs need.</summary>
     internal const int MaxParentChain = 1000;
 
-    private readonly List<Toplevel> _children = [];
+    private readonly HashSet<Toplevel> _children = []; // a set: a client destroying thousands of children one by one costs O(1) each
 
     public Toplevel(Scene scene, XdgSurfaceRole xdgSurface, XdgToplevel resource)
     {
