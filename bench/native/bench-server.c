@@ -28,22 +28,12 @@
 
 #include <wayland-server.h>
 
+#define PEER_NAME "bench-server"
+#include "peer-server.h"
+
 #include "bench-peer-server-protocol.h"
 
 static struct wl_display *display;
-
-static void __attribute__((noreturn, format(printf, 1, 2)))
-die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "bench-server: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
 
 static void
 destroy_resource(struct wl_client *client, struct wl_resource *resource)
@@ -181,20 +171,10 @@ bind_bench(struct wl_client *client, void *data, uint32_t version,
 
 /* --- main ------------------------------------------------------------------ */
 
-static int
-handle_signal(int signal_number, void *data)
-{
-	(void) signal_number;
-	(void) data;
-	wl_display_terminate(display);
-	return 0;
-}
-
 int
 main(int argc, char *argv[])
 {
-	struct wl_event_loop *loop;
-	struct wl_event_source *sigterm, *sigint;
+	struct peer_server server;
 	struct rlimit limit;
 
 	if (argc != 3 || strcmp(argv[1], "--socket") != 0 ||
@@ -210,14 +190,7 @@ main(int argc, char *argv[])
 		setrlimit(RLIMIT_NOFILE, &limit);
 	}
 
-	display = wl_display_create();
-	if (!display)
-		die("wl_display_create failed");
-	loop = wl_display_get_event_loop(display);
-	sigterm = wl_event_loop_add_signal(loop, SIGTERM, handle_signal, NULL);
-	sigint = wl_event_loop_add_signal(loop, SIGINT, handle_signal, NULL);
-	if (!sigterm || !sigint)
-		die("wl_event_loop_add_signal failed");
+	display = peer_server_create(&server);
 
 	if (!wl_global_create(display, &wl_compositor_interface, 4, NULL,
 			      bind_compositor))
@@ -232,15 +205,7 @@ main(int argc, char *argv[])
 		die("wl_display_add_socket(\"%s\") failed: %s", argv[2],
 		    strerror(errno));
 
-	printf("ready\n");
-	if (fflush(stdout) != 0)
-		die("cannot write to stdout");
-
-	wl_display_run(display);
-
-	wl_event_source_remove(sigterm);
-	wl_event_source_remove(sigint);
-	wl_display_destroy_clients(display);
-	wl_display_destroy(display);
+	peer_server_run(&server);
+	peer_server_destroy(&server);
 	return 0;
 }

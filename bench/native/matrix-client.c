@@ -44,6 +44,9 @@
 
 #include <wayland-client.h>
 
+#define PEER_NAME "matrix-client"
+#include "peer-common.h"
+
 #include "bench-peer-client-protocol.h"
 
 #define SYNC_FLUSH 256
@@ -57,19 +60,6 @@ static struct wl_display *display;
 static struct wl_compositor *compositor;
 static struct wl_shm *shm;
 static struct wlb_bench *bench;
-
-static void __attribute__((noreturn, format(printf, 1, 2)))
-die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "matrix-client: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
 
 static void __attribute__((noreturn))
 die_display(const char *what)
@@ -348,19 +338,6 @@ run(const char *workload, long count, int memfd)
 		run_events(count);
 	else
 		die("unknown workload '%s'", workload);
-}
-
-static long
-parse_count(const char *s)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < 0 || v > INT_MAX)
-		die("invalid count '%s'", s);
-	return v;
 }
 
 int

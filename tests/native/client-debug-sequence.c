@@ -29,21 +29,11 @@
 
 #include <wayland-client.h>
 
+#define PEER_NAME "client-debug-sequence"
+#include "peer-common.h"
+
 static struct wl_display *display;
 static uint32_t compositor_name, shm_name, seat_name;
-
-static void __attribute__((noreturn, format(printf, 1, 2)))
-die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "client-debug-sequence: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
 
 static void
 roundtrip(void)

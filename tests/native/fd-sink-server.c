@@ -28,6 +28,9 @@
 
 #include <wayland-server.h>
 
+#define PEER_NAME "fd-sink-server"
+#include "peer-server.h"
+
 #include "wire-test-server-protocol.h"
 
 static struct wl_display *display;
@@ -171,46 +174,23 @@ bind_types(struct wl_client *client, void *data, uint32_t version, uint32_t id)
 	wl_resource_set_implementation(resource, &types_impl, NULL, NULL);
 }
 
-static int
-handle_signal(int signal_number, void *data)
-{
-	(void) signal_number;
-	(void) data;
-	wl_display_terminate(display);
-	return 0;
-}
-
 int
 main(int argc, char *argv[])
 {
-	struct wl_event_loop *loop;
-	struct wl_event_source *sigterm, *sigint;
+	struct peer_server server;
 
 	if (argc != 3 || strcmp(argv[1], "--socket") != 0 || argv[2][0] != '/') {
 		fprintf(stderr, "usage: fd-sink-server --socket /ABSOLUTE/PATH\n");
 		return 2;
 	}
 
-	display = wl_display_create();
-	if (!display)
-		return 1;
-	loop = wl_display_get_event_loop(display);
-	sigterm = wl_event_loop_add_signal(loop, SIGTERM, handle_signal, NULL);
-	sigint = wl_event_loop_add_signal(loop, SIGINT, handle_signal, NULL);
-	if (!sigterm || !sigint ||
-	    !wl_global_create(display, &wlt_types_interface, 1, NULL, bind_types) ||
-	    wl_display_add_socket(display, argv[2]) < 0) {
-		fprintf(stderr, "fd-sink-server: setting up failed\n");
-		return 1;
-	}
+	display = peer_server_create(&server);
+	if (!wl_global_create(display, &wlt_types_interface, 1, NULL, bind_types))
+		die("wl_global_create(wlt_types) failed");
+	if (wl_display_add_socket(display, argv[2]) < 0)
+		die("wl_display_add_socket(\"%s\") failed", argv[2]);
 
-	printf("ready\n");
-	fflush(stdout);
-	wl_display_run(display);
-
-	wl_event_source_remove(sigterm);
-	wl_event_source_remove(sigint);
-	wl_display_destroy_clients(display);
-	wl_display_destroy(display);
+	peer_server_run(&server);
+	peer_server_destroy(&server);
 	return 0;
 }

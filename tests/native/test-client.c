@@ -34,6 +34,9 @@
 
 #include <wayland-client.h>
 
+#define PEER_NAME "test-client"
+#include "peer-common.h"
+
 #define SHM_WIDTH 32
 #define SHM_HEIGHT 32
 #define SHM_STRIDE (SHM_WIDTH * 4)
@@ -50,19 +53,6 @@ static struct wl_registry *registry;
 static struct global *globals;
 static size_t n_globals, cap_globals;
 static char *abs_name;
-
-static void __attribute__((noreturn, format(printf, 1, 2)))
-die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "test-client: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
 
 static void __attribute__((noreturn))
 usage(void)
@@ -346,19 +336,6 @@ scenario_wait_then_roundtrip(void)
 	roundtrip();
 	out("ok\n");
 	return 0;
-}
-
-static long
-parse_count(const char *s)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < 0 || v > INT_MAX)
-		die("invalid count '%s'", s);
-	return v;
 }
 
 int

@@ -36,6 +36,9 @@
 
 #include <wayland-server.h>
 
+#define PEER_NAME "test-server"
+#include "peer-server.h"
+
 #include "test-peer-server-protocol.h"
 
 static struct wl_display *display;
@@ -44,19 +47,6 @@ static bool differential;
 static bool have_first_client;
 static struct wl_listener client_created_listener;
 static struct wl_listener first_client_destroy_listener;
-
-static void __attribute__((noreturn, format(printf, 1, 2)))
-die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "test-server: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
 
 static void __attribute__((noreturn))
 usage(void)
@@ -237,36 +227,13 @@ handle_client_created(struct wl_listener *listener, void *data)
 	watch_first_client(data);
 }
 
-static int
-handle_signal(int signal_number, void *data)
-{
-	(void) signal_number;
-	(void) data;
-	wl_display_terminate(display);
-	return 0;
-}
-
-static int
-parse_fd(const char *s)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < 0 || v > INT_MAX)
-		die("invalid fd '%s'", s);
-	return (int) v;
-}
-
 int
 main(int argc, char *argv[])
 {
 	const char *socket_name = NULL;
 	char *abs_name = NULL;
 	int client_fd = -1;
-	struct wl_event_loop *loop;
-	struct wl_event_source *sigterm, *sigint;
+	struct peer_server server;
 	int i;
 
 	for (i = 1; i < argc; i++) {
@@ -274,7 +241,7 @@ main(int argc, char *argv[])
 			socket_name = argv[++i];
 		else if (strcmp(argv[i], "--wayland-socket-fd") == 0 &&
 			 i + 1 < argc)
-			client_fd = parse_fd(argv[++i]);
+			client_fd = (int) parse_count(argv[++i]);
 		else if (strcmp(argv[i], "--exit-after-client") == 0)
 			exit_after_client = true;
 		else if (strcmp(argv[i], "--differential") == 0)
@@ -285,15 +252,7 @@ main(int argc, char *argv[])
 	if ((socket_name == NULL) == (client_fd < 0))
 		usage();
 
-	display = wl_display_create();
-	if (!display)
-		die("wl_display_create failed");
-	loop = wl_display_get_event_loop(display);
-
-	sigterm = wl_event_loop_add_signal(loop, SIGTERM, handle_signal, NULL);
-	sigint = wl_event_loop_add_signal(loop, SIGINT, handle_signal, NULL);
-	if (!sigterm || !sigint)
-		die("wl_event_loop_add_signal failed");
+	display = peer_server_create(&server);
 
 	if (!wl_global_create(display, &wlt_peer_interface, 1, NULL,
 			      bind_peer))
@@ -339,16 +298,8 @@ main(int argc, char *argv[])
 			watch_first_client(client);
 	}
 
-	printf("ready\n");
-	if (fflush(stdout) != 0)
-		die("cannot write to stdout");
-
-	wl_display_run(display);
-
-	wl_event_source_remove(sigterm);
-	wl_event_source_remove(sigint);
-	wl_display_destroy_clients(display);
-	wl_display_destroy(display); /* also removes the socket and lock */
+	peer_server_run(&server);
+	peer_server_destroy(&server); /* also removes the socket and lock */
 	free(abs_name);
 	return 0;
 }

@@ -35,6 +35,9 @@
 
 #include <wayland-client.h>
 
+#define PEER_NAME "wire-golden"
+#include "peer-common.h"
+
 #include "wire-test-client-protocol.h"
 
 /* More than libwayland will ever attach to a single message. */
@@ -44,19 +47,6 @@
 
 static struct wl_display *display;
 static int peer_fd = -1;
-
-static void
-die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "wire-golden: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
 
 /*
  * recvmsg() into buf[0..len), collecting SCM_RIGHTS fds into fds[*nfds..].
