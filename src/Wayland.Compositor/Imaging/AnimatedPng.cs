@@ -1,12 +1,12 @@
 using System.Buffers.Binary;
-using System.IO.Hashing;
 using System.Text;
+using Wayland.Compositor.Imaging;
 
-namespace Wayland.GuiTesting;
+namespace Wayland.Compositor;
 
 /// <summary>
 /// Writes an animated PNG (APNG) from frames that are already PNG files of the same size, colour type and bit depth,
-/// as <see cref="Wayland.Compositor.Image.EncodePng"/> writes them: the first file's IHDR becomes the canvas, an acTL
+/// as <see cref="Image.EncodePng"/> writes them: the first file's IHDR becomes the canvas, an acTL
 /// chunk gives the frame count, and each frame gets an fcTL chunk (its delay) and its compressed pixels — as IDAT for
 /// the first frame, so that any PNG decoder shows it, and renumbered as fdAT chunks for the others. No pixel is
 /// re-encoded.
@@ -31,11 +31,11 @@ public static class AnimatedPng
 
         byte[] header = Header(frames[0].Png, 0);
         output.Write(Signature);
-        WriteChunk(output, "IHDR"u8, header);
+        PngEncoder.WriteChunk(output, "IHDR"u8, header);
         Span<byte> control = stackalloc byte[8];
         BinaryPrimitives.WriteInt32BigEndian(control, frames.Count);
         BinaryPrimitives.WriteInt32BigEndian(control[4..], 0);
-        WriteChunk(output, "acTL"u8, control);
+        PngEncoder.WriteChunk(output, "acTL"u8, control);
 
         uint sequence = 0;
         Span<byte> frameControl = stackalloc byte[26];
@@ -54,24 +54,24 @@ public static class AnimatedPng
             BinaryPrimitives.WriteUInt16BigEndian(frameControl[22..], 1000);
             frameControl[24] = 0; // dispose: none
             frameControl[25] = 0; // blend: source (replace)
-            WriteChunk(output, "fcTL"u8, frameControl);
+            PngEncoder.WriteChunk(output, "fcTL"u8, frameControl);
             foreach ((int start, int length) in Chunks(png, "IDAT"u8))
             {
                 if (i == 0)
                 {
-                    WriteChunk(output, "IDAT"u8, png.AsSpan(start, length));
+                    PngEncoder.WriteChunk(output, "IDAT"u8, png.AsSpan(start, length));
                 }
                 else
                 {
                     byte[] data = new byte[4 + length];
                     BinaryPrimitives.WriteUInt32BigEndian(data, sequence++);
                     png.AsSpan(start, length).CopyTo(data.AsSpan(4));
-                    WriteChunk(output, "fdAT"u8, data);
+                    PngEncoder.WriteChunk(output, "fdAT"u8, data);
                 }
             }
         }
 
-        WriteChunk(output, "IEND"u8, []);
+        PngEncoder.WriteChunk(output, "IEND"u8, []);
     }
 
     /// <summary>Writes the animation (see <see cref="Write(IReadOnlyList{ValueTuple{byte[], TimeSpan}}, Stream)"/>) to the file at <paramref name="path"/>.</summary>
@@ -141,19 +141,5 @@ public static class AnimatedPng
         }
 
         return png.AsSpan(start, 13).ToArray();
-    }
-
-    private static void WriteChunk(Stream output, ReadOnlySpan<byte> type, ReadOnlySpan<byte> data)
-    {
-        Span<byte> word = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32BigEndian(word, data.Length);
-        output.Write(word);
-        output.Write(type);
-        output.Write(data);
-        Crc32 crc = new();
-        crc.Append(type);
-        crc.Append(data);
-        BinaryPrimitives.WriteUInt32BigEndian(word, crc.GetCurrentHashAsUInt32());
-        output.Write(word);
     }
 }
