@@ -1,11 +1,13 @@
 using System.Diagnostics;
+using System.Runtime;
 using Wayland.Compositor;
 
 namespace Wayland.CompositorSoak;
 
 /// <summary>One reading of this process (the compositor's) and of the client, at <see cref="Elapsed"/> into the soak.</summary>
 /// <remarks><see cref="LoopAllocated"/> counts the compositor's event-loop thread alone (where all protocol work and
-/// repainting happen), so it is free of what the sampling itself allocates; <see cref="Allocated"/> is the process's.</remarks>
+/// repainting happen), so it is free of what the sampling itself allocates; <see cref="Allocated"/> is the process's.
+/// <see cref="JitMethods"/> and <see cref="JitTime"/> are the process's JIT work so far (all tiers, any thread).</remarks>
 internal sealed record Sample(
     TimeSpan Elapsed,
     long WorkingSet,
@@ -19,7 +21,9 @@ internal sealed record Sample(
     long Frames,
     long FrameCallbacks,
     int OpenFds,
-    TimeSpan ClientCpu)
+    TimeSpan ClientCpu,
+    long JitMethods,
+    TimeSpan JitTime)
 {
     public static Sample Take(TimeSpan elapsed, Process self, HeadlessCompositor compositor, int clientPid, int openFds)
     {
@@ -37,6 +41,8 @@ internal sealed record Sample(
             compositor.FramesRendered,
             compositor.FrameCallbacksDone,
             openFds,
-            ProcessCpu.Of(clientPid));
+            ProcessCpu.Of(clientPid),
+            JitInfo.GetCompiledMethodCount(),
+            JitInfo.GetCompilationTime());
     }
 }

@@ -53,7 +53,10 @@ public sealed partial class EventLoop
             {
                 if (_events[i].Data == TimerKey)
                 {
-                    // Timers first, so that fd sources cannot cancel timers that are already due.
+                    // Timers first, so that fd sources cannot cancel timers that are already due. The timerfd
+                    // reports only an expiry of its current setting (arming it resets the count), after which it
+                    // is disarmed.
+                    _timerFdDeadline = 0;
                     DispatchTimers();
                     break;
                 }

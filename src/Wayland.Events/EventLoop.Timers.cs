@@ -9,6 +9,9 @@ public sealed partial class EventLoop
     private TimerEventSource[] _timers = new TimerEventSource[8];
     private int _timerCount;
 
+    /// <summary>The deadline the timerfd is armed for; 0 when it is disarmed (also once it has expired).</summary>
+    private long _timerFdDeadline;
+
     /// <summary>Arms (<paramref name="milliseconds"/> &gt; 0) or disarms a timer and keeps the timerfd on the earliest deadline.</summary>
     internal void UpdateTimer(TimerEventSource timer, int milliseconds)
     {
@@ -89,10 +92,18 @@ public sealed partial class EventLoop
         }
 
         long deadline = _timerCount > 0 ? _timers[0].Deadline : 0;
+        if (deadline == _timerFdDeadline)
+        {
+            // Already so: typically no timer is left after an expiry, which disarmed the timerfd.
+            return;
+        }
+
         if (EventLoopOps.TimerSet(_timerFd.Fd, deadline, out int errno) < 0)
         {
             throw new WaylandIOException(errno, "timerfd_settime");
         }
+
+        _timerFdDeadline = deadline;
     }
 
     private void Arm(TimerEventSource timer, long deadline)

@@ -59,7 +59,11 @@ public sealed partial class EventLoop : IDisposable
             _wake = CreateOwned(EventLoopOps.EventCreate(out errno), errno, "eventfd");
             _timerFd = CreateOwned(EventLoopOps.TimerCreate(out errno), errno, "timerfd_create");
             Register(_wake.Fd, FdEvents.Readable, WakeKey);
-            Register(_timerFd.Fd, FdEvents.Readable, TimerKey);
+            // Edge-triggered: a one-shot timerfd that expired is disarmed, and its unread expiry need not be
+            // cleared (by a read or a disarm) to stop it waking every wait; the next arming resets it, and its next
+            // expiry wakes the loop again. Saves a system call per expiry when no other timer is pending (a
+            // compositor's refresh timer, re-armed by the next commit).
+            Register(_timerFd.Fd, Native.EPOLLIN | Native.EPOLLET, TimerKey);
         }
         catch
         {
@@ -322,9 +326,11 @@ public sealed partial class EventLoop : IDisposable
         source.Slot = slot;
     }
 
-    private void Register(int fd, FdEvents mask, ulong data)
+    private void Register(int fd, FdEvents mask, ulong data) => Register(fd, ToEpoll(mask), data);
+
+    private void Register(int fd, uint epollEvents, ulong data)
     {
-        if (EventLoopOps.EpollControl(_epoll.Fd, Native.EPOLL_CTL_ADD, fd, ToEpoll(mask), data, out int errno) < 0)
+        if (EventLoopOps.EpollControl(_epoll.Fd, Native.EPOLL_CTL_ADD, fd, epollEvents, data, out int errno) < 0)
         {
             throw new WaylandIOException(errno, "epoll_ctl", $"cannot watch fd {fd}: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)}");
         }

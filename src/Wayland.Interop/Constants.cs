@@ -54,6 +54,7 @@ internal static class Native
     internal const uint EPOLLOUT = 0x4;
     internal const uint EPOLLERR = 0x8;
     internal const uint EPOLLHUP = 0x10;
+    internal const uint EPOLLET = 0x80000000;
 
     internal const int CLOCK_MONOTONIC = 1;
     internal const int TFD_NONBLOCK = 0x800;

@@ -304,6 +304,57 @@ public class EventLoopTests
     }
 
     [Fact]
+    public void Each_expiry_wakes_the_loop_once_and_a_timer_armed_again_fires_again()
+    {
+        // The timerfd is edge-triggered and left expired (not read, not disarmed) when no timer is pending.
+        using EventLoop loop = new();
+        using EventLoop outer = new();
+        int outerCalls = 0;
+        FdEventSource nested = outer.AddFd(loop.Fd, FdEvents.Readable, (_, _) => outerCalls++);
+        int fired = 0;
+        TimerEventSource timer = loop.AddTimer(() => fired++);
+        for (int round = 1; round <= 3; round++)
+        {
+            timer.Update(1);
+            Assert.Equal(1, loop.Dispatch(TimeSpan.FromMilliseconds(1000)));
+            Assert.Equal(round, fired);
+            Assert.Equal(0, loop.Dispatch(TimeSpan.FromMilliseconds(5)));
+            Assert.Equal(0, outer.Dispatch(TimeSpan.Zero));
+        }
+
+        // Armed again from its own callback (as a refresh timer is), and with another timer pending.
+        int again = 0;
+        TimerEventSource repeating = null!;
+        repeating = loop.AddTimer(() =>
+        {
+            if (++again < 3)
+            {
+                repeating.Update(1);
+            }
+        });
+        TimerEventSource later = loop.AddTimer(() => fired++);
+        later.Update(200);
+        repeating.Update(1);
+        Stopwatch clock = Stopwatch.StartNew();
+        while (again < 3 && clock.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            loop.Dispatch(TimeSpan.FromMilliseconds(1000));
+        }
+
+        Assert.Equal(3, again);
+        Assert.Equal(3, fired);
+        Assert.True(later.IsArmed);
+        Assert.Equal(1, loop.Dispatch(TimeSpan.FromMilliseconds(1000)));
+        Assert.Equal(4, fired);
+        Assert.Equal(0, loop.Dispatch(TimeSpan.FromMilliseconds(5)));
+        Assert.Equal(0, outerCalls);
+        nested.Remove();
+        timer.Remove();
+        repeating.Remove();
+        later.Remove();
+    }
+
+    [Fact]
     public void Idle_sources_run_once_at_the_next_dispatch_unless_removed()
     {
         using EventLoop loop = new();
