@@ -6,7 +6,7 @@ using Wayland.Testing;
 namespace Wayland.Matrix;
 
 /// <summary>Options of the driver.</summary>
-internal sealed record DriverOptions(int Reps, double Scale, int IdleClients, string? OutFile, bool Smoke)
+internal sealed record DriverOptions(int Reps, double Scale, int IdleClients, string? OutFile, bool Smoke, string[]? Only = null)
 {
     public static DriverOptions Parse(string[] args)
     {
@@ -15,6 +15,7 @@ internal sealed record DriverOptions(int Reps, double Scale, int IdleClients, st
         int idle = 1000;
         string? outFile = null;
         bool smoke = false;
+        string[]? only = null;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -34,20 +35,23 @@ internal sealed record DriverOptions(int Reps, double Scale, int IdleClients, st
                 case "--smoke":
                     smoke = true;
                     break;
+                case "--workloads":
+                    only = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    break;
                 default:
                     throw new ArgumentException($"unknown option '{args[i]}'");
             }
         }
 
         // Smoke size: every path once, in seconds, no figures worth reading.
-        return smoke ? new DriverOptions(1, 0.02, 10, outFile, true) : new DriverOptions(reps, scale, idle, outFile, false);
+        return smoke ? new DriverOptions(1, 0.02, 10, outFile, true, only) : new DriverOptions(reps, scale, idle, outFile, false, only);
     }
 }
 
 /// <summary>Runs the matrix and writes the tables.</summary>
 internal static class Driver
 {
-    private static readonly (string Name, string Description, long Count)[] Workloads =
+    private static readonly (string Name, string Description, long Count)[] AllWorkloads =
     [
         ("roundtrip", "roundtrip (`wl_display.sync`, wait for `done`)", 20_000),
         ("sync", "sync pipeline: flush every 256, ≤ 2048 unanswered, after each flush prepare_read → poll(0) → read_events → dispatch_pending", 200_000),
@@ -67,6 +71,11 @@ internal static class Driver
         string cServer = Path.Combine(native, "build", "bench-server");
         string cClient = Path.Combine(native, "build", "matrix-client");
         string[] self = SelfCommand();
+        (string Name, string Description, long Count)[] workloads = options.Only is null ? AllWorkloads : [.. AllWorkloads.Where(w => options.Only.Contains(w.Name))];
+        if (options.Only is not null && workloads.Length != options.Only.Length)
+        {
+            throw new ArgumentException($"unknown workload in '{string.Join(',', options.Only)}'; the workloads are {string.Join(',', AllWorkloads.Select(w => w.Name))}");
+        }
 
         StringBuilder report = new();
         report.AppendLine(CultureInfo.InvariantCulture, $"Run of {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC: {Machine()}; load average {Load()} at the start.");
@@ -81,7 +90,7 @@ internal static class Driver
             string[] pin = pinned ? ["taskset", "-c", "0"] : [];
             using ServerProcess theirs = ServerProcess.Start([.. pin, cServer, "--socket"], Path.Combine(runtime.Path, $"c-{pinned}"));
             using ServerProcess ours = ServerProcess.Start([.. pin, .. self, "--serve"], Path.Combine(runtime.Path, $"ours-{pinned}"));
-            foreach ((string workload, _, long fullCount) in Workloads)
+            foreach ((string workload, _, long fullCount) in workloads)
             {
                 long count = Math.Max(1, (long)(fullCount * options.Scale));
                 for (int rep = 0; rep < options.Reps; rep++)
@@ -113,7 +122,7 @@ internal static class Driver
             report.AppendLine();
             report.AppendLine("| workload | count | libwayland client × libwayland server | our client × libwayland server | libwayland client × our server | our client × our server | our client / libwayland's (libwayland server) | our client / libwayland's (our server) | our server / libwayland's (libwayland client) | our server / libwayland's (our client) |");
             report.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-            foreach ((string workload, string description, long fullCount) in Workloads)
+            foreach ((string workload, string description, long fullCount) in workloads)
             {
                 double[] m = [.. Enumerable.Range(0, Pairs.Length).Select(p => Median(results[(pinned, workload, p)].Select(r => r.NsPerOp)))];
                 report.AppendLine(string.Create(CultureInfo.InvariantCulture,
@@ -125,7 +134,7 @@ internal static class Driver
             report.AppendLine();
             report.AppendLine("| workload | libwayland client CPU ns | our client CPU ns | our client / libwayland's | libwayland server CPU ns | our server CPU ns | our server / libwayland's |");
             report.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
-            foreach ((string workload, _, _) in Workloads)
+            foreach ((string workload, _, _) in workloads)
             {
                 // Clients measured against libwayland's server (pairs 0 and 1), servers under libwayland's client (0 and 2).
                 double theirClient = Median(results[(pinned, workload, 0)].Select(r => r.ClientCpu));
@@ -145,27 +154,31 @@ internal static class Driver
         report.AppendLine();
         report.AppendLine("| workload | our client (libwayland server) | our client (our server) | our server (libwayland client) | our server (our client) |");
         report.AppendLine("|---|---:|---:|---:|---:|");
-        foreach ((string workload, _, _) in Workloads)
+        foreach ((string workload, _, _) in workloads)
         {
             report.AppendLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {workload} | {Median(results[(false, workload, 1)].Select(r => r.ClientBytes)):F2} | {Median(results[(false, workload, 3)].Select(r => r.ClientBytes)):F2} | {Median(results[(false, workload, 2)].Select(r => r.ServerBytes)):F2} | {Median(results[(false, workload, 3)].Select(r => r.ServerBytes)):F2} |"));
         }
 
-        report.AppendLine();
-        report.AppendLine(CultureInfo.InvariantCulture, $"### Server memory per idle client ({options.IdleClients} clients)");
-        report.AppendLine();
-        report.AppendLine("Each client connects, gets the registry and does one roundtrip, then stays connected; resident set size (VmRSS) of the server process before and after.");
-        report.AppendLine();
-        report.AppendLine("| server | RSS before (KiB) | RSS with the clients (KiB) | KiB per client |");
-        report.AppendLine("|---|---:|---:|---:|");
-        foreach (bool ourServer in new[] { false, true })
+        // --idle-clients 0 leaves the memory table out (quick runs of a few workloads).
+        if (options.IdleClients > 0)
         {
-            using ServerProcess server = ourServer
-                ? ServerProcess.Start([.. self, "--serve"], Path.Combine(runtime.Path, "idle-ours"))
-                : ServerProcess.Start([cServer, "--socket"], Path.Combine(runtime.Path, "idle-c"));
-            (long before, long after) = IdleClients.Measure(server, options.IdleClients);
-            report.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {(ourServer ? "ours (bare `Display`)" : "libwayland")} | {before} | {after} | {(double)(after - before) / options.IdleClients:F1} |"));
+            report.AppendLine();
+            report.AppendLine(CultureInfo.InvariantCulture, $"### Server memory per idle client ({options.IdleClients} clients)");
+            report.AppendLine();
+            report.AppendLine("Each client connects, gets the registry and does one roundtrip, then stays connected; resident set size (VmRSS) of the server process before and after.");
+            report.AppendLine();
+            report.AppendLine("| server | RSS before (KiB) | RSS with the clients (KiB) | KiB per client |");
+            report.AppendLine("|---|---:|---:|---:|");
+            foreach (bool ourServer in new[] { false, true })
+            {
+                using ServerProcess server = ourServer
+                    ? ServerProcess.Start([.. self, "--serve"], Path.Combine(runtime.Path, "idle-ours"))
+                    : ServerProcess.Start([cServer, "--socket"], Path.Combine(runtime.Path, "idle-c"));
+                (long before, long after) = IdleClients.Measure(server, options.IdleClients);
+                report.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {(ourServer ? "ours (bare `Display`)" : "libwayland")} | {before} | {after} | {(double)(after - before) / options.IdleClients:F1} |"));
+            }
         }
 
         report.AppendLine();

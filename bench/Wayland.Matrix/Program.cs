@@ -2,7 +2,7 @@ using System.Globalization;
 using Wayland.Matrix;
 
 // The benchmark matrix. Usage:
-//   dotnet run -c Release --project bench/Wayland.Matrix -- [--reps R] [--scale S] [--idle-clients N] [--out FILE] [--smoke]
+//   dotnet run -c Release --project bench/Wayland.Matrix -- [--reps R] [--scale S] [--idle-clients N] [--workloads a,b] [--out FILE] [--smoke]
 // builds the libwayland peers (bench/native), runs {our client, libwayland's} x {our server, libwayland's} on every
 // workload, interleaved, pinned to one CPU and unpinned, and prints markdown tables (also written to FILE).
 // The same program is our client (--client) and our server (--serve) in the processes the driver starts.

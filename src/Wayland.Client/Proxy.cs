@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Wayland.Wire;
 
 namespace Wayland.Client;
@@ -107,9 +108,16 @@ public abstract class Proxy : IDisposable
         where T : Proxy, IProxyFactory<T> => T.Create();
 
     /// <summary>Generated code: sends a request that creates no object. <paramref name="message"/> is the
-    /// finished encoding (<see cref="MessageWriter.Finish"/>); <paramref name="fds"/> are borrowed.</summary>
+    /// finished encoding (<see cref="MessageWriter.Finish"/>); <paramref name="fds"/> are borrowed (duplicated
+    /// at once, so the caller may close them after the call).</summary>
     protected void SendRequest(ushort opcode, ReadOnlySpan<byte> message, ReadOnlySpan<int> fds) =>
-        Display.Send(this, opcode, message, fds);
+        Display.Send(this, opcode, message, fds, default);
+
+    /// <summary>Generated code: sends a request that creates no object and carries the descriptors of
+    /// <paramref name="fds"/>. They are not duplicated: the connection holds a reference on each handle until its
+    /// descriptor is sent, so the caller may dispose them after the call (the descriptor closes once it is sent).</summary>
+    protected void SendRequestWithFds(ushort opcode, ReadOnlySpan<byte> message, ReadOnlySpan<SafeHandle> fds) =>
+        Display.Send(this, opcode, message, default, fds);
 
     /// <summary>
     /// Generated code: sends a request that creates an object of type <typeparamref name="T"/>. The message
@@ -125,7 +133,23 @@ public abstract class Proxy : IDisposable
         where T : Proxy, IProxyFactory<T>
     {
         T child = T.Create();
-        Display.Send(this, opcode, message, fds, child, newIdOffset, version ?? Version);
+        Display.Send(this, opcode, message, fds, default, child, newIdOffset, version ?? Version);
+        return child;
+    }
+
+    /// <summary>Generated code: as <see cref="SendConstructor{T}(ushort, Span{byte}, ReadOnlySpan{int}, int, uint?)"/>,
+    /// for a request that carries the descriptors of <paramref name="fds"/>, referenced until they are sent (as
+    /// <see cref="SendRequestWithFds"/>).</summary>
+    /// <param name="opcode">Request opcode.</param>
+    /// <param name="message">The encoded request (writable: the id is patched into it).</param>
+    /// <param name="fds">The handles of the request's fd arguments.</param>
+    /// <param name="newIdOffset">Byte offset of the new_id word.</param>
+    /// <param name="version">Version of the new object; null for this proxy's version (typed new_id).</param>
+    protected T SendConstructorWithFds<T>(ushort opcode, Span<byte> message, ReadOnlySpan<SafeHandle> fds, int newIdOffset, uint? version = null)
+        where T : Proxy, IProxyFactory<T>
+    {
+        T child = T.Create();
+        Display.Send(this, opcode, message, default, fds, child, newIdOffset, version ?? Version);
         return child;
     }
 

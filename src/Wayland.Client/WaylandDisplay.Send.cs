@@ -8,19 +8,20 @@ public sealed partial class WaylandDisplay
 {
     private readonly Dictionary<InterfaceDescriptor, Zombie> _zombies = new(ReferenceEqualityComparer.Instance);
 
-    /// <summary>Queues one request that creates no object.</summary>
-    internal void Send(Proxy proxy, ushort opcode, ReadOnlySpan<byte> message, ReadOnlySpan<int> fds) =>
-        Send(proxy, opcode, message, fds, child: null, newIdSlot: default, childVersion: 0, childQueue: null);
+    /// <summary>Queues one request that creates no object. Its descriptors are either <paramref name="fds"/>
+    /// (duplicated now) or those of <paramref name="handles"/> (referenced until sent); the other span is empty.</summary>
+    internal void Send(Proxy proxy, ushort opcode, ReadOnlySpan<byte> message, ReadOnlySpan<int> fds, ReadOnlySpan<SafeHandle> handles) =>
+        Send(proxy, opcode, message, fds, handles, child: null, newIdSlot: default, childVersion: 0, childQueue: null);
 
     /// <summary>Queues one request that creates <paramref name="child"/>: allocates its id and writes it into the
     /// message at <paramref name="newIdOffset"/>, atomically with queuing, so concurrent creators never send ids
     /// out of order.</summary>
-    internal void Send(Proxy proxy, ushort opcode, Span<byte> message, ReadOnlySpan<int> fds, Proxy child, int newIdOffset,
-        uint childVersion, EventQueue? childQueue = null) =>
-        Send(proxy, opcode, message, fds, child, message.Slice(newIdOffset, sizeof(uint)), childVersion, childQueue);
+    internal void Send(Proxy proxy, ushort opcode, Span<byte> message, ReadOnlySpan<int> fds, ReadOnlySpan<SafeHandle> handles, Proxy child,
+        int newIdOffset, uint childVersion, EventQueue? childQueue = null) =>
+        Send(proxy, opcode, message, fds, handles, child, message.Slice(newIdOffset, sizeof(uint)), childVersion, childQueue);
 
-    private void Send(Proxy proxy, ushort opcode, ReadOnlySpan<byte> message, ReadOnlySpan<int> fds, Proxy? child, Span<byte> newIdSlot,
-        uint childVersion, EventQueue? childQueue)
+    private void Send(Proxy proxy, ushort opcode, ReadOnlySpan<byte> message, ReadOnlySpan<int> fds, ReadOnlySpan<SafeHandle> handles,
+        Proxy? child, Span<byte> newIdSlot, uint childVersion, EventQueue? childQueue)
     {
         lock (_lock)
         {
@@ -53,12 +54,19 @@ public sealed partial class WaylandDisplay
 
             if (_logger is not null)
             {
-                LogOutgoing(proxy, descriptor, message, fds);
+                LogOutgoing(proxy, descriptor, message, fds, handles);
             }
 
             try
             {
-                _connection.Enqueue(message, fds);
+                if (handles.IsEmpty)
+                {
+                    _connection.Enqueue(message, fds);
+                }
+                else
+                {
+                    _connection.EnqueueHandles(message, handles);
+                }
             }
             catch (WaylandException e)
             {
@@ -131,16 +139,22 @@ public sealed partial class WaylandDisplay
         return zombie;
     }
 
-    private void LogOutgoing(Proxy proxy, MessageDescriptor descriptor, ReadOnlySpan<byte> message, ReadOnlySpan<int> fds)
+    private void LogOutgoing(Proxy proxy, MessageDescriptor descriptor, ReadOnlySpan<byte> message, ReadOnlySpan<int> fds, ReadOnlySpan<SafeHandle> handles)
     {
+        int fdCount = handles.IsEmpty ? fds.Length : handles.Length;
         Span<ArgumentValue> values = stackalloc ArgumentValue[WireLimits.MaxArguments];
-        if (WireParser.ParseArguments(message, descriptor, fds.Length, values, out _) != ParseStatus.Complete)
+        if (fdCount > WireLimits.MaxArguments || WireParser.ParseArguments(message, descriptor, fdCount, values, out _) != ParseStatus.Complete)
         {
             return;
         }
 
-        Span<int> fdCopy = stackalloc int[fds.Length];
+        Span<int> fdCopy = stackalloc int[fdCount];
         fds.CopyTo(fdCopy);
+        for (int i = 0; i < handles.Length; i++)
+        {
+            fdCopy[i] = (int)handles[i].DangerousGetHandle();
+        }
+
         _logger!.Log(new MessageArguments(message, descriptor, values, fdCopy), proxy.Interface.Name, proxy.Id, sent: true,
             discarded: false, proxy.Queue.Name, InterfaceNameOf);
     }

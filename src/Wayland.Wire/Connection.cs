@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Wayland.Interop;
 
 namespace Wayland.Wire;
@@ -9,7 +10,9 @@ namespace Wayland.Wire;
 /// </summary>
 /// <remarks>
 /// Not thread-safe: the client and server libraries serialise access. Descriptors handed to
-/// <see cref="Enqueue"/> are duplicated at once (the caller keeps its own) and closed after they are sent;
+/// <see cref="Enqueue"/> as numbers are duplicated at once (the caller keeps
+/// its own) and closed after they are sent; descriptors handed to <see cref="EnqueueHandles"/> are referenced instead,
+/// and released after they are sent;
 /// received descriptors belong to the connection until <see cref="TakeFds"/> hands them out, and are
 /// closed on <see cref="Dispose"/> if nobody took them.
 /// </remarks>
@@ -80,28 +83,12 @@ public sealed partial class Connection : IDisposable
     /// <exception cref="WaylandIOException">Duplicating a descriptor failed, or the flush attempt hit a fatal socket error.</exception>
     public bool TryEnqueue(ReadOnlySpan<byte> message, ReadOnlySpan<int> fds)
     {
-        ThrowIfDisposed();
-        if (message.Length < WireLimits.HeaderSize)
+        if (!MakeRoom(message, fds.Length))
         {
-            throw new ArgumentException("a message is at least 8 bytes long", nameof(message));
-        }
-
-        if (!HasRoom(message.Length, fds.Length))
-        {
-            // Like libwayland: try to make room by flushing before growing.
-            Flush();
-            if (!HasRoom(message.Length, fds.Length))
-            {
-                return false;
-            }
+            return false;
         }
 
         Span<int> duplicates = stackalloc int[WireLimits.MaxArguments];
-        if (fds.Length > duplicates.Length)
-        {
-            throw new ArgumentException($"a message carries at most {WireLimits.MaxArguments} descriptors", nameof(fds));
-        }
-
         duplicates = duplicates[..fds.Length];
         duplicates.Fill(-1);
         for (int i = 0; i < fds.Length; i++)
@@ -110,16 +97,71 @@ public sealed partial class Connection : IDisposable
             if (duplicates[i] < 0)
             {
                 FdList.CloseAll(duplicates);
-                throw new WaylandIOException(errno, "dup", $"cannot duplicate fd {fds[i]} for sending: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)}");
+                throw new WaylandIOException(errno, "dup", $"cannot duplicate fd {fds[i]} for sending: {Marshal.GetPInvokeErrorMessage(errno)}");
             }
         }
 
-        _out.Reserve(message.Length, _maxBufferSize);
-        long start = _sentBytes + _out.Count;
-        _out.Append(message);
+        long start = Append(message);
         foreach (int fd in duplicates)
         {
             _outFds.Enqueue(fd, start);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Queues one encoded message and the descriptors of <paramref name="handles"/> without duplicating them: the
+    /// connection adds a reference on each handle (<see cref="SafeHandle.DangerousAddRef"/>) and releases it once the
+    /// descriptor is sent, or when the connection is disposed. No system call per descriptor. The owner may dispose
+    /// its handle at once: the descriptor is then closed when the connection releases it.
+    /// </summary>
+    /// <remarks>A handle that does not own its descriptor (<c>ownsHandle: false</c>) gives no such guarantee: whoever
+    /// owns the descriptor must keep it open until it is flushed. Use <see cref="TryEnqueue"/>, which duplicates, for
+    /// descriptors whose lifetime the caller does not control.</remarks>
+    /// <returns>False, with nothing queued, when the message does not fit even after trying to flush
+    /// and growing the buffer to <see cref="MaxBufferSize"/>.</returns>
+    /// <exception cref="ObjectDisposedException">A handle is closed.</exception>
+    /// <exception cref="WaylandIOException">A handle is invalid (EBADF), or the flush attempt hit a fatal socket error.</exception>
+    public bool TryEnqueueHandles(ReadOnlySpan<byte> message, ReadOnlySpan<SafeHandle> handles)
+    {
+        for (int i = 0; i < handles.Length; i++)
+        {
+            ArgumentNullException.ThrowIfNull(handles[i], nameof(handles));
+            if (handles[i].IsInvalid)
+            {
+                throw new WaylandIOException(Errno.EBADF, "sendmsg", $"cannot send descriptor {i} of the message: its handle is invalid");
+            }
+        }
+
+        if (!MakeRoom(message, handles.Length))
+        {
+            return false;
+        }
+
+        int added = 0;
+        try
+        {
+            for (; added < handles.Length; added++)
+            {
+                bool success = false;
+                handles[added].DangerousAddRef(ref success);
+            }
+        }
+        catch
+        {
+            for (int i = 0; i < added; i++)
+            {
+                handles[i].DangerousRelease();
+            }
+
+            throw;
+        }
+
+        long start = Append(message);
+        foreach (SafeHandle handle in handles)
+        {
+            _outFds.Enqueue((int)handle.DangerousGetHandle(), start, handle);
         }
 
         return true;
@@ -132,9 +174,20 @@ public sealed partial class Connection : IDisposable
     {
         if (!TryEnqueue(message, fds))
         {
-            throw new WaylandException(
-                $"outgoing buffer full: {_out.Count} bytes and {_outFds.Count} fds are waiting for the peer to read, " +
-                $"and a {message.Length}-byte message does not fit within the maximum buffer size of {_maxBufferSize} bytes");
+            ThrowFull(message.Length);
+        }
+    }
+
+    /// <summary>Queues one encoded message and the descriptors of <paramref name="handles"/>, referenced until they
+    /// are sent (see <see cref="TryEnqueueHandles"/>).</summary>
+    /// <exception cref="ObjectDisposedException">A handle is closed.</exception>
+    /// <exception cref="WaylandException">The outgoing buffer is full and could not be flushed.</exception>
+    /// <exception cref="WaylandIOException">A handle is invalid (EBADF), or flushing hit a fatal socket error.</exception>
+    public void EnqueueHandles(ReadOnlySpan<byte> message, ReadOnlySpan<SafeHandle> handles)
+    {
+        if (!TryEnqueueHandles(message, handles))
+        {
+            ThrowFull(message.Length);
         }
     }
 
@@ -266,6 +319,49 @@ public sealed partial class Connection : IDisposable
         _inFds.CloseAll();
         Socket.Dispose();
     }
+
+    /// <summary>Checks a message and makes room for it (flushing first, like libwayland); false when it does not fit.</summary>
+    private bool MakeRoom(ReadOnlySpan<byte> message, int fds)
+    {
+        int bytes = message.Length;
+        ThrowIfDisposed();
+        if (bytes < WireLimits.HeaderSize)
+        {
+            throw new ArgumentException("a message is at least 8 bytes long", nameof(message));
+        }
+
+        if (fds > WireLimits.MaxArguments)
+        {
+            throw new ArgumentException($"a message carries at most {WireLimits.MaxArguments} descriptors", nameof(fds));
+        }
+
+        if (!HasRoom(bytes, fds))
+        {
+            // Like libwayland: try to make room by flushing before growing.
+            Flush();
+            if (!HasRoom(bytes, fds))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Appends the bytes of a message that fits; returns the stream position where it starts.</summary>
+    private long Append(ReadOnlySpan<byte> message)
+    {
+        _out.Reserve(message.Length, _maxBufferSize);
+        long start = _sentBytes + _out.Count;
+        _out.Append(message);
+        return start;
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private void ThrowFull(int length) =>
+        throw new WaylandException(
+            $"outgoing buffer full: {_out.Count} bytes and {_outFds.Count} fds are waiting for the peer to read, " +
+            $"and a {length}-byte message does not fit within the maximum buffer size of {_maxBufferSize} bytes");
 
     private bool HasRoom(int bytes, int fds) =>
         (_maxBufferSize == 0 || _out.Count + bytes <= _maxBufferSize) && _outFds.Count + fds <= MaxFds;

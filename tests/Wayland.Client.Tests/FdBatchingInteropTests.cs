@@ -83,6 +83,68 @@ public class FdBatchingInteropTests
         OpenFds.AssertUnchanged(fdsBefore);
     }
 
+    [Fact]
+    public void Files_disposed_right_after_their_requests_still_reach_the_server_and_close_once_sent()
+    {
+        OpenFds.Snapshot fdsBefore = OpenFds.Take();
+        using (FdSink sink = FdSink.Start())
+        using (WaylandDisplay display = WaylandDisplay.Connect(sink.SocketPath))
+        {
+            using WltTypes types = Bind(display);
+            List<string> expected = [];
+            List<(int Fd, string? Target)> sent = [];
+            for (int i = 0; i < 40; i++)
+            {
+                // The request does not duplicate the descriptor: it holds a reference on the handle until it is
+                // sent, and disposing the stream now only marks it; the descriptor closes after the sendmsg.
+                using FileStream first = sink.File($"file {i}");
+                using FileStream second = sink.File($"second {i}");
+                types.Mixed(i, "s", first.SafeFileHandle, [], (uint)i, second.SafeFileHandle);
+                expected.Add($"mixed {i} file {i} {i} second {i}");
+                foreach (FileStream file in new[] { first, second })
+                {
+                    int fd = (int)file.SafeFileHandle.DangerousGetHandle();
+                    sent.Add((fd, OpenFds.TargetOf(fd)));
+                }
+            }
+
+            Assert.All(sent, s => Assert.Equal(s.Target, OpenFds.TargetOf(s.Fd)));
+            Assert.True(display.Flush());
+            Assert.All(sent, s => Assert.NotEqual(s.Target, OpenFds.TargetOf(s.Fd)));
+            display.Roundtrip();
+            Assert.Equal(expected, sink.Lines(expected.Count));
+        }
+
+        OpenFds.AssertUnchanged(fdsBefore);
+    }
+
+    [Fact]
+    public void Files_disposed_while_their_requests_wait_are_closed_when_the_display_is_disposed()
+    {
+        OpenFds.Snapshot fdsBefore = OpenFds.Take();
+        using (FdSink sink = FdSink.Start())
+        {
+            List<(int Fd, string? Target)> queued = [];
+            using (WaylandDisplay display = WaylandDisplay.Connect(sink.SocketPath))
+            {
+                using WltTypes types = Bind(display);
+                for (int i = 0; i < 5; i++)
+                {
+                    using FileStream file = sink.File($"file {i}");
+                    types.Fd(file.SafeFileHandle);
+                    int fd = (int)file.SafeFileHandle.DangerousGetHandle();
+                    queued.Add((fd, OpenFds.TargetOf(fd)));
+                }
+
+                Assert.All(queued, q => Assert.Equal(q.Target, OpenFds.TargetOf(q.Fd)));
+            }
+
+            Assert.All(queued, q => Assert.NotEqual(q.Target, OpenFds.TargetOf(q.Fd)));
+        }
+
+        OpenFds.AssertUnchanged(fdsBefore);
+    }
+
     private static WltTypes Bind(WaylandDisplay display)
     {
         using WlRegistry registry = display.GetRegistry();

@@ -77,6 +77,10 @@ public static class OpenFds
             || target.EndsWith(".dll (deleted)", StringComparison.Ordinal)
             || target.EndsWith(".pdb", StringComparison.Ordinal));
 
+    /// <summary>What descriptor <paramref name="fd"/> of this process points at now (a path, <c>socket:[…]</c>,
+    /// <c>/memfd:name (deleted)</c>…), or null when it is closed.</summary>
+    public static string? TargetOf(int fd) => Target($"/proc/self/fd/{fd}");
+
     private static string? Target(string fdPath)
     {
         try

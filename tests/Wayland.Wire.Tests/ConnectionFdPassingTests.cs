@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Wayland.Interop;
 
 namespace Wayland.Wire.Tests;
@@ -11,9 +12,9 @@ public class ConnectionFdPassingTests
     private static readonly MessageDescriptor IndexedFd = new("indexed_fd", 0, 1,
         [new ArgumentDescriptor("index", ArgumentType.UInt), new ArgumentDescriptor("fd", ArgumentType.Fd)]);
 
-    private static SafeFdHandle NewMemfd()
+    private static SafeFdHandle NewMemfd(string name = "wayland-test")
     {
-        int fd = FileOps.MemfdCreate("wayland-test", Native.MFD_CLOEXEC, out int errno);
+        int fd = FileOps.MemfdCreate(name, Native.MFD_CLOEXEC, out int errno);
         Assert.True(fd >= 0, $"memfd_create failed: errno {errno}");
         return new SafeFdHandle(fd);
     }
@@ -22,6 +23,17 @@ public class ConnectionFdPassingTests
     {
         (SafeFdHandle a, SafeFdHandle b) = UnixSocket.CreatePair();
         return (new Connection(a, senderMax), new Connection(b, receiverMax));
+    }
+
+    /// <summary>The message of <see cref="EnqueueIndexedFd"/>, carrying <paramref name="handle"/> by reference.</summary>
+    private static bool EnqueueIndexedHandle(Connection connection, uint index, SafeHandle handle)
+    {
+        Span<byte> buffer = stackalloc byte[16];
+        Span<int> fds = stackalloc int[1];
+        MessageWriter writer = new(buffer, 7, 0, fds);
+        writer.WriteUInt(index);
+        writer.WriteFd((int)handle.DangerousGetHandle());
+        return connection.TryEnqueueHandles(writer.Finish(), [handle]);
     }
 
     private static bool EnqueueIndexedFd(Connection connection, uint index, int fd)
@@ -69,11 +81,14 @@ public class ConnectionFdPassingTests
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(28)]
-    [InlineData(29)]
-    [InlineData(2000)]
-    public void Descriptors_arrive_in_order_as_the_same_files(int count)
+    [InlineData(1, false)]
+    [InlineData(28, false)]
+    [InlineData(29, false)]
+    [InlineData(2000, false)]
+    [InlineData(1, true)]
+    [InlineData(29, true)]
+    [InlineData(2000, true)]
+    public void Descriptors_arrive_in_order_as_the_same_files(int count, bool byHandle)
     {
         using FdLeakCheck leaks = new();
         (Connection sender, Connection receiver) = Pair();
@@ -86,14 +101,15 @@ public class ConnectionFdPassingTests
             {
                 using SafeFdHandle memfd = NewMemfd();
                 identities.Add(TestSupport.Identity(memfd.Fd));
-                while (!EnqueueIndexedFd(sender, (uint)i, memfd.Fd))
+                while (!(byHandle ? EnqueueIndexedHandle(sender, (uint)i, memfd) : EnqueueIndexedFd(sender, (uint)i, memfd.Fd)))
                 {
                     // Our buffer (or the socket) is full: let the receiver catch up, then retry.
                     sender.Flush();
                     Drain(receiver, identities, ref received);
                 }
 
-                // The caller keeps its own descriptor: it is still open and still the same file.
+                // The caller keeps its own descriptor: it is still open and still the same file. (By handle, the
+                // caller disposes it now, with the message still queued: it must stay open until it is sent.)
                 Assert.Equal(identities[i], TestSupport.Identity(memfd.Fd));
             }
 
@@ -225,6 +241,111 @@ public class ConnectionFdPassingTests
         Assert.Equal(5, sender.OutgoingFds);
         sender.Dispose();
         receiver.Dispose();
+    }
+
+    [Fact]
+    public void A_handle_disposed_by_its_owner_while_queued_closes_only_after_it_is_sent()
+    {
+        using FdLeakCheck leaks = new();
+        (Connection sender, Connection receiver) = Pair();
+        using (sender)
+        using (receiver)
+        {
+            SafeFdHandle memfd = NewMemfd($"borrowed-{Guid.NewGuid():N}");
+            int fd = memfd.Fd;
+            string? target = Wayland.Testing.OpenFds.TargetOf(fd);
+            (ulong, ulong) identity = TestSupport.Identity(fd);
+            Assert.True(EnqueueIndexedHandle(sender, 0, memfd));
+            memfd.Dispose();
+            Assert.False(memfd.IsClosed); // disposed, but the connection's reference keeps the descriptor open
+            Assert.Equal(target, Wayland.Testing.OpenFds.TargetOf(fd));
+            Assert.Equal(identity, TestSupport.Identity(fd));
+
+            Assert.Equal(FlushResult.Complete, sender.Flush());
+            Assert.True(memfd.IsClosed); // released with the last reference, right after sendmsg
+            Assert.NotEqual(target, Wayland.Testing.OpenFds.TargetOf(fd));
+            Assert.Equal(0, sender.OutgoingFds);
+
+            int received = 0;
+            Drain(receiver, [identity], ref received);
+            Assert.Equal(1, received);
+        }
+    }
+
+    [Fact]
+    public void A_handle_its_owner_keeps_stays_open_after_it_is_sent()
+    {
+        using FdLeakCheck leaks = new();
+        (Connection sender, Connection receiver) = Pair();
+        using (sender)
+        using (receiver)
+        using (SafeFdHandle memfd = NewMemfd())
+        {
+            (ulong, ulong) identity = TestSupport.Identity(memfd.Fd);
+            for (int i = 0; i < 3; i++)
+            {
+                Assert.True(EnqueueIndexedHandle(sender, (uint)i, memfd));
+            }
+
+            Assert.Equal(FlushResult.Complete, sender.Flush());
+            Assert.False(memfd.IsClosed);
+            Assert.Equal(identity, TestSupport.Identity(memfd.Fd));
+            int received = 0;
+            Drain(receiver, [identity, identity, identity], ref received);
+            Assert.Equal(3, received);
+        }
+    }
+
+    [Fact]
+    public void Queued_handles_are_released_on_dispose_closing_those_their_owners_disposed()
+    {
+        using FdLeakCheck leaks = new();
+        (Connection sender, Connection receiver) = Pair();
+        SafeFdHandle disposed = NewMemfd($"borrowed-{Guid.NewGuid():N}");
+        using SafeFdHandle kept = NewMemfd();
+        int disposedFd = disposed.Fd;
+        string? disposedTarget = Wayland.Testing.OpenFds.TargetOf(disposedFd);
+        Assert.True(EnqueueIndexedHandle(sender, 0, disposed));
+        Assert.True(EnqueueIndexedHandle(sender, 1, kept));
+        disposed.Dispose();
+        Assert.Equal(disposedTarget, Wayland.Testing.OpenFds.TargetOf(disposedFd));
+        Assert.Equal(2, sender.OutgoingFds);
+
+        sender.Dispose();
+        receiver.Dispose();
+        Assert.True(disposed.IsClosed);
+        Assert.NotEqual(disposedTarget, Wayland.Testing.OpenFds.TargetOf(disposedFd));
+
+        // The kept handle got back exactly the reference it lent: still open, and closed by its own Dispose.
+        Assert.False(kept.IsClosed);
+        bool added = false;
+        kept.DangerousAddRef(ref added);
+        kept.DangerousRelease();
+        Assert.True(added);
+    }
+
+    [Fact]
+    public void A_closed_or_invalid_handle_fails_at_enqueue_and_queues_nothing()
+    {
+        using FdLeakCheck leaks = new();
+        (Connection sender, Connection receiver) = Pair();
+        using (sender)
+        using (receiver)
+        {
+            SafeFdHandle closed = NewMemfd();
+            closed.Dispose();
+            Assert.Throws<ObjectDisposedException>(() => EnqueueIndexedHandle(sender, 0, closed));
+            // (MessageWriter already refuses a negative descriptor; the connection checks the handle on its own.)
+            using SafeFdHandle invalid = new();
+            byte[] message = new byte[12];
+            MessageWriter writer = new(message, 7, 0, stackalloc int[1]);
+            writer.WriteUInt(0);
+            writer.Finish();
+            WaylandIOException error = Assert.Throws<WaylandIOException>(() => sender.TryEnqueueHandles(message, [invalid]));
+            Assert.Equal(Errno.EBADF, error.Errno);
+            Assert.Equal(0, sender.OutgoingBytes);
+            Assert.Equal(0, sender.OutgoingFds);
+        }
     }
 
     [Fact]

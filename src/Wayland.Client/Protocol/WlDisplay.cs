@@ -45,7 +45,7 @@ public sealed partial class WlDisplay : Proxy, IProxyFactory<WlDisplay>
         int newIdAt = writer.Length;
         writer.WriteNewId(0);
         writer.Finish();
-        Display.Send(this, opcode, buffer, default, child, newIdAt, 1, queue);
+        Display.Send(this, opcode, buffer, default, default, child, newIdAt, 1, queue);
         return child;
     }
 }

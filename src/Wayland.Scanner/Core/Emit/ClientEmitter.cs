@@ -166,9 +166,13 @@ internal sealed class ClientEmitter : IInterfaceEmitter
         }
 
         string opcode = $"{data}.Requests.{request.PascalName}";
+        // Requests with fd arguments pass the handles themselves: the connection keeps a reference on each until it
+        // is sent, instead of duplicating the descriptor (two system calls each).
+        string withFds = request.Arguments.Any(a => a.Type == WireType.Fd) ? "WithFds" : string.Empty;
+        string fds = withFds.Length > 0 ? "{handles}" : "{fds}";
         string send = newId is null
-            ? $"SendRequest({opcode}, __buffer[..__writer.Length], {{fds}});"
-            : $"return SendConstructor<{(untyped ? "T" : ObjectType(context, newId, nullable: false))}>({opcode}, __buffer[..__writer.Length], {{fds}}, __newId{(untyped ? ", version" : string.Empty)});";
+            ? $"SendRequest{withFds}({opcode}, __buffer[..__writer.Length], {fds});"
+            : $"return SendConstructor{withFds}<{(untyped ? "T" : ObjectType(context, newId, nullable: false))}>({opcode}, __buffer[..__writer.Length], {fds}, __newId{(untyped ? ", version" : string.Empty)});";
         MessageCode.WriteEncoding(writer, context, request, opcode, _ =>
         {
             writer.Line("__writer.WriteString(__interface.Name);");

@@ -25,7 +25,8 @@ internal static class MessageCode
     /// <param name="message">The request or event.</param>
     /// <param name="opcode">The C# expression of its opcode.</param>
     /// <param name="untypedNewId">Writes an untyped new_id argument (it differs between sides).</param>
-    /// <param name="send">The sending statement; <c>{fds}</c> is replaced by the fd span expression.</param>
+    /// <param name="send">The sending statement; <c>{fds}</c> is replaced by the fd span expression, <c>{handles}</c> by
+    /// a collection expression of the fd arguments' handles.</param>
     public static void WriteEncoding(CodeWriter writer, EmitContext context, MessageModel message, string opcode,
         Action<ArgumentModel> untypedNewId, string send)
     {
@@ -68,7 +69,8 @@ internal static class MessageCode
         }
 
         writer.Line("__writer.Finish();");
-        writer.Line(send.Replace("{fds}", fds.Count > 0 ? "__writer.Fds" : "default"));
+        string handles = "[" + string.Join(", ", fds.Select(fd => Naming.ParameterName(fd.Name))) + "]";
+        writer.Line(send.Replace("{fds}", fds.Count > 0 ? "__writer.Fds" : "default").Replace("{handles}", handles));
         if (fds.Count > 0)
         {
             writer.Close();

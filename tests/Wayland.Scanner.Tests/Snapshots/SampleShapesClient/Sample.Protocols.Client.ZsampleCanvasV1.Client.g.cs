@@ -125,7 +125,7 @@ public sealed partial class ZsampleCanvasV1 : global::Wayland.Client.Proxy, glob
             __writer.WriteArray(extra);
             __writer.WriteFixed(global::Wayland.Wire.Fixed.FromDouble(scale));
             __writer.Finish();
-            SendRequest(global::Sample.Protocols.ZsampleCanvasV1Interface.Requests.Upload, __buffer[..__writer.Length], __writer.Fds);
+            SendRequestWithFds(global::Sample.Protocols.ZsampleCanvasV1Interface.Requests.Upload, __buffer[..__writer.Length], [data]);
         }
         finally
         {
