@@ -635,7 +635,7 @@ internal sealed class Scene
                         continue;
                     }
 
-                    int n = Rectangles.Subtract(uncovered[u], opaque, fragments);
+                    int n = RectArithmetic.Subtract(uncovered[u], opaque, fragments);
                     if (open - 1 + n > MaxUncovered)
                     {
                         continue;

@@ -64,7 +64,7 @@ internal sealed class Region : WlRegion.IHandler
             int kept = 0;
             for (int i = 0; i < count; i++)
             {
-                int n = Rectangles.Subtract(into[i], clipped, pieces);
+                int n = RectArithmetic.Subtract(into[i], clipped, pieces);
                 pieces[..n].CopyTo(next[kept..]);
                 kept += n;
             }

@@ -1,7 +1,7 @@
 namespace Wayland.Compositor.Rendering;
 
 /// <summary>Operations on rectangles that the opaque regions and occlusion need.</summary>
-internal static class Rectangles
+internal static class RectArithmetic
 {
     /// <summary>
     /// Writes the parts of <paramref name="from"/> outside <paramref name="hole"/> into <paramref name="pieces"/> (room
