@@ -18,6 +18,12 @@ internal sealed class Scene
     /// <summary>Offset between successive new windows (cascading placement).</summary>
     private const int CascadeStep = 32;
 
+    /// <summary>The most opaque rectangles cut out of one damaged rectangle (see <see cref="Occlude"/>).</summary>
+    private const int MaxCuts = 64;
+
+    /// <summary>The most uncovered pieces one damaged rectangle is cut into (see <see cref="Occlude"/>).</summary>
+    private const int MaxUncovered = 32;
+
     private readonly Image _framebuffer;
 
     /// <summary>For each output of scale above 1, its own framebuffer of its mode's pixels; null for an output of scale 1.</summary>
@@ -32,6 +38,12 @@ internal sealed class Scene
     /// <summary>The explicit stack of <see cref="CollectTree"/>: a client decides how deep a tree is, so no walk recurses.</summary>
     private readonly List<TreeEntry> _treeWalk = [];
     private readonly DamageRegion _damage = new();
+
+    /// <summary>The parts of a damaged rectangle not yet covered while <see cref="Occlude"/> cuts it.</summary>
+    private readonly Rect[] _uncovered = new Rect[MaxUncovered];
+
+    /// <summary>The pieces <see cref="Occlude"/> cuts a damaged rectangle into, each with the surface it is drawn from.</summary>
+    private readonly (Rect Piece, int First)[] _pieces = new (Rect, int)[MaxCuts + MaxUncovered];
     private int _nextWindowId;
 
     /// <summary>Whether <see cref="DismissOrphanPopups"/> runs: the popups it unmaps leave the rest of the work to it.</summary>
@@ -523,9 +535,10 @@ internal sealed class Scene
 
     /// <summary>
     /// Lays the shown trees out on the output, recording each surface's bounds, and draws them into the framebuffer
-    /// within <paramref name="clip"/>: from the topmost opaque surface covering all of the clip on (what lies below it
-    /// is hidden), or from the background when none does. The part of the clip on an output of a larger scale is drawn
-    /// again into that output's pixels, each logical unit as scale × scale pixels.
+    /// within <paramref name="clip"/>. The clip is first cut into pieces (see <see cref="Occlude"/>), each drawn from
+    /// the topmost surface that is opaque over all of it on (what lies below is hidden), or from the background when none
+    /// is. The part of the clip on an output of a larger scale is drawn again into that output's pixels, each logical
+    /// unit as scale × scale pixels.
     /// </summary>
     private void Composite(Rect clip)
     {
@@ -542,55 +555,110 @@ internal sealed class Scene
             CollectTree(popup.XdgSurface.Surface, x, y);
         }
 
-        int first = -1;
-        for (int i = _treeEntries.Count - 1; i >= start; i--)
+        for (int i = start; i < _treeEntries.Count; i++)
         {
             (Surface surface, int sx, int sy) = (_treeEntries[i].Surface, _treeEntries[i].X, _treeEntries[i].Y);
             surface.LastBounds = new Rect(sx, sy, surface.Width, surface.Height);
-            if (first < 0 && surface.IsOpaque && surface.LastBounds.Intersect(clip) == clip)
-            {
-                first = i;
-            }
         }
 
-        bool background = first < 0;
-        if (background)
+        int pieces = Occlude(clip, start);
+        for (int o = 0; o < Outputs.Count; o++)
         {
-            Renderer.Fill(_framebuffer, clip, _background);
-            first = start;
-        }
-
-        for (int i = first; i < _treeEntries.Count; i++)
-        {
-            Renderer.DrawSurface(_framebuffer, _treeEntries[i].Surface, _treeEntries[i].X, _treeEntries[i].Y, clip);
-        }
-
-        for (int o = 0; o < _scaledFramebuffers.Length; o++)
-        {
-            if (_scaledFramebuffers[o] is not { } pixels)
-            {
-                continue;
-            }
-
+            // An output of scale 1 shows the logical framebuffer; one of a larger scale, pixels of its own.
             OutputInfo output = Outputs[o];
-            Rect part = clip.Intersect(output.Area);
-            if (part.IsEmpty)
+            Image? pixels = _scaledFramebuffers[o];
+            for (int p = 0; p < pieces; p++)
             {
-                continue;
-            }
+                (Rect piece, int first) = _pieces[p];
+                Rect part = piece.Intersect(output.Area);
+                if (part.IsEmpty)
+                {
+                    continue;
+                }
 
-            if (background)
-            {
-                Renderer.Fill(pixels, Renderer.ToPixels(part, output), _background);
-            }
+                if (first < 0)
+                {
+                    Renderer.Fill(pixels ?? _framebuffer, pixels is null ? part : Renderer.ToPixels(part, output), _background);
+                }
 
-            for (int i = first; i < _treeEntries.Count; i++)
-            {
-                Renderer.DrawSurfaceScaled(pixels, output, _treeEntries[i].Surface, _treeEntries[i].X, _treeEntries[i].Y, part);
+                for (int i = Math.Max(first, start); i < _treeEntries.Count; i++)
+                {
+                    TreeEntry entry = _treeEntries[i];
+                    if (pixels is null)
+                    {
+                        Renderer.DrawSurface(_framebuffer, entry.Surface, entry.X, entry.Y, part);
+                    }
+                    else
+                    {
+                        Renderer.DrawSurfaceScaled(pixels, output, entry.Surface, entry.X, entry.Y, part);
+                    }
+                }
             }
         }
 
         ReleaseTree(start);
+    }
+
+    /// <summary>
+    /// Cuts <paramref name="clip"/> into disjoint pieces in <see cref="_pieces"/> and returns how many: each with the
+    /// index of the topmost laid-out surface (from <paramref name="start"/> in <see cref="_treeEntries"/>) whose opaque
+    /// rectangles cover it, or −1 where none does (drawn from the background up). Surfaces are taken top to bottom and
+    /// each opaque rectangle cut out of what is still uncovered. The work is bounded whatever the clients send: past
+    /// <see cref="MaxCuts"/> cuts, or when a cut would leave more than <see cref="MaxUncovered"/> uncovered pieces, the
+    /// rest is simply drawn from further down, which paints the same pixels (a surface's opaque rectangles are copied
+    /// wherever it is drawn).
+    /// </summary>
+    private int Occlude(Rect clip, int start)
+    {
+        Span<Rect> uncovered = _uncovered;
+        Span<Rect> fragments = stackalloc Rect[4];
+        uncovered[0] = clip;
+        int open = 1;
+        int pieces = 0;
+        int cuts = 0;
+        for (int i = _treeEntries.Count - 1; i >= start && open > 0 && cuts < MaxCuts; i--)
+        {
+            Surface surface = _treeEntries[i].Surface;
+            if (surface.OpaqueRectangles.IsEmpty || surface.LastBounds.Intersect(clip).IsEmpty)
+            {
+                continue;
+            }
+
+            foreach (Rect local in surface.OpaqueRectangles)
+            {
+                Rect opaque = local.Offset(_treeEntries[i].X, _treeEntries[i].Y);
+                for (int u = 0; u < open && cuts < MaxCuts; u++)
+                {
+                    Rect covered = uncovered[u].Intersect(opaque);
+                    if (covered.IsEmpty)
+                    {
+                        continue;
+                    }
+
+                    int n = RectArithmetic.Subtract(uncovered[u], opaque, fragments);
+                    if (open - 1 + n > MaxUncovered)
+                    {
+                        continue;
+                    }
+
+                    cuts++;
+                    _pieces[pieces++] = (covered, i);
+
+                    // The uncovered piece is replaced by what is left of it; those fragments miss this rectangle.
+                    uncovered[u] = uncovered[--open];
+                    fragments[..n].CopyTo(uncovered[open..]);
+                    open += n;
+                    u--;
+                }
+            }
+        }
+
+        for (int u = 0; u < open; u++)
+        {
+            _pieces[pieces++] = (uncovered[u], -1);
+        }
+
+        return pieces;
     }
 
     /// <summary>Draws a tree into an image of its own (a capture): the scene's bounds stay as they are.</summary>

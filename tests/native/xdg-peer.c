@@ -10,6 +10,12 @@
  *     compositor closes the connection and prints "disconnected: REASON".
  *     Exit status 0 after a disconnection, 1 otherwise.
  *
+ *   xdg-peer opaque TITLE
+ *     Maps a 64x64 window titled TITLE of translucent blue (ARGB8888
+ *     0x80000080, premultiplied) whose opaque region (wl_surface.
+ *     set_opaque_region) is its left half, 32x64. Prints "mapped", then stays
+ *     connected until it is killed or the connection ends.
+ *
  *   xdg-peer activation
  *     Maps window "A", then window "B" (answering pings), and uses
  *     xdg_activation_v1, printing one line per step with whether A and B are
@@ -154,7 +160,7 @@ make_buffer(int width, int height, uint32_t color)
 }
 
 static void
-map_window(struct wl_display *display, struct window *window, const char *title, uint32_t color)
+map_window(struct wl_display *display, struct window *window, const char *title, uint32_t color, int opaque_width)
 {
 	window->surface = wl_compositor_create_surface(compositor);
 	window->xdg_surface = xdg_wm_base_get_xdg_surface(wm_base, window->surface);
@@ -166,6 +172,12 @@ map_window(struct wl_display *display, struct window *window, const char *title,
 	while (!window->configured)
 		if (wl_display_dispatch(display) < 0)
 			die("dispatch while waiting for configure");
+	if (opaque_width > 0) {
+		struct wl_region *region = wl_compositor_create_region(compositor);
+		wl_region_add(region, 0, 0, opaque_width, 64);
+		wl_surface_set_opaque_region(window->surface, region);
+		wl_region_destroy(region);
+	}
 	wl_surface_attach(window->surface, make_buffer(64, 64, color), 0, 0);
 	wl_surface_damage(window->surface, 0, 0, 64, 64);
 	wl_surface_commit(window->surface);
@@ -197,9 +209,10 @@ int
 main(int argc, char **argv)
 {
 	bool mute = argc == 3 && strcmp(argv[1], "mute") == 0;
+	bool opaque = argc == 3 && strcmp(argv[1], "opaque") == 0;
 	bool activate = argc == 2 && strcmp(argv[1], "activation") == 0;
-	if (!mute && !activate) {
-		fprintf(stderr, "usage: xdg-peer mute TITLE | xdg-peer activation\n");
+	if (!mute && !opaque && !activate) {
+		fprintf(stderr, "usage: xdg-peer mute TITLE | xdg-peer opaque TITLE | xdg-peer activation\n");
 		return 2;
 	}
 
@@ -218,7 +231,7 @@ main(int argc, char **argv)
 	if (mute) {
 		answer_pings = false;
 		struct window window = { 0 };
-		map_window(display, &window, argv[2], 0xff40c040);
+		map_window(display, &window, argv[2], 0xff40c040, 0);
 		printf("mapped\n");
 		fflush(stdout);
 		while (wl_display_dispatch(display) >= 0)
@@ -229,9 +242,20 @@ main(int argc, char **argv)
 		return 0;
 	}
 
+	if (opaque) {
+		struct window window = { 0 };
+		map_window(display, &window, argv[2], 0x80000080, 32);
+		printf("mapped\n");
+		fflush(stdout);
+		while (wl_display_dispatch(display) >= 0)
+			;
+		wl_display_disconnect(display);
+		return 0;
+	}
+
 	struct window a = { 0 }, b = { 0 };
-	map_window(display, &a, "A", 0xff4040c0);
-	map_window(display, &b, "B", 0xffc04040);
+	map_window(display, &a, "A", 0xff4040c0, 0);
+	map_window(display, &b, "B", 0xffc04040, 0);
 
 	xdg_activation_v1_activate(activation, "no-such-token", a.surface);
 	report(display, "bogus", &a, &b);

@@ -1,10 +1,10 @@
 namespace Wayland.Compositor.Rendering;
 
 /// <summary>
-/// A damaged area as a short list of rectangles that do not overlap one another: a rectangle that meets one already
-/// held is merged with it into their bounding box (and that with any other it then meets), and past
-/// <see cref="MaxRectangles"/> the whole list becomes its bounding box. Simpler than a pixman region (the merged boxes
-/// may cover undamaged pixels) but never paints a pixel twice. Reused between frames: adding allocates nothing once the
+/// A damaged area as a short list of rectangles that do not overlap one another: of a rectangle that meets ones already
+/// held, only the parts outside them are added (held ones inside it go), so the list covers exactly what was added, and
+/// past <see cref="MaxRectangles"/> the whole list becomes its bounding box. Simpler than a pixman region (no bands, no
+/// coalescing) but never paints a pixel twice. Reused between frames: adding allocates nothing once the
 /// list has grown to its maximum.
 /// </summary>
 internal sealed class DamageRegion
@@ -44,7 +44,7 @@ internal sealed class DamageRegion
             return;
         }
 
-        // Merge with every rectangle it meets until it meets none: what stays in the list is disjoint.
+        // Held rectangles inside the new one go; the parts of it outside the others join them, exactly.
         for (int i = _rects.Count - 1; i >= 0; i--)
         {
             Rect held = _rects[i];
@@ -53,21 +53,62 @@ internal sealed class DamageRegion
                 return;
             }
 
-            if (!held.Intersect(area).IsEmpty)
+            if (area.Intersect(held) == held)
             {
-                area = area.Union(held);
                 _rects.RemoveAt(i);
-                i = _rects.Count;
             }
         }
 
-        if (_rects.Count == MaxRectangles)
+        Span<Rect> pieces = stackalloc Rect[MaxRectangles + 1];
+        int count = Outside(area, pieces);
+        if (count < 0 || _rects.Count + count > MaxRectangles)
         {
+            // Too many pieces: everything becomes its bounding box.
             area = area.Union(Bounds);
             _rects.Clear();
+            _rects.Add(area);
+            return;
         }
 
-        _rects.Add(area);
+        foreach (Rect piece in pieces[..count])
+        {
+            _rects.Add(piece);
+        }
+    }
+
+    /// <summary>
+    /// Writes the parts of <paramref name="area"/> that no held rectangle covers into <paramref name="pieces"/> as
+    /// disjoint rectangles and returns how many; −1 when they would not fit.
+    /// </summary>
+    private int Outside(Rect area, Span<Rect> pieces)
+    {
+        Span<Rect> split = stackalloc Rect[4];
+        pieces[0] = area;
+        int count = 1;
+        foreach (Rect held in _rects)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                if (pieces[i].Intersect(held).IsEmpty)
+                {
+                    continue;
+                }
+
+                int n = RectArithmetic.Subtract(pieces[i], held, split);
+                if (count - 1 + n > pieces.Length)
+                {
+                    return -1;
+                }
+
+                // The piece is replaced by its parts outside the held rectangle (which miss it when looked at again).
+                pieces[i] = pieces[--count];
+                split[..n].CopyTo(pieces[count..]);
+                count += n;
+                i--;
+            }
+        }
+
+        return count;
     }
 
     /// <summary>Adds every rectangle of <paramref name="other"/>.</summary>

@@ -3,7 +3,11 @@ using Wayland.Compositor.Surfaces;
 
 namespace Wayland.Compositor.Rendering;
 
-/// <summary>Software compositing of premultiplied ARGB surfaces into the output framebuffer (source-over, nearest neighbour).</summary>
+/// <summary>
+/// Software compositing of premultiplied ARGB surfaces into the output framebuffer (source-over, nearest neighbour).
+/// Within a surface's opaque rectangles (see <see cref="Surface.OpaqueRectangles"/>) its pixels are copied with alpha
+/// 255 instead of blended, as weston does: a client's alpha there is ignored.
+/// </summary>
 internal static class Renderer
 {
     /// <summary>Fills <paramref name="area"/> of <paramref name="target"/> with one colour.</summary>
@@ -16,36 +20,7 @@ internal static class Renderer
     }
 
     /// <summary>Draws the surface's content with its top-left at (x, y), clipped to <paramref name="clip"/>.</summary>
-    public static void DrawSurface(Image target, Surface surface, int x, int y, Rect clip)
-    {
-        if (!Placed(surface, x, y, clip, out Image content, out Rect area))
-        {
-            return;
-        }
-
-        if (surface.IsIdentityMapped)
-        {
-            for (int row = area.Y; row < area.Bottom; row++)
-            {
-                ReadOnlySpan<uint> source = content.GetRow(row - y).Slice(area.X - x, area.Width);
-                Blending.BlendRow(target.GetRow(row).Slice(area.X, area.Width), source);
-            }
-
-            return;
-        }
-
-        for (int row = area.Y; row < area.Bottom; row++)
-        {
-            Span<uint> destination = target.GetRow(row);
-            for (int column = area.X; column < area.Right; column++)
-            {
-                if (surface.MapToBuffer(column - x + 0.5, row - y + 0.5, out int bx, out int by))
-                {
-                    destination[column] = Blending.Blend(destination[column], content.Pixels[(by * content.Width) + bx]);
-                }
-            }
-        }
-    }
+    public static void DrawSurface(Image target, Surface surface, int x, int y, Rect clip) => DrawOn(target, null, surface, x, y, clip);
 
     /// <summary>The pixels of <paramref name="output"/>'s own framebuffer that a logical rectangle on it covers.</summary>
     public static Rect ToPixels(Rect logical, OutputInfo output)
@@ -62,13 +37,100 @@ internal static class Renderer
     /// under its centre, so a buffer of the output's scale lands 1:1 (sharp, blended row by row) and one of scale 1 is
     /// enlarged.
     /// </summary>
-    public static void DrawSurfaceScaled(Image target, OutputInfo output, Surface surface, int x, int y, Rect clip)
+    public static void DrawSurfaceScaled(Image target, OutputInfo output, Surface surface, int x, int y, Rect clip) =>
+        DrawOn(target, output, surface, x, y, clip);
+
+    /// <summary>
+    /// Draws the surface into the logical framebuffer (<paramref name="output"/> null) or into the pixels of an output
+    /// of a larger scale: copied where its opaque rectangles cover the area, blended elsewhere.
+    /// </summary>
+    private static void DrawOn(Image target, OutputInfo? output, Surface surface, int x, int y, Rect clip)
     {
         if (!Placed(surface, x, y, clip, out Image content, out Rect area))
         {
             return;
         }
 
+        Cover cover = OpaqueCover(surface, x, y, area);
+        Paint(target, output, surface, content, x, y, area, copy: cover == Cover.All);
+        if (cover != Cover.Part)
+        {
+            return;
+        }
+
+        // Blended everywhere, then copied again where opaque: what lies inside the opaque rectangles is copied.
+        foreach (Rect opaque in surface.OpaqueRectangles)
+        {
+            Rect part = opaque.Offset(x, y).Intersect(area);
+            if (!part.IsEmpty)
+            {
+                Paint(target, output, surface, content, x, y, part, copy: true);
+            }
+        }
+    }
+
+    private static void Paint(Image target, OutputInfo? output, Surface surface, Image content, int x, int y, Rect area, bool copy)
+    {
+        if (output is null)
+        {
+            Draw(target, surface, content, x, y, area, copy);
+        }
+        else
+        {
+            DrawScaled(target, output, surface, content, x, y, area, copy);
+        }
+    }
+
+    /// <summary>How much of <paramref name="area"/> (output coordinates) the surface's opaque rectangles cover.</summary>
+    private static Cover OpaqueCover(Surface surface, int x, int y, Rect area)
+    {
+        Cover cover = Cover.None;
+        foreach (Rect opaque in surface.OpaqueRectangles)
+        {
+            Rect overlap = opaque.Offset(x, y).Intersect(area);
+            if (overlap == area)
+            {
+                return Cover.All;
+            }
+
+            if (!overlap.IsEmpty)
+            {
+                cover = Cover.Part;
+            }
+        }
+
+        return cover;
+    }
+
+    /// <summary>Draws <paramref name="area"/> of the surface at (x, y): blended, or copied as opaque when <paramref name="copy"/>.</summary>
+    private static void Draw(Image target, Surface surface, Image content, int x, int y, Rect area, bool copy)
+    {
+        if (surface.IsIdentityMapped)
+        {
+            for (int row = area.Y; row < area.Bottom; row++)
+            {
+                ReadOnlySpan<uint> source = content.GetRow(row - y).Slice(area.X - x, area.Width);
+                PutRow(target.GetRow(row).Slice(area.X, area.Width), source, copy);
+            }
+
+            return;
+        }
+
+        for (int row = area.Y; row < area.Bottom; row++)
+        {
+            Span<uint> destination = target.GetRow(row);
+            for (int column = area.X; column < area.Right; column++)
+            {
+                if (surface.MapToBuffer(column - x + 0.5, row - y + 0.5, out int bx, out int by))
+                {
+                    destination[column] = Put(destination[column], content.Pixels[(by * content.Width) + bx], copy);
+                }
+            }
+        }
+    }
+
+    private static void DrawScaled(Image target, OutputInfo output, Surface surface, Image content, int x, int y, Rect area, bool copy)
+    {
         Rect pixels = ToPixels(area, output);
         if (surface.IsPixelMappedAt(output.Scale))
         {
@@ -78,7 +140,7 @@ internal static class Renderer
             for (int row = pixels.Y; row < pixels.Bottom; row++)
             {
                 ReadOnlySpan<uint> source = content.GetRow((int)(row - top)).Slice(left, pixels.Width);
-                Blending.BlendRow(target.GetRow(row).Slice(pixels.X, pixels.Width), source);
+                PutRow(target.GetRow(row).Slice(pixels.X, pixels.Width), source, copy);
             }
 
             return;
@@ -93,11 +155,27 @@ internal static class Renderer
             {
                 if (surface.MapToBuffer(((column + 0.5) / scale) + output.X - x, sy, out int bx, out int by))
                 {
-                    destination[column] = Blending.Blend(destination[column], content.Pixels[(by * content.Width) + bx]);
+                    destination[column] = Put(destination[column], content.Pixels[(by * content.Width) + bx], copy);
                 }
             }
         }
     }
+
+    /// <summary>One row drawn: blended, or copied with alpha 255.</summary>
+    private static void PutRow(Span<uint> destination, ReadOnlySpan<uint> source, bool copy)
+    {
+        if (copy)
+        {
+            Blending.CopyOpaque(source, destination);
+        }
+        else
+        {
+            Blending.BlendRow(destination, source);
+        }
+    }
+
+    /// <summary>One pixel drawn: blended, or copied with alpha 255.</summary>
+    private static uint Put(uint destination, uint source, bool copy) => copy ? source | 0xFF000000 : Blending.Blend(destination, source);
 
     /// <summary>The surface's content and the part of <paramref name="clip"/> it covers at (x, y); false when there is nothing to draw.</summary>
     private static bool Placed(Surface surface, int x, int y, Rect clip, out Image content, out Rect area)
@@ -105,5 +183,13 @@ internal static class Renderer
         content = surface.Content!;
         area = new Rect(x, y, surface.Width, surface.Height).Intersect(clip);
         return surface.Content is not null && !area.IsEmpty;
+    }
+
+    /// <summary>How much of an area a surface's opaque rectangles cover.</summary>
+    private enum Cover
+    {
+        None,
+        Part,
+        All,
     }
 }

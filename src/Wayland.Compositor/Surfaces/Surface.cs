@@ -18,8 +18,15 @@ internal sealed class Surface : WlSurface.IHandler
     /// <summary>State committed while a synchronized sub-surface (valid while <see cref="HasCachedState"/>); kept for reuse.</summary>
     private SurfaceState? _cache;
 
-    /// <summary>Whether every pixel of <see cref="Content"/> has alpha 255 (see <see cref="IsOpaque"/>).</summary>
+    /// <summary>The most rectangles <see cref="OpaqueRectangles"/> holds; a region needing more is cut down to its largest.</summary>
+    public const int MaxOpaqueRectangles = 16;
+
+    /// <summary>Whether every pixel of <see cref="Content"/> has alpha 255 (see <see cref="OpaqueRectangles"/>).</summary>
     private bool _contentOpaque;
+
+    /// <summary>See <see cref="OpaqueRectangles"/>: room for <see cref="MaxOpaqueRectangles"/>, made on first use.</summary>
+    private Rect[]? _opaque;
+    private int _opaqueCount;
 
     /// <summary>See <see cref="Scratch"/>.</summary>
     private DamageRegion? _scratch;
@@ -206,6 +213,7 @@ internal sealed class Surface : WlSurface.IHandler
     {
         // A new scale, transform or viewport changes what the surface shows and its size, damage or not.
         bool geometryChanged = state.ScaleSet || state.TransformSet || state.SourceSet || state.DestinationSet;
+        bool opaqueSet = state.OpaqueRegionSet;
         state.MoveTo(Current);
         (int dx, int dy) = (Current.Dx, Current.Dy);
         (Current.Dx, Current.Dy) = (0, 0);
@@ -229,6 +237,11 @@ internal sealed class Surface : WlSurface.IHandler
         _scene.Clock.Queue(Current.FrameCallbacks, Current.Feedbacks);
         Current.FrameCallbacks.Clear();
         Current.Feedbacks.Clear();
+
+        if (opaqueSet || attached || geometryChanged)
+        {
+            geometryChanged |= UpdateOpaqueRectangles();
+        }
 
         if (!Stack.SequenceEqual(PendingStack))
         {
@@ -417,13 +430,15 @@ internal sealed class Surface : WlSurface.IHandler
         return Current.InputRegion is not { } region || region.Contains(x, y);
     }
 
-    /// <summary>Whether buffer pixels map one to one onto surface pixels (no scale, transform or viewport).</summary>
     /// <summary>
-    /// Whether every pixel the surface shows is opaque: identity-mapped content copied from XRGB buffers only (or an
-    /// opaque single-pixel buffer at 1×1). What lies below it needs no drawing.
+    /// Disjoint surface-local rectangles inside the surface where it is opaque: all of it when its identity-mapped
+    /// content came from XRGB buffers only (or is an opaque single-pixel buffer at 1×1), else the part of its opaque
+    /// region (wl_surface.set_opaque_region) inside it, when its content is identity-mapped; none otherwise. Nothing
+    /// below needs drawing there, and the surface's pixels there are copied with alpha 255 rather than blended.
     /// </summary>
-    public bool IsOpaque => _contentOpaque && HasContent && IsIdentityMapped;
+    public ReadOnlySpan<Rect> OpaqueRectangles => _opaque.AsSpan(0, _opaqueCount);
 
+    /// <summary>Whether buffer pixels map one to one onto surface pixels (no scale, transform or viewport).</summary>
     public bool IsIdentityMapped => Content is { } content && Current.Scale == 1 && Current.Transform == WlOutputTransform.Normal
         && Current.Source.Width < 0 && Current.Destination.Width < 0 && content.Width == Width && content.Height == Height;
 
@@ -460,6 +475,35 @@ internal sealed class Surface : WlSurface.IHandler
         bx = (int)Math.Floor(x);
         by = (int)Math.Floor(y);
         return bx >= 0 && by >= 0 && bx < content.Width && by < content.Height;
+    }
+
+    /// <summary>Recomputes <see cref="OpaqueRectangles"/> from the current state; true when they changed (what the surface shows changed).</summary>
+    private bool UpdateOpaqueRectangles()
+    {
+        Span<Rect> fresh = stackalloc Rect[MaxOpaqueRectangles];
+        int count = 0;
+        if (HasContent && IsIdentityMapped)
+        {
+            Rect whole = new(0, 0, Width, Height);
+            if (_contentOpaque)
+            {
+                fresh[count++] = whole;
+            }
+            else if (Current.OpaqueRegion is { } region)
+            {
+                count = region.ToRectangles(whole, fresh);
+            }
+        }
+
+        if (fresh[..count].SequenceEqual(OpaqueRectangles))
+        {
+            return false;
+        }
+
+        _opaque ??= new Rect[MaxOpaqueRectangles];
+        fresh[..count].CopyTo(_opaque);
+        _opaqueCount = count;
+        return true;
     }
 
     private static bool IsSwapped(WlOutputTransform transform) =>
@@ -613,7 +657,8 @@ internal sealed class Surface : WlSurface.IHandler
 
     void WlSurface.IHandler.SetOpaqueRegion(WlSurface resource, WlRegion? region)
     {
-        // Only an optimisation hint; every pixel is blended by its alpha anyway.
+        Pending.OpaqueRegionSet = true;
+        Pending.OpaqueRegion = (region?.Handler as Region)?.Clone();
     }
 
     void WlSurface.IHandler.SetInputRegion(WlSurface resource, WlRegion? region)

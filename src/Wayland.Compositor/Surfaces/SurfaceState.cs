@@ -34,6 +34,11 @@ internal sealed class SurfaceState
     /// <summary>Null means infinite (the default input region).</summary>
     public Region? InputRegion { get; set; }
 
+    public bool OpaqueRegionSet { get; set; }
+
+    /// <summary>wl_surface.set_opaque_region in surface-local coordinates; null means empty (nothing promised opaque).</summary>
+    public Region? OpaqueRegion { get; set; }
+
     public bool ScaleSet { get; set; }
 
     public int Scale { get; set; } = 1;
@@ -79,6 +84,12 @@ internal sealed class SurfaceState
         {
             target.InputRegionSet = true;
             target.InputRegion = InputRegion;
+        }
+
+        if (OpaqueRegionSet)
+        {
+            target.OpaqueRegionSet = true;
+            target.OpaqueRegion = OpaqueRegion;
         }
 
         if (ScaleSet)
@@ -130,6 +141,8 @@ internal sealed class SurfaceState
         FrameCallbacks.Clear();
         Feedbacks.Clear();
         InputRegionSet = false;
+        OpaqueRegionSet = false;
+        OpaqueRegion = null;
         ScaleSet = false;
         TransformSet = false;
         SourceSet = false;
