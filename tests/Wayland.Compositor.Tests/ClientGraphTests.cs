@@ -152,7 +152,10 @@ public sealed class ClientGraphTests(ITestOutputHelper output)
     public void A_chain_of_100_000_nested_sub_surfaces_is_drawn_hit_and_torn_down()
     {
         const int Depth = 100_000;
-        CompositorSession.Run("deep-subsurfaces", session =>
+        // Far more sub-surfaces than one client may hold by default: this test is about depth (no walk recurses), which
+        // still matters to a compositor that lifts the limit.
+        HeadlessCompositorOptions options = new() { Width = 800, Height = 600, MaxSubsurfacesPerClient = 0 };
+        CompositorSession.Run("deep-subsurfaces", options, session =>
         {
             // Two objects per link: more than the default per-client object limit, which this test is not about.
             session.Compositor.Display.DefaultMaxObjects = 0;

@@ -51,4 +51,47 @@ public sealed class HostileTreeTests
             return NoMemory;
         });
     }
+
+    [Fact]
+    public void A_client_holding_the_most_sub_surfaces_gets_no_memory_for_one_more()
+    {
+        const int Limit = HeadlessCompositorOptions.DefaultMaxSubsurfacesPerClient;
+        Refusal.Expect("subsurface-limit", client =>
+        {
+            WlSubcompositor subcompositor = client.Own(client.Globals.Bind<WlSubcompositor>());
+            TestWindow window = client.MapWindow("layers", client.SolidBuffer(40, 40, Argb.Blue));
+
+            // Spread over two trees (half nested under the window, half under one of its sub-surfaces): the limit is
+            // the client's, whatever the shape.
+            WlSurface? middle = null;
+            List<WlSubsurface> subsurfaces = [];
+            for (int i = 0; i < Limit; i++)
+            {
+                WlSurface surface = client.Own(client.Compositor.CreateSurface());
+                subsurfaces.Add(client.Own(subcompositor.GetSubsurface(surface, middle ?? window.Surface)));
+                if (i == Limit / 2)
+                {
+                    middle = surface;
+                }
+
+                if (i % 500 == 0)
+                {
+                    client.Roundtrip();
+                }
+            }
+
+            window.Surface.Commit();
+            client.Roundtrip();
+
+            // A wl_subsurface given back makes room for one more, for the same surface or another.
+            subsurfaces[^1].Dispose();
+            WlSurface again = client.Own(client.Compositor.CreateSurface());
+            subsurfaces[^1] = client.Own(subcompositor.GetSubsurface(again, window.Surface));
+            client.Roundtrip();
+
+            WlSurface extra = client.Own(client.Compositor.CreateSurface());
+            client.Own(subcompositor.GetSubsurface(extra, window.Surface));
+            return NoMemory;
+        });
+    }
 }

@@ -6,15 +6,17 @@ namespace Wayland.Compositor.Surfaces;
 
 /// <summary>
 /// The wl_compositor and wl_subcompositor globals: they make surfaces, regions and sub-surfaces, each the handler of its
-/// own resource, and hold what the surfaces share (the scene, content memory, the commit count).
+/// own resource, and hold what the surfaces share (the scene, content memory, the commit count, the sub-surfaces each
+/// client holds).
 /// </summary>
 internal sealed class SurfaceProtocol : WlCompositor.IHandler, WlSubcompositor.IHandler
 {
     private long _commits;
 
-    public SurfaceProtocol(Display display, Scene scene)
+    public SurfaceProtocol(Display display, Scene scene, int maxSubsurfacesPerClient)
     {
         Scene = scene;
+        Subsurfaces = new ClientQuota(maxSubsurfacesPerClient);
         Memory = new ContentMemory(display.Loop);
         display.CreateGlobal<WlCompositor>(WlCompositorInterface.Version, compositor => compositor.Handler = this);
         display.CreateGlobal<WlSubcompositor>(WlSubcompositorInterface.Version, subcompositor => subcompositor.Handler = this);
@@ -23,6 +25,9 @@ internal sealed class SurfaceProtocol : WlCompositor.IHandler, WlSubcompositor.I
     public Scene Scene { get; }
 
     public ContentMemory Memory { get; }
+
+    /// <summary>The wl_subsurfaces each client holds, against <see cref="HeadlessCompositorOptions.MaxSubsurfacesPerClient"/>.</summary>
+    public ClientQuota Subsurfaces { get; }
 
     /// <summary>wl_surface.commit requests handled so far (any thread).</summary>
     public long Commits => Interlocked.Read(ref _commits);
@@ -57,6 +62,13 @@ internal sealed class SurfaceProtocol : WlCompositor.IHandler, WlSubcompositor.I
         {
             resource.PostError((uint)WlSubcompositorError.BadSurface,
                 $"wl_subcompositor#{resource.Id}: wl_surface#{parentResource.Id} cannot be the parent of its own ancestor");
+            return;
+        }
+
+        // Every sub-surface of a shown tree is walked on each repaint and pointer motion, for every client: one client
+        // holds a bounded number.
+        if (!Subsurfaces.Admit(id))
+        {
             return;
         }
 
