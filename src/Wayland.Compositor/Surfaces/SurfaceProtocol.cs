@@ -1,3 +1,4 @@
+using Wayland.Compositor.Rendering;
 using Wayland.Protocols;
 using Wayland.Server;
 using Wayland.Server.Protocol;
@@ -28,6 +29,9 @@ internal sealed class SurfaceProtocol : WlCompositor.IHandler, WlSubcompositor.I
 
     /// <summary>The wl_subsurfaces each client holds, against <see cref="HeadlessCompositorOptions.MaxSubsurfacesPerClient"/>.</summary>
     public ClientQuota Subsurfaces { get; }
+
+    /// <summary>A region reused by a sub-surface's detach for the area it damages (see <see cref="Subsurface.Detach"/>).</summary>
+    public DamageRegion DetachDamage { get; } = new();
 
     /// <summary>wl_surface.commit requests handled so far (any thread).</summary>
     public long Commits => Interlocked.Read(ref _commits);
@@ -72,7 +76,7 @@ internal sealed class SurfaceProtocol : WlCompositor.IHandler, WlSubcompositor.I
             return;
         }
 
-        Subsurface subsurface = new(surface, parent, id);
+        Subsurface subsurface = new(this, surface, parent, id);
         surface.Role = subsurface;
         id.Handler = subsurface;
         id.Destroyed += _ =>
