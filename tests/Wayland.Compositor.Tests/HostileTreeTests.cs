@@ -138,8 +138,9 @@ public sealed class HostileTreeTests
 
                 // What the detach damaged, read on the loop's thread before any repaint: an empty surface destroyed
                 // right after it (in the same read) reports it through the scene's SurfaceRemoved.
-                Scene scene = (Scene)typeof(HeadlessCompositor).GetField("_scene", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(session.Compositor)!;
-                DamageRegion damage = (DamageRegion)typeof(Scene).GetField("_damage", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(scene)!;
+                // The scene exposes no damage of its own, so its fields are read (they are named here: a rename fails clearly).
+                Scene scene = (Scene)PrivateField(typeof(HeadlessCompositor), "_scene").GetValue(session.Compositor)!;
+                DamageRegion damage = (DamageRegion)PrivateField(typeof(Scene), "_damage").GetValue(scene)!;
                 WlSurface marker = client.Compositor.CreateSurface();
                 client.Roundtrip();
                 uint markerId = marker.Id;
@@ -175,4 +176,8 @@ public sealed class HostileTreeTests
             session.AssertNoProtocolErrors();
         });
     }
+
+    private static FieldInfo PrivateField(Type type, string name) =>
+        type.GetField(name, BindingFlags.NonPublic | BindingFlags.Instance)
+        ?? throw new InvalidOperationException($"{type.Name} has no field {name} any more: read the pending damage where it lives now");
 }
