@@ -59,10 +59,10 @@ public sealed partial class HeadlessCompositor : IDisposable
         // objects know the scene; the seat follows the scene's events; this facade marshals and delegates.
         IReadOnlyList<OutputInfo> outputs = OutputInfo.From(_options);
         _scene = new Scene(outputs, _options.Background, Display.Loop, _metrics);
-        _surfaces = new SurfaceProtocol(Display, _scene);
+        _surfaces = new SurfaceProtocol(Display, _scene, _options.MaxSubsurfacesPerClient);
         Shm = new Shm(Display);
         OutputProtocol.Register(Display, outputs);
-        _shell = new XdgShellProtocol(Display, _scene);
+        _shell = new XdgShellProtocol(Display, _scene, _options.MaxPopupsPerClient);
         _shell.ClientUnresponsive += OnClientUnresponsive;
         _seat = new SeatProtocol(Display, _scene, _options);
         Extensions.Register(Display, outputs[0]);

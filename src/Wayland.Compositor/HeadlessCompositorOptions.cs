@@ -6,6 +6,12 @@ namespace Wayland.Compositor;
 /// <summary>Settings of a <see cref="HeadlessCompositor"/>: output size and refresh, keyboard repeat, logging.</summary>
 public sealed class HeadlessCompositorOptions
 {
+    /// <summary>Default of <see cref="MaxSubsurfacesPerClient"/>.</summary>
+    public const int DefaultMaxSubsurfacesPerClient = 1024;
+
+    /// <summary>Default of <see cref="MaxPopupsPerClient"/>.</summary>
+    public const int DefaultMaxPopupsPerClient = 256;
+
     /// <summary>Width of the output in pixels (default 1024).</summary>
     public int Width { get; set; } = 1024;
 
@@ -57,6 +63,24 @@ public sealed class HeadlessCompositorOptions
     /// dependency injection does); null (the default) gives the compositor meters of its own, disposed with it.</summary>
     public IMeterFactory? MeterFactory { get; set; }
 
+    /// <summary>
+    /// wl_subsurface objects one client may hold at once (default <see cref="DefaultMaxSubsurfacesPerClient"/>, 1024;
+    /// 0 means no limit). Every sub-surface of a shown window is walked on each repaint and pointer motion, whoever
+    /// they are for, so this bounds what one client adds to the work done for all. Toolkits and browsers use a few tens
+    /// per window. The get_subsurface request that would go over it gets <c>wl_display.error</c> <c>no_memory</c>, as
+    /// the object limit answers, and that client is disconnected.
+    /// </summary>
+    public int MaxSubsurfacesPerClient { get; set; } = DefaultMaxSubsurfacesPerClient;
+
+    /// <summary>
+    /// xdg_popup objects one client may hold at once (default <see cref="DefaultMaxPopupsPerClient"/>, 256; 0 means no
+    /// limit). Every mapped popup is walked on each repaint and pointer motion and each time a window is damaged, so
+    /// this bounds what one client adds to the work done for all. Menus use a handful (one per open submenu, at most
+    /// 64 deep). The get_popup request that would go over it gets <c>wl_display.error</c> <c>no_memory</c> and that
+    /// client is disconnected.
+    /// </summary>
+    public int MaxPopupsPerClient { get; set; } = DefaultMaxPopupsPerClient;
+
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(Width, 1, nameof(Width));
@@ -72,5 +96,7 @@ public sealed class HeadlessCompositorOptions
         }
 
         ArgumentOutOfRangeException.ThrowIfNegative(KeyRepeatDelay, nameof(KeyRepeatDelay));
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxSubsurfacesPerClient, nameof(MaxSubsurfacesPerClient));
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxPopupsPerClient, nameof(MaxPopupsPerClient));
     }
 }

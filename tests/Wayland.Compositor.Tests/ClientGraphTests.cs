@@ -152,7 +152,10 @@ public sealed class ClientGraphTests(ITestOutputHelper output)
     public void A_chain_of_100_000_nested_sub_surfaces_is_drawn_hit_and_torn_down()
     {
         const int Depth = 100_000;
-        CompositorSession.Run("deep-subsurfaces", session =>
+        // Far more sub-surfaces than one client may hold by default: this test is about depth (no walk recurses), which
+        // still matters to a compositor that lifts the limit.
+        HeadlessCompositorOptions options = new() { Width = 800, Height = 600, MaxSubsurfacesPerClient = 0 };
+        CompositorSession.Run("deep-subsurfaces", options, session =>
         {
             // Two objects per link: more than the default per-client object limit, which this test is not about.
             session.Compositor.Display.DefaultMaxObjects = 0;
@@ -286,7 +289,11 @@ public sealed class ClientGraphTests(ITestOutputHelper output)
     public void A_thousand_popups_on_one_popup_are_dismissed_in_one_flat_pass_when_it_goes()
     {
         const int Siblings = 1000;
-        CompositorSession.Run("popup-siblings", session =>
+
+        // More popups than one client may hold by default: this test is about dismissing many without nesting, which
+        // still matters to a compositor that lifts the limit.
+        HeadlessCompositorOptions options = new() { Width = 800, Height = 600, MaxPopupsPerClient = 0 };
+        CompositorSession.Run("popup-siblings", options, session =>
         {
             using Bystander bystander = Bystander.Start(session);
             using (ManagedClient client = ManagedClient.Connect(session.SocketPath))

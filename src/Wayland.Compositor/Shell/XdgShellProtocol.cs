@@ -6,17 +6,18 @@ namespace Wayland.Compositor.Shell;
 
 /// <summary>
 /// The xdg_wm_base global: each bind makes a <see cref="ShellClient"/>, the handler of that xdg_wm_base. Holds what the
-/// shell clients share: the scene windows go into, the ping timeout, and the pong count.
+/// shell clients share: the scene windows go into, the ping timeout, the pong count, and the popups each client holds.
 /// </summary>
 internal sealed class XdgShellProtocol
 {
     private long _pongs;
     private long _pingTimeoutTicks = TimeSpan.FromSeconds(10).Ticks;
 
-    public XdgShellProtocol(Display display, Scene scene)
+    public XdgShellProtocol(Display display, Scene scene, int maxPopupsPerClient)
     {
         Display = display;
         Scene = scene;
+        Popups = new ClientQuota(maxPopupsPerClient);
         display.CreateGlobal<XdgWmBase>(XdgWmBaseInterface.Version, resource => _ = new ShellClient(this, resource));
     }
 
@@ -26,6 +27,9 @@ internal sealed class XdgShellProtocol
     public Display Display { get; }
 
     public Scene Scene { get; }
+
+    /// <summary>The xdg_popups each client holds, against <see cref="HeadlessCompositorOptions.MaxPopupsPerClient"/>.</summary>
+    public ClientQuota Popups { get; }
 
     /// <summary>xdg_wm_base.pong requests received so far (any thread).</summary>
     public long Pongs => Interlocked.Read(ref _pongs);

@@ -1,3 +1,4 @@
+using Wayland.Compositor.Rendering;
 using Wayland.Server.Protocol;
 
 namespace Wayland.Compositor.Surfaces;
@@ -5,10 +6,12 @@ namespace Wayland.Compositor.Surfaces;
 /// <summary>The wl_subsurface role: position relative to the parent, stacking among siblings, sync/desync.</summary>
 internal sealed class Subsurface : ISurfaceRole, WlSubsurface.IHandler
 {
+    private readonly SurfaceProtocol _surfaces;
     private (int X, int Y)? _pendingPosition;
 
-    public Subsurface(Surface surface, Surface parent, WlSubsurface resource)
+    public Subsurface(SurfaceProtocol surfaces, Surface surface, Surface parent, WlSubsurface resource)
     {
+        _surfaces = surfaces;
         Surface = surface;
         Parent = parent;
         Resource = resource;
@@ -75,13 +78,34 @@ internal sealed class Subsurface : ISurfaceRole, WlSubsurface.IHandler
             return;
         }
 
-        Surface.DamageTree();
+        DamageWhereDrawn();
         parent.RemoveChild(Surface);
         Parent = null;
         Surface.DiscardCachedState();
     }
 
     void ISurfaceRole.SurfaceDestroyed(Surface surface) => Detach();
+
+    /// <summary>
+    /// Damages where the surface leaving its parent was drawn, while its tree is shown. A surface without sub-surfaces
+    /// of its own (what a client stacking thousands of siblings detaches) damages only its own bounds: the rest of its
+    /// parent's tree stays as it was, so a detach costs the climb to the root, not a walk of the whole tree. A surface
+    /// with sub-surfaces damages the whole tree (bounded by <see cref="HeadlessCompositorOptions.MaxSubsurfacesPerClient"/>).
+    /// </summary>
+    private void DamageWhereDrawn()
+    {
+        if (Surface.Stack.Count > 1)
+        {
+            Surface.DamageTree();
+            return;
+        }
+
+        Rect drawn = Surface.LastBounds;
+        DamageRegion whole = _surfaces.DetachDamage;
+        whole.Clear();
+        whole.Add(new Rect(0, 0, drawn.Width, drawn.Height));
+        _surfaces.Scene.DamageSurfaceArea(Surface, whole);
+    }
 
     /// <summary>A content offset moves the sub-surface relative to its parent, as weston does (until the next set_position).</summary>
     void ISurfaceRole.ApplyOffset(Surface surface, int dx, int dy) => (X, Y) = (Rect.Saturate((long)X + dx), Rect.Saturate((long)Y + dy));

@@ -1,3 +1,4 @@
+using Wayland.Compositor.Rendering;
 using Wayland.Protocols;
 using Wayland.Server;
 using Wayland.Server.Protocol;
@@ -6,15 +7,17 @@ namespace Wayland.Compositor.Surfaces;
 
 /// <summary>
 /// The wl_compositor and wl_subcompositor globals: they make surfaces, regions and sub-surfaces, each the handler of its
-/// own resource, and hold what the surfaces share (the scene, content memory, the commit count).
+/// own resource, and hold what the surfaces share (the scene, content memory, the commit count, the sub-surfaces each
+/// client holds).
 /// </summary>
 internal sealed class SurfaceProtocol : WlCompositor.IHandler, WlSubcompositor.IHandler
 {
     private long _commits;
 
-    public SurfaceProtocol(Display display, Scene scene)
+    public SurfaceProtocol(Display display, Scene scene, int maxSubsurfacesPerClient)
     {
         Scene = scene;
+        Subsurfaces = new ClientQuota(maxSubsurfacesPerClient);
         Memory = new ContentMemory(display.Loop);
         display.CreateGlobal<WlCompositor>(WlCompositorInterface.Version, compositor => compositor.Handler = this);
         display.CreateGlobal<WlSubcompositor>(WlSubcompositorInterface.Version, subcompositor => subcompositor.Handler = this);
@@ -23,6 +26,12 @@ internal sealed class SurfaceProtocol : WlCompositor.IHandler, WlSubcompositor.I
     public Scene Scene { get; }
 
     public ContentMemory Memory { get; }
+
+    /// <summary>The wl_subsurfaces each client holds, against <see cref="HeadlessCompositorOptions.MaxSubsurfacesPerClient"/>.</summary>
+    public ClientQuota Subsurfaces { get; }
+
+    /// <summary>A region reused by a sub-surface's detach for the area it damages (see <see cref="Subsurface.Detach"/>).</summary>
+    public DamageRegion DetachDamage { get; } = new();
 
     /// <summary>wl_surface.commit requests handled so far (any thread).</summary>
     public long Commits => Interlocked.Read(ref _commits);
@@ -60,7 +69,14 @@ internal sealed class SurfaceProtocol : WlCompositor.IHandler, WlSubcompositor.I
             return;
         }
 
-        Subsurface subsurface = new(surface, parent, id);
+        // Every sub-surface of a shown tree is walked on each repaint and pointer motion, for every client: one client
+        // holds a bounded number.
+        if (!Subsurfaces.Admit(id))
+        {
+            return;
+        }
+
+        Subsurface subsurface = new(this, surface, parent, id);
         surface.Role = subsurface;
         id.Handler = subsurface;
         id.Destroyed += _ =>
