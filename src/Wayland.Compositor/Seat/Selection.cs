@@ -1,3 +1,4 @@
+using System.Text;
 using Wayland.Server;
 
 namespace Wayland.Compositor.Seat;
@@ -17,7 +18,7 @@ internal sealed class Selection<TSource, TDevice>
     private readonly Action<TSource> _sendCancelled;
     private readonly Action<TDevice, TSource?, IReadOnlyList<string>> _sendOffer;
     private readonly List<TDevice> _devices = [];
-    private readonly Dictionary<TSource, List<string>> _mimeTypes = [];
+    private readonly Dictionary<TSource, MimeTypes> _mimeTypes = [];
 
     /// <param name="seat">The seat whose keyboard focus decides who is offered the selection.</param>
     /// <param name="sendCancelled">Tells a source it is no longer the selection.</param>
@@ -36,11 +37,11 @@ internal sealed class Selection<TSource, TDevice>
     public IReadOnlyList<TDevice> Devices => _devices;
 
     /// <summary>The MIME types <paramref name="source"/> offered so far (empty for a destroyed one).</summary>
-    public IReadOnlyList<string> MimeTypesOf(TSource source) => _mimeTypes.TryGetValue(source, out List<string>? types) ? types : [];
+    public IReadOnlyList<string> MimeTypesOf(TSource source) => _mimeTypes.TryGetValue(source, out MimeTypes? types) ? types.List : [];
 
     public void AddSource(TSource source)
     {
-        _mimeTypes[source] = [];
+        _mimeTypes[source] = new();
         source.Destroyed += _ =>
         {
             _mimeTypes.Remove(source);
@@ -55,11 +56,16 @@ internal sealed class Selection<TSource, TDevice>
         };
     }
 
+    /// <summary>
+    /// Adds a type <paramref name="source"/> offers. Past <see cref="MimeTypeLimits.MaxTypes"/> types or
+    /// <see cref="MimeTypeLimits.MaxBytes"/> bytes of type names the offer is ignored (the protocol has no error for
+    /// it), so what one selection or drag sends a client stays a small burst; a repeated type is ignored too.
+    /// </summary>
     public void AddMimeType(TSource source, string mimeType)
     {
-        if (_mimeTypes.TryGetValue(source, out List<string>? types) && !types.Contains(mimeType))
+        if (_mimeTypes.TryGetValue(source, out MimeTypes? types))
         {
-            types.Add(mimeType);
+            types.TryAdd(mimeType);
         }
     }
 
@@ -117,13 +123,49 @@ internal sealed class Selection<TSource, TDevice>
 
     private void Offer(TDevice device)
     {
-        if (Current is { IsDestroyed: false } current && _mimeTypes.TryGetValue(current, out List<string>? types))
+        if (Current is { IsDestroyed: false } current && _mimeTypes.TryGetValue(current, out MimeTypes? types))
         {
-            _sendOffer(device, current, types);
+            _sendOffer(device, current, types.List);
         }
         else
         {
             _sendOffer(device, null, []);
         }
     }
+
+    /// <summary>The types one source offers, in order, within <see cref="MimeTypeLimits"/>.</summary>
+    private sealed class MimeTypes
+    {
+        private int _bytes;
+
+        public List<string> List { get; } = [];
+
+        public void TryAdd(string mimeType)
+        {
+            // The limits are checked first, so a flood of offers past them costs one comparison each.
+            int bytes = Encoding.UTF8.GetByteCount(mimeType);
+            if (List.Count >= MimeTypeLimits.MaxTypes || _bytes + bytes > MimeTypeLimits.MaxBytes || List.Contains(mimeType))
+            {
+                return;
+            }
+
+            List.Add(mimeType);
+            _bytes += bytes;
+        }
+    }
+}
+
+/// <summary>
+/// What one data source (clipboard, primary selection or drag) may offer. Real clients offer a few to a few dozen
+/// short types (GTK about 10, Firefox about 15, LibreOffice about 30 of under 100 bytes each); the limits keep the
+/// events a selection or drag enter sends the focused client well inside what its socket holds, so another client's
+/// source cannot make the server drop it for not reading fast enough.
+/// </summary>
+internal static class MimeTypeLimits
+{
+    /// <summary>Most MIME types one source offers; further ones are ignored.</summary>
+    public const int MaxTypes = 64;
+
+    /// <summary>Most bytes (UTF-8) of MIME type names one source offers; a type that would go past it is ignored.</summary>
+    public const int MaxBytes = 16 * 1024;
 }

@@ -1,0 +1,124 @@
+using System.Text;
+using Wayland.Client.Protocol;
+using Wayland.Protocols;
+
+namespace Wayland.Compositor.Tests;
+
+/// <summary>
+/// A hostile client against the seat (selection, drag and drop, input objects): whatever it asks for, it may only hurt
+/// itself. The client with the keyboard focus and a bystander connected before are still served and not
+/// disconnected. Costs are checked by counting what was sent or kept, never by timing.
+/// </summary>
+[Collection(SerialCollection.Name)]
+public sealed class HostileSeatTests
+{
+    /// <summary>A MIME type of about 3.9 KB, near the longest a request can carry.</summary>
+    private static string LongType(int i) => $"text/x-long-{i:D4};{new string('x', 3900)}";
+
+    [Fact]
+    public void A_selection_with_a_flood_of_types_reaches_the_focused_client_capped_and_does_not_drop_it()
+    {
+        CompositorSession.Run("hostile-selection-types", session =>
+        {
+            using Bystander bystander = Bystander.Start(session);
+            using ManagedClient hostile = ManagedClient.Connect(session.SocketPath);
+            HostileSeat attacker = new(hostile);
+            hostile.MapWindow("hostile", hostile.SolidBuffer(40, 30, Argb.Blue));
+
+            // The focused client maps its window last: it has the keyboard focus, the attacker just lost it.
+            using ManagedClient focused = ManagedClient.Connect(session.SocketPath);
+            FocusedClipboard victim = new(focused);
+            focused.MapWindow("focused", focused.SolidBuffer(40, 30, Argb.Red));
+            hostile.DispatchUntil(() => attacker.Focused == false, "the attacker to lose the keyboard focus");
+
+            // A hundred types of 3.9 KB (390 KB), then a thousand short ones, each set with the attacker's own latest
+            // serial. The focused client does not read meanwhile, as a busy client would not.
+            WlDataSource huge = hostile.Own(attacker.Manager.CreateDataSource());
+            for (int i = 0; i < 100; i++)
+            {
+                huge.Offer(LongType(i));
+            }
+
+            WlDataSource many = hostile.Own(attacker.Manager.CreateDataSource());
+            for (int i = 0; i < 1000; i++)
+            {
+                many.Offer($"application/x-hostile-{i:D4}");
+                many.Offer("text/plain"); // repeated: offered once
+            }
+
+            attacker.Device.SetSelection(huge, attacker.LastSerial);
+            attacker.Device.SetSelection(many, attacker.LastSerial);
+            hostile.Roundtrip();
+
+            focused.DispatchUntil(() => victim.Selections.Count == 2, "both selections at the focused client");
+            int hugeBytes = victim.Selections[0].Sum(type => Encoding.UTF8.GetByteCount(type));
+            Assert.InRange(hugeBytes, 1, 16 * 1024);
+            Assert.Equal(4, victim.Selections[0].Count); // 16 KiB holds four types of 3.9 KB
+            Assert.Equal(64, victim.Selections[1].Count);
+            Assert.Equal(64, victim.Selections[1].Distinct().Count());
+            Assert.Equal("application/x-hostile-0000", victim.Selections[1][0]);
+            Assert.Equal("text/plain", victim.Selections[1][1]);
+
+            focused.Roundtrip();
+            bystander.AssertServed();
+            session.AssertNoProtocolErrors();
+        });
+    }
+
+    /// <summary>A client with a keyboard and a data device that remembers the latest serial the seat sent it.</summary>
+    private sealed class HostileSeat
+    {
+        public HostileSeat(ManagedClient client)
+        {
+            WlSeat seat = client.Own(client.Globals.Bind<WlSeat>());
+            Manager = client.Own(client.Globals.Bind<WlDataDeviceManager>());
+            Device = client.Own(Manager.GetDataDevice(seat));
+            WlKeyboard keyboard = client.Own(seat.GetKeyboard());
+            keyboard.Enter += (_, serial, _, _) => (LastSerial, Focused) = (serial, true);
+            keyboard.Leave += (_, serial, _) => (LastSerial, Focused) = (serial, false);
+            keyboard.Modifiers += (_, serial, _, _, _, _) => LastSerial = serial;
+            keyboard.Key += (_, serial, _, _, _) => LastSerial = serial;
+            client.Roundtrip();
+        }
+
+        public WlDataDeviceManager Manager { get; }
+
+        public WlDataDevice Device { get; }
+
+        public uint LastSerial { get; private set; }
+
+        public bool? Focused { get; private set; }
+    }
+
+    /// <summary>A client with a data device that records the types of every selection offered to it.</summary>
+    private sealed class FocusedClipboard
+    {
+        private List<string>? _pending;
+
+        public FocusedClipboard(ManagedClient client)
+        {
+            WlSeat seat = client.Own(client.Globals.Bind<WlSeat>());
+            WlDataDeviceManager manager = client.Own(client.Globals.Bind<WlDataDeviceManager>());
+            WlDataDevice device = client.Own(manager.GetDataDevice(seat));
+            device.DataOffer += (_, offer) =>
+            {
+                List<string> types = [];
+                _pending = types;
+                offer.Offer += (_, type) => types.Add(type);
+            };
+            device.Selection += (_, offer) =>
+            {
+                if (offer is not null && _pending is { } types)
+                {
+                    Selections.Add(types);
+                }
+
+                _pending = null;
+            };
+            client.Roundtrip();
+        }
+
+        /// <summary>The types of each selection offered, oldest first (an empty selection is not listed).</summary>
+        public List<List<string>> Selections { get; } = [];
+    }
+}
