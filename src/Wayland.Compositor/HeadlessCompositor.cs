@@ -100,6 +100,9 @@ public sealed partial class HeadlessCompositor : IDisposable
     /// <summary>xdg_wm_base.pong requests received so far.</summary>
     public long Pongs => _shell.Pongs;
 
+    /// <summary>Seat objects (pointers, keyboards, touches, data devices) events went through so far; read on the loop.</summary>
+    internal long SeatObjectsVisited => _seat.ObjectsVisited;
+
     /// <summary>Protocol errors posted to clients (each one disconnected that client), oldest first.</summary>
     public IReadOnlyList<ClientError> Errors
     {

@@ -65,21 +65,91 @@ public sealed class HostileSeatTests
         });
     }
 
+    [Fact]
+    public void Input_and_selection_for_one_client_do_not_walk_the_objects_of_another()
+    {
+        CompositorSession.Run("hostile-seat-objects", session =>
+        {
+            using Bystander bystander = Bystander.Start(session);
+
+            // The attacker holds thousands of pointers, keyboards and data devices of both selections.
+            using ManagedClient hostile = ManagedClient.Connect(session.SocketPath);
+            WlSeat hostileSeat = hostile.Own(hostile.Globals.Bind<WlSeat>());
+            WlDataDeviceManager hostileManager = hostile.Own(hostile.Globals.Bind<WlDataDeviceManager>());
+            ZwpPrimarySelectionDeviceManagerV1 hostilePrimary = hostile.Own(hostile.Globals.Bind<ZwpPrimarySelectionDeviceManagerV1>());
+            const int Many = 10_000;
+            for (int i = 0; i < Many; i++)
+            {
+                hostile.Own(hostileSeat.GetPointer());
+                hostile.Own(hostileManager.GetDataDevice(hostileSeat));
+                hostile.Own(hostilePrimary.GetDevice(hostileSeat));
+                if (i % 10 == 0)
+                {
+                    hostile.Own(hostileSeat.GetKeyboard()); // each is sent the keymap's fd: read them as they come
+                }
+
+                if (i % 500 == 0)
+                {
+                    hostile.Roundtrip();
+                }
+            }
+
+            hostile.Roundtrip();
+
+            // The focused client has one of each.
+            using ManagedClient focused = ManagedClient.Connect(session.SocketPath);
+            HostileSeat own = new(focused);
+            WlPointer pointer = focused.Own(own.Seat.GetPointer());
+            int motions = 0;
+            pointer.Motion += (_, _, _, _) => motions++;
+            focused.MapWindow("focused", focused.SolidBuffer(100, 100, Argb.Red));
+            WindowInfo window = session.WaitForWindow("focused");
+            focused.DispatchUntil(() => own.Focused == true, "the keyboard focus");
+
+            long before = session.Compositor.Invoke(() => session.Compositor.SeatObjectsVisited);
+            for (int i = 0; i < 10; i++)
+            {
+                session.Compositor.MovePointer(window.Bounds.X + 10 + i, window.Bounds.Y + 10);
+                session.Compositor.Key(Keys.A, pressed: true);
+                session.Compositor.Key(Keys.A, pressed: false);
+            }
+
+            focused.Roundtrip();
+            WlDataSource source = focused.Own(own.Manager.CreateDataSource());
+            source.Offer("text/plain");
+            own.Device.SetSelection(source, own.LastSerial);
+            focused.Roundtrip();
+            long visited = session.Compositor.Invoke(() => session.Compositor.SeatObjectsVisited) - before;
+            Assert.True(motions >= 9, $"{motions} motions reached the focused client");
+
+            // 10 × (enter or motion, frame, key, key) to one pointer or keyboard, and the selection to one device
+            // (plus the odd leave): a few dozen, not tens of thousands.
+            Assert.InRange(visited, 40, 100);
+
+            focused.Roundtrip();
+            hostile.Roundtrip();
+            bystander.AssertServed();
+            session.AssertNoProtocolErrors();
+        });
+    }
+
     /// <summary>A client with a keyboard and a data device that remembers the latest serial the seat sent it.</summary>
     private sealed class HostileSeat
     {
         public HostileSeat(ManagedClient client)
         {
-            WlSeat seat = client.Own(client.Globals.Bind<WlSeat>());
+            Seat = client.Own(client.Globals.Bind<WlSeat>());
             Manager = client.Own(client.Globals.Bind<WlDataDeviceManager>());
-            Device = client.Own(Manager.GetDataDevice(seat));
-            WlKeyboard keyboard = client.Own(seat.GetKeyboard());
+            Device = client.Own(Manager.GetDataDevice(Seat));
+            WlKeyboard keyboard = client.Own(Seat.GetKeyboard());
             keyboard.Enter += (_, serial, _, _) => (LastSerial, Focused) = (serial, true);
             keyboard.Leave += (_, serial, _) => (LastSerial, Focused) = (serial, false);
             keyboard.Modifiers += (_, serial, _, _, _, _) => LastSerial = serial;
             keyboard.Key += (_, serial, _, _, _) => LastSerial = serial;
             client.Roundtrip();
         }
+
+        public WlSeat Seat { get; }
 
         public WlDataDeviceManager Manager { get; }
 

@@ -21,6 +21,9 @@ internal sealed class PrimarySelection :
 
     public void ClientGone(Client client) => _selection.ClientGone(client);
 
+    /// <summary>How many primary selection devices offers have been sent through so far.</summary>
+    public long Visited => _selection.Visited;
+
     void ZwpPrimarySelectionDeviceManagerV1.IHandler.CreateSource(ZwpPrimarySelectionDeviceManagerV1 resource, ZwpPrimarySelectionSourceV1 id)
     {
         id.Handler = this;

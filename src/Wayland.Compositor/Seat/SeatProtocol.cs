@@ -21,8 +21,8 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
     private readonly Display _display;
     private readonly Scene _scene;
     private readonly HeadlessCompositorOptions _options;
-    private readonly List<WlPointer> _pointers = [];
-    private readonly List<WlKeyboard> _keyboards = [];
+    private readonly ClientObjects<WlPointer> _pointers = new();
+    private readonly ClientObjects<WlKeyboard> _keyboards = new();
     private readonly List<uint> _pressedKeys = [];
     private readonly List<uint> _pressedButtons = [];
     private readonly DataDevices _dataDevices;
@@ -89,6 +89,9 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
     public Client? KeyboardFocusClient => _keyboardFocus?.Resource.Client;
 
     public uint Now => (uint)Environment.TickCount64;
+
+    /// <summary>How many input and data device objects events have been delivered through so far (tests count the work).</summary>
+    public long ObjectsVisited => _pointers.Visited + _keyboards.Visited + _touch.Visited + _dataDevices.Visited + _primarySelection.Visited;
 
     // Scripted input
 
@@ -349,15 +352,7 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
         _keymapFile?.Dispose();
         _keymapFile = file;
         _keymapSize = (uint)keymap.Length;
-        foreach (WlKeyboard keyboard in _keyboards)
-        {
-            if (keyboard.IsDestroyed)
-            {
-                continue;
-            }
-
-            keyboard.SendKeymap(WlKeyboardKeymapFormat.XkbV1, file, _keymapSize);
-        }
+        _keyboards.ForEachOfAll(keyboard => keyboard.SendKeymap(WlKeyboardKeymapFormat.XkbV1, file, _keymapSize));
 
         if (_keyboardFocus is { } focus)
         {
@@ -400,13 +395,7 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
         _keyboardFocus = target;
         if (target is not null)
         {
-            foreach (WlKeyboard keyboard in _keyboards)
-            {
-                if (keyboard.Client == target.Resource.Client)
-                {
-                    SendKeyboardEnter(keyboard, target);
-                }
-            }
+            ForEachKeyboard(target, keyboard => SendKeyboardEnter(keyboard, target));
 
             _dataDevices.OfferSelection(target.Resource.Client);
             _primarySelection.OfferSelection(target.Resource.Client);
@@ -429,8 +418,8 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
 
     public void ClientGone(Client client)
     {
-        _pointers.RemoveAll(p => p.Client == client);
-        _keyboards.RemoveAll(k => k.Client == client);
+        _pointers.ClientGone(client);
+        _keyboards.ClientGone(client);
         _dataDevices.ClientGone(client);
         _touch.ClientGone(client);
         if (Drag is { } drag && drag.Origin == client)
@@ -460,7 +449,6 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
     {
         id.Handler = this;
         _pointers.Add(id);
-        id.Destroyed += _ => _pointers.Remove(id);
         if (_pointerFocus is { } focus && focus.Resource.Client == id.Client && UnderPointer(out double sx, out double sy) == focus)
         {
             // A pointer created while the pointer is over one of the client's surfaces enters it where it is.
@@ -476,7 +464,6 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
     {
         id.Handler = this;
         _keyboards.Add(id);
-        id.Destroyed += _ => _keyboards.Remove(id);
         _keymapFile ??= SealedMemoryFile.Create("wayland-dotnet-keymap", Keymap.UsUtf8);
         id.SendKeymap(WlKeyboardKeymapFormat.XkbV1, _keymapFile, _keymapSize);
         if (id.Version >= WlKeyboardInterface.Events.RepeatInfoSince)
@@ -575,25 +562,17 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
 
     private void ForEachPointer(Surface surface, Action<WlPointer> send)
     {
-        Client client = surface.Resource.Client;
-        foreach (WlPointer pointer in _pointers)
+        if (!surface.IsDestroyed)
         {
-            if (pointer.Client == client && !pointer.IsDestroyed && !surface.IsDestroyed)
-            {
-                send(pointer);
-            }
+            _pointers.ForEach(surface.Resource.Client, send);
         }
     }
 
     private void ForEachKeyboard(Surface surface, Action<WlKeyboard> send)
     {
-        Client client = surface.Resource.Client;
-        foreach (WlKeyboard keyboard in _keyboards)
+        if (!surface.IsDestroyed)
         {
-            if (keyboard.Client == client && !keyboard.IsDestroyed && !surface.IsDestroyed)
-            {
-                send(keyboard);
-            }
+            _keyboards.ForEach(surface.Resource.Client, send);
         }
     }
 }

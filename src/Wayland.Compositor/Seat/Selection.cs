@@ -17,7 +17,7 @@ internal sealed class Selection<TSource, TDevice>
     private readonly SeatProtocol _seat;
     private readonly Action<TSource> _sendCancelled;
     private readonly Action<TDevice, TSource?, IReadOnlyList<string>> _sendOffer;
-    private readonly List<TDevice> _devices = [];
+    private readonly ClientObjects<TDevice> _devices = new();
     private readonly Dictionary<TSource, MimeTypes> _mimeTypes = [];
 
     /// <param name="seat">The seat whose keyboard focus decides who is offered the selection.</param>
@@ -33,8 +33,11 @@ internal sealed class Selection<TSource, TDevice>
     /// <summary>The source that is the selection, or null.</summary>
     public TSource? Current { get; private set; }
 
-    /// <summary>The live devices, oldest first.</summary>
-    public IReadOnlyList<TDevice> Devices => _devices;
+    /// <summary>How many devices offers and drag events have been sent through so far.</summary>
+    public long Visited => _devices.Visited;
+
+    /// <summary>Runs <paramref name="action"/> on each live device of <paramref name="client"/>.</summary>
+    public void ForEachDevice(Client client, Action<TDevice> action) => _devices.ForEach(client, action);
 
     /// <summary>The MIME types <paramref name="source"/> offered so far (empty for a destroyed one).</summary>
     public IReadOnlyList<string> MimeTypesOf(TSource source) => _mimeTypes.TryGetValue(source, out MimeTypes? types) ? types.List : [];
@@ -72,7 +75,6 @@ internal sealed class Selection<TSource, TDevice>
     public void AddDevice(TDevice device)
     {
         _devices.Add(device);
-        device.Destroyed += _ => _devices.Remove(device);
         if (_seat.KeyboardFocusClient == device.Client)
         {
             Offer(device);
@@ -101,20 +103,11 @@ internal sealed class Selection<TSource, TDevice>
     }
 
     /// <summary>Sends the current selection (or none) to every device of <paramref name="client"/>.</summary>
-    public void OfferTo(Client client)
-    {
-        foreach (TDevice device in _devices)
-        {
-            if (device.Client == client && !device.IsDestroyed)
-            {
-                Offer(device);
-            }
-        }
-    }
+    public void OfferTo(Client client) => _devices.ForEach(client, Offer);
 
     public void ClientGone(Client client)
     {
-        _devices.RemoveAll(d => d.Client == client);
+        _devices.ClientGone(client);
         if (Current is { } current && current.Client == client)
         {
             Current = null;

@@ -14,7 +14,7 @@ internal sealed class TouchPoints : WlTouch.IHandler
 {
     private readonly Display _display;
     private readonly Scene _scene;
-    private readonly List<WlTouch> _touches = [];
+    private readonly ClientObjects<WlTouch> _touches = new();
 
     /// <summary>Points down now: their surface (null for a point that went down on no surface) and that surface's origin in output coordinates at touch-down.</summary>
     private readonly Dictionary<int, (Surface? Surface, double OriginX, double OriginY)> _points = [];
@@ -29,8 +29,10 @@ internal sealed class TouchPoints : WlTouch.IHandler
     {
         touch.Handler = this;
         _touches.Add(touch);
-        touch.Destroyed += _ => _touches.Remove(touch);
     }
+
+    /// <summary>How many wl_touch objects events have been delivered through so far.</summary>
+    public long Visited => _touches.Visited;
 
     public bool IsDown(int id) => _points.ContainsKey(id);
 
@@ -126,7 +128,7 @@ internal sealed class TouchPoints : WlTouch.IHandler
 
     public void ClientGone(Client client)
     {
-        _touches.RemoveAll(t => t.Client == client);
+        _touches.ClientGone(client);
         foreach ((int id, var point) in _points.ToArray())
         {
             if (point.Surface?.Resource.Client == client)
@@ -138,14 +140,5 @@ internal sealed class TouchPoints : WlTouch.IHandler
 
     private void Frame(Client client) => ForEachTouch(client, t => t.SendFrame());
 
-    private void ForEachTouch(Client client, Action<WlTouch> send)
-    {
-        foreach (WlTouch touch in _touches)
-        {
-            if (touch.Client == client && !touch.IsDestroyed)
-            {
-                send(touch);
-            }
-        }
-    }
+    private void ForEachTouch(Client client, Action<WlTouch> send) => _touches.ForEach(client, send);
 }
