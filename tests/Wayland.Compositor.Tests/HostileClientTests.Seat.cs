@@ -22,17 +22,20 @@ public sealed class HostileSeatTests
         {
             using Bystander bystander = Bystander.Start(session);
             using ManagedClient hostile = ManagedClient.Connect(session.SocketPath);
-            HostileSeat attacker = new(hostile);
+            SeatUser attacker = new(hostile);
             hostile.MapWindow("hostile", hostile.SolidBuffer(40, 30, Argb.Blue));
 
             // The focused client maps its window last: it has the keyboard focus, the attacker just lost it.
             using ManagedClient focused = ManagedClient.Connect(session.SocketPath);
-            FocusedClipboard victim = new(focused);
+            SeatUser victim = new(focused);
             focused.MapWindow("focused", focused.SolidBuffer(40, 30, Argb.Red));
             hostile.DispatchUntil(() => attacker.Focused == false, "the attacker to lose the keyboard focus");
 
-            // A hundred types of 3.9 KB (390 KB), then a thousand short ones, each set with the attacker's own latest
-            // serial. The focused client does not read meanwhile, as a busy client would not.
+            // A hundred types of 3.9 KB (390 KB), then a thousand short ones, each set with the serial of a pointer
+            // event the attacker just got (enter, then leave). The focused client does not read meanwhile, as a busy
+            // client would not.
+            session.Compositor.MoveWindow(session.WaitForWindow("focused").Id, 300, 0);
+            session.Compositor.MoveWindow(session.WaitForWindow("hostile").Id, 0, 200);
             WlDataSource huge = hostile.Own(attacker.Manager.CreateDataSource());
             for (int i = 0; i < 100; i++)
             {
@@ -46,7 +49,11 @@ public sealed class HostileSeatTests
                 many.Offer("text/plain"); // repeated: offered once
             }
 
+            session.Compositor.MovePointer(10, 210);
+            hostile.DispatchUntil(() => attacker.PointerFocused, "the pointer on the attacker's window");
             attacker.Device.SetSelection(huge, attacker.LastSerial);
+            session.Compositor.MovePointer(310, 10);
+            hostile.DispatchUntil(() => !attacker.PointerFocused, "the pointer to leave the attacker's window");
             attacker.Device.SetSelection(many, attacker.LastSerial);
             hostile.Roundtrip();
 
@@ -60,6 +67,76 @@ public sealed class HostileSeatTests
             Assert.Equal("text/plain", victim.Selections[1][1]);
 
             focused.Roundtrip();
+            bystander.AssertServed();
+            session.AssertNoProtocolErrors();
+        });
+    }
+
+    [Fact]
+    public void A_selection_set_without_a_serial_of_the_clients_own_latest_input_is_ignored()
+    {
+        CompositorSession.Run("hostile-selection-serial", session =>
+        {
+            using Bystander bystander = Bystander.Start(session);
+            using ManagedClient hostile = ManagedClient.Connect(session.SocketPath);
+            SeatUser attacker = new(hostile);
+            hostile.MapWindow("hostile", hostile.SolidBuffer(40, 30, Argb.Blue));
+            hostile.DispatchUntil(() => attacker.Focused == true, "the attacker's keyboard focus");
+
+            using ManagedClient focused = ManagedClient.Connect(session.SocketPath);
+            SeatUser victim = new(focused);
+            focused.MapWindow("focused", focused.SolidBuffer(40, 30, Argb.Red));
+            focused.DispatchUntil(() => victim.Focused == true, "the keyboard focus");
+            hostile.DispatchUntil(() => attacker.Focused == false, "the attacker to lose the keyboard focus");
+            uint stale = attacker.KeyboardLeaveSerial;
+
+            // The focused client copies on a key press, quoting the key's serial: it is offered its own selection.
+            session.Compositor.Key(Keys.C, pressed: true);
+            focused.DispatchUntil(() => victim.KeySerial != 0, "the key press");
+            WlDataSource own = focused.Own(victim.Manager.CreateDataSource());
+            bool ownCancelled = false;
+            own.Cancelled += _ => ownCancelled = true;
+            own.Offer("text/plain");
+            victim.Device.SetSelection(own, victim.LastSerial);
+            focused.DispatchUntil(() => victim.Selections.Count == 1, "the focused client's own selection");
+
+            // The attacker tries no serial, a serial it never received (the focused client's) and its own serial
+            // from before it lost the keyboard focus, on both selections, and tries clearing them.
+            WlDataSource source = hostile.Own(attacker.Manager.CreateDataSource());
+            source.Offer("text/x-hostile");
+            ZwpPrimarySelectionSourceV1 primary = hostile.Own(attacker.PrimaryManager.CreateSource());
+            primary.Offer("text/x-hostile");
+            foreach (uint serial in new[] { 0u, victim.LastSerial, stale, stale + 1 })
+            {
+                attacker.Device.SetSelection(source, serial);
+                attacker.Device.SetSelection(null, serial);
+                attacker.PrimaryDevice.SetSelection(primary, serial);
+            }
+
+            hostile.Roundtrip();
+            focused.Roundtrip();
+            Assert.Single(victim.Selections);
+            Assert.Equal(0, victim.PrimarySelections);
+            Assert.False(ownCancelled, "the focused client's selection was replaced");
+
+            // The focused client's next change needs a newer serial (as in weston): the same one is ignored.
+            WlDataSource again = focused.Own(victim.Manager.CreateDataSource());
+            again.Offer("text/html");
+            victim.Device.SetSelection(again, victim.LastSerial);
+            focused.Roundtrip();
+            Assert.Single(victim.Selections);
+            uint press = victim.KeySerial;
+            session.Compositor.Key(Keys.C, pressed: false);
+            focused.DispatchUntil(() => victim.KeySerial != press, "the key release");
+            victim.Device.SetSelection(again, victim.LastSerial);
+            focused.DispatchUntil(() => victim.Selections.Count == 2 && ownCancelled, "the second selection");
+            Assert.Equal(["text/html"], victim.Selections[1]);
+            ZwpPrimarySelectionSourceV1 ownPrimary = focused.Own(victim.PrimaryManager.CreateSource());
+            ownPrimary.Offer("text/plain");
+            victim.PrimaryDevice.SetSelection(ownPrimary, victim.LastSerial);
+            focused.DispatchUntil(() => victim.PrimarySelections == 1, "the focused client's primary selection");
+
+            hostile.Roundtrip();
             bystander.AssertServed();
             session.AssertNoProtocolErrors();
         });
@@ -98,7 +175,7 @@ public sealed class HostileSeatTests
 
             // The focused client has one of each.
             using ManagedClient focused = ManagedClient.Connect(session.SocketPath);
-            HostileSeat own = new(focused);
+            SeatUser own = new(focused);
             WlPointer pointer = focused.Own(own.Seat.GetPointer());
             int motions = 0;
             pointer.Motion += (_, _, _, _) => motions++;
@@ -133,19 +210,52 @@ public sealed class HostileSeatTests
         });
     }
 
-    /// <summary>A client with a keyboard and a data device that remembers the latest serial the seat sent it.</summary>
-    private sealed class HostileSeat
+    /// <summary>
+    /// A client's seat: a keyboard whose latest serial it remembers, a data device and a primary selection device that
+    /// record the types of every selection offered to them.
+    /// </summary>
+    private sealed class SeatUser
     {
-        public HostileSeat(ManagedClient client)
+        public SeatUser(ManagedClient client)
         {
             Seat = client.Own(client.Globals.Bind<WlSeat>());
             Manager = client.Own(client.Globals.Bind<WlDataDeviceManager>());
             Device = client.Own(Manager.GetDataDevice(Seat));
+            PrimaryManager = client.Own(client.Globals.Bind<ZwpPrimarySelectionDeviceManagerV1>());
+            PrimaryDevice = client.Own(PrimaryManager.GetDevice(Seat));
             WlKeyboard keyboard = client.Own(Seat.GetKeyboard());
             keyboard.Enter += (_, serial, _, _) => (LastSerial, Focused) = (serial, true);
-            keyboard.Leave += (_, serial, _) => (LastSerial, Focused) = (serial, false);
+            keyboard.Leave += (_, serial, _) => (LastSerial, KeyboardLeaveSerial, Focused) = (serial, serial, false);
             keyboard.Modifiers += (_, serial, _, _, _, _) => LastSerial = serial;
-            keyboard.Key += (_, serial, _, _, _) => LastSerial = serial;
+            keyboard.Key += (_, serial, _, _, _) => (LastSerial, KeySerial) = (serial, serial);
+            WlPointer pointer = client.Own(Seat.GetPointer());
+            pointer.Enter += (_, serial, _, _, _) => (LastSerial, PointerFocused) = (serial, true);
+            pointer.Leave += (_, serial, _) => (LastSerial, PointerFocused) = (serial, false);
+            pointer.Button += (_, serial, _, _, _) => LastSerial = serial;
+
+            List<string>? pending = null;
+            Device.DataOffer += (_, offer) =>
+            {
+                List<string> types = [];
+                pending = types;
+                offer.Offer += (_, type) => types.Add(type);
+            };
+            Device.Selection += (_, offer) =>
+            {
+                if (offer is not null && pending is { } types)
+                {
+                    Selections.Add(types);
+                }
+
+                pending = null;
+            };
+            PrimaryDevice.Selection += (_, offer) =>
+            {
+                if (offer is not null)
+                {
+                    PrimarySelections++;
+                }
+            };
             client.Roundtrip();
         }
 
@@ -155,40 +265,25 @@ public sealed class HostileSeatTests
 
         public WlDataDevice Device { get; }
 
+        public ZwpPrimarySelectionDeviceManagerV1 PrimaryManager { get; }
+
+        public ZwpPrimarySelectionDeviceV1 PrimaryDevice { get; }
+
+        /// <summary>The serial of the latest keyboard or pointer event.</summary>
         public uint LastSerial { get; private set; }
 
         public bool? Focused { get; private set; }
-    }
 
-    /// <summary>A client with a data device that records the types of every selection offered to it.</summary>
-    private sealed class FocusedClipboard
-    {
-        private List<string>? _pending;
+        public uint KeyboardLeaveSerial { get; private set; }
 
-        public FocusedClipboard(ManagedClient client)
-        {
-            WlSeat seat = client.Own(client.Globals.Bind<WlSeat>());
-            WlDataDeviceManager manager = client.Own(client.Globals.Bind<WlDataDeviceManager>());
-            WlDataDevice device = client.Own(manager.GetDataDevice(seat));
-            device.DataOffer += (_, offer) =>
-            {
-                List<string> types = [];
-                _pending = types;
-                offer.Offer += (_, type) => types.Add(type);
-            };
-            device.Selection += (_, offer) =>
-            {
-                if (offer is not null && _pending is { } types)
-                {
-                    Selections.Add(types);
-                }
+        public uint KeySerial { get; private set; }
 
-                _pending = null;
-            };
-            client.Roundtrip();
-        }
+        public bool PointerFocused { get; private set; }
 
         /// <summary>The types of each selection offered, oldest first (an empty selection is not listed).</summary>
         public List<List<string>> Selections { get; } = [];
+
+        /// <summary>How many primary selections (not empty ones) were offered.</summary>
+        public int PrimarySelections { get; private set; }
     }
 }

@@ -70,7 +70,8 @@ internal sealed class DataDevices :
 
     // wl_data_device
 
-    void WlDataDevice.IHandler.SetSelection(WlDataDevice resource, WlDataSource? source, uint serial) => _selection.Set(source);
+    void WlDataDevice.IHandler.SetSelection(WlDataDevice resource, WlDataSource? source, uint serial) =>
+        _selection.Set(resource.Client, source, serial);
 
     void WlDataDevice.IHandler.StartDrag(WlDataDevice resource, WlDataSource? source, WlSurface origin, WlSurface? icon, uint serial)
     {

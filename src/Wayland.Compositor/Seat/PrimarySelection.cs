@@ -40,7 +40,7 @@ internal sealed class PrimarySelection :
         _selection.AddMimeType(resource, mimeType);
 
     void ZwpPrimarySelectionDeviceV1.IHandler.SetSelection(ZwpPrimarySelectionDeviceV1 resource, ZwpPrimarySelectionSourceV1? source, uint serial) =>
-        _selection.Set(source);
+        _selection.Set(resource.Client, source, serial);
 
     private void SendOffer(ZwpPrimarySelectionDeviceV1 device, ZwpPrimarySelectionSourceV1? source, IReadOnlyList<string> types)
     {

@@ -29,6 +29,7 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
     private readonly TouchPoints _touch;
     private readonly PrimarySelection _primarySelection;
     private readonly List<int> _extraSymbols = [];
+    private readonly Dictionary<Client, InputSerials> _sentSerials = [];
     private SafeFdHandle? _keymapFile;
     private uint _keymapSize = (uint)Keymap.UsUtf8.Length;
     private Surface? _pointerFocus;
@@ -44,7 +45,7 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
         _scene = scene;
         _options = options;
         _dataDevices = new DataDevices(this);
-        _touch = new TouchPoints(display, scene);
+        _touch = new TouchPoints(display, scene, Sent);
         _primarySelection = new PrimarySelection(this);
         Activation = new Activation(this, scene);
         display.CreateGlobal<WlSeat>(Version, seat =>
@@ -93,6 +94,13 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
     /// <summary>How many input and data device objects events have been delivered through so far (tests count the work).</summary>
     public long ObjectsVisited => _pointers.Visited + _keyboards.Visited + _touch.Visited + _dataDevices.Visited + _primarySelection.Visited;
 
+    /// <summary>
+    /// Whether <paramref name="serial"/> is one of the latest input event serials the seat sent <paramref name="client"/>
+    /// since the keyboard focus last went from it to another client (see <see cref="InputSerials"/>): what a request
+    /// that quotes an input event must show.
+    /// </summary>
+    public bool SentInputSerial(Client client, uint serial) => _sentSerials.TryGetValue(client, out InputSerials? serials) && serials.Contains(serial);
+
     // Scripted input
 
     public void MovePointer(double x, double y)
@@ -121,7 +129,7 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
             return false;
         }
 
-        uint serial = _display.NextSerial();
+        uint serial = PointerSerial(focus);
         ForEachPointer(focus, p => p.SendLeave(serial, focus.Resource));
         SendPointerFrame();
         _pointerFocus = null;
@@ -163,7 +171,7 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
         {
             if (_pointerFocus is { } old)
             {
-                uint leaveSerial = _display.NextSerial();
+                uint leaveSerial = PointerSerial(old);
                 ForEachPointer(old, p => p.SendLeave(leaveSerial, old.Resource));
                 SendPointerFrame();
                 _pointerFocus = null;
@@ -172,7 +180,7 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
             if (target is not null)
             {
                 _pointerFocus = target;
-                uint enterSerial = _display.NextSerial();
+                uint enterSerial = PointerSerial(target);
                 ForEachPointer(target, p => p.SendEnter(enterSerial, target.Resource, sx, sy));
                 SendPointerFrame();
             }
@@ -219,7 +227,7 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
 
         if (_pointerFocus is { } target)
         {
-            uint serial = _display.NextSerial();
+            uint serial = PointerSerial(target);
             uint time = Now;
             WlPointerButtonState state = pressed ? WlPointerButtonState.Pressed : WlPointerButtonState.Released;
             ForEachPointer(target, p => p.SendButton(serial, time, button, state));
@@ -300,13 +308,13 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
         UpdateModifiers(key, pressed);
         if (_keyboardFocus is { } focus)
         {
-            uint serial = _display.NextSerial();
+            uint serial = KeyboardSerial(focus);
             uint time = Now;
             WlKeyboardKeyState state = pressed ? WlKeyboardKeyState.Pressed : WlKeyboardKeyState.Released;
             ForEachKeyboard(focus, k => k.SendKey(serial, time, key, state));
             if (oldDepressed != _depressed || oldLocked != _locked)
             {
-                uint modifiersSerial = _display.NextSerial();
+                uint modifiersSerial = KeyboardSerial(focus);
                 ForEachKeyboard(focus, k => k.SendModifiers(modifiersSerial, _depressed, 0, _locked, 0));
             }
         }
@@ -356,7 +364,7 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
 
         if (_keyboardFocus is { } focus)
         {
-            uint serial = _display.NextSerial();
+            uint serial = KeyboardSerial(focus);
             ForEachKeyboard(focus, k => k.SendModifiers(serial, _depressed, 0, _locked, 0));
         }
     }
@@ -390,6 +398,11 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
         {
             uint serial = _display.NextSerial();
             ForEachKeyboard(old, k => k.SendLeave(serial, old.Resource));
+            if (target?.Resource.Client != old.Resource.Client)
+            {
+                // Serials from before a client lost the keyboard to another are stale: it cannot set the selection with them.
+                _sentSerials.Remove(old.Resource.Client);
+            }
         }
 
         _keyboardFocus = target;
@@ -420,6 +433,7 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
     {
         _pointers.ClientGone(client);
         _keyboards.ClientGone(client);
+        _sentSerials.Remove(client);
         _dataDevices.ClientGone(client);
         _touch.ClientGone(client);
         if (Drag is { } drag && drag.Origin == client)
@@ -452,7 +466,9 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
         if (_pointerFocus is { } focus && focus.Resource.Client == id.Client && UnderPointer(out double sx, out double sy) == focus)
         {
             // A pointer created while the pointer is over one of the client's surfaces enters it where it is.
-            id.SendEnter(_display.NextSerial(), focus.Resource, sx, sy);
+            uint serial = _display.NextSerial();
+            Sent(id.Client, serial);
+            id.SendEnter(serial, focus.Resource, sx, sy);
             if (id.Version >= WlPointerInterface.Events.FrameSince)
             {
                 id.SendFrame();
@@ -506,8 +522,53 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
             BitConverter.TryWriteBytes(keys[(i * 4)..], _pressedKeys[i]);
         }
 
-        keyboard.SendEnter(_display.NextSerial(), target.Resource, keys);
-        keyboard.SendModifiers(_display.NextSerial(), _depressed, 0, _locked, 0);
+        uint enterSerial = _display.NextSerial();
+        Sent(keyboard.Client, enterSerial);
+        keyboard.SendEnter(enterSerial, target.Resource, keys);
+        uint modifiersSerial = _display.NextSerial();
+        Sent(keyboard.Client, modifiersSerial);
+        keyboard.SendModifiers(modifiersSerial, _depressed, 0, _locked, 0);
+    }
+
+    /// <summary>A new serial for a pointer event to <paramref name="surface"/>'s client, remembered when it has a pointer.</summary>
+    private uint PointerSerial(Surface surface)
+    {
+        uint serial = _display.NextSerial();
+        if (_pointers.Any(surface.Resource.Client))
+        {
+            Sent(surface.Resource.Client, serial);
+        }
+
+        return serial;
+    }
+
+    /// <summary>A new serial for a keyboard event to <paramref name="surface"/>'s client, remembered when it has a keyboard.</summary>
+    private uint KeyboardSerial(Surface surface)
+    {
+        uint serial = _display.NextSerial();
+        if (_keyboards.Any(surface.Resource.Client))
+        {
+            Sent(surface.Resource.Client, serial);
+        }
+
+        return serial;
+    }
+
+    /// <summary>Remembers that <paramref name="client"/> was sent an input event with <paramref name="serial"/>.</summary>
+    private void Sent(Client client, uint serial)
+    {
+        if (client.IsDestroyed)
+        {
+            return;
+        }
+
+        if (!_sentSerials.TryGetValue(client, out InputSerials? serials))
+        {
+            serials = new InputSerials();
+            _sentSerials.Add(client, serials);
+        }
+
+        serials.Add(serial);
     }
 
     /// <summary>

@@ -20,6 +20,9 @@ internal sealed class Selection<TSource, TDevice>
     private readonly ClientObjects<TDevice> _devices = new();
     private readonly Dictionary<TSource, MimeTypes> _mimeTypes = [];
 
+    /// <summary>The serial the selection was last set with, once it has been.</summary>
+    private uint? _serial;
+
     /// <param name="seat">The seat whose keyboard focus decides who is offered the selection.</param>
     /// <param name="sendCancelled">Tells a source it is no longer the selection.</param>
     /// <param name="sendOffer">Sends a device an offer of the source with these types, or no selection when null.</param>
@@ -81,9 +84,22 @@ internal sealed class Selection<TSource, TDevice>
         }
     }
 
-    /// <summary>Makes <paramref name="source"/> the selection: the previous source is cancelled, the focused client offered it.</summary>
-    public void Set(TSource? source)
+    /// <summary>
+    /// <paramref name="client"/> asks to make <paramref name="source"/> the selection (null clears it): the previous
+    /// source is cancelled and the focused client offered the new one. As the protocol says, a request is ignored
+    /// unless <paramref name="serial"/> is that of an input event the seat sent the client since it last lost the
+    /// keyboard focus (a key, a button, an enter; see <see cref="InputSerials"/>), and, as in weston, unless it is
+    /// newer than the serial the selection was last set with: each change needs a new input event, so a client cannot
+    /// make the server send the focused client offer after offer.
+    /// </summary>
+    public void Set(Client client, TSource? source, uint serial)
     {
+        if (!_seat.SentInputSerial(client, serial) || (_serial is { } last && (int)(serial - last) <= 0))
+        {
+            return;
+        }
+
+        _serial = serial;
         if (Current == source)
         {
             return;
