@@ -98,10 +98,13 @@ public sealed class HostileSeatTests
             own.Cancelled += _ => ownCancelled = true;
             own.Offer("text/plain");
             victim.Device.SetSelection(own, victim.LastSerial);
-            focused.DispatchUntil(() => victim.Selections.Count == 1, "the focused client's own selection");
+            ZwpPrimarySelectionSourceV1 ownPrimary = focused.Own(victim.PrimaryManager.CreateSource());
+            ownPrimary.Offer("text/plain");
+            victim.PrimaryDevice.SetSelection(ownPrimary, victim.LastSerial);
+            focused.DispatchUntil(() => victim.Selections.Count == 1 && victim.PrimarySelections == 1, "the focused client's own selections");
 
             // The attacker tries no serial, a serial it never received (the focused client's) and its own serial
-            // from before it lost the keyboard focus, on both selections, and tries clearing them.
+            // from before the focused client copied, on both selections, and tries clearing them.
             WlDataSource source = hostile.Own(attacker.Manager.CreateDataSource());
             source.Offer("text/x-hostile");
             ZwpPrimarySelectionSourceV1 primary = hostile.Own(attacker.PrimaryManager.CreateSource());
@@ -116,7 +119,7 @@ public sealed class HostileSeatTests
             hostile.Roundtrip();
             focused.Roundtrip();
             Assert.Single(victim.Selections);
-            Assert.Equal(0, victim.PrimarySelections);
+            Assert.Equal(1, victim.PrimarySelections);
             Assert.False(ownCancelled, "the focused client's selection was replaced");
 
             // The focused client's next change needs a newer serial (as in weston): the same one is ignored.
@@ -131,10 +134,10 @@ public sealed class HostileSeatTests
             victim.Device.SetSelection(again, victim.LastSerial);
             focused.DispatchUntil(() => victim.Selections.Count == 2 && ownCancelled, "the second selection");
             Assert.Equal(["text/html"], victim.Selections[1]);
-            ZwpPrimarySelectionSourceV1 ownPrimary = focused.Own(victim.PrimaryManager.CreateSource());
-            ownPrimary.Offer("text/plain");
-            victim.PrimaryDevice.SetSelection(ownPrimary, victim.LastSerial);
-            focused.DispatchUntil(() => victim.PrimarySelections == 1, "the focused client's primary selection");
+            ZwpPrimarySelectionSourceV1 newerPrimary = focused.Own(victim.PrimaryManager.CreateSource());
+            newerPrimary.Offer("text/plain");
+            victim.PrimaryDevice.SetSelection(newerPrimary, victim.LastSerial);
+            focused.DispatchUntil(() => victim.PrimarySelections == 2, "the focused client's newer primary selection");
 
             hostile.Roundtrip();
             bystander.AssertServed();

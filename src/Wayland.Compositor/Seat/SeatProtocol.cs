@@ -96,8 +96,7 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
 
     /// <summary>
     /// Whether <paramref name="serial"/> is one of the latest input event serials the seat sent <paramref name="client"/>
-    /// since the keyboard focus last went from it to another client (see <see cref="InputSerials"/>): what a request
-    /// that quotes an input event must show.
+    /// (see <see cref="InputSerials"/>): what a request that quotes an input event must show.
     /// </summary>
     public bool SentInputSerial(Client client, uint serial) => _sentSerials.TryGetValue(client, out InputSerials? serials) && serials.Contains(serial);
 
@@ -396,13 +395,8 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
 
         if (_keyboardFocus is { } old)
         {
-            uint serial = _display.NextSerial();
+            uint serial = KeyboardSerial(old);
             ForEachKeyboard(old, k => k.SendLeave(serial, old.Resource));
-            if (target?.Resource.Client != old.Resource.Client)
-            {
-                // Serials from before a client lost the keyboard to another are stale: it cannot set the selection with them.
-                _sentSerials.Remove(old.Resource.Client);
-            }
         }
 
         _keyboardFocus = target;

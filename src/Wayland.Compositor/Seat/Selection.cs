@@ -87,10 +87,11 @@ internal sealed class Selection<TSource, TDevice>
     /// <summary>
     /// <paramref name="client"/> asks to make <paramref name="source"/> the selection (null clears it): the previous
     /// source is cancelled and the focused client offered the new one. As the protocol says, a request is ignored
-    /// unless <paramref name="serial"/> is that of an input event the seat sent the client since it last lost the
-    /// keyboard focus (a key, a button, an enter; see <see cref="InputSerials"/>), and, as in weston, unless it is
-    /// newer than the serial the selection was last set with: each change needs a new input event, so a client cannot
-    /// make the server send the focused client offer after offer.
+    /// unless <paramref name="serial"/> is that of an input event the seat sent the client (a key, a button, an enter;
+    /// see <see cref="InputSerials"/>), and, as in weston, unless it is newer than the serial the selection was last
+    /// set with: each change needs a new input event to the client, so no client can make the server send the focused
+    /// client offer after offer. A client that copies on a key press and loses the focus before its request arrives
+    /// still sets the selection (the focus may move on before a toolkit answers).
     /// </summary>
     public void Set(Client client, TSource? source, uint serial)
     {
