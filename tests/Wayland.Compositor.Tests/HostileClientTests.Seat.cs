@@ -73,6 +73,64 @@ public sealed class HostileSeatTests
     }
 
     [Fact]
+    public void A_drag_with_a_flood_of_types_enters_another_client_with_the_types_capped()
+    {
+        CompositorSession.Run("hostile-drag-types", session =>
+        {
+            using Bystander bystander = Bystander.Start(session);
+            using ManagedClient hostile = ManagedClient.Connect(session.SocketPath);
+            SeatUser attacker = new(hostile);
+            TestWindow from = hostile.MapWindow("hostile", hostile.SolidBuffer(100, 100, Argb.Blue));
+            using ManagedClient target = ManagedClient.Connect(session.SocketPath);
+            SeatUser victim = new(target);
+            List<List<string>> entered = [];
+            List<string>? pending = null;
+            victim.Device.DataOffer += (_, offer) =>
+            {
+                List<string> types = [];
+                pending = types;
+                offer.Offer += (_, type) => types.Add(type);
+            };
+            victim.Device.Enter += (_, _, _, _, _, offer) => entered.Add(offer is null ? [] : pending ?? []);
+            target.MapWindow("target", target.SolidBuffer(100, 100, Argb.Red));
+            session.Compositor.MoveWindow(session.WaitForWindow("hostile").Id, 0, 300);
+            session.Compositor.MoveWindow(session.WaitForWindow("target").Id, 300, 300);
+
+            session.Compositor.MovePointer(50, 350);
+            session.Compositor.PointerButton(Keys.ButtonLeft, pressed: true);
+            uint before = attacker.LastSerial;
+            hostile.DispatchUntil(() => attacker.LastSerial != before, "the press on the attacker's window");
+            WlDataSource source = hostile.Own(attacker.Manager.CreateDataSource());
+            bool cancelled = false;
+            source.Cancelled += _ => cancelled = true;
+            for (int i = 0; i < 1000; i++)
+            {
+                source.Offer($"application/x-hostile-{i:D4}");
+            }
+
+            source.SetActions(WlDataDeviceManagerDndAction.Copy);
+            attacker.Device.StartDrag(source, from.Surface, null, attacker.LastSerial);
+            hostile.Roundtrip();
+
+            // Back and forth over the target: each enter brings a new offer, each with the capped types.
+            for (int i = 0; i < 5; i++)
+            {
+                session.Compositor.MovePointer(350, 350);
+                session.Compositor.MovePointer(250, 350);
+            }
+
+            target.DispatchUntil(() => entered.Count == 5, "five drag enters at the target");
+            Assert.All(entered, types => Assert.Equal(64, types.Count));
+            session.Compositor.PointerButton(Keys.ButtonLeft, pressed: false);
+            hostile.DispatchUntil(() => cancelled, "the drag dropped where nothing accepted it to be cancelled");
+
+            target.Roundtrip();
+            bystander.AssertServed();
+            session.AssertNoProtocolErrors();
+        });
+    }
+
+    [Fact]
     public void A_selection_set_without_a_serial_of_the_clients_own_latest_input_is_ignored()
     {
         CompositorSession.Run("hostile-selection-serial", session =>
