@@ -100,6 +100,13 @@ public sealed partial class HeadlessCompositor : IDisposable
     /// <summary>xdg_wm_base.pong requests received so far.</summary>
     public long Pongs => _shell.Pongs;
 
+    /// <summary>Seat objects (pointers, keyboards, touches, data devices) events went through so far; read on the loop.</summary>
+    internal long SeatObjectsVisited => _seat.ObjectsVisited;
+
+    /// <summary>Configures sent to the window and not acknowledged yet that the compositor keeps; -1 when there is no such window.</summary>
+    internal int UnacknowledgedConfigures(int windowId) =>
+        Invoke(() => _scene.FindWindow(windowId)?.XdgSurface.UnacknowledgedConfigures ?? -1);
+
     /// <summary>Protocol errors posted to clients (each one disconnected that client), oldest first.</summary>
     public IReadOnlyList<ClientError> Errors
     {

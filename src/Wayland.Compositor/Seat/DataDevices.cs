@@ -29,6 +29,9 @@ internal sealed class DataDevices :
 
     public void ClientGone(Client client) => _selection.ClientGone(client);
 
+    /// <summary>How many data devices events have been sent through so far.</summary>
+    public long Visited => _selection.Visited;
+
     void WlDataDeviceManager.IHandler.CreateDataSource(WlDataDeviceManager resource, WlDataSource id)
     {
         id.Handler = this;
@@ -67,7 +70,8 @@ internal sealed class DataDevices :
 
     // wl_data_device
 
-    void WlDataDevice.IHandler.SetSelection(WlDataDevice resource, WlDataSource? source, uint serial) => _selection.Set(source);
+    void WlDataDevice.IHandler.SetSelection(WlDataDevice resource, WlDataSource? source, uint serial) =>
+        _selection.Set(resource.Client, source, serial);
 
     void WlDataDevice.IHandler.StartDrag(WlDataDevice resource, WlDataSource? source, WlSurface origin, WlSurface? icon, uint serial)
     {
@@ -77,22 +81,11 @@ internal sealed class DataDevices :
             : source.Version < WlDataSourceInterface.Requests.SetActionsSince ? WlDataDeviceManagerDndAction.Copy
             : WlDataDeviceManagerDndAction.None;
         IReadOnlyList<string> types = source is null ? [] : [.. _selection.MimeTypesOf(source)];
-        Drag drag = new(_seat.Display, resource.Client, source, actions, types, DevicesOf);
+        Drag drag = new(_seat.Display, resource.Client, source, actions, types, _selection.ForEachDevice);
         if (!_seat.StartDrag(drag, Surface.Of(origin)) && source is { IsDestroyed: false })
         {
             // Not while a button is held on the client's surface: the drag ends at once, as if dropped nowhere.
             source.SendCancelled();
-        }
-    }
-
-    private IEnumerable<WlDataDevice> DevicesOf(Client client)
-    {
-        foreach (WlDataDevice device in _selection.Devices)
-        {
-            if (device.Client == client)
-            {
-                yield return device;
-            }
         }
     }
 

@@ -20,19 +20,19 @@ internal sealed class Drag
     private readonly Client _origin;
     private readonly WlDataDeviceManagerDndAction _sourceActions;
     private readonly IReadOnlyList<string> _mimeTypes;
-    private readonly Func<Client, IEnumerable<WlDataDevice>> _devicesOf;
+    private readonly Action<Client, Action<WlDataDevice>> _forEachDevice;
     private Surface? _focus;
     private DragOffer? _offer;
 
     public Drag(Display display, Client origin, WlDataSource? source, WlDataDeviceManagerDndAction sourceActions,
-        IReadOnlyList<string> mimeTypes, Func<Client, IEnumerable<WlDataDevice>> devicesOf)
+        IReadOnlyList<string> mimeTypes, Action<Client, Action<WlDataDevice>> forEachDevice)
     {
         _display = display;
         _origin = origin;
         _source = source;
         _sourceActions = sourceActions;
         _mimeTypes = mimeTypes;
-        _devicesOf = devicesOf;
+        _forEachDevice = forEachDevice;
     }
 
     /// <summary>Raised once when the drag is over (dropped, cancelled, or its source destroyed).</summary>
@@ -122,13 +122,8 @@ internal sealed class Drag
     {
         _focus = target;
         uint serial = _display.NextSerial();
-        foreach (WlDataDevice device in _devicesOf(target.Resource.Client))
+        _forEachDevice(target.Resource.Client, device =>
         {
-            if (device.IsDestroyed)
-            {
-                continue;
-            }
-
             WlDataOffer? offerResource = null;
             if (_source is not null)
             {
@@ -149,7 +144,7 @@ internal sealed class Drag
             }
 
             device.SendEnter(serial, target.Resource, sx, sy, offerResource);
-        }
+        });
     }
 
     private void Leave()
@@ -170,12 +165,9 @@ internal sealed class Drag
 
     private void ForEachDevice(Surface surface, Action<WlDataDevice> send)
     {
-        foreach (WlDataDevice device in _devicesOf(surface.Resource.Client))
+        if (!surface.IsDestroyed)
         {
-            if (!device.IsDestroyed && !surface.IsDestroyed)
-            {
-                send(device);
-            }
+            _forEachDevice(surface.Resource.Client, send);
         }
     }
 

@@ -21,6 +21,9 @@ internal sealed class PrimarySelection :
 
     public void ClientGone(Client client) => _selection.ClientGone(client);
 
+    /// <summary>How many primary selection devices offers have been sent through so far.</summary>
+    public long Visited => _selection.Visited;
+
     void ZwpPrimarySelectionDeviceManagerV1.IHandler.CreateSource(ZwpPrimarySelectionDeviceManagerV1 resource, ZwpPrimarySelectionSourceV1 id)
     {
         id.Handler = this;
@@ -37,7 +40,7 @@ internal sealed class PrimarySelection :
         _selection.AddMimeType(resource, mimeType);
 
     void ZwpPrimarySelectionDeviceV1.IHandler.SetSelection(ZwpPrimarySelectionDeviceV1 resource, ZwpPrimarySelectionSourceV1? source, uint serial) =>
-        _selection.Set(source);
+        _selection.Set(resource.Client, source, serial);
 
     private void SendOffer(ZwpPrimarySelectionDeviceV1 device, ZwpPrimarySelectionSourceV1? source, IReadOnlyList<string> types)
     {

@@ -21,14 +21,15 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
     private readonly Display _display;
     private readonly Scene _scene;
     private readonly HeadlessCompositorOptions _options;
-    private readonly List<WlPointer> _pointers = [];
-    private readonly List<WlKeyboard> _keyboards = [];
+    private readonly ClientObjects<WlPointer> _pointers = new();
+    private readonly ClientObjects<WlKeyboard> _keyboards = new();
     private readonly List<uint> _pressedKeys = [];
     private readonly List<uint> _pressedButtons = [];
     private readonly DataDevices _dataDevices;
     private readonly TouchPoints _touch;
     private readonly PrimarySelection _primarySelection;
     private readonly List<int> _extraSymbols = [];
+    private readonly Dictionary<Client, InputSerials> _sentSerials = [];
     private SafeFdHandle? _keymapFile;
     private uint _keymapSize = (uint)Keymap.UsUtf8.Length;
     private Surface? _pointerFocus;
@@ -44,7 +45,7 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
         _scene = scene;
         _options = options;
         _dataDevices = new DataDevices(this);
-        _touch = new TouchPoints(display, scene);
+        _touch = new TouchPoints(display, scene, Sent);
         _primarySelection = new PrimarySelection(this);
         Activation = new Activation(this, scene);
         display.CreateGlobal<WlSeat>(Version, seat =>
@@ -90,6 +91,15 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
 
     public uint Now => (uint)Environment.TickCount64;
 
+    /// <summary>How many input and data device objects events have been delivered through so far (tests count the work).</summary>
+    public long ObjectsVisited => _pointers.Visited + _keyboards.Visited + _touch.Visited + _dataDevices.Visited + _primarySelection.Visited;
+
+    /// <summary>
+    /// Whether <paramref name="serial"/> is one of the latest input event serials the seat sent <paramref name="client"/>
+    /// (see <see cref="InputSerials"/>): what a request that quotes an input event must show.
+    /// </summary>
+    public bool SentInputSerial(Client client, uint serial) => _sentSerials.TryGetValue(client, out InputSerials? serials) && serials.Contains(serial);
+
     // Scripted input
 
     public void MovePointer(double x, double y)
@@ -118,7 +128,7 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
             return false;
         }
 
-        uint serial = _display.NextSerial();
+        uint serial = PointerSerial(focus);
         ForEachPointer(focus, p => p.SendLeave(serial, focus.Resource));
         SendPointerFrame();
         _pointerFocus = null;
@@ -160,7 +170,7 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
         {
             if (_pointerFocus is { } old)
             {
-                uint leaveSerial = _display.NextSerial();
+                uint leaveSerial = PointerSerial(old);
                 ForEachPointer(old, p => p.SendLeave(leaveSerial, old.Resource));
                 SendPointerFrame();
                 _pointerFocus = null;
@@ -169,7 +179,7 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
             if (target is not null)
             {
                 _pointerFocus = target;
-                uint enterSerial = _display.NextSerial();
+                uint enterSerial = PointerSerial(target);
                 ForEachPointer(target, p => p.SendEnter(enterSerial, target.Resource, sx, sy));
                 SendPointerFrame();
             }
@@ -216,7 +226,7 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
 
         if (_pointerFocus is { } target)
         {
-            uint serial = _display.NextSerial();
+            uint serial = PointerSerial(target);
             uint time = Now;
             WlPointerButtonState state = pressed ? WlPointerButtonState.Pressed : WlPointerButtonState.Released;
             ForEachPointer(target, p => p.SendButton(serial, time, button, state));
@@ -297,13 +307,13 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
         UpdateModifiers(key, pressed);
         if (_keyboardFocus is { } focus)
         {
-            uint serial = _display.NextSerial();
+            uint serial = KeyboardSerial(focus);
             uint time = Now;
             WlKeyboardKeyState state = pressed ? WlKeyboardKeyState.Pressed : WlKeyboardKeyState.Released;
             ForEachKeyboard(focus, k => k.SendKey(serial, time, key, state));
             if (oldDepressed != _depressed || oldLocked != _locked)
             {
-                uint modifiersSerial = _display.NextSerial();
+                uint modifiersSerial = KeyboardSerial(focus);
                 ForEachKeyboard(focus, k => k.SendModifiers(modifiersSerial, _depressed, 0, _locked, 0));
             }
         }
@@ -349,19 +359,11 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
         _keymapFile?.Dispose();
         _keymapFile = file;
         _keymapSize = (uint)keymap.Length;
-        foreach (WlKeyboard keyboard in _keyboards)
-        {
-            if (keyboard.IsDestroyed)
-            {
-                continue;
-            }
-
-            keyboard.SendKeymap(WlKeyboardKeymapFormat.XkbV1, file, _keymapSize);
-        }
+        _keyboards.ForEachOfAll(keyboard => keyboard.SendKeymap(WlKeyboardKeymapFormat.XkbV1, file, _keymapSize));
 
         if (_keyboardFocus is { } focus)
         {
-            uint serial = _display.NextSerial();
+            uint serial = KeyboardSerial(focus);
             ForEachKeyboard(focus, k => k.SendModifiers(serial, _depressed, 0, _locked, 0));
         }
     }
@@ -393,20 +395,14 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
 
         if (_keyboardFocus is { } old)
         {
-            uint serial = _display.NextSerial();
+            uint serial = KeyboardSerial(old);
             ForEachKeyboard(old, k => k.SendLeave(serial, old.Resource));
         }
 
         _keyboardFocus = target;
         if (target is not null)
         {
-            foreach (WlKeyboard keyboard in _keyboards)
-            {
-                if (keyboard.Client == target.Resource.Client)
-                {
-                    SendKeyboardEnter(keyboard, target);
-                }
-            }
+            ForEachKeyboard(target, keyboard => SendKeyboardEnter(keyboard, target));
 
             _dataDevices.OfferSelection(target.Resource.Client);
             _primarySelection.OfferSelection(target.Resource.Client);
@@ -429,8 +425,9 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
 
     public void ClientGone(Client client)
     {
-        _pointers.RemoveAll(p => p.Client == client);
-        _keyboards.RemoveAll(k => k.Client == client);
+        _pointers.ClientGone(client);
+        _keyboards.ClientGone(client);
+        _sentSerials.Remove(client);
         _dataDevices.ClientGone(client);
         _touch.ClientGone(client);
         if (Drag is { } drag && drag.Origin == client)
@@ -460,11 +457,12 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
     {
         id.Handler = this;
         _pointers.Add(id);
-        id.Destroyed += _ => _pointers.Remove(id);
         if (_pointerFocus is { } focus && focus.Resource.Client == id.Client && UnderPointer(out double sx, out double sy) == focus)
         {
             // A pointer created while the pointer is over one of the client's surfaces enters it where it is.
-            id.SendEnter(_display.NextSerial(), focus.Resource, sx, sy);
+            uint serial = _display.NextSerial();
+            Sent(id.Client, serial);
+            id.SendEnter(serial, focus.Resource, sx, sy);
             if (id.Version >= WlPointerInterface.Events.FrameSince)
             {
                 id.SendFrame();
@@ -476,7 +474,6 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
     {
         id.Handler = this;
         _keyboards.Add(id);
-        id.Destroyed += _ => _keyboards.Remove(id);
         _keymapFile ??= SealedMemoryFile.Create("wayland-dotnet-keymap", Keymap.UsUtf8);
         id.SendKeymap(WlKeyboardKeymapFormat.XkbV1, _keymapFile, _keymapSize);
         if (id.Version >= WlKeyboardInterface.Events.RepeatInfoSince)
@@ -519,8 +516,53 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
             BitConverter.TryWriteBytes(keys[(i * 4)..], _pressedKeys[i]);
         }
 
-        keyboard.SendEnter(_display.NextSerial(), target.Resource, keys);
-        keyboard.SendModifiers(_display.NextSerial(), _depressed, 0, _locked, 0);
+        uint enterSerial = _display.NextSerial();
+        Sent(keyboard.Client, enterSerial);
+        keyboard.SendEnter(enterSerial, target.Resource, keys);
+        uint modifiersSerial = _display.NextSerial();
+        Sent(keyboard.Client, modifiersSerial);
+        keyboard.SendModifiers(modifiersSerial, _depressed, 0, _locked, 0);
+    }
+
+    /// <summary>A new serial for a pointer event to <paramref name="surface"/>'s client, remembered when it has a pointer.</summary>
+    private uint PointerSerial(Surface surface)
+    {
+        uint serial = _display.NextSerial();
+        if (_pointers.Any(surface.Resource.Client))
+        {
+            Sent(surface.Resource.Client, serial);
+        }
+
+        return serial;
+    }
+
+    /// <summary>A new serial for a keyboard event to <paramref name="surface"/>'s client, remembered when it has a keyboard.</summary>
+    private uint KeyboardSerial(Surface surface)
+    {
+        uint serial = _display.NextSerial();
+        if (_keyboards.Any(surface.Resource.Client))
+        {
+            Sent(surface.Resource.Client, serial);
+        }
+
+        return serial;
+    }
+
+    /// <summary>Remembers that <paramref name="client"/> was sent an input event with <paramref name="serial"/>.</summary>
+    private void Sent(Client client, uint serial)
+    {
+        if (client.IsDestroyed)
+        {
+            return;
+        }
+
+        if (!_sentSerials.TryGetValue(client, out InputSerials? serials))
+        {
+            serials = new InputSerials();
+            _sentSerials.Add(client, serials);
+        }
+
+        serials.Add(serial);
     }
 
     /// <summary>
@@ -575,25 +617,17 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
 
     private void ForEachPointer(Surface surface, Action<WlPointer> send)
     {
-        Client client = surface.Resource.Client;
-        foreach (WlPointer pointer in _pointers)
+        if (!surface.IsDestroyed)
         {
-            if (pointer.Client == client && !pointer.IsDestroyed && !surface.IsDestroyed)
-            {
-                send(pointer);
-            }
+            _pointers.ForEach(surface.Resource.Client, send);
         }
     }
 
     private void ForEachKeyboard(Surface surface, Action<WlKeyboard> send)
     {
-        Client client = surface.Resource.Client;
-        foreach (WlKeyboard keyboard in _keyboards)
+        if (!surface.IsDestroyed)
         {
-            if (keyboard.Client == client && !keyboard.IsDestroyed && !surface.IsDestroyed)
-            {
-                send(keyboard);
-            }
+            _keyboards.ForEach(surface.Resource.Client, send);
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using Wayland.Server;
 
 namespace Wayland.Compositor.Seat;
@@ -16,8 +17,11 @@ internal sealed class Selection<TSource, TDevice>
     private readonly SeatProtocol _seat;
     private readonly Action<TSource> _sendCancelled;
     private readonly Action<TDevice, TSource?, IReadOnlyList<string>> _sendOffer;
-    private readonly List<TDevice> _devices = [];
-    private readonly Dictionary<TSource, List<string>> _mimeTypes = [];
+    private readonly ClientObjects<TDevice> _devices = new();
+    private readonly Dictionary<TSource, MimeTypes> _mimeTypes = [];
+
+    /// <summary>The serial the selection was last set with, once it has been.</summary>
+    private uint? _serial;
 
     /// <param name="seat">The seat whose keyboard focus decides who is offered the selection.</param>
     /// <param name="sendCancelled">Tells a source it is no longer the selection.</param>
@@ -32,15 +36,18 @@ internal sealed class Selection<TSource, TDevice>
     /// <summary>The source that is the selection, or null.</summary>
     public TSource? Current { get; private set; }
 
-    /// <summary>The live devices, oldest first.</summary>
-    public IReadOnlyList<TDevice> Devices => _devices;
+    /// <summary>How many devices offers and drag events have been sent through so far.</summary>
+    public long Visited => _devices.Visited;
+
+    /// <summary>Runs <paramref name="action"/> on each live device of <paramref name="client"/>.</summary>
+    public void ForEachDevice(Client client, Action<TDevice> action) => _devices.ForEach(client, action);
 
     /// <summary>The MIME types <paramref name="source"/> offered so far (empty for a destroyed one).</summary>
-    public IReadOnlyList<string> MimeTypesOf(TSource source) => _mimeTypes.TryGetValue(source, out List<string>? types) ? types : [];
+    public IReadOnlyList<string> MimeTypesOf(TSource source) => _mimeTypes.TryGetValue(source, out MimeTypes? types) ? types.List : [];
 
     public void AddSource(TSource source)
     {
-        _mimeTypes[source] = [];
+        _mimeTypes[source] = new();
         source.Destroyed += _ =>
         {
             _mimeTypes.Remove(source);
@@ -55,27 +62,45 @@ internal sealed class Selection<TSource, TDevice>
         };
     }
 
+    /// <summary>
+    /// Adds a type <paramref name="source"/> offers. Past <see cref="MimeTypeLimits.MaxTypes"/> types or
+    /// <see cref="MimeTypeLimits.MaxBytes"/> bytes of type names the offer is ignored (the protocol has no error for
+    /// it), so what one selection or drag sends a client stays a small burst; a repeated type is ignored too.
+    /// </summary>
     public void AddMimeType(TSource source, string mimeType)
     {
-        if (_mimeTypes.TryGetValue(source, out List<string>? types) && !types.Contains(mimeType))
+        if (_mimeTypes.TryGetValue(source, out MimeTypes? types))
         {
-            types.Add(mimeType);
+            types.TryAdd(mimeType);
         }
     }
 
     public void AddDevice(TDevice device)
     {
         _devices.Add(device);
-        device.Destroyed += _ => _devices.Remove(device);
         if (_seat.KeyboardFocusClient == device.Client)
         {
             Offer(device);
         }
     }
 
-    /// <summary>Makes <paramref name="source"/> the selection: the previous source is cancelled, the focused client offered it.</summary>
-    public void Set(TSource? source)
+    /// <summary>
+    /// <paramref name="client"/> asks to make <paramref name="source"/> the selection (null clears it): the previous
+    /// source is cancelled and the focused client offered the new one. As the protocol says, a request is ignored
+    /// unless <paramref name="serial"/> is that of an input event the seat sent the client (a key, a button, an enter;
+    /// see <see cref="InputSerials"/>), and, as in weston, unless it is newer than the serial the selection was last
+    /// set with: each change needs a new input event to the client, so no client can make the server send the focused
+    /// client offer after offer. A client that copies on a key press and loses the focus before its request arrives
+    /// still sets the selection (the focus may move on before a toolkit answers).
+    /// </summary>
+    public void Set(Client client, TSource? source, uint serial)
     {
+        if (!_seat.SentInputSerial(client, serial) || (_serial is { } last && (int)(serial - last) <= 0))
+        {
+            return;
+        }
+
+        _serial = serial;
         if (Current == source)
         {
             return;
@@ -95,20 +120,11 @@ internal sealed class Selection<TSource, TDevice>
     }
 
     /// <summary>Sends the current selection (or none) to every device of <paramref name="client"/>.</summary>
-    public void OfferTo(Client client)
-    {
-        foreach (TDevice device in _devices)
-        {
-            if (device.Client == client && !device.IsDestroyed)
-            {
-                Offer(device);
-            }
-        }
-    }
+    public void OfferTo(Client client) => _devices.ForEach(client, Offer);
 
     public void ClientGone(Client client)
     {
-        _devices.RemoveAll(d => d.Client == client);
+        _devices.ClientGone(client);
         if (Current is { } current && current.Client == client)
         {
             Current = null;
@@ -117,13 +133,49 @@ internal sealed class Selection<TSource, TDevice>
 
     private void Offer(TDevice device)
     {
-        if (Current is { IsDestroyed: false } current && _mimeTypes.TryGetValue(current, out List<string>? types))
+        if (Current is { IsDestroyed: false } current && _mimeTypes.TryGetValue(current, out MimeTypes? types))
         {
-            _sendOffer(device, current, types);
+            _sendOffer(device, current, types.List);
         }
         else
         {
             _sendOffer(device, null, []);
         }
     }
+
+    /// <summary>The types one source offers, in order, within <see cref="MimeTypeLimits"/>.</summary>
+    private sealed class MimeTypes
+    {
+        private int _bytes;
+
+        public List<string> List { get; } = [];
+
+        public void TryAdd(string mimeType)
+        {
+            // The limits are checked first, so a flood of offers past them costs one comparison each.
+            int bytes = Encoding.UTF8.GetByteCount(mimeType);
+            if (List.Count >= MimeTypeLimits.MaxTypes || _bytes + bytes > MimeTypeLimits.MaxBytes || List.Contains(mimeType))
+            {
+                return;
+            }
+
+            List.Add(mimeType);
+            _bytes += bytes;
+        }
+    }
+}
+
+/// <summary>
+/// What one data source (clipboard, primary selection or drag) may offer. Real clients offer a few to a few dozen
+/// short types (GTK about 10, Firefox about 15, LibreOffice about 30 of under 100 bytes each); the limits keep the
+/// events a selection or drag enter sends the focused client well inside what its socket holds, so another client's
+/// source cannot make the server drop it for not reading fast enough.
+/// </summary>
+internal static class MimeTypeLimits
+{
+    /// <summary>Most MIME types one source offers; further ones are ignored.</summary>
+    public const int MaxTypes = 64;
+
+    /// <summary>Most bytes (UTF-8) of MIME type names one source offers; a type that would go past it is ignored.</summary>
+    public const int MaxBytes = 16 * 1024;
 }

@@ -14,13 +14,18 @@ internal sealed class TouchPoints : WlTouch.IHandler
 {
     private readonly Display _display;
     private readonly Scene _scene;
-    private readonly List<WlTouch> _touches = [];
+    private readonly Action<Client, uint> _sent;
+    private readonly ClientObjects<WlTouch> _touches = new();
 
     /// <summary>Points down now: their surface (null for a point that went down on no surface) and that surface's origin in output coordinates at touch-down.</summary>
     private readonly Dictionary<int, (Surface? Surface, double OriginX, double OriginY)> _points = [];
 
-    public TouchPoints(Display display, Scene scene)
+    /// <param name="display">The display whose serials touch events carry.</param>
+    /// <param name="scene">The scene that tells which surface a point is on.</param>
+    /// <param name="sent">Remembers that a client was sent a touch event with this serial.</param>
+    public TouchPoints(Display display, Scene scene, Action<Client, uint> sent)
     {
+        _sent = sent;
         _display = display;
         _scene = scene;
     }
@@ -29,8 +34,10 @@ internal sealed class TouchPoints : WlTouch.IHandler
     {
         touch.Handler = this;
         _touches.Add(touch);
-        touch.Destroyed += _ => _touches.Remove(touch);
     }
+
+    /// <summary>How many wl_touch objects events have been delivered through so far.</summary>
+    public long Visited => _touches.Visited;
 
     public bool IsDown(int id) => _points.ContainsKey(id);
 
@@ -52,7 +59,7 @@ internal sealed class TouchPoints : WlTouch.IHandler
         double sx = localX + (x - Math.Floor(x));
         double sy = localY + (y - Math.Floor(y));
         _points[id] = (target, x - sx, y - sy);
-        uint serial = _display.NextSerial();
+        uint serial = Serial(target.Resource.Client);
         ForEachTouch(target.Resource.Client, t => t.SendDown(serial, time, target.Resource, id, sx, sy));
         Frame(target.Resource.Client);
         return true;
@@ -85,7 +92,7 @@ internal sealed class TouchPoints : WlTouch.IHandler
 
         if (point.Surface is { } surface)
         {
-            uint serial = _display.NextSerial();
+            uint serial = Serial(surface.Resource.Client);
             ForEachTouch(surface.Resource.Client, t => t.SendUp(serial, time, id));
             Frame(surface.Resource.Client);
         }
@@ -126,7 +133,7 @@ internal sealed class TouchPoints : WlTouch.IHandler
 
     public void ClientGone(Client client)
     {
-        _touches.RemoveAll(t => t.Client == client);
+        _touches.ClientGone(client);
         foreach ((int id, var point) in _points.ToArray())
         {
             if (point.Surface?.Resource.Client == client)
@@ -136,16 +143,18 @@ internal sealed class TouchPoints : WlTouch.IHandler
         }
     }
 
+    private uint Serial(Client client)
+    {
+        uint serial = _display.NextSerial();
+        if (_touches.Any(client))
+        {
+            _sent(client, serial);
+        }
+
+        return serial;
+    }
+
     private void Frame(Client client) => ForEachTouch(client, t => t.SendFrame());
 
-    private void ForEachTouch(Client client, Action<WlTouch> send)
-    {
-        foreach (WlTouch touch in _touches)
-        {
-            if (touch.Client == client && !touch.IsDestroyed)
-            {
-                send(touch);
-            }
-        }
-    }
+    private void ForEachTouch(Client client, Action<WlTouch> send) => _touches.ForEach(client, send);
 }

@@ -35,7 +35,7 @@ internal sealed class ShellClient : XdgWmBase.IHandler
     public ClientQuota Popups => _shell.Popups;
 
     /// <summary>The live xdg_surfaces made from this xdg_wm_base.</summary>
-    public List<XdgSurfaceRole> Surfaces { get; } = [];
+    public HashSet<XdgSurfaceRole> Surfaces { get; } = [];
 
     /// <summary>Whether a ping went unanswered for longer than the ping timeout (and is still unanswered).</summary>
     public bool IsUnresponsive { get; private set; }

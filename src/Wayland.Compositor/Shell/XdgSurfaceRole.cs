@@ -11,7 +11,7 @@ namespace Wayland.Compositor.Shell;
 internal sealed class XdgSurfaceRole : ISurfaceRole, XdgSurface.IHandler
 {
     private readonly Scene _scene;
-    private readonly List<uint> _unackedSerials = [];
+    private readonly ConfigureSerials _unackedSerials = new();
     private Rect? _pendingGeometry;
 
     public XdgSurfaceRole(Scene scene, ShellClient shell, Surface surface, XdgSurface resource)
@@ -40,6 +40,9 @@ internal sealed class XdgSurfaceRole : ISurfaceRole, XdgSurface.IHandler
 
     /// <summary>Whether the client acknowledged at least one configure (it may attach buffers from then on).</summary>
     public bool IsConfigured { get; private set; }
+
+    /// <summary>Configures sent and not acknowledged yet that are kept (at most <see cref="ConfigureSerials.MaxKept"/>).</summary>
+    public int UnacknowledgedConfigures => _unackedSerials.Count;
 
     /// <summary>The committed window geometry, or null for "the whole surface".</summary>
     public Rect? Geometry { get; private set; }
@@ -229,15 +232,13 @@ internal sealed class XdgSurfaceRole : ISurfaceRole, XdgSurface.IHandler
             return;
         }
 
-        int index = _unackedSerials.IndexOf(serial);
-        if (index < 0)
+        // Acknowledging a configure also acknowledges every earlier one.
+        if (!_unackedSerials.Acknowledge(serial))
         {
             resource.PostError((uint)XdgSurfaceError.InvalidSerial, $"xdg_surface#{resource.Id}: ack_configure of serial {serial}, which was never sent");
             return;
         }
 
-        // Acknowledging a configure also acknowledges every earlier one.
-        _unackedSerials.RemoveRange(0, index + 1);
         IsConfigured = true;
     }
 

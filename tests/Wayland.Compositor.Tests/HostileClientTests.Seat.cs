@@ -1,0 +1,350 @@
+using System.Text;
+using Wayland.Client.Protocol;
+using Wayland.Protocols;
+
+namespace Wayland.Compositor.Tests;
+
+/// <summary>
+/// A hostile client against the seat (selection, drag and drop, input objects): whatever it asks for, it may only hurt
+/// itself. The client with the keyboard focus and a bystander connected before are still served and not
+/// disconnected. Costs are checked by counting what was sent or kept, never by timing.
+/// </summary>
+[Collection(SerialCollection.Name)]
+public sealed class HostileSeatTests
+{
+    /// <summary>A MIME type of about 3.9 KB, near the longest a request can carry.</summary>
+    private static string LongType(int i) => $"text/x-long-{i:D4};{new string('x', 3900)}";
+
+    [Fact]
+    public void A_selection_with_a_flood_of_types_reaches_the_focused_client_capped_and_does_not_drop_it()
+    {
+        CompositorSession.Run("hostile-selection-types", session =>
+        {
+            using Bystander bystander = Bystander.Start(session);
+            using ManagedClient hostile = ManagedClient.Connect(session.SocketPath);
+            SeatUser attacker = new(hostile);
+            hostile.MapWindow("hostile", hostile.SolidBuffer(40, 30, Argb.Blue));
+
+            // The focused client maps its window last: it has the keyboard focus, the attacker just lost it.
+            using ManagedClient focused = ManagedClient.Connect(session.SocketPath);
+            SeatUser victim = new(focused);
+            focused.MapWindow("focused", focused.SolidBuffer(40, 30, Argb.Red));
+            hostile.DispatchUntil(() => attacker.Focused == false, "the attacker to lose the keyboard focus");
+
+            // A hundred types of 3.9 KB (390 KB), then a thousand short ones, each set with the serial of a pointer
+            // event the attacker just got (enter, then leave). The focused client does not read meanwhile, as a busy
+            // client would not.
+            session.Compositor.MoveWindow(session.WaitForWindow("focused").Id, 300, 0);
+            session.Compositor.MoveWindow(session.WaitForWindow("hostile").Id, 0, 200);
+            WlDataSource huge = hostile.Own(attacker.Manager.CreateDataSource());
+            for (int i = 0; i < 100; i++)
+            {
+                huge.Offer(LongType(i));
+            }
+
+            WlDataSource many = hostile.Own(attacker.Manager.CreateDataSource());
+            for (int i = 0; i < 1000; i++)
+            {
+                many.Offer($"application/x-hostile-{i:D4}");
+                many.Offer("text/plain"); // repeated: offered once
+            }
+
+            session.Compositor.MovePointer(10, 210);
+            hostile.DispatchUntil(() => attacker.PointerFocused, "the pointer on the attacker's window");
+            attacker.Device.SetSelection(huge, attacker.LastSerial);
+            session.Compositor.MovePointer(310, 10);
+            hostile.DispatchUntil(() => !attacker.PointerFocused, "the pointer to leave the attacker's window");
+            attacker.Device.SetSelection(many, attacker.LastSerial);
+            hostile.Roundtrip();
+
+            focused.DispatchUntil(() => victim.Selections.Count == 2, "both selections at the focused client");
+            int hugeBytes = victim.Selections[0].Sum(type => Encoding.UTF8.GetByteCount(type));
+            Assert.InRange(hugeBytes, 1, 16 * 1024);
+            Assert.Equal(4, victim.Selections[0].Count); // 16 KiB holds four types of 3.9 KB
+            Assert.Equal(64, victim.Selections[1].Count);
+            Assert.Equal(64, victim.Selections[1].Distinct().Count());
+            Assert.Equal("application/x-hostile-0000", victim.Selections[1][0]);
+            Assert.Equal("text/plain", victim.Selections[1][1]);
+
+            focused.Roundtrip();
+            bystander.AssertServed();
+            session.AssertNoProtocolErrors();
+        });
+    }
+
+    [Fact]
+    public void A_drag_with_a_flood_of_types_enters_another_client_with_the_types_capped()
+    {
+        CompositorSession.Run("hostile-drag-types", session =>
+        {
+            using Bystander bystander = Bystander.Start(session);
+            using ManagedClient hostile = ManagedClient.Connect(session.SocketPath);
+            SeatUser attacker = new(hostile);
+            TestWindow from = hostile.MapWindow("hostile", hostile.SolidBuffer(100, 100, Argb.Blue));
+            using ManagedClient target = ManagedClient.Connect(session.SocketPath);
+            SeatUser victim = new(target);
+            List<List<string>> entered = [];
+            List<string>? pending = null;
+            victim.Device.DataOffer += (_, offer) =>
+            {
+                List<string> types = [];
+                pending = types;
+                offer.Offer += (_, type) => types.Add(type);
+            };
+            victim.Device.Enter += (_, _, _, _, _, offer) => entered.Add(offer is null ? [] : pending ?? []);
+            target.MapWindow("target", target.SolidBuffer(100, 100, Argb.Red));
+            session.Compositor.MoveWindow(session.WaitForWindow("hostile").Id, 0, 300);
+            session.Compositor.MoveWindow(session.WaitForWindow("target").Id, 300, 300);
+
+            session.Compositor.MovePointer(50, 350);
+            session.Compositor.PointerButton(Keys.ButtonLeft, pressed: true);
+            uint before = attacker.LastSerial;
+            hostile.DispatchUntil(() => attacker.LastSerial != before, "the press on the attacker's window");
+            WlDataSource source = hostile.Own(attacker.Manager.CreateDataSource());
+            bool cancelled = false;
+            source.Cancelled += _ => cancelled = true;
+            for (int i = 0; i < 1000; i++)
+            {
+                source.Offer($"application/x-hostile-{i:D4}");
+            }
+
+            source.SetActions(WlDataDeviceManagerDndAction.Copy);
+            attacker.Device.StartDrag(source, from.Surface, null, attacker.LastSerial);
+            hostile.Roundtrip();
+
+            // Back and forth over the target: each enter brings a new offer, each with the capped types.
+            for (int i = 0; i < 5; i++)
+            {
+                session.Compositor.MovePointer(350, 350);
+                session.Compositor.MovePointer(250, 350);
+            }
+
+            target.DispatchUntil(() => entered.Count == 5, "five drag enters at the target");
+            Assert.All(entered, types => Assert.Equal(64, types.Count));
+            session.Compositor.PointerButton(Keys.ButtonLeft, pressed: false);
+            hostile.DispatchUntil(() => cancelled, "the drag dropped where nothing accepted it to be cancelled");
+
+            target.Roundtrip();
+            bystander.AssertServed();
+            session.AssertNoProtocolErrors();
+        });
+    }
+
+    [Fact]
+    public void A_selection_set_without_a_serial_of_the_clients_own_latest_input_is_ignored()
+    {
+        CompositorSession.Run("hostile-selection-serial", session =>
+        {
+            using Bystander bystander = Bystander.Start(session);
+            using ManagedClient hostile = ManagedClient.Connect(session.SocketPath);
+            SeatUser attacker = new(hostile);
+            hostile.MapWindow("hostile", hostile.SolidBuffer(40, 30, Argb.Blue));
+            hostile.DispatchUntil(() => attacker.Focused == true, "the attacker's keyboard focus");
+
+            using ManagedClient focused = ManagedClient.Connect(session.SocketPath);
+            SeatUser victim = new(focused);
+            focused.MapWindow("focused", focused.SolidBuffer(40, 30, Argb.Red));
+            focused.DispatchUntil(() => victim.Focused == true, "the keyboard focus");
+            hostile.DispatchUntil(() => attacker.Focused == false, "the attacker to lose the keyboard focus");
+            uint stale = attacker.KeyboardLeaveSerial;
+
+            // The focused client copies on a key press, quoting the key's serial: it is offered its own selection.
+            session.Compositor.Key(Keys.C, pressed: true);
+            focused.DispatchUntil(() => victim.KeySerial != 0, "the key press");
+            WlDataSource own = focused.Own(victim.Manager.CreateDataSource());
+            bool ownCancelled = false;
+            own.Cancelled += _ => ownCancelled = true;
+            own.Offer("text/plain");
+            victim.Device.SetSelection(own, victim.LastSerial);
+            ZwpPrimarySelectionSourceV1 ownPrimary = focused.Own(victim.PrimaryManager.CreateSource());
+            ownPrimary.Offer("text/plain");
+            victim.PrimaryDevice.SetSelection(ownPrimary, victim.LastSerial);
+            focused.DispatchUntil(() => victim.Selections.Count == 1 && victim.PrimarySelections == 1, "the focused client's own selections");
+
+            // The attacker tries no serial, a serial it never received (the focused client's) and its own serial
+            // from before the focused client copied, on both selections, and tries clearing them.
+            WlDataSource source = hostile.Own(attacker.Manager.CreateDataSource());
+            source.Offer("text/x-hostile");
+            ZwpPrimarySelectionSourceV1 primary = hostile.Own(attacker.PrimaryManager.CreateSource());
+            primary.Offer("text/x-hostile");
+            foreach (uint serial in new[] { 0u, victim.LastSerial, stale, stale + 1 })
+            {
+                attacker.Device.SetSelection(source, serial);
+                attacker.Device.SetSelection(null, serial);
+                attacker.PrimaryDevice.SetSelection(primary, serial);
+            }
+
+            hostile.Roundtrip();
+            focused.Roundtrip();
+            Assert.Single(victim.Selections);
+            Assert.Equal(1, victim.PrimarySelections);
+            Assert.False(ownCancelled, "the focused client's selection was replaced");
+
+            // The focused client's next change needs a newer serial (as in weston): the same one is ignored.
+            WlDataSource again = focused.Own(victim.Manager.CreateDataSource());
+            again.Offer("text/html");
+            victim.Device.SetSelection(again, victim.LastSerial);
+            focused.Roundtrip();
+            Assert.Single(victim.Selections);
+            uint press = victim.KeySerial;
+            session.Compositor.Key(Keys.C, pressed: false);
+            focused.DispatchUntil(() => victim.KeySerial != press, "the key release");
+            victim.Device.SetSelection(again, victim.LastSerial);
+            focused.DispatchUntil(() => victim.Selections.Count == 2 && ownCancelled, "the second selection");
+            Assert.Equal(["text/html"], victim.Selections[1]);
+            ZwpPrimarySelectionSourceV1 newerPrimary = focused.Own(victim.PrimaryManager.CreateSource());
+            newerPrimary.Offer("text/plain");
+            victim.PrimaryDevice.SetSelection(newerPrimary, victim.LastSerial);
+            focused.DispatchUntil(() => victim.PrimarySelections == 2, "the focused client's newer primary selection");
+
+            hostile.Roundtrip();
+            bystander.AssertServed();
+            session.AssertNoProtocolErrors();
+        });
+    }
+
+    [Fact]
+    public void Input_and_selection_for_one_client_do_not_walk_the_objects_of_another()
+    {
+        CompositorSession.Run("hostile-seat-objects", session =>
+        {
+            using Bystander bystander = Bystander.Start(session);
+
+            // The attacker holds thousands of pointers, keyboards and data devices of both selections.
+            using ManagedClient hostile = ManagedClient.Connect(session.SocketPath);
+            WlSeat hostileSeat = hostile.Own(hostile.Globals.Bind<WlSeat>());
+            WlDataDeviceManager hostileManager = hostile.Own(hostile.Globals.Bind<WlDataDeviceManager>());
+            ZwpPrimarySelectionDeviceManagerV1 hostilePrimary = hostile.Own(hostile.Globals.Bind<ZwpPrimarySelectionDeviceManagerV1>());
+            const int Many = 10_000;
+            for (int i = 0; i < Many; i++)
+            {
+                hostile.Own(hostileSeat.GetPointer());
+                hostile.Own(hostileManager.GetDataDevice(hostileSeat));
+                hostile.Own(hostilePrimary.GetDevice(hostileSeat));
+                if (i % 10 == 0)
+                {
+                    hostile.Own(hostileSeat.GetKeyboard()); // each is sent the keymap's fd: read them as they come
+                }
+
+                if (i % 500 == 0)
+                {
+                    hostile.Roundtrip();
+                }
+            }
+
+            hostile.Roundtrip();
+
+            // The focused client has one of each.
+            using ManagedClient focused = ManagedClient.Connect(session.SocketPath);
+            SeatUser own = new(focused);
+            WlPointer pointer = focused.Own(own.Seat.GetPointer());
+            int motions = 0;
+            pointer.Motion += (_, _, _, _) => motions++;
+            focused.MapWindow("focused", focused.SolidBuffer(100, 100, Argb.Red));
+            WindowInfo window = session.WaitForWindow("focused");
+            focused.DispatchUntil(() => own.Focused == true, "the keyboard focus");
+
+            long before = session.Compositor.Invoke(() => session.Compositor.SeatObjectsVisited);
+            for (int i = 0; i < 10; i++)
+            {
+                session.Compositor.MovePointer(window.Bounds.X + 10 + i, window.Bounds.Y + 10);
+                session.Compositor.Key(Keys.A, pressed: true);
+                session.Compositor.Key(Keys.A, pressed: false);
+            }
+
+            focused.Roundtrip();
+            WlDataSource source = focused.Own(own.Manager.CreateDataSource());
+            source.Offer("text/plain");
+            own.Device.SetSelection(source, own.LastSerial);
+            focused.Roundtrip();
+            long visited = session.Compositor.Invoke(() => session.Compositor.SeatObjectsVisited) - before;
+            Assert.True(motions >= 9, $"{motions} motions reached the focused client");
+
+            // 10 × (enter or motion, frame, key, key) to one pointer or keyboard, and the selection to one device
+            // (plus the odd leave): a few dozen, not tens of thousands.
+            Assert.InRange(visited, 40, 100);
+
+            focused.Roundtrip();
+            hostile.Roundtrip();
+            bystander.AssertServed();
+            session.AssertNoProtocolErrors();
+        });
+    }
+
+    /// <summary>
+    /// A client's seat: a keyboard whose latest serial it remembers, a data device and a primary selection device that
+    /// record the types of every selection offered to them.
+    /// </summary>
+    private sealed class SeatUser
+    {
+        public SeatUser(ManagedClient client)
+        {
+            Seat = client.Own(client.Globals.Bind<WlSeat>());
+            Manager = client.Own(client.Globals.Bind<WlDataDeviceManager>());
+            Device = client.Own(Manager.GetDataDevice(Seat));
+            PrimaryManager = client.Own(client.Globals.Bind<ZwpPrimarySelectionDeviceManagerV1>());
+            PrimaryDevice = client.Own(PrimaryManager.GetDevice(Seat));
+            WlKeyboard keyboard = client.Own(Seat.GetKeyboard());
+            keyboard.Enter += (_, serial, _, _) => (LastSerial, Focused) = (serial, true);
+            keyboard.Leave += (_, serial, _) => (LastSerial, KeyboardLeaveSerial, Focused) = (serial, serial, false);
+            keyboard.Modifiers += (_, serial, _, _, _, _) => LastSerial = serial;
+            keyboard.Key += (_, serial, _, _, _) => (LastSerial, KeySerial) = (serial, serial);
+            WlPointer pointer = client.Own(Seat.GetPointer());
+            pointer.Enter += (_, serial, _, _, _) => (LastSerial, PointerFocused) = (serial, true);
+            pointer.Leave += (_, serial, _) => (LastSerial, PointerFocused) = (serial, false);
+            pointer.Button += (_, serial, _, _, _) => LastSerial = serial;
+
+            List<string>? pending = null;
+            Device.DataOffer += (_, offer) =>
+            {
+                List<string> types = [];
+                pending = types;
+                offer.Offer += (_, type) => types.Add(type);
+            };
+            Device.Selection += (_, offer) =>
+            {
+                if (offer is not null && pending is { } types)
+                {
+                    Selections.Add(types);
+                }
+
+                pending = null;
+            };
+            PrimaryDevice.Selection += (_, offer) =>
+            {
+                if (offer is not null)
+                {
+                    PrimarySelections++;
+                }
+            };
+            client.Roundtrip();
+        }
+
+        public WlSeat Seat { get; }
+
+        public WlDataDeviceManager Manager { get; }
+
+        public WlDataDevice Device { get; }
+
+        public ZwpPrimarySelectionDeviceManagerV1 PrimaryManager { get; }
+
+        public ZwpPrimarySelectionDeviceV1 PrimaryDevice { get; }
+
+        /// <summary>The serial of the latest keyboard or pointer event.</summary>
+        public uint LastSerial { get; private set; }
+
+        public bool? Focused { get; private set; }
+
+        public uint KeyboardLeaveSerial { get; private set; }
+
+        public uint KeySerial { get; private set; }
+
+        public bool PointerFocused { get; private set; }
+
+        /// <summary>The types of each selection offered, oldest first (an empty selection is not listed).</summary>
+        public List<List<string>> Selections { get; } = [];
+
+        /// <summary>How many primary selections (not empty ones) were offered.</summary>
+        public int PrimarySelections { get; private set; }
+    }
+}
