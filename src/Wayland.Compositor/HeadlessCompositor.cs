@@ -59,7 +59,7 @@ public sealed partial class HeadlessCompositor : IDisposable
         // objects know the scene; the seat follows the scene's events; this facade marshals and delegates.
         IReadOnlyList<OutputInfo> outputs = OutputInfo.From(_options);
         _scene = new Scene(outputs, _options.Background, Display.Loop, _metrics);
-        _surfaces = new SurfaceProtocol(Display, _scene);
+        _surfaces = new SurfaceProtocol(Display, _scene, _options.MaxContentBytesPerClient);
         Shm = new Shm(Display);
         OutputProtocol.Register(Display, outputs);
         _shell = new XdgShellProtocol(Display, _scene);

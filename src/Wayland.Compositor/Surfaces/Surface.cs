@@ -216,7 +216,9 @@ internal sealed class Surface : WlSurface.IHandler
             Current.BufferAttached = false;
             WlBuffer? buffer = Current.Buffer;
             Current.Buffer = null;
-            Content = buffer is null ? null : CopyBuffer(buffer, Content, whole: geometryChanged);
+            Image? content = buffer is null ? null : CopyBuffer(buffer, Content, whole: geometryChanged);
+            _memory.Replaced(Resource.Client, Content, content);
+            Content = content;
         }
 
         if (geometryChanged || attached)
@@ -512,6 +514,10 @@ internal sealed class Surface : WlSurface.IHandler
             {
                 result = reuse;
                 damage = !whole && BufferDamage(shm.Width, shm.Height, Scratch) ? Scratch : null;
+            }
+            else if (!_memory.TryMake(Resource, shm.Width, shm.Height, reuse))
+            {
+                return null;
             }
             else
             {

@@ -12,10 +12,10 @@ internal sealed class SurfaceProtocol : WlCompositor.IHandler, WlSubcompositor.I
 {
     private long _commits;
 
-    public SurfaceProtocol(Display display, Scene scene)
+    public SurfaceProtocol(Display display, Scene scene, long maxContentBytesPerClient)
     {
         Scene = scene;
-        Memory = new ContentMemory(display.Loop);
+        Memory = new ContentMemory(display.Loop, maxContentBytesPerClient);
         display.CreateGlobal<WlCompositor>(WlCompositorInterface.Version, compositor => compositor.Handler = this);
         display.CreateGlobal<WlSubcompositor>(WlSubcompositorInterface.Version, subcompositor => subcompositor.Handler = this);
     }
@@ -35,7 +35,11 @@ internal sealed class SurfaceProtocol : WlCompositor.IHandler, WlSubcompositor.I
     {
         Surface surface = new(this, id);
         id.Handler = surface;
-        id.Destroyed += _ => Scene.OnSurfaceDestroyed(surface);
+        id.Destroyed += _ =>
+        {
+            Scene.OnSurfaceDestroyed(surface);
+            Memory.Replaced(id.Client, surface.Content, null);
+        };
     }
 
     void WlCompositor.IHandler.CreateRegion(WlCompositor resource, WlRegion id) => id.Handler = new Region();
