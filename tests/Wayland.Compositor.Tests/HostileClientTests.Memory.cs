@@ -99,6 +99,52 @@ public sealed class HostileMemoryTests(ITestOutputHelper output)
         });
     }
 
+    [Fact]
+    public void A_region_of_more_rectangles_than_its_limit_gets_no_memory()
+    {
+        Refusal.Expect("hostile-region-boxes", client =>
+        {
+            WlRegion region = client.Own(client.Compositor.CreateRegion());
+            for (int i = 0; i <= Surfaces.Region.MaxBoxes; i++)
+            {
+                region.Add(2 * (i % 100), 2 * (i / 100), 1, 1); // a checkerboard: nothing merges
+            }
+
+            return ("wl_display", 1, (uint)WlDisplayError.NoMemory);
+        });
+    }
+
+    [Fact]
+    public void A_big_region_set_on_many_surfaces_is_held_once_not_copied_for_each()
+    {
+        CompositorSession.Run("hostile-region-snapshots", session =>
+        {
+            using Bystander bystander = Bystander.Start(session);
+            using ManagedClient hostile = ManagedClient.Connect(session.SocketPath);
+            WlRegion region = hostile.Own(hostile.Compositor.CreateRegion());
+            for (int i = 0; i < 4000; i++)
+            {
+                region.Add(2 * (i % 100), 2 * (i / 100), 1, 1);
+            }
+
+            hostile.Roundtrip();
+            long before = GC.GetTotalMemory(forceFullCollection: true);
+            for (int i = 0; i < 500; i++)
+            {
+                WlSurface surface = hostile.Own(hostile.Compositor.CreateSurface());
+                surface.SetInputRegion(region);
+                surface.Commit();
+            }
+
+            hostile.Roundtrip();
+            long grew = GC.GetTotalMemory(forceFullCollection: true) - before;
+            output.WriteLine($"a region of 4000 rectangles set on 500 surfaces: the heap grew {grew / (double)MiB:F1} MiB");
+            Assert.True(grew < 8 * MiB, $"the heap grew {grew / MiB} MiB: the region is copied for each surface");
+            session.AssertNoProtocolErrors();
+            bystander.AssertServed();
+        });
+    }
+
     /// <summary>A new surface with <paramref name="buffer"/> attached and committed (no role: only its content counts).</summary>
     private static WlSurface Commit(ManagedClient client, ShmBuffer buffer)
     {
