@@ -52,9 +52,10 @@ public sealed class HeadlessCompositorOptions
     /// <summary>
     /// Bytes of surface content one client's surfaces may hold at once (default <see cref="DefaultMaxContentBytesPerClient"/>;
     /// 0 means no limit). Each surface keeps a copy of its last committed buffer, 4 bytes a pixel, so without a limit one
-    /// client could make the compositor hold any amount by committing one big buffer on many surfaces. The commit that
-    /// would go over it gets <c>wl_display.error</c> <c>no_memory</c>, as the object limit answers, and that client is
-    /// disconnected. Buffers wider or taller than 16384 pixels are refused the same way.
+    /// client could make the compositor hold any amount by committing one big buffer on many surfaces. Its regions
+    /// (wl_region and the snapshots surfaces take of them) count too. The request that would go over it gets
+    /// <c>wl_display.error</c> <c>no_memory</c>, as the object limit answers, and that client is disconnected. Buffers
+    /// wider or taller than 16384 pixels are refused the same way.
     /// </summary>
     public long MaxContentBytesPerClient { get; set; } = DefaultMaxContentBytesPerClient;
 

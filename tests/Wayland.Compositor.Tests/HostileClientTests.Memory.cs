@@ -145,6 +145,47 @@ public sealed class HostileMemoryTests(ITestOutputHelper output)
         });
     }
 
+    [Fact]
+    public void A_region_changed_before_each_set_input_region_on_many_surfaces_stops_at_the_clients_budget()
+    {
+        HeadlessCompositorOptions options = new() { MaxContentBytesPerClient = 16 * MiB };
+        CompositorSession.Run("hostile-region-budget", options, session =>
+        {
+            using Bystander bystander = Bystander.Start(session);
+            using (ManagedClient hostile = ManagedClient.Connect(session.SocketPath))
+            {
+                WlRegion region = hostile.Own(hostile.Compositor.CreateRegion());
+                for (int i = 0; i < 4000; i++)
+                {
+                    region.Add(2 * (i % 100), 2 * (i / 100), 1, 1);
+                }
+
+                // Each surface gets a snapshot of its own (about 64 KiB): the region changed since the last one.
+                for (int i = 0; i < 400; i++)
+                {
+                    if (i % 2 == 0)
+                    {
+                        region.Add(1000, 1000, 1, 1);
+                    }
+                    else
+                    {
+                        region.Subtract(1000, 1000, 1, 1);
+                    }
+
+                    hostile.Own(hostile.Compositor.CreateSurface()).SetInputRegion(region);
+                }
+
+                WaylandProtocolException error = hostile.ExpectProtocolError();
+                output.WriteLine($"the client was told: {error.Message}");
+                Assert.Equal(("wl_display", 1u, (uint)WlDisplayError.NoMemory), (error.InterfaceName, error.ObjectId, error.Code));
+                Assert.Contains("regions would take", error.ErrorMessage, StringComparison.Ordinal);
+            }
+
+            Assert.Equal((uint)WlDisplayError.NoMemory, session.WaitForProtocolError().Code);
+            bystander.AssertServed();
+        });
+    }
+
     /// <summary>A new surface with <paramref name="buffer"/> attached and committed (no role: only its content counts).</summary>
     private static WlSurface Commit(ManagedClient client, ShmBuffer buffer)
     {

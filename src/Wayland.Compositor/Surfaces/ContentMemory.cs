@@ -5,9 +5,10 @@ using Wayland.Server.Protocol;
 namespace Wayland.Compositor.Surfaces;
 
 /// <summary>
-/// What surfaces' content costs, and two limits on it. Each surface keeps a copy of its last committed buffer (4 bytes a
-/// pixel), so one client could make the compositor hold any amount by committing a big buffer on many surfaces: each
-/// client's surfaces may hold at most a budget of content bytes together (<see cref="HeadlessCompositorOptions.MaxContentBytesPerClient"/>),
+/// What surfaces' content and regions cost, and two limits on it. Each surface keeps a copy of its last committed buffer
+/// (4 bytes a pixel), so one client could make the compositor hold any amount by committing a big buffer on many
+/// surfaces (or a region changed a little before each set_input_region on many): each client's surfaces and regions
+/// may hold at most a budget of bytes together (<see cref="HeadlessCompositorOptions.MaxContentBytesPerClient"/>),
 /// and no buffer may be wider or taller than <see cref="MaxBufferSide"/>. A commit over either gets
 /// <c>wl_display.error</c> <c>no_memory</c> (as the object limit answers), and only that client is disconnected.
 ///
@@ -24,7 +25,7 @@ internal sealed class ContentMemory(EventLoop loop, long maxBytesPerClient)
 
     private const long Threshold = 16L << 20;
 
-    /// <summary>Content bytes each client's surfaces hold now (a client holding none has no entry).</summary>
+    /// <summary>Bytes each client's surfaces and regions hold now (a client holding none has no entry).</summary>
     private readonly Dictionary<Client, long> _held = [];
 
     /// <summary>Bytes of surface content allocated since the last trim.</summary>
@@ -36,7 +37,7 @@ internal sealed class ContentMemory(EventLoop loop, long maxBytesPerClient)
     /// <summary>A surface allocated a new content image of <paramref name="bytes"/> (a new buffer size).</summary>
     public void Allocated(long bytes) => _bytesSinceTrim += bytes;
 
-    /// <summary>Content bytes the surfaces of <paramref name="client"/> hold now.</summary>
+    /// <summary>Bytes of content and regions the surfaces of <paramref name="client"/> hold now.</summary>
     public long HeldBy(Client client) => _held.GetValueOrDefault(client);
 
     /// <summary>
@@ -52,7 +53,7 @@ internal sealed class ContentMemory(EventLoop loop, long maxBytesPerClient)
         string? refusal = width > MaxBufferSide || height > MaxBufferSide
             ? $"wl_surface#{surface.Id}: a {width}x{height} buffer is larger than {MaxBufferSide} pixels a side"
             : maxBytesPerClient > 0 && after > maxBytesPerClient
-                ? $"wl_surface#{surface.Id}: a {width}x{height} buffer would take this client's surfaces to {after >> 20} MiB of content, over {maxBytesPerClient >> 20} MiB"
+                ? $"wl_surface#{surface.Id}: a {width}x{height} buffer would take this client's surfaces to {after / (double)(1 << 20):F1} MiB of content, over {maxBytesPerClient >> 20} MiB"
                 : null;
         if (refusal is null)
         {
@@ -66,12 +67,59 @@ internal sealed class ContentMemory(EventLoop loop, long maxBytesPerClient)
     /// <summary>A surface of <paramref name="client"/> now holds <paramref name="now"/> instead of <paramref name="old"/> (either may be null).</summary>
     public void Replaced(Client client, Image? old, Image? now)
     {
-        if (old == now)
+        if (old != now)
         {
-            return;
+            Change(client, SizeOf(now) - SizeOf(old));
+        }
+    }
+
+    /// <summary>
+    /// Counts <paramref name="bytes"/> more of region boxes toward the budget of <paramref name="resource"/>'s client;
+    /// false, after posting <c>no_memory</c> (the client is disconnected), when that would go over it.
+    /// </summary>
+    public bool TryHoldRegion(Resource resource, long bytes)
+    {
+        Client client = resource.Client;
+        long after = HeldBy(client) + bytes;
+        if (maxBytesPerClient > 0 && after > maxBytesPerClient)
+        {
+            client.DisplayResource.PostError((uint)WlDisplayError.NoMemory,
+                $"{resource}: regions would take this client's surfaces to {after / (double)(1 << 20):F1} MiB, over {maxBytesPerClient >> 20} MiB");
+            return false;
         }
 
-        long held = HeldBy(client) - SizeOf(old) + SizeOf(now);
+        Change(client, bytes);
+        return true;
+    }
+
+    /// <summary>
+    /// wl_surface.set_input_region: a surface may hold a snapshot of it in each of its pending, current and cached
+    /// state, so it is charged three times the largest snapshot it was ever given (until it is destroyed): what its
+    /// regions hold never exceeds its charge, whatever order requests come in. False after posting <c>no_memory</c>.
+    /// </summary>
+    public bool TryHoldRegion(Surface surface, Region? snapshot)
+    {
+        long needed = 3 * (snapshot?.Bytes ?? 0);
+        if (needed <= surface.RegionBytes)
+        {
+            return true;
+        }
+
+        if (!TryHoldRegion(surface.Resource, needed - surface.RegionBytes))
+        {
+            return false;
+        }
+
+        surface.RegionBytes = needed;
+        return true;
+    }
+
+    /// <summary><paramref name="bytes"/> held for <paramref name="client"/> were let go (a region or surface destroyed).</summary>
+    public void Release(Client client, long bytes) => Change(client, -bytes);
+
+    private void Change(Client client, long bytes)
+    {
+        long held = HeldBy(client) + bytes;
         if (held > 0)
         {
             _held[client] = held;

@@ -34,8 +34,20 @@ internal sealed class Region : WlRegion.IHandler
     /// <summary>Whether this is a snapshot (<see cref="Clone"/>), which never changes.</summary>
     private readonly bool _snapshot;
 
+    /// <summary>Where the region's arrays are counted toward its client's budget (none for a region made without a client).</summary>
+    private readonly ContentMemory? _memory;
+    private readonly WlRegion? _resource;
+    private long _charged;
+
+    /// <summary>A region counted toward nobody's budget.</summary>
     public Region()
     {
+    }
+
+    /// <summary>The region behind <paramref name="resource"/>: its arrays count toward the client's budget in <paramref name="memory"/> until <see cref="Release"/>.</summary>
+    public Region(ContentMemory memory, WlRegion resource)
+    {
+        (_memory, _resource) = (memory, resource);
     }
 
     private Region(Box[] boxes, int count, Box bounds)
@@ -45,6 +57,12 @@ internal sealed class Region : WlRegion.IHandler
 
     /// <summary>Number of disjoint boxes the region is made of.</summary>
     public int Count => _count;
+
+    /// <summary>Bytes of the array holding the boxes (what a snapshot keeps alive).</summary>
+    public long Bytes => (long)_boxes.Length * BoxBytes;
+
+    /// <summary>Size of a <see cref="Box"/>: four ints.</summary>
+    private const int BoxBytes = 16;
 
     /// <summary>Adds <paramref name="rect"/>; false, leaving the region as it was, when the result would need more than <see cref="MaxBoxes"/>.</summary>
     public bool Add(Rect rect) => Combine(rect, add: true);
@@ -148,6 +166,13 @@ internal sealed class Region : WlRegion.IHandler
         return count;
     }
 
+    /// <summary>The wl_region was destroyed: its arrays no longer count toward its client's budget (snapshots are counted by the surfaces holding them).</summary>
+    public void Release()
+    {
+        _memory?.Release(_resource!.Client, _charged);
+        _charged = 0;
+    }
+
     /// <summary>A snapshot: wl_surface.set_input_region and set_opaque_region take the region as it is at the request.
     /// It shares the region's boxes (nothing is copied), and never changes.</summary>
     public Region Clone()
@@ -197,7 +222,8 @@ internal sealed class Region : WlRegion.IHandler
             return true;
         }
 
-        Builder output = new(_spare);
+        // A fresh array (when a snapshot took the last one) starts large enough for the usual outcome.
+        Builder output = new(_spare ?? new Box[Math.Max(16, _count + 4)]);
         ReadOnlySpan<Box> boxes = _boxes.AsSpan(0, _count);
         int i = 0;
 
@@ -252,6 +278,18 @@ internal sealed class Region : WlRegion.IHandler
             return false;
         }
 
+        // The new array, and the old one kept for the next change unless a snapshot has it.
+        long holds = (long)(output.Boxes.Length + (_shared ? 0 : _boxes.Length)) * BoxBytes;
+        if (_memory is not null && holds > _charged)
+        {
+            if (!_memory.TryHoldRegion(_resource!, holds - _charged))
+            {
+                return false;
+            }
+
+            _charged = holds;
+        }
+
         _spare = _shared ? null : _boxes;
         (_boxes, _count, _shared) = (output.Boxes, output.Count, false);
         _bounds = Bounds(_boxes.AsSpan(0, _count));
@@ -300,11 +338,11 @@ internal sealed class Region : WlRegion.IHandler
     }
 
     /// <summary>The rows of a region being built; each finished row is merged into the one above when they touch and match.</summary>
-    private ref struct Builder(Box[]? reuse)
+    private ref struct Builder(Box[] boxes)
     {
         private int _rowStart = -1;
 
-        public Box[] Boxes { get; private set; } = reuse ?? new Box[16];
+        public Box[] Boxes { get; private set; } = boxes;
 
         public int Count { get; private set; }
 

@@ -68,6 +68,9 @@ internal sealed class Surface : WlSurface.IHandler
 
     public bool IsDestroyed => Resource.IsDestroyed;
 
+    /// <summary>Bytes of region snapshots this surface is charged for (see <see cref="ContentMemory.TryHoldRegion(Surface, Region?)"/>).</summary>
+    public long RegionBytes { get; set; }
+
     /// <summary>The surface behind a wl_surface (its handler).</summary>
     public static Surface Of(WlSurface resource) => (Surface)resource.Handler!;
 
@@ -624,8 +627,12 @@ internal sealed class Surface : WlSurface.IHandler
 
     void WlSurface.IHandler.SetInputRegion(WlSurface resource, WlRegion? region)
     {
-        Pending.InputRegionSet = true;
-        Pending.InputRegion = (region?.Handler as Region)?.Clone();
+        Region? snapshot = (region?.Handler as Region)?.Clone();
+        if (_memory.TryHoldRegion(this, snapshot))
+        {
+            Pending.InputRegionSet = true;
+            Pending.InputRegion = snapshot;
+        }
     }
 
     void WlSurface.IHandler.SetBufferScale(WlSurface resource, int scale)

@@ -39,10 +39,16 @@ internal sealed class SurfaceProtocol : WlCompositor.IHandler, WlSubcompositor.I
         {
             Scene.OnSurfaceDestroyed(surface);
             Memory.Replaced(id.Client, surface.Content, null);
+            Memory.Release(id.Client, surface.RegionBytes);
         };
     }
 
-    void WlCompositor.IHandler.CreateRegion(WlCompositor resource, WlRegion id) => id.Handler = new Region();
+    void WlCompositor.IHandler.CreateRegion(WlCompositor resource, WlRegion id)
+    {
+        Region region = new(Memory, id);
+        id.Handler = region;
+        id.Destroyed += _ => region.Release();
+    }
 
     // wl_subcompositor
 
