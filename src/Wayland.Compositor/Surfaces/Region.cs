@@ -15,11 +15,11 @@ namespace Wayland.Compositor.Surfaces;
 internal sealed class Region : WlRegion.IHandler
 {
     /// <summary>
-    /// The most boxes a region holds. Toolkits use a handful (a window less its shadow, a few opaque areas); a shaped
-    /// window outline of a few hundred rows fits too. It bounds what one request costs (one pass over the boxes) and
-    /// what a region or a snapshot of it holds (16 bytes a box).
+    /// The most boxes a region holds. Toolkits use a handful (a window less its shadow, a few opaque areas); the outline
+    /// of a round window some hundreds of pixels tall fits too. It bounds what one request costs (a rectangle as tall as
+    /// the region makes one pass over every row) and what a region or a snapshot of it holds (16 bytes a box).
     /// </summary>
-    public const int MaxBoxes = 4096;
+    public const int MaxBoxes = 1024;
 
     private Box[] _boxes = [];
     private int _count;
@@ -77,23 +77,8 @@ internal sealed class Region : WlRegion.IHandler
             return false;
         }
 
-        // The first box whose row ends below y: bottoms grow with the rows.
         Box[] boxes = _boxes;
-        int low = 0;
-        int high = _count;
-        while (low < high)
-        {
-            int middle = (int)((uint)(low + high) >> 1);
-            if (boxes[middle].Y2 <= y)
-            {
-                low = middle + 1;
-            }
-            else
-            {
-                high = middle;
-            }
-        }
-
+        int low = RowBelow(boxes.AsSpan(0, _count), y);
         if (low == _count || boxes[low].Y1 > y)
         {
             return false;
@@ -102,7 +87,7 @@ internal sealed class Region : WlRegion.IHandler
         // In that row, the last box starting at or left of x.
         int row = boxes[low].Y1;
         int first = low;
-        high = _count;
+        int high = _count;
         while (low < high)
         {
             int middle = (int)((uint)(low + high) >> 1);
@@ -225,13 +210,10 @@ internal sealed class Region : WlRegion.IHandler
         // A fresh array (when a snapshot took the last one) starts large enough for the usual outcome.
         Builder output = new(_spare ?? new Box[Math.Max(16, _count + 4)]);
         ReadOnlySpan<Box> boxes = _boxes.AsSpan(0, _count);
-        int i = 0;
 
-        // Rows above the rectangle, as they are.
-        while (i < boxes.Length && boxes[i].Y2 <= r.Y1)
-        {
-            i = output.CopyRow(boxes, i, boxes[i].Y1, boxes[i].Y2);
-        }
+        // Rows above the rectangle, as they are, in one copy.
+        int i = RowBelow(boxes, r.Y1);
+        output.CopyRows(boxes[..i]);
 
         // Rows that meet it: the part above, the part beside (combined), the part below; gaps between rows are filled
         // by an added rectangle.
@@ -267,11 +249,13 @@ internal sealed class Region : WlRegion.IHandler
             output.Row(y, r.Y2, [r], default, add: false);
         }
 
-        // Rows below it, as they are.
-        while (i < boxes.Length)
+        // Rows below it, as they are: the first may join the last row made above, the rest are copied in one go.
+        if (i < boxes.Length)
         {
             i = output.CopyRow(boxes, i, boxes[i].Y1, boxes[i].Y2);
         }
+
+        output.CopyRows(boxes[i..]);
 
         if (output.Count > MaxBoxes)
         {
@@ -292,8 +276,34 @@ internal sealed class Region : WlRegion.IHandler
 
         _spare = _shared ? null : _boxes;
         (_boxes, _count, _shared) = (output.Boxes, output.Count, false);
-        _bounds = Bounds(_boxes.AsSpan(0, _count));
+        // A bounding box that may be larger than the region (after a subtraction) but never smaller: the rows give the
+        // top and bottom exactly; the sides only grow, so no step walks every box.
+        _bounds = _count == 0 ? default
+            : add && _bounds.IsEmpty ? r with { Y1 = _boxes[0].Y1, Y2 = _boxes[_count - 1].Y2 }
+            : add ? new Box(Math.Min(_bounds.X1, r.X1), _boxes[0].Y1, Math.Max(_bounds.X2, r.X2), _boxes[_count - 1].Y2)
+            : _bounds with { Y1 = _boxes[0].Y1, Y2 = _boxes[_count - 1].Y2 };
         return true;
+    }
+
+    /// <summary>The first box whose row ends below <paramref name="y"/> (bottoms grow with the rows), or the count.</summary>
+    private static int RowBelow(ReadOnlySpan<Box> boxes, int y)
+    {
+        int low = 0;
+        int high = boxes.Length;
+        while (low < high)
+        {
+            int middle = (int)((uint)(low + high) >> 1);
+            if (boxes[middle].Y2 <= y)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+
+        return low;
     }
 
     private static int RowEnd(ReadOnlySpan<Box> boxes, int start)
@@ -305,23 +315,6 @@ internal sealed class Region : WlRegion.IHandler
         }
 
         return end;
-    }
-
-    private static Box Bounds(ReadOnlySpan<Box> boxes)
-    {
-        if (boxes.IsEmpty)
-        {
-            return default;
-        }
-
-        (int left, int right) = (int.MaxValue, int.MinValue);
-        foreach (Box box in boxes)
-        {
-            left = Math.Min(left, box.X1);
-            right = Math.Max(right, box.X2);
-        }
-
-        return new Box(left, boxes[0].Y1, right, boxes[^1].Y2);
     }
 
     /// <summary>A box by its edges (right and bottom exclusive): unlike <see cref="Rect"/>, any span of int fits.</summary>
@@ -345,6 +338,26 @@ internal sealed class Region : WlRegion.IHandler
         public Box[] Boxes { get; private set; } = boxes;
 
         public int Count { get; private set; }
+
+        /// <summary>Appends whole rows as they are (from a region already in its banded form).</summary>
+        public void CopyRows(scoped ReadOnlySpan<Box> rows)
+        {
+            if (rows.IsEmpty)
+            {
+                return;
+            }
+
+            Reserve(rows.Length);
+            rows.CopyTo(Boxes.AsSpan(Count));
+            Count += rows.Length;
+            int last = Count - 1;
+            while (last > 0 && Boxes[last - 1].Y1 == Boxes[Count - 1].Y1)
+            {
+                last--;
+            }
+
+            _rowStart = last;
+        }
 
         /// <summary>Copies the boxes of the row starting at <paramref name="start"/> for rows <paramref name="top"/> to <paramref name="bottom"/>; returns where the next row starts.</summary>
         public int CopyRow(scoped ReadOnlySpan<Box> boxes, int start, int top, int bottom)
@@ -416,14 +429,18 @@ internal sealed class Region : WlRegion.IHandler
 
         private void Append(int x1, int x2, int top, int bottom)
         {
-            if (Count == Boxes.Length)
+            Reserve(1);
+            Boxes[Count++] = new Box(x1, top, x2, bottom);
+        }
+
+        private void Reserve(int more)
+        {
+            if (Count + more > Boxes.Length)
             {
-                Box[] larger = new Box[Math.Max(16, Boxes.Length * 2)];
+                Box[] larger = new Box[Math.Max(Count + more, Math.Max(16, Boxes.Length * 2))];
                 Boxes.AsSpan(0, Count).CopyTo(larger);
                 Boxes = larger;
             }
-
-            Boxes[Count++] = new Box(x1, top, x2, bottom);
         }
 
         /// <summary>Drops an empty row; merges a row into the one above when it starts where that ends with the same spans.</summary>
