@@ -59,7 +59,8 @@ public sealed partial class HeadlessCompositor : IDisposable
         // objects know the scene; the seat follows the scene's events; this facade marshals and delegates.
         IReadOnlyList<OutputInfo> outputs = OutputInfo.From(_options);
         _scene = new Scene(outputs, _options.Background, Display.Loop, _metrics);
-        _surfaces = new SurfaceProtocol(Display, _scene, _options.MaxSubsurfacesPerClient);
+        _scene.ToplevelUnmapping += window => WindowUnmapping?.Invoke(Describe(window));
+        _surfaces = new SurfaceProtocol(Display, _scene, _options.MaxSubsurfacesPerClient, _options.MaxContentBytesPerClient);
         Shm = new Shm(Display);
         OutputProtocol.Register(Display, outputs);
         _shell = new XdgShellProtocol(Display, _scene, _options.MaxPopupsPerClient);
@@ -128,6 +129,13 @@ public sealed partial class HeadlessCompositor : IDisposable
     /// connected unless <see cref="HeadlessCompositorOptions.DisconnectUnresponsiveClients"/> is set.
     /// </summary>
     public event Action<Client>? ClientUnresponsive;
+
+    /// <summary>
+    /// Raised on the loop's thread just before a window is unmapped (its xdg_toplevel or surface destroyed, its buffer
+    /// removed, or its client gone), while it is still on screen: <see cref="CaptureOutput()"/> from the handler shows it.
+    /// A client that exits cleanly destroys its windows before it disconnects, so this is the last moment they are seen.
+    /// </summary>
+    public event Action<WindowInfo>? WindowUnmapping;
 
     /// <summary>
     /// How long a client may take to answer xdg_wm_base.ping before it counts as unresponsive (default 10 s, as in

@@ -52,6 +52,19 @@ public sealed class HeadlessCompositorOptions
     /// </summary>
     public bool DisconnectUnresponsiveClients { get; set; }
 
+    /// <summary>Default of <see cref="MaxContentBytesPerClient"/>: 256 MiB, four buffers of 4096×4096 pixels.</summary>
+    public const long DefaultMaxContentBytesPerClient = 256L << 20;
+
+    /// <summary>
+    /// Bytes of surface content one client's surfaces may hold at once (default <see cref="DefaultMaxContentBytesPerClient"/>;
+    /// 0 means no limit). Each surface keeps a copy of its last committed buffer, 4 bytes a pixel, so without a limit one
+    /// client could make the compositor hold any amount by committing one big buffer on many surfaces. Its regions
+    /// (wl_region and the snapshots surfaces take of them) count too. The request that would go over it gets
+    /// <c>wl_display.error</c> <c>no_memory</c>, as the object limit answers, and that client is disconnected. Buffers
+    /// wider or taller than 16384 pixels are refused the same way.
+    /// </summary>
+    public long MaxContentBytesPerClient { get; set; } = DefaultMaxContentBytesPerClient;
+
     /// <summary>Log every request and event in WAYLAND_DEBUG format to standard error (also on when WAYLAND_DEBUG is 1 or server).</summary>
     public bool Debug { get; set; }
 
@@ -90,6 +103,7 @@ public sealed class HeadlessCompositorOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(RefreshMilliHertz, 1000, nameof(RefreshMilliHertz));
         ArgumentOutOfRangeException.ThrowIfLessThan(Scale, 1, nameof(Scale));
         ArgumentOutOfRangeException.ThrowIfNegative(KeyRepeatRate, nameof(KeyRepeatRate));
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxContentBytesPerClient, nameof(MaxContentBytesPerClient));
         for (int i = 0; i < Outputs.Count; i++)
         {
             (Outputs[i] ?? throw new ArgumentException($"Outputs[{i}] is null", nameof(Outputs))).Validate(i);

@@ -82,6 +82,9 @@ internal sealed class Scene
     /// <summary>A surface was destroyed (after the scene let go of it).</summary>
     public event Action<Surface>? SurfaceRemoved;
 
+    /// <summary>A window is about to be unmapped (destroyed, or its buffer removed): it is still in the stack and on screen.</summary>
+    public event Action<Toplevel>? ToplevelUnmapping;
+
     /// <summary>The first output: windows are placed, maximized and constrained there.</summary>
     public OutputInfo Output { get; }
 
@@ -195,6 +198,7 @@ internal sealed class Scene
 
     public void UnmapToplevel(Toplevel window)
     {
+        ToplevelUnmapping?.Invoke(window);
         DamageToplevel(window);
         _windows.Remove(window);
         DismissOrphanPopups();

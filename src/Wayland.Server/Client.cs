@@ -102,7 +102,8 @@ public sealed partial class Client
     /// Most objects the client may have at once (default <see cref="Display.DefaultMaxObjects"/>; 0 for no limit but
     /// the protocol's). A request that would create one more gets <c>wl_display.error</c> <c>no_memory</c> and the
     /// client is disconnected, as libwayland does when it cannot allocate an object. Objects the server creates
-    /// for the client (such as <c>wl_data_offer</c>) count, but are never refused.
+    /// for the client (such as <c>wl_data_offer</c>) count too: one created at the limit is still sent, and the client
+    /// gets the same error.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
     public int MaxObjects
@@ -247,11 +248,25 @@ public sealed partial class Client
         return true;
     }
 
-    /// <summary>Registers a resource under a new server-allocated id.</summary>
+    /// <summary>
+    /// Registers a resource under a new server-allocated id. It counts toward <see cref="MaxObjects"/>: the event that
+    /// creates it is already being sent, so it is not refused, but a client at its limit gets <c>no_memory</c> and is
+    /// disconnected (after its current request, or at the next flush) rather than piling up objects it never frees.
+    /// </summary>
     internal uint AllocateServerId(Resource resource, uint version)
     {
         uint id = _objects.Allocate(resource);
         resource.Attach(this, id, version);
+        if (_maxObjects > 0 && _objects.Count > _maxObjects && !_failed)
+        {
+            if (Display.ShouldLog(LogLevel.Warning, this))
+            {
+                ServerLog.ObjectLimit(Display.Log, ToString(), resource.Interface.Name, id, _objects.Count, _maxObjects);
+            }
+
+            PostNoMemory();
+        }
+
         ResourceCreated?.Invoke(resource);
         return id;
     }

@@ -21,9 +21,9 @@ internal sealed class Session
     private readonly HeadlessCompositor _compositor;
     private readonly ILoggerFactory _loggerFactory;
 
-    /// <summary>The output as it was when the last client began to disconnect (for a screenshot taken after the
-    /// command exited, which would otherwise show its windows gone). Written on the loop's thread.</summary>
-    private volatile Image? _beforeLastDisconnect;
+    /// <summary>The output as it was just before the last window went away (for a screenshot taken after the command
+    /// exited, which would otherwise show its windows gone). Written on the loop's thread.</summary>
+    private volatile Image? _beforeLastUnmap;
     private volatile bool _stopping;
 
     private Session(Settings settings, HeadlessCompositor compositor, ILoggerFactory loggerFactory)
@@ -59,12 +59,11 @@ internal sealed class Session
 
     private int Run()
     {
-        Display display = _compositor.Display;
         _compositor.ClientFailed += (client, error) =>
             Console.Error.WriteLine($"wl-headless: protocol error (client pid {client.ProcessId}): {error}");
         if (_settings.Screenshot is not null)
         {
-            display.ClientCreated += client => client.Destroying += OnClientDestroying;
+            _compositor.WindowUnmapping += OnWindowUnmapping;
         }
 
         // A screenshot that cannot be written fails now, not after the whole run.
@@ -171,12 +170,13 @@ internal sealed class Session
         _stop.TrySetResult(new StopReason(StopKind.Signal, context.Signal == PosixSignal.SIGINT ? 2 : 15));
     }
 
-    /// <summary>On the loop's thread, while the client's windows are still there: keep the output for the screenshot.</summary>
-    private void OnClientDestroying(Client client)
+    /// <summary>On the loop's thread, while the window is still on screen: keep the output for the screenshot. A client
+    /// that exits cleanly destroys its windows before it hangs up, so its disconnect would be too late.</summary>
+    private void OnWindowUnmapping(WindowInfo window)
     {
         if (!_stopping)
         {
-            _beforeLastDisconnect = _compositor.CaptureOutput();
+            _beforeLastUnmap = _compositor.CaptureOutput();
         }
     }
 
@@ -316,8 +316,8 @@ internal sealed class Session
     }
 
     /// <summary>
-    /// After the command exited its windows are gone: the output as it was when the last client disconnected, unless
-    /// some client is still connected (then the output as it is).
+    /// After the command exited its windows are gone: the output as it was just before the last window went away,
+    /// unless some client is still connected (then the output as it is).
     /// </summary>
     private Image LastOutputOfExitedClient()
     {
@@ -325,7 +325,7 @@ internal sealed class Session
         // when the first of these was posted; after the second, the loop has handled them.
         _compositor.Invoke(() => { });
         int connected = _compositor.Invoke(() => _compositor.Display.Clients.Count);
-        return connected == 0 && _beforeLastDisconnect is { } last ? last : _compositor.CaptureOutput();
+        return connected == 0 && _beforeLastUnmap is { } last ? last : _compositor.CaptureOutput();
     }
 
     private readonly record struct StopReason(StopKind Kind, int Signal);

@@ -75,6 +75,9 @@ internal sealed class Surface : WlSurface.IHandler
 
     public bool IsDestroyed => Resource.IsDestroyed;
 
+    /// <summary>Bytes of region snapshots this surface is charged for (see <see cref="ContentMemory.TryHoldRegion(Surface, Region?)"/>).</summary>
+    public long RegionBytes { get; set; }
+
     /// <summary>The surface behind a wl_surface (its handler).</summary>
     public static Surface Of(WlSurface resource) => (Surface)resource.Handler!;
 
@@ -224,7 +227,9 @@ internal sealed class Surface : WlSurface.IHandler
             Current.BufferAttached = false;
             WlBuffer? buffer = Current.Buffer;
             Current.Buffer = null;
-            Content = buffer is null ? null : CopyBuffer(buffer, Content, whole: geometryChanged);
+            Image? content = buffer is null ? null : CopyBuffer(buffer, Content, whole: geometryChanged);
+            _memory.Replaced(Resource.Client, Content, content);
+            Content = content;
         }
 
         if (geometryChanged || attached)
@@ -557,6 +562,10 @@ internal sealed class Surface : WlSurface.IHandler
                 result = reuse;
                 damage = !whole && BufferDamage(shm.Width, shm.Height, Scratch) ? Scratch : null;
             }
+            else if (!_memory.TryMake(Resource, shm.Width, shm.Height, reuse))
+            {
+                return null;
+            }
             else
             {
                 result = new Image(shm.Width, shm.Height);
@@ -657,14 +666,22 @@ internal sealed class Surface : WlSurface.IHandler
 
     void WlSurface.IHandler.SetOpaqueRegion(WlSurface resource, WlRegion? region)
     {
-        Pending.OpaqueRegionSet = true;
-        Pending.OpaqueRegion = (region?.Handler as Region)?.Clone();
+        Region? snapshot = (region?.Handler as Region)?.Clone();
+        if (_memory.TryHoldRegion(this, snapshot))
+        {
+            Pending.OpaqueRegionSet = true;
+            Pending.OpaqueRegion = snapshot;
+        }
     }
 
     void WlSurface.IHandler.SetInputRegion(WlSurface resource, WlRegion? region)
     {
-        Pending.InputRegionSet = true;
-        Pending.InputRegion = (region?.Handler as Region)?.Clone();
+        Region? snapshot = (region?.Handler as Region)?.Clone();
+        if (_memory.TryHoldRegion(this, snapshot))
+        {
+            Pending.InputRegionSet = true;
+            Pending.InputRegion = snapshot;
+        }
     }
 
     void WlSurface.IHandler.SetBufferScale(WlSurface resource, int scale)

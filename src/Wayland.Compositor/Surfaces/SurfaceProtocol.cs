@@ -14,11 +14,11 @@ internal sealed class SurfaceProtocol : WlCompositor.IHandler, WlSubcompositor.I
 {
     private long _commits;
 
-    public SurfaceProtocol(Display display, Scene scene, int maxSubsurfacesPerClient)
+    public SurfaceProtocol(Display display, Scene scene, int maxSubsurfacesPerClient, long maxContentBytesPerClient)
     {
         Scene = scene;
         Subsurfaces = new ClientQuota(maxSubsurfacesPerClient);
-        Memory = new ContentMemory(display.Loop);
+        Memory = new ContentMemory(display.Loop, maxContentBytesPerClient);
         display.CreateGlobal<WlCompositor>(WlCompositorInterface.Version, compositor => compositor.Handler = this);
         display.CreateGlobal<WlSubcompositor>(WlSubcompositorInterface.Version, subcompositor => subcompositor.Handler = this);
     }
@@ -44,10 +44,20 @@ internal sealed class SurfaceProtocol : WlCompositor.IHandler, WlSubcompositor.I
     {
         Surface surface = new(this, id);
         id.Handler = surface;
-        id.Destroyed += _ => Scene.OnSurfaceDestroyed(surface);
+        id.Destroyed += _ =>
+        {
+            Scene.OnSurfaceDestroyed(surface);
+            Memory.Replaced(id.Client, surface.Content, null);
+            Memory.Release(id.Client, surface.RegionBytes);
+        };
     }
 
-    void WlCompositor.IHandler.CreateRegion(WlCompositor resource, WlRegion id) => id.Handler = new Region();
+    void WlCompositor.IHandler.CreateRegion(WlCompositor resource, WlRegion id)
+    {
+        Region region = new(Memory, id);
+        id.Handler = region;
+        id.Destroyed += _ => region.Release();
+    }
 
     // wl_subcompositor
 

@@ -1,0 +1,197 @@
+using Wayland.Client;
+using Wayland.Client.Protocol;
+using Wayland.Protocols;
+using Wayland.Wire;
+using Xunit.Abstractions;
+
+namespace Wayland.Compositor.Tests;
+
+/// <summary>
+/// A hostile client against the compositor's memory: small requests that would make it hold a lot (one big buffer
+/// committed on many surfaces, a region of countless rectangles set on many surfaces). The client may only hurt itself:
+/// it is stopped with <c>wl_display.error</c> <c>no_memory</c>, what the compositor holds for it stays within bounds,
+/// and a bystander connected before is still served. Checked by errors, counts and heap sizes, never by timing.
+/// </summary>
+[Collection(SerialCollection.Name)]
+public sealed class HostileMemoryTests(ITestOutputHelper output)
+{
+    private const long MiB = 1L << 20;
+
+    [Fact]
+    public void One_big_buffer_committed_on_many_surfaces_stops_at_the_clients_content_budget()
+    {
+        HeadlessCompositorOptions options = new() { MaxContentBytesPerClient = 32 * MiB };
+        CompositorSession.Run("hostile-content-budget", options, session =>
+        {
+            using Bystander bystander = Bystander.Start(session);
+            long before = GC.GetTotalMemory(forceFullCollection: true);
+            using (ManagedClient hostile = ManagedClient.Connect(session.SocketPath))
+            {
+                ShmBuffer big = hostile.SolidBuffer(1024, 1024, Argb.Blue); // 4 MiB of content on each surface
+                for (int i = 0; i < 8; i++)
+                {
+                    Commit(hostile, big);
+                }
+
+                hostile.Roundtrip(); // 8 copies: 32 MiB, the budget
+                long held = GC.GetTotalMemory(forceFullCollection: true) - before;
+                output.WriteLine($"8 surfaces showing one 4 MiB buffer: the heap grew {held / (double)MiB:F1} MiB");
+                Assert.True(held < 40 * MiB, $"the heap grew {held / MiB} MiB for 32 MiB of content");
+
+                // The 9th would be over it: refused, and only this client is dropped.
+                Commit(hostile, big);
+                WaylandProtocolException error = hostile.ExpectProtocolError();
+                output.WriteLine($"the client was told: {error.Message}");
+                Assert.Equal(("wl_display", 1u, (uint)WlDisplayError.NoMemory), (error.InterfaceName, error.ObjectId, error.Code));
+                Assert.Contains("over 32 MiB", error.ErrorMessage, StringComparison.Ordinal);
+            }
+
+            Wayland.Server.ClientError recorded = session.WaitForProtocolError();
+            Assert.Equal(("wl_display", (uint)WlDisplayError.NoMemory), (recorded.Interface, recorded.Code));
+            bystander.AssertServed();
+
+            // Everything it held went with it.
+            long after = GC.GetTotalMemory(forceFullCollection: true) - before;
+            Assert.True(after < 8 * MiB, $"{after / MiB} MiB still held after the client left");
+        });
+    }
+
+    [Fact]
+    public void Content_a_client_lets_go_of_no_longer_counts_toward_its_budget()
+    {
+        HeadlessCompositorOptions options = new() { MaxContentBytesPerClient = 16 * MiB };
+        CompositorSession.Run("content-budget-released", options, session =>
+        {
+            using ManagedClient client = ManagedClient.Connect(session.SocketPath);
+            ShmBuffer tall = client.SolidBuffer(1024, 1024, Argb.Blue);
+            ShmBuffer wide = client.SolidBuffer(1024, 1000, Argb.Green);
+            TestWindow window = client.MapWindow("resized", tall);
+
+            // 40 surfaces of 4 MiB made and destroyed, and the window resized 40 times: far more than 16 MiB over
+            // time, never more than 8 MiB at once.
+            for (int i = 0; i < 40; i++)
+            {
+                Commit(client, tall).Dispose();
+                window.Show(i % 2 == 0 ? wide : tall);
+                client.Roundtrip();
+            }
+
+            // Dropping a surface's content (a NULL buffer) frees its share too: three more fit where one was.
+            window.Surface.Attach(null, 0, 0);
+            window.Surface.Commit();
+            for (int i = 0; i < 3; i++)
+            {
+                Commit(client, tall);
+            }
+
+            client.Roundtrip();
+            session.AssertNoProtocolErrors();
+        });
+    }
+
+    [Fact]
+    public void A_buffer_wider_than_16384_pixels_is_refused_with_no_memory()
+    {
+        Refusal.Expect("huge-buffer-side", client =>
+        {
+            Commit(client, client.SolidBuffer(16385, 1, Argb.Blue));
+            return ("wl_display", 1, (uint)WlDisplayError.NoMemory);
+        });
+    }
+
+    [Fact]
+    public void A_region_of_more_rectangles_than_its_limit_gets_no_memory()
+    {
+        Refusal.Expect("hostile-region-boxes", client =>
+        {
+            WlRegion region = client.Own(client.Compositor.CreateRegion());
+            for (int i = 0; i <= Surfaces.Region.MaxBoxes; i++)
+            {
+                region.Add(2 * (i % 100), 2 * (i / 100), 1, 1); // a checkerboard: nothing merges
+            }
+
+            return ("wl_display", 1, (uint)WlDisplayError.NoMemory);
+        });
+    }
+
+    [Fact]
+    public void A_big_region_set_on_many_surfaces_is_held_once_not_copied_for_each()
+    {
+        CompositorSession.Run("hostile-region-snapshots", session =>
+        {
+            using Bystander bystander = Bystander.Start(session);
+            using ManagedClient hostile = ManagedClient.Connect(session.SocketPath);
+            WlRegion region = hostile.Own(hostile.Compositor.CreateRegion());
+            for (int i = 0; i < 1000; i++)
+            {
+                region.Add(2 * (i % 100), 2 * (i / 100), 1, 1);
+            }
+
+            hostile.Roundtrip();
+            long before = GC.GetTotalMemory(forceFullCollection: true);
+            for (int i = 0; i < 1000; i++)
+            {
+                WlSurface surface = hostile.Own(hostile.Compositor.CreateSurface());
+                surface.SetInputRegion(region);
+                surface.Commit();
+            }
+
+            hostile.Roundtrip();
+            long grew = GC.GetTotalMemory(forceFullCollection: true) - before;
+            output.WriteLine($"a region of 1000 rectangles set on 1000 surfaces: the heap grew {grew / (double)MiB:F1} MiB");
+            Assert.True(grew < 8 * MiB, $"the heap grew {grew / MiB} MiB: the region is copied for each surface");
+            session.AssertNoProtocolErrors();
+            bystander.AssertServed();
+        });
+    }
+
+    [Fact]
+    public void A_region_changed_before_each_set_input_region_on_many_surfaces_stops_at_the_clients_budget()
+    {
+        HeadlessCompositorOptions options = new() { MaxContentBytesPerClient = 4 * MiB };
+        CompositorSession.Run("hostile-region-budget", options, session =>
+        {
+            using Bystander bystander = Bystander.Start(session);
+            using (ManagedClient hostile = ManagedClient.Connect(session.SocketPath))
+            {
+                WlRegion region = hostile.Own(hostile.Compositor.CreateRegion());
+                for (int i = 0; i < 1000; i++)
+                {
+                    region.Add(2 * (i % 100), 2 * (i / 100), 1, 1);
+                }
+
+                // Each surface gets a snapshot of its own (about 16 KiB): the region changed since the last one.
+                for (int i = 0; i < 400; i++)
+                {
+                    if (i % 2 == 0)
+                    {
+                        region.Add(1000, 1000, 1, 1);
+                    }
+                    else
+                    {
+                        region.Subtract(1000, 1000, 1, 1);
+                    }
+
+                    hostile.Own(hostile.Compositor.CreateSurface()).SetInputRegion(region);
+                }
+
+                WaylandProtocolException error = hostile.ExpectProtocolError();
+                output.WriteLine($"the client was told: {error.Message}");
+                Assert.Equal(("wl_display", 1u, (uint)WlDisplayError.NoMemory), (error.InterfaceName, error.ObjectId, error.Code));
+                Assert.Contains("regions would take", error.ErrorMessage, StringComparison.Ordinal);
+            }
+
+            Assert.Equal((uint)WlDisplayError.NoMemory, session.WaitForProtocolError().Code);
+            bystander.AssertServed();
+        });
+    }
+
+    /// <summary>A new surface with <paramref name="buffer"/> attached and committed (no role: only its content counts).</summary>
+    private static WlSurface Commit(ManagedClient client, ShmBuffer buffer)
+    {
+        WlSurface surface = client.Own(client.Compositor.CreateSurface());
+        surface.Attach(buffer.Buffer, 0, 0);
+        surface.Commit();
+        return surface;
+    }
+}
