@@ -236,14 +236,8 @@ internal sealed class ViewerConnection
 
     private (int Scale, int X, int Y) FirstOutput()
     {
-        HeadlessCompositorOptions options = _compositor.Options;
-        if (options.Outputs.Count == 0)
-        {
-            return (options.Scale, 0, 0);
-        }
-
-        HeadlessOutputOptions first = options.Outputs[0];
-        return (first.Scale, first.X, first.Y);
+        Rect area = _compositor.GetOutputArea(0);
+        return (_compositor.GetOutputScale(0), area.X, area.Y);
     }
 
     private void Apply(ViewerInput input)

@@ -86,6 +86,21 @@ public sealed partial class HeadlessCompositor : IDisposable
     /// <summary>How many outputs there are (see <see cref="HeadlessCompositorOptions.Outputs"/>).</summary>
     public int OutputCount => _scene.Outputs.Count;
 
+    /// <summary>Where output <paramref name="index"/> lies on the desktop, in logical units (its pixels divided by its scale).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not below <see cref="OutputCount"/>.</exception>
+    public Rect GetOutputArea(int index) => OutputAt(index).Area;
+
+    /// <summary>The scale of output <paramref name="index"/>: how many of its pixels a logical unit is, each way.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not below <see cref="OutputCount"/>.</exception>
+    public int GetOutputScale(int index) => OutputAt(index).Scale;
+
+    private OutputInfo OutputAt(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _scene.Outputs.Count);
+        return _scene.Outputs[index];
+    }
+
     /// <summary>Options the compositor was created with.</summary>
     public HeadlessCompositorOptions Options => _options;
 

@@ -67,4 +67,23 @@ public sealed class MultiOutputTests
         HeadlessCompositorOptions options = new() { Outputs = { new HeadlessOutputOptions { X = 10 } } };
         Assert.Throws<ArgumentOutOfRangeException>(() => new HeadlessCompositor(options));
     }
+
+    [Fact]
+    public void Each_output_reports_its_logical_area_and_scale()
+    {
+        HeadlessCompositorOptions options = new()
+        {
+            Outputs =
+            {
+                new HeadlessOutputOptions { Width = 640, Height = 480 },
+                new HeadlessOutputOptions { Width = 800, Height = 600, Scale = 2, X = 640, Y = 0 },
+            },
+        };
+        using HeadlessCompositor compositor = new(options);
+        Assert.Equal(2, compositor.OutputCount);
+        Assert.Equal((new Rect(0, 0, 640, 480), 1), (compositor.GetOutputArea(0), compositor.GetOutputScale(0)));
+        Assert.Equal((new Rect(640, 0, 400, 300), 2), (compositor.GetOutputArea(1), compositor.GetOutputScale(1)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => compositor.GetOutputArea(2));
+        Assert.Throws<ArgumentOutOfRangeException>(() => compositor.GetOutputScale(-1));
+    }
 }
