@@ -104,7 +104,8 @@ public sealed partial class HeadlessCompositor : IDisposable
     /// <summary>Options the compositor was created with.</summary>
     public HeadlessCompositorOptions Options => _options;
 
-    /// <summary>Refreshes that repainted damage so far (idle refreshes and screenshots are not counted).</summary>
+    /// <summary>Refreshes that repainted damage so far: idle refreshes are not counted, and damage a screenshot painted
+    /// ahead of a refresh counts as that refresh's frame.</summary>
     public long FramesRendered => _scene.Clock.FramesRendered;
 
     /// <summary>wl_surface.frame callbacks completed so far.</summary>

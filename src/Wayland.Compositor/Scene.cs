@@ -39,6 +39,9 @@ internal sealed class Scene
     private readonly List<TreeEntry> _treeWalk = [];
     private readonly DamageRegion _damage = new();
 
+    /// <summary>A capture repainted damage since the last refresh (see <see cref="RepaintForRefresh"/>).</summary>
+    private bool _paintedByCapture;
+
     /// <summary>The parts of a damaged rectangle not yet covered while <see cref="Occlude"/> cuts it.</summary>
     private readonly Rect[] _uncovered = new Rect[MaxUncovered];
 
@@ -67,7 +70,7 @@ internal sealed class Scene
                 _scaledFramebuffers[i] = pixels;
             }
         }
-        Clock = new FrameClock(loop, Output.RefreshMilliHertz, metrics, RepaintDamage);
+        Clock = new FrameClock(loop, Output.RefreshMilliHertz, metrics, RepaintForRefresh);
     }
 
     /// <summary>
@@ -110,7 +113,8 @@ internal sealed class Scene
     /// <summary>A copy of the output's pixels as they are now (pending damage is repainted first).</summary>
     public Image CaptureOutput(int index)
     {
-        RepaintDamage();
+        // What a capture paints ahead of the refresh still counts as that refresh's frame.
+        _paintedByCapture |= RepaintDamage();
         OutputInfo output = Outputs[index];
         return _scaledFramebuffers[index] is { } pixels
             ? pixels.Crop(0, 0, pixels.Width, pixels.Height)
@@ -517,6 +521,14 @@ internal sealed class Scene
             _damage.Add(clipped);
             Clock.Schedule();
         }
+    }
+
+    /// <summary>A refresh: repaints the damage; true when it did, or when a capture painted damage since the last refresh.</summary>
+    private bool RepaintForRefresh()
+    {
+        bool painted = RepaintDamage() | _paintedByCapture;
+        _paintedByCapture = false;
+        return painted;
     }
 
     /// <summary>Repaints the damaged area (a refresh, or a screenshot wanting the latest state); false when nothing was damaged.</summary>

@@ -597,8 +597,8 @@ public sealed partial class GuiSession : IDisposable, IAsyncDisposable
     {
         _recorder?.Sample();
 
-        // A capture by the recorder may paint a frame before the compositor's refresh does, which then counts none.
-        long frames = Compositor.FramesRendered + (_recorder?.Added ?? 0);
+        // A frame the recorder's capture painted ahead of the refresh is still counted by that refresh.
+        long frames = Compositor.FramesRendered;
         if (Interlocked.Exchange(ref _lastFrames, frames) != frames)
         {
             _lastFrameChange = _clock.Elapsed;

@@ -43,4 +43,28 @@ public class MetricsTests
         Assert.Equal(0, metrics.Observe("wayland.server.active_clients"));
         Assert.Equal(["Wayland.Server", "Wayland.Compositor"], metrics.Meters.Select(m => m.Name));
     }
+
+    [Fact]
+    public void A_screenshot_taken_before_the_refresh_does_not_take_that_refresh_s_frame_away()
+    {
+        // One refresh a second: the screenshot below paints the new content well before the refresh comes.
+        CompositorSession.Run("capture-frame", new HeadlessCompositorOptions { RefreshMilliHertz = 1000 }, session =>
+        {
+            using ManagedClient client = ManagedClient.Connect(session.SocketPath);
+            TestWindow window = client.MapWindow("capture", client.SolidBuffer(40, 30, Argb.Blue));
+            WindowInfo info = session.WaitForWindow("capture");
+            session.WaitUntil(() => session.Compositor.FramesRendered >= 1, "the first frame");
+            long frames = session.Compositor.FramesRendered;
+
+            window.Show(client.SolidBuffer(40, 30, Argb.Red));
+            client.Roundtrip();
+            Image screen = session.Compositor.CaptureOutput();
+            Assert.Equal(Argb.Red, screen.GetPixel(info.Bounds.X + 20, info.Bounds.Y + 15));
+
+            // The refresh after the commit still counts it as a frame, though the screenshot painted it already.
+            session.WaitUntil(() => session.Compositor.FramesRendered == frames + 1, "the refresh to count the frame the screenshot painted");
+            session.AssertNoProtocolErrors();
+        });
+    }
 }
+
