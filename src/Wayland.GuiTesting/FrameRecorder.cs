@@ -35,9 +35,6 @@ internal sealed class FrameRecorder : IDisposable
         _timer = RunAsync(interval);
     }
 
-    /// <summary>How many frames were added so far (a new frame was seen when it grows).</summary>
-    internal long Added { get; private set; }
-
     /// <summary>
     /// Captures the output if the compositor rendered since the last look, or with <paramref name="commits"/> also if
     /// a client committed (a capture paints what is pending, which the compositor then does not count as a frame, so
@@ -68,7 +65,6 @@ internal sealed class FrameRecorder : IDisposable
             }
 
             _frames.Enqueue((frame, _clock.Elapsed));
-            Added++;
             _bytes += 4L * frame.Pixels.Length;
             while (_frames.Count > _capacity || (_bytes > MaxBytes && _frames.Count > 1))
             {
