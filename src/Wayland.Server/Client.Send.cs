@@ -39,6 +39,7 @@ public sealed partial class Client
         {
             if (_connection.TryEnqueue(message, fds))
             {
+                _wantFlush = true;
                 Display.Metrics.MessagesSent.Add(1);
                 Display.Metrics.BytesSent.Add(message.Length);
                 return;

@@ -22,6 +22,10 @@ public sealed partial class Client
     private bool _failed;
     private bool _destroying;
     private bool _waitingWritable;
+
+    /// <summary>Whether what is queued must go at the next <see cref="Display.FlushClients"/>: set by every event but
+    /// <c>wl_display.delete_id</c>, which, as libwayland queues it, waits for the next event or for a page of data.</summary>
+    private bool _wantFlush;
     private int _maxObjects;
 
     internal Client(Display display, SafeFdHandle socket)
@@ -137,7 +141,7 @@ public sealed partial class Client
 
     /// <summary>Sends what is queued for the client now (<c>wl_client_flush</c>). A full socket is not an error:
     /// the rest goes when the client reads.</summary>
-    public void Flush() => FlushCore();
+    public void Flush() => FlushCore(always: true);
 
     /// <summary>Pools of this client still mapped (the pool object, or a buffer made from it, is alive); see
     /// <see cref="Shm.MaxPoolsPerClient"/>. Changed from any thread that ends an access, hence interlocked.</summary>
@@ -282,20 +286,26 @@ public sealed partial class Client
 
         if (id < WireLimits.ServerIdStart && !_destroying)
         {
+            // As libwayland (wl_resource_queue_event): delete_id alone does not make the loop send. It goes with the
+            // next event, or once a page is pending, so destroying objects does not wake the client for nothing.
+            bool wanted = _wantFlush;
             _displayResource.SendDeleteId(id);
+            _wantFlush = wanted || _connection.OutgoingBytes >= WireLimits.DefaultBufferSize;
         }
 
         _objects.Remove(id);
     }
 
-    /// <summary>Sends pending data; waits for writability when the socket is full; destroys the client on failure.</summary>
-    internal void FlushCore()
+    /// <summary>Sends pending data (when an event asked for it, or <paramref name="always"/>); waits for writability when
+    /// the socket is full; destroys the client on failure.</summary>
+    internal void FlushCore(bool always = false)
     {
-        if (_destroying)
+        if (_destroying || !(_wantFlush || always))
         {
             return;
         }
 
+        _wantFlush = false;
         try
         {
             if (_connection.Flush() == FlushResult.WouldBlock && !_waitingWritable)

@@ -87,6 +87,51 @@ public sealed class ResourceTests : IDisposable
     }
 
     [Fact]
+    public void A_delete_id_alone_is_not_sent_until_the_next_event_or_a_page_of_them()
+    {
+        TestResource resource = Bind(out RawClient client, out Client server);
+        using (client)
+        {
+            // As libwayland queues it: a destroy answered only by delete_id leaves nothing to read.
+            uint first = client.NextId++;
+            client.Send(resource.Id, TestProtocol.Create, (ref MessageWriter w) => w.WriteNewId(first));
+            client.Roundtrip(_display);
+            int before = client.Received.Count;
+            client.Send(first, TestProtocol.Destroy);
+            for (int i = 0; i < 3; i++)
+            {
+                _display.Dispatch(TimeSpan.Zero);
+            }
+
+            Assert.Null(server.GetObject(first));
+            client.ReadAvailable();
+            Assert.Equal(before, client.Received.Count);
+
+            // The next event takes it along, ahead of itself.
+            List<WireMessage> events = client.Roundtrip(_display);
+            Assert.True(events[0].IsDeleteId && events[0].Word(0) == first, string.Join(", ", events));
+
+            // A page of them goes without waiting for an event (libwayland flushes when its 4 KiB buffer is full).
+            before = client.Received.Count;
+            List<byte> batch = [];
+            Span<byte> buffer = stackalloc byte[WireLimits.MaxMessageSize];
+            for (int i = 0; i < 400; i++)
+            {
+                uint id = client.NextId++;
+                MessageWriter create = new(buffer, resource.Id, TestProtocol.Create);
+                create.WriteNewId(id);
+                batch.AddRange(create.Finish());
+                batch.AddRange(new MessageWriter(buffer, id, TestProtocol.Destroy).Finish());
+            }
+
+            client.SendRaw(batch.ToArray());
+
+            client.Pump(_display, () => client.Received.Count - before >= WireLimits.DefaultBufferSize / 12);
+            Assert.All(client.Received.Skip(before), m => Assert.True(m.IsDeleteId));
+        }
+    }
+
+    [Fact]
     public void New_objects_of_requests_get_the_parent_version_and_are_announced()
     {
         TestResource resource = Bind(out RawClient client, out Client server, version: 2);
