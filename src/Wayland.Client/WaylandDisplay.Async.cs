@@ -52,6 +52,9 @@ public sealed partial class WaylandDisplay
     /// is the blocking one): it waits without holding a thread, and does nothing else.</summary>
     private async Task<int> DriveAsync(DispatchOperation operation, CancellationToken cancellationToken)
     {
+        // A step may finish without waiting (queued events, or a read ahead that found data), so a cancelled token
+        // is honoured before the first step too: a dispatch loop under a steady flow of events still stops.
+        cancellationToken.ThrowIfCancellationRequested();
         for (WaitFor wait = operation.Start(); wait != WaitFor.Nothing;)
         {
             bool readable;

@@ -92,9 +92,9 @@ public sealed partial class WaylandDisplay
         {
             while (true)
             {
-                WaitFor wait = display.BeginDispatchStep(queue, out int dispatched);
+                WaitFor wait = display.BeginDispatchStep(queue, out int dispatched, out bool read);
                 Dispatched += dispatched;
-                if (wait != WaitFor.Nothing || Finished)
+                if (wait != WaitFor.Nothing || Finished || (read && endAfterRead))
                 {
                     return wait;
                 }
@@ -122,9 +122,12 @@ public sealed partial class WaylandDisplay
     /// <summary>
     /// The first half of one dispatch step: dispatches what <paramref name="queue"/> already has
     /// (<see cref="WaitFor.Nothing"/>, with the count), or prepares a read and flushes, and says what to wait for.
+    /// When the read ahead finds data, the step reads and dispatches at once (<see cref="WaitFor.Nothing"/>, and
+    /// <paramref name="read"/> is true).
     /// </summary>
-    private WaitFor BeginDispatchStep(EventQueue queue, out int dispatched)
+    private WaitFor BeginDispatchStep(EventQueue queue, out int dispatched, out bool read)
     {
+        read = false;
         while (!PrepareRead(queue))
         {
             dispatched = DispatchQueuePending(queue);
@@ -135,19 +138,37 @@ public sealed partial class WaylandDisplay
         }
 
         dispatched = 0;
+        bool released = false;
         try
         {
             lock (_lock)
             {
                 ThrowIfFailed();
-                return FlushLocked() ? WaitFor.Readable : WaitFor.ReadableOrWritable;
+                if (!FlushLocked())
+                {
+                    return WaitFor.ReadableOrWritable;
+                }
+
+                read = TryReadAheadLocked(ref released);
             }
         }
         catch
         {
-            CancelRead();
+            if (!released)
+            {
+                CancelRead();
+            }
+
             throw;
         }
+
+        if (!read)
+        {
+            return WaitFor.Readable;
+        }
+
+        dispatched = DispatchQueuePending(queue);
+        return WaitFor.Nothing;
     }
 
     /// <summary>The second half of a dispatch step: reads and dispatches when the socket became readable; when it

@@ -11,6 +11,15 @@ public sealed partial class WaylandDisplay
     private int _waitingReaders;
     private ulong _readSerial;
 
+    /// <summary>Dispatch steps left before the next read ahead, and how many the last miss set (it doubles, to 64).</summary>
+    private int _readAheadSkip;
+    private int _readAheadBackoff;
+
+    /// <summary>Read aheads that found data, and those that did not (for tests).</summary>
+    internal long ReadAheadHits { get; private set; }
+
+    internal long ReadAheadMisses { get; private set; }
+
     /// <summary>Threads inside <see cref="ReadEvents"/> waiting for the last prepared reader (for tests).</summary>
     internal int WaitingReaders
     {
@@ -116,6 +125,73 @@ public sealed partial class WaylandDisplay
         }
     }
 
+    /// <summary>
+    /// A dispatch step's read before it waits: when this thread is the only one prepared to read, one recvmsg that
+    /// does not wait. Right after a flush the reply is often there already (when the compositor runs on the same CPU,
+    /// the kernel switches to it as soon as the request wakes it), and then the step saves its poll. When it is not,
+    /// the step polls as usual, and read aheads pause for a number of steps that doubles with each miss (up to 64),
+    /// so a client whose compositor answers later pays about one extra recvmsg in 65 steps.
+    /// Returns true when it read (data, a hang-up or an error), with the reader released as <see cref="ReadEvents"/>
+    /// releases the last one; <paramref name="released"/> is set once the reader is (or will be) released, so a caller
+    /// that sees an exception knows not to cancel the read.
+    /// </summary>
+    private bool TryReadAheadLocked(ref bool released)
+    {
+        if (_readers != 1)
+        {
+            return false;
+        }
+
+        if (_readAheadSkip > 0)
+        {
+            _readAheadSkip--;
+            return false;
+        }
+
+        ReadResult result;
+        try
+        {
+            result = _connection.Read();
+        }
+        catch (WaylandIOException e)
+        {
+            Fail(e);
+            released = true;
+            ReleaseLastReaderLocked();
+            return true;
+        }
+
+        if (result == ReadResult.WouldBlock)
+        {
+            ReadAheadMisses++;
+            _readAheadBackoff = Math.Min(Math.Max(1, _readAheadBackoff * 2), 64);
+            _readAheadSkip = _readAheadBackoff;
+            return false;
+        }
+
+        ReadAheadHits++;
+        _readAheadBackoff = 0;
+        released = true;
+        try
+        {
+            HandleReadLocked(result);
+        }
+        finally
+        {
+            ReleaseLastReaderLocked();
+        }
+
+        return true;
+    }
+
+    /// <summary>The last prepared reader has read: waiting readers go on.</summary>
+    private void ReleaseLastReaderLocked()
+    {
+        _readers--;
+        _readSerial++;
+        Monitor.PulseAll(_lock);
+    }
+
     /// <summary>One recvmsg, as libwayland does per read: the caller polled first, and whatever is left
     /// makes the socket readable again for the next round.</summary>
     private void ReadFromSocketLocked()
@@ -131,6 +207,12 @@ public sealed partial class WaylandDisplay
             return;
         }
 
+        HandleReadLocked(result);
+    }
+
+    /// <summary>Queues what a read brought, and fails the connection on a hang-up or a full buffer.</summary>
+    private void HandleReadLocked(ReadResult result)
+    {
         QueueMessagesLocked();
         switch (result)
         {

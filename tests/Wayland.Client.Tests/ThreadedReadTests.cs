@@ -85,6 +85,51 @@ public class ThreadedReadTests
         Assert.Null(display.Error);
     }
 
+    [Fact]
+    public void A_dispatch_reads_what_is_already_there_without_polling_and_backs_off_after_misses()
+    {
+        using RawCompositor compositor = RawCompositor.Create();
+        WaylandDisplay display = compositor.Display;
+        using WlCallback callback = display.CreateProxy<WlCallback>(1);
+        int done = 0;
+        callback.Done += (_, _) => done++;
+
+        // The event is in the socket before the dispatch starts: its read ahead takes it.
+        compositor.SendDone(callback.Id);
+        UnixSocket.Wait(display.Socket, writable: false, DeadlockGuard);
+        Assert.Equal(1, display.Dispatch());
+        Assert.Equal((1, 1L, 0L), (done, display.ReadAheadHits, display.ReadAheadMisses));
+
+        // Nothing there: the read ahead misses, and the next steps wait with poll without trying (1, then 2 steps).
+        Assert.Equal(0, display.Dispatch(TimeSpan.FromMilliseconds(1)));
+        Assert.Equal(1L, display.ReadAheadMisses);
+        Assert.Equal(0, display.Dispatch(TimeSpan.FromMilliseconds(1)));
+        Assert.Equal(1L, display.ReadAheadMisses);
+        Assert.Equal(0, display.Dispatch(TimeSpan.FromMilliseconds(1)));
+        Assert.Equal(2L, display.ReadAheadMisses);
+
+        // While it backs off, a step polls before reading, even when the event is there (2 steps, then it tries).
+        for (int step = 0; step < 3; step++)
+        {
+            compositor.SendDone(callback.Id);
+            UnixSocket.Wait(display.Socket, writable: false, DeadlockGuard);
+            Assert.Equal(1, display.Dispatch());
+        }
+
+        Assert.Equal((4, 2L, 2L), (done, display.ReadAheadHits, display.ReadAheadMisses));
+
+        // With another thread prepared to read, a step does not read ahead: it waits, and the last reader reads for all.
+        compositor.SendDone(callback.Id);
+        UnixSocket.Wait(display.Socket, writable: false, DeadlockGuard);
+        Assert.True(display.PrepareRead());
+        ReaderThread reader = ReaderThread.Start(() => Assert.Equal(1, display.Dispatch()));
+        WaitForWaitingReaders(display, 1);
+        display.ReadEvents();
+        reader.Join();
+        Assert.Equal((5, 2L, 2L), (done, display.ReadAheadHits, display.ReadAheadMisses));
+        Assert.Null(display.Error);
+    }
+
     [Theory]
     [InlineData(false, 32)]  // end-of-file: libwayland fakes EPIPE
     [InlineData(true, 104)]  // the compositor closed with our request unread: recvmsg fails with ECONNRESET
