@@ -1,21 +1,16 @@
-using System.Diagnostics;
-
 namespace Wayland.Compositor.Web;
 
 /// <summary>
 /// Watches the compositor's output for the viewers: on a thread of its own it captures the output after each repaint
-/// (<see cref="HeadlessCompositor.FramesRendered"/> moving), diffs it with the previous capture in tiles and offers
-/// the capture with its damage to every viewer's <see cref="ViewerSlot"/>. Nothing is captured while nobody watches.
+/// (<see cref="HeadlessCompositor.FramesRendered"/> moving; that counts damage someone else's
+/// <see cref="HeadlessCompositor.CaptureOutput()"/> painted ahead of the refresh too, so no repaint goes unseen),
+/// diffs it with the previous capture in tiles and offers the capture with its damage to every viewer's
+/// <see cref="ViewerSlot"/>. Nothing is captured while nobody watches.
 /// </summary>
 internal sealed class FrameSource : IDisposable
 {
     private readonly HeadlessCompositor _compositor;
     private readonly TimeSpan _pollInterval;
-
-    /// <summary>How long commits may go without a counted repaint before the output is captured anyway: someone
-    /// else's <see cref="HeadlessCompositor.CaptureOutput()"/> repaints pending damage, and the frame timer then
-    /// finds nothing left to count.</summary>
-    private readonly TimeSpan _uncountedRepaintWait;
     private readonly Thread _thread;
     private readonly List<ViewerSlot> _slots = [];
     private readonly ManualResetEventSlim _wake = new(false);
@@ -30,7 +25,6 @@ internal sealed class FrameSource : IDisposable
         _damage = new bool[Grid.TileCount];
         double refreshMilliseconds = 1e6 / compositor.Options.RefreshMilliHertz;
         _pollInterval = TimeSpan.FromMilliseconds(Math.Clamp(refreshMilliseconds / 2, 1, 50));
-        _uncountedRepaintWait = TimeSpan.FromMilliseconds(Math.Max(100, refreshMilliseconds * 3));
         _thread = new Thread(Run) { IsBackground = true, Name = "wl-web frames" };
         _thread.Start();
     }
@@ -74,8 +68,6 @@ internal sealed class FrameSource : IDisposable
     private void Run()
     {
         long framesSeen = -1;
-        long commitsSeen = -1;
-        long commitsChanged = 0;
         while (!_stopped)
         {
             lock (_slots)
@@ -93,20 +85,9 @@ internal sealed class FrameSource : IDisposable
             }
 
             long frames = _compositor.FramesRendered;
-            long commits = _compositor.Commits;
-            long now = Stopwatch.GetTimestamp();
-            if (commits != commitsSeen && commitsChanged == 0)
-            {
-                commitsChanged = now;
-            }
-
-            bool capture = _latest is null || frames != framesSeen
-                || (commitsChanged != 0 && Stopwatch.GetElapsedTime(commitsChanged, now) >= _uncountedRepaintWait);
-            if (capture)
+            if (_latest is null || frames != framesSeen)
             {
                 framesSeen = frames;
-                commitsSeen = commits;
-                commitsChanged = 0;
                 if (!TryCaptureAndOffer())
                 {
                     break;

@@ -117,6 +117,9 @@ public sealed partial class HeadlessCompositor : IDisposable
     /// <summary>xdg_wm_base.pong requests received so far.</summary>
     public long Pongs => _shell.Pongs;
 
+    /// <summary>The scene, for tests that look inside it (its damage, its events); use it on the loop.</summary>
+    internal Scene Scene => _scene;
+
     /// <summary>Seat objects (pointers, keyboards, touches, data devices) events went through so far; read on the loop.</summary>
     internal long SeatObjectsVisited => _seat.ObjectsVisited;
 

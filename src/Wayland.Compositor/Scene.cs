@@ -98,6 +98,9 @@ internal sealed class Scene
 
     public FrameClock Clock { get; }
 
+    /// <summary>The bounding box of the damage not repainted yet (empty when there is none).</summary>
+    public Rect PendingDamage => _damage.Bounds;
+
     /// <summary>The mapped windows, bottom to top.</summary>
     public IReadOnlyList<Toplevel> Windows => _windows;
 

@@ -226,17 +226,12 @@ public class FdBatchingInteropTests
         {
             try
             {
-                if (!_process.HasExited)
-                {
-                    _process.Kill();
-                }
-
-                _process.WaitForExit();
+                PeerProcess.Stop(_process);
+                // Only now: the output handler adds to it until the pipe's end has been read.
+                _lines.Dispose();
             }
             finally
             {
-                _process.Dispose();
-                _lines.Dispose();
                 _runtime.Dispose();
             }
         }

@@ -21,15 +21,8 @@ public sealed class HostileSeatTests
         CompositorSession.Run("hostile-selection-types", session =>
         {
             using Bystander bystander = Bystander.Start(session);
-            using ManagedClient hostile = ManagedClient.Connect(session.SocketPath);
-            SeatUser attacker = new(hostile);
-            hostile.MapWindow("hostile", hostile.SolidBuffer(40, 30, Argb.Blue));
-
-            // The focused client maps its window last: it has the keyboard focus, the attacker just lost it.
-            using ManagedClient focused = ManagedClient.Connect(session.SocketPath);
-            SeatUser victim = new(focused);
-            focused.MapWindow("focused", focused.SolidBuffer(40, 30, Argb.Red));
-            hostile.DispatchUntil(() => attacker.Focused == false, "the attacker to lose the keyboard focus");
+            using Rivals rivals = Rivals.Start(session);
+            (ManagedClient hostile, SeatUser attacker, ManagedClient focused, SeatUser victim) = rivals;
 
             // A hundred types of 3.9 KB (390 KB), then a thousand short ones, each set with the serial of a pointer
             // event the attacker just got (enter, then leave). The focused client does not read meanwhile, as a busy
@@ -136,16 +129,8 @@ public sealed class HostileSeatTests
         CompositorSession.Run("hostile-selection-serial", session =>
         {
             using Bystander bystander = Bystander.Start(session);
-            using ManagedClient hostile = ManagedClient.Connect(session.SocketPath);
-            SeatUser attacker = new(hostile);
-            hostile.MapWindow("hostile", hostile.SolidBuffer(40, 30, Argb.Blue));
-            hostile.DispatchUntil(() => attacker.Focused == true, "the attacker's keyboard focus");
-
-            using ManagedClient focused = ManagedClient.Connect(session.SocketPath);
-            SeatUser victim = new(focused);
-            focused.MapWindow("focused", focused.SolidBuffer(40, 30, Argb.Red));
-            focused.DispatchUntil(() => victim.Focused == true, "the keyboard focus");
-            hostile.DispatchUntil(() => attacker.Focused == false, "the attacker to lose the keyboard focus");
+            using Rivals rivals = Rivals.Start(session);
+            (ManagedClient hostile, SeatUser attacker, ManagedClient focused, SeatUser victim) = rivals;
             uint stale = attacker.KeyboardLeaveSerial;
 
             // The focused client copies on a key press, quoting the key's serial: it is offered its own selection.
@@ -269,6 +254,44 @@ public sealed class HostileSeatTests
             bystander.AssertServed();
             session.AssertNoProtocolErrors();
         });
+    }
+
+    /// <summary>
+    /// The attacker and, connected after it, the focused client, each with a 40×30 window ("hostile", "focused"). The
+    /// focused client maps its window last: it has the keyboard focus, the attacker had it and just lost it.
+    /// </summary>
+    private sealed record Rivals(ManagedClient Hostile, SeatUser Attacker, ManagedClient Focused, SeatUser Victim) : IDisposable
+    {
+        public static Rivals Start(CompositorSession session)
+        {
+            ManagedClient hostile = ManagedClient.Connect(session.SocketPath);
+            ManagedClient? focused = null;
+            try
+            {
+                SeatUser attacker = new(hostile);
+                hostile.MapWindow("hostile", hostile.SolidBuffer(40, 30, Argb.Blue));
+                hostile.DispatchUntil(() => attacker.Focused == true, "the attacker's keyboard focus");
+
+                focused = ManagedClient.Connect(session.SocketPath);
+                SeatUser victim = new(focused);
+                focused.MapWindow("focused", focused.SolidBuffer(40, 30, Argb.Red));
+                focused.DispatchUntil(() => victim.Focused == true, "the keyboard focus");
+                hostile.DispatchUntil(() => attacker.Focused == false, "the attacker to lose the keyboard focus");
+                return new Rivals(hostile, attacker, focused, victim);
+            }
+            catch
+            {
+                focused?.Dispose();
+                hostile.Dispose();
+                throw;
+            }
+        }
+
+        public void Dispose()
+        {
+            Focused.Dispose();
+            Hostile.Dispose();
+        }
     }
 
     /// <summary>

@@ -1,7 +1,5 @@
-using System.Reflection;
 using Wayland.Client;
 using Wayland.Client.Protocol;
-using Wayland.Compositor.Rendering;
 using Wayland.Compositor.Surfaces;
 using Wayland.Protocols;
 
@@ -138,9 +136,7 @@ public sealed class HostileTreeTests
 
                 // What the detach damaged, read on the loop's thread before any repaint: an empty surface destroyed
                 // right after it (in the same read) reports it through the scene's SurfaceRemoved.
-                // The scene exposes no damage of its own, so its fields are read (they are named here: a rename fails clearly).
-                Scene scene = (Scene)PrivateField(typeof(HeadlessCompositor), "_scene").GetValue(session.Compositor)!;
-                DamageRegion damage = (DamageRegion)PrivateField(typeof(Scene), "_damage").GetValue(scene)!;
+                Scene scene = session.Compositor.Scene;
                 WlSurface marker = client.Compositor.CreateSurface();
                 client.Roundtrip();
                 uint markerId = marker.Id;
@@ -149,7 +145,7 @@ public sealed class HostileTreeTests
                 {
                     if (surface.Resource.Id == markerId && damaged is null)
                     {
-                        damaged = damage.Bounds;
+                        damaged = scene.PendingDamage;
                     }
                 });
                 session.Compositor.CaptureOutput(); // nothing left to repaint
@@ -176,8 +172,4 @@ public sealed class HostileTreeTests
             session.AssertNoProtocolErrors();
         });
     }
-
-    private static FieldInfo PrivateField(Type type, string name) =>
-        type.GetField(name, BindingFlags.NonPublic | BindingFlags.Instance)
-        ?? throw new InvalidOperationException($"{type.Name} has no field {name} any more: read the pending damage where it lives now");
 }

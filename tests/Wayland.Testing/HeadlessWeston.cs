@@ -136,16 +136,10 @@ public sealed class HeadlessWeston : IDisposable
     {
         try
         {
-            if (!_process.HasExited)
-            {
-                _process.Kill();
-            }
-
-            _process.WaitForExit();
+            PeerProcess.Stop(_process);
         }
         finally
         {
-            _process.Dispose();
             Runtime.Dispose();
         }
     }

@@ -51,9 +51,15 @@ public sealed class NativeTestServer : IDisposable
         Task<string?> ready = process.StandardOutput.ReadLineAsync();
         if (!ready.Wait(TimeSpan.FromSeconds(20)) || ready.Result != "ready")
         {
-            process.Kill();
-            process.WaitForExit();
-            runtime?.Dispose();
+            try
+            {
+                PeerProcess.Stop(process);
+            }
+            finally
+            {
+                runtime?.Dispose();
+            }
+
             throw new InvalidOperationException($"test-server did not become ready (said '{(ready.IsCompleted ? ready.Result : "nothing")}')");
         }
 
@@ -75,16 +81,10 @@ public sealed class NativeTestServer : IDisposable
     {
         try
         {
-            if (!_process.HasExited)
-            {
-                _process.Kill();
-            }
-
-            _process.WaitForExit();
+            PeerProcess.Stop(_process);
         }
         finally
         {
-            _process.Dispose();
             Runtime?.Dispose();
         }
     }
