@@ -116,6 +116,8 @@ public abstract class Proxy : IDisposable
     /// <summary>Generated code: sends a request that creates no object and carries the descriptors of
     /// <paramref name="fds"/>. They are not duplicated: the connection holds a reference on each handle until its
     /// descriptor is sent, so the caller may dispose them after the call (the descriptor closes once it is sent).</summary>
+    /// <exception cref="ObjectDisposedException">A handle is closed; nothing was sent.</exception>
+    /// <exception cref="ArgumentException">A handle is invalid; nothing was sent.</exception>
     protected void SendRequestWithFds(ushort opcode, ReadOnlySpan<byte> message, ReadOnlySpan<SafeHandle> fds) =>
         Display.Send(this, opcode, message, default, fds);
 
@@ -145,6 +147,8 @@ public abstract class Proxy : IDisposable
     /// <param name="fds">The handles of the request's fd arguments.</param>
     /// <param name="newIdOffset">Byte offset of the new_id word.</param>
     /// <param name="version">Version of the new object; null for this proxy's version (typed new_id).</param>
+    /// <exception cref="ObjectDisposedException">A handle is closed; nothing was sent and no object was created.</exception>
+    /// <exception cref="ArgumentException">A handle is invalid; nothing was sent and no object was created.</exception>
     protected T SendConstructorWithFds<T>(ushort opcode, Span<byte> message, ReadOnlySpan<SafeHandle> fds, int newIdOffset, uint? version = null)
         where T : Proxy, IProxyFactory<T>
     {

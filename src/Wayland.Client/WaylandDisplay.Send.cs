@@ -23,6 +23,17 @@ public sealed partial class WaylandDisplay
     private void Send(Proxy proxy, ushort opcode, ReadOnlySpan<byte> message, ReadOnlySpan<int> fds, ReadOnlySpan<SafeHandle> handles,
         Proxy? child, Span<byte> newIdSlot, uint childVersion, EventQueue? childQueue)
     {
+        // A bad handle is the caller's mistake, refused before anything happens; it must not reach the connection,
+        // which would fail (and so break the connection) on an invalid one.
+        for (int i = 0; i < handles.Length; i++)
+        {
+            ObjectDisposedException.ThrowIf(handles[i].IsClosed, handles[i]);
+            if (handles[i].IsInvalid)
+            {
+                throw new ArgumentException($"file descriptor argument {i} of the request has an invalid handle; nothing was sent");
+            }
+        }
+
         lock (_lock)
         {
             ThrowIfFailed();
@@ -68,7 +79,7 @@ public sealed partial class WaylandDisplay
                     _connection.EnqueueHandles(message, handles);
                 }
             }
-            catch (WaylandException e)
+            catch (Exception e) when (e is WaylandException || child is not null)
             {
                 if (child is not null)
                 {
@@ -77,8 +88,13 @@ public sealed partial class WaylandDisplay
                 }
 
                 // As in libwayland, a request that cannot be queued breaks the connection: the compositor
-                // would otherwise see the following requests without it.
-                Fail(e);
+                // would otherwise see the following requests without it. (A handle disposed by another thread
+                // since the check above is refused before anything is queued; the connection stays usable.)
+                if (e is WaylandException failure)
+                {
+                    Fail(failure);
+                }
+
                 throw;
             }
 

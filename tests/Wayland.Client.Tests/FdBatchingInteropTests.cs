@@ -145,6 +145,39 @@ public class FdBatchingInteropTests
         OpenFds.AssertUnchanged(fdsBefore);
     }
 
+    [Fact]
+    public void A_closed_or_invalid_handle_is_refused_before_anything_is_sent_and_the_connection_goes_on()
+    {
+        OpenFds.Snapshot fdsBefore = OpenFds.Take();
+        using (FdSink sink = FdSink.Start())
+        using (WaylandDisplay display = WaylandDisplay.Connect(sink.SocketPath))
+        {
+            using WltTypes types = Bind(display);
+            FileStream closed = sink.File("closed");
+            closed.Dispose();
+            using FileStream good = sink.File("good");
+            using Microsoft.Win32.SafeHandles.SafeFileHandle invalid = new(-1, ownsHandle: false);
+
+            Assert.Throws<ObjectDisposedException>(() => types.Fd(closed.SafeFileHandle));
+            Assert.Throws<ArgumentException>(() => types.Fd(invalid));
+            // A request with one good and one bad descriptor sends neither, and keeps no reference on the good one.
+            Assert.Throws<ObjectDisposedException>(() => types.Mixed(1, "s", good.SafeFileHandle, [], 2, closed.SafeFileHandle));
+            Assert.Throws<ArgumentException>(() => types.Mixed(1, "s", good.SafeFileHandle, [], 2, invalid));
+            bool added = false;
+            good.SafeFileHandle.DangerousAddRef(ref added);
+            good.SafeFileHandle.DangerousRelease();
+            Assert.True(added);
+
+            // Nothing of the refused requests went out: the server's next lines are those of the requests after them.
+            types.Fd(good.SafeFileHandle);
+            types.Mixed(3, "t", good.SafeFileHandle, [9], 4, good.SafeFileHandle);
+            display.Roundtrip();
+            Assert.Equal(["fd good", "mixed 3 good 4 good"], sink.Lines(2));
+        }
+
+        OpenFds.AssertUnchanged(fdsBefore);
+    }
+
     private static WltTypes Bind(WaylandDisplay display)
     {
         using WlRegistry registry = display.GetRegistry();

@@ -96,6 +96,40 @@ public class NativeServerInteropTests
     }
 
     [Fact]
+    public void A_constructor_with_a_closed_descriptor_is_refused_without_taking_an_id_and_the_next_pool_works()
+    {
+        OpenFds.Snapshot fdsBefore = OpenFds.Take();
+        using (RuntimeDirectory files = RuntimeDirectory.Create("shm-files"))
+        using (NativeTestServer server = NativeTestServer.Start("--differential"))
+        using (WaylandDisplay display = WaylandDisplay.Connect(server.SocketPath))
+        {
+            using WlRegistry registry = display.GetRegistry();
+            uint name = 0;
+            registry.Global += (_, n, iface, _) => name = iface == "wl_shm" ? n : name;
+            display.Roundtrip();
+            Assert.NotEqual(0u, name);
+            using WlShm shm = registry.Bind<WlShm>(name, 1);
+
+            using FileStream file = new(Path.Combine(files.Path, "pool"), FileMode.Create, FileAccess.ReadWrite);
+            file.SetLength(4096);
+            FileStream closed = new(Path.Combine(files.Path, "closed"), FileMode.Create, FileAccess.ReadWrite);
+            closed.Dispose();
+
+            using WlShmPool first = shm.CreatePool(file.SafeFileHandle, 4096);
+            Assert.Throws<ObjectDisposedException>(() => shm.CreatePool(closed.SafeFileHandle, 4096));
+            // The refused pool took no id (ids are reused last-freed first, so a leaked one would show here).
+            using WlShmPool second = shm.CreatePool(file.SafeFileHandle, 4096);
+            Assert.Equal(first.Id + 1, second.Id);
+
+            // libwayland maps the descriptor it received: a buffer in the second pool works, no protocol error.
+            using WlBuffer buffer = second.CreateBuffer(0, 16, 16, 64, global::Wayland.Protocols.WlShmFormat.Argb8888);
+            display.Roundtrip();
+        }
+
+        OpenFds.AssertUnchanged(fdsBefore);
+    }
+
+    [Fact]
     public void The_protocol_error_wins_over_EPIPE_when_the_server_hangs_up_first()
     {
         using NativeTestServer server = NativeTestServer.Start();

@@ -167,7 +167,8 @@ internal sealed class ClientEmitter : IInterfaceEmitter
 
         string opcode = $"{data}.Requests.{request.PascalName}";
         // Requests with fd arguments pass the handles themselves: the connection keeps a reference on each until it
-        // is sent, instead of duplicating the descriptor (two system calls each).
+        // is sent, instead of duplicating the descriptor (two system calls each). Fds take no bytes on the wire, so
+        // the body writes nothing for them.
         string withFds = request.Arguments.Any(a => a.Type == WireType.Fd) ? "WithFds" : string.Empty;
         string fds = withFds.Length > 0 ? "{handles}" : "{fds}";
         string send = newId is null
@@ -179,7 +180,7 @@ internal sealed class ClientEmitter : IInterfaceEmitter
             writer.Line("__writer.WriteUInt(version);");
             writer.Line("__newId = __writer.Length;");
             writer.Line("__writer.WriteNewId(0);");
-        }, send);
+        }, send, fdsAsHandles: withFds.Length > 0);
         writer.Close();
     }
 

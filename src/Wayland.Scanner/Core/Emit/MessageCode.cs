@@ -8,7 +8,8 @@ namespace Wayland.Scanner.Emit;
 
 /// <summary>
 /// What the client and server emitters share: encoding a message's arguments with <c>MessageWriter</c>
-/// (with fd arguments kept alive by <c>DangerousAddRef</c>), decoding them from <c>MessageArguments</c>,
+/// (fd arguments either recorded as numbers, kept alive by <c>DangerousAddRef</c>, or handed over as handles),
+/// decoding them from <c>MessageArguments</c>,
 /// and the small documentation and obsolescence helpers.
 /// </summary>
 internal static class MessageCode
@@ -17,8 +18,10 @@ internal static class MessageCode
 
     /// <summary>
     /// Writes the body that encodes <paramref name="message"/> and sends it: a stack buffer (exact size when no
-    /// argument is variable), fd add-refs in a try/finally, one write per argument, then <paramref name="send"/>
-    /// (which may use <c>__buffer</c>, <c>__writer</c> and <c>__newId</c>).
+    /// argument is variable), one write per argument, then <paramref name="send"/> (which may use <c>__buffer</c>,
+    /// <c>__writer</c> and <c>__newId</c>). Fd arguments take no bytes on the wire: when <paramref name="fdsAsHandles"/>
+    /// the send takes their handles and the runtime keeps them alive until they are sent, so the body does nothing
+    /// else with them; otherwise they are add-referenced in a try/finally and recorded as numbers in <c>__fds</c>.
     /// </summary>
     /// <param name="writer">Where the code goes.</param>
     /// <param name="context">The run's resolved references.</param>
@@ -27,13 +30,16 @@ internal static class MessageCode
     /// <param name="untypedNewId">Writes an untyped new_id argument (it differs between sides).</param>
     /// <param name="send">The sending statement; <c>{fds}</c> is replaced by the fd span expression, <c>{handles}</c> by
     /// a collection expression of the fd arguments' handles.</param>
+    /// <param name="fdsAsHandles">Whether <paramref name="send"/> takes the handles (<c>{handles}</c>) rather than the
+    /// numbers (<c>{fds}</c>).</param>
     public static void WriteEncoding(CodeWriter writer, EmitContext context, MessageModel message, string opcode,
-        Action<ArgumentModel> untypedNewId, string send)
+        Action<ArgumentModel> untypedNewId, string send, bool fdsAsHandles)
     {
         bool variable = message.Arguments.Any(a => a.Type is WireType.String or WireType.Array || a.IsUntypedNewId);
         int size = 8 + message.Arguments.Sum(a => a.Type == WireType.Fd ? 0 : 4);
         writer.Line($"global::System.Span<byte> __buffer = stackalloc byte[{(variable ? $"{Wire}.WireLimits.MaxMessageSize" : size.ToString(System.Globalization.CultureInfo.InvariantCulture))}];");
-        List<ArgumentModel> fds = message.Arguments.Where(a => a.Type == WireType.Fd).ToList();
+        List<ArgumentModel> handles = message.Arguments.Where(a => a.Type == WireType.Fd).ToList();
+        List<ArgumentModel> fds = fdsAsHandles ? [] : handles;
         if (fds.Count > 0)
         {
             writer.Line($"global::System.Span<int> __fds = stackalloc int[{fds.Count}];");
@@ -62,15 +68,15 @@ internal static class MessageCode
             {
                 untypedNewId(argument);
             }
-            else
+            else if (argument.Type != WireType.Fd || !fdsAsHandles)
             {
                 WriteArgument(writer, context, argument);
             }
         }
 
         writer.Line("__writer.Finish();");
-        string handles = "[" + string.Join(", ", fds.Select(fd => Naming.ParameterName(fd.Name))) + "]";
-        writer.Line(send.Replace("{fds}", fds.Count > 0 ? "__writer.Fds" : "default").Replace("{handles}", handles));
+        string handleList = "[" + string.Join(", ", handles.Select(fd => Naming.ParameterName(fd.Name))) + "]";
+        writer.Line(send.Replace("{fds}", fds.Count > 0 ? "__writer.Fds" : "default").Replace("{handles}", handleList));
         if (fds.Count > 0)
         {
             writer.Close();

@@ -221,7 +221,7 @@ internal sealed class ServerEmitter : IInterfaceEmitter
         {
             string name = Naming.ParameterName(untyped.Name);
             writer.Line($"__writer.WriteUntypedNewId({name}.Interface.Name, {name}.Version, {name}.Id);");
-        }, send);
+        }, send, fdsAsHandles: false);
         writer.Close();
     }
 

@@ -113,27 +113,13 @@ public sealed partial class ZsampleCanvasV1 : global::Wayland.Client.Proxy, glob
     {
         global::System.ArgumentNullException.ThrowIfNull(data);
         global::System.Span<byte> __buffer = stackalloc byte[global::Wayland.Wire.WireLimits.MaxMessageSize];
-        global::System.Span<int> __fds = stackalloc int[1];
-        bool __refData = false;
-        try
-        {
-            data.DangerousAddRef(ref __refData);
-            global::Wayland.Wire.MessageWriter __writer = new(__buffer, Id, global::Sample.Protocols.ZsampleCanvasV1Interface.Requests.Upload, __fds);
-            __writer.WriteFd((int)data.DangerousGetHandle());
-            __writer.WriteUInt(size);
-            __writer.WriteString(label);
-            __writer.WriteArray(extra);
-            __writer.WriteFixed(global::Wayland.Wire.Fixed.FromDouble(scale));
-            __writer.Finish();
-            SendRequestWithFds(global::Sample.Protocols.ZsampleCanvasV1Interface.Requests.Upload, __buffer[..__writer.Length], [data]);
-        }
-        finally
-        {
-            if (__refData)
-            {
-                data.DangerousRelease();
-            }
-        }
+        global::Wayland.Wire.MessageWriter __writer = new(__buffer, Id, global::Sample.Protocols.ZsampleCanvasV1Interface.Requests.Upload);
+        __writer.WriteUInt(size);
+        __writer.WriteString(label);
+        __writer.WriteArray(extra);
+        __writer.WriteFixed(global::Wayland.Wire.Fixed.FromDouble(scale));
+        __writer.Finish();
+        SendRequestWithFds(global::Sample.Protocols.ZsampleCanvasV1Interface.Requests.Upload, __buffer[..__writer.Length], [data]);
     }
 
     /// <summary>Sends <c>zsample_canvas_v1.destroy</c> when this object's version has it.</summary>
