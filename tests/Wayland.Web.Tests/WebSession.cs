@@ -37,13 +37,16 @@ internal sealed class WebSession : IAsyncDisposable
         ["PS1"] = "$ ",
     };
 
-    public static async Task<WebSession> StartAsync(string purpose, int width, int height, WebViewOptions? options = null, int scale = 1)
+    public static async Task<WebSession> StartAsync(string purpose, int width, int height, WebViewOptions? options = null, int scale = 1,
+        Action<HeadlessCompositorOptions>? configure = null)
     {
         RuntimeDirectory runtime = RuntimeDirectory.Create(purpose);
         HeadlessCompositor? compositor = null;
         try
         {
-            compositor = new HeadlessCompositor(new HeadlessCompositorOptions { Width = width, Height = height, Scale = scale });
+            HeadlessCompositorOptions compositorOptions = new() { Width = width, Height = height, Scale = scale };
+            configure?.Invoke(compositorOptions);
+            compositor = new HeadlessCompositor(compositorOptions);
             compositor.Display.AddSocket(Path.Combine(runtime.Path, SocketName));
             compositor.Start();
             WebSession session = new(runtime, compositor);

@@ -84,7 +84,8 @@ public sealed class WebViewBrowserTests(BrowserFixture browser, ITestOutputHelpe
     [Fact]
     public async Task Keys_typed_in_the_page_reach_foot_through_the_keymap()
     {
-        await using WebSession session = await WebSession.StartAsync("web-foot", 800, 600);
+        // Key repeat off: on a loaded machine a key can stay down past the repeat delay, and foot then types it twice.
+        await using WebSession session = await WebSession.StartAsync("web-foot", 800, 600, configure: o => o.KeyRepeatRate = 0);
         Process client = session.Launch("/usr/bin/foot", ["/bin/sh"], WebSession.ShellEnvironment);
         WindowInfo window = await session.WaitForWindowAsync(client, Patience);
         IPage page = await browser.NewPageAsync(800, 600);
