@@ -146,6 +146,24 @@ internal static class Driver
             }
 
             report.AppendLine();
+            if (pinned)
+            {
+                // On one CPU the two processes take turns, so the elapsed time is about the sum of their CPU times: a
+                // client that cost nothing would save exactly libwayland's client's CPU time, and no better ratio exists.
+                report.AppendLine("The floor, pinned: the client ratio a client costing no CPU at all would reach, 1 − (libwayland client's CPU / elapsed) of the libwayland-client pair on each server (medians over the repetitions):");
+                report.AppendLine();
+                report.AppendLine("| workload | floor (libwayland server) | our client (libwayland server) | floor (our server) | our client (our server) |");
+                report.AppendLine("|---|---:|---:|---:|---:|");
+                foreach ((string workload, _, _) in workloads)
+                {
+                    double Floor(int pair) => Median(results[(pinned, workload, pair)].Select(r => 1 - (r.ClientCpu / r.NsPerOp)));
+                    double Ratio(int ours, int theirs) => Median(results[(pinned, workload, ours)].Select(r => r.NsPerOp)) / Median(results[(pinned, workload, theirs)].Select(r => r.NsPerOp));
+                    report.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                        $"| {workload} | {Floor(0):F2} | {Ratio(1, 0):F2} | {Floor(2):F2} | {Ratio(3, 2):F2} |"));
+                }
+
+                report.AppendLine();
+            }
         }
 
         report.AppendLine("### Bytes allocated per operation in steady state (unpinned runs, medians)");
