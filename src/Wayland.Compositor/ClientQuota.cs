@@ -3,11 +3,12 @@ using Wayland.Server;
 namespace Wayland.Compositor;
 
 /// <summary>
-/// How many objects of one kind (sub-surfaces, popups) each client holds, against a limit per client. Objects of these
-/// kinds add work to what the compositor does for every client (each repaint, each pointer motion walks them), so one
-/// client may not make the server hold more than the limit: the request that would go over it gets
-/// <c>wl_display.error</c> <c>no_memory</c>, as the object limit answers, and only that client is disconnected.
-/// Only touched on the event loop's thread.
+/// How many objects of one kind (sub-surfaces, mapped popups) each client holds, against a limit per client. Objects of
+/// these kinds add work to what the compositor does for every client (each repaint, each pointer motion walks them), so
+/// one client may not make the server hold more than the limit. <see cref="Admit"/> counts an object for as long as its
+/// resource lives, and the request that would go over the limit gets <c>wl_display.error</c> <c>no_memory</c>, as the
+/// object limit answers; <see cref="TryTake"/> and <see cref="Release"/> count a state (a popup while it is mapped)
+/// and leave the answer to the caller. Only touched on the event loop's thread.
 /// </summary>
 internal sealed class ClientQuota(int limit)
 {
@@ -28,19 +29,31 @@ internal sealed class ClientQuota(int limit)
     public bool Admit(Resource resource)
     {
         Client client = resource.Client;
-        int held = HeldBy(client);
-        if (Limit > 0 && held >= Limit)
+        if (!TryTake(client))
         {
             client.PostNoMemory();
             return false;
         }
 
-        _held[client] = held + 1;
         resource.Destroyed += _ => Release(client);
         return true;
     }
 
-    private void Release(Client client)
+    /// <summary>Counts one more object against <paramref name="client"/>; false (and nothing counted) when it holds <see cref="Limit"/> already.</summary>
+    public bool TryTake(Client client)
+    {
+        int held = HeldBy(client);
+        if (Limit > 0 && held >= Limit)
+        {
+            return false;
+        }
+
+        _held[client] = held + 1;
+        return true;
+    }
+
+    /// <summary>Counts one object fewer against <paramref name="client"/>, one <see cref="TryTake"/> took.</summary>
+    public void Release(Client client)
     {
         int held = HeldBy(client) - 1;
         if (held > 0)

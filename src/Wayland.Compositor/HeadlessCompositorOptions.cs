@@ -86,11 +86,12 @@ public sealed class HeadlessCompositorOptions
     public int MaxSubsurfacesPerClient { get; set; } = DefaultMaxSubsurfacesPerClient;
 
     /// <summary>
-    /// xdg_popup objects one client may hold at once (default <see cref="DefaultMaxPopupsPerClient"/>, 256; 0 means no
-    /// limit). Every mapped popup is walked on each repaint and pointer motion and each time a window is damaged, so
-    /// this bounds what one client adds to the work done for all. Menus use a handful (one per open submenu, at most
-    /// 64 deep). The get_popup request that would go over it gets <c>wl_display.error</c> <c>no_memory</c> and that
-    /// client is disconnected.
+    /// xdg_popups one client may have mapped (shown) at once (default <see cref="DefaultMaxPopupsPerClient"/>, 256; 0
+    /// means no limit). Every mapped popup is walked on each repaint and pointer motion and each time a window is
+    /// damaged, so this bounds what one client adds to the work done for all. Menus use a handful (one per open
+    /// submenu, at most 64 deep). A popup the client maps while it has this many mapped is dismissed at once
+    /// (<c>xdg_popup.popup_done</c>), as one whose parent is not shown is; no error. Popups created and not mapped, or
+    /// dismissed and not yet destroyed, do not count: they cost only memory, which the object limit bounds.
     /// </summary>
     public int MaxPopupsPerClient { get; set; } = DefaultMaxPopupsPerClient;
 

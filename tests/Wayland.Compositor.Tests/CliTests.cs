@@ -1,7 +1,10 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using Wayland.Client.Protocol;
+using Wayland.Protocols;
 using Wayland.Testing;
+using Wayland.Wire;
 
 namespace Wayland.Compositor.Tests;
 
@@ -206,6 +209,10 @@ public sealed class CliTests : IDisposable
     [InlineData("--refresh", "abc")]
     [InlineData("--exec", "true", "--exec-socket", "true")]
     [InlineData("--no-such-option")]
+    [InlineData("--max-popups", "-1")]
+    [InlineData("--max-subsurfaces", "many")]
+    [InlineData("--max-content-bytes", "-5")]
+    [InlineData("--max-content-bytes", "12Q")]
     public void BadArgumentsExit64WithUsage(params string[] arguments)
     {
         (int exit, string stdout, string stderr) = Run(arguments);
@@ -215,6 +222,64 @@ public sealed class CliTests : IDisposable
         Assert.StartsWith("wl-headless: ", stderr, StringComparison.Ordinal);
         Assert.Contains("Usage:", stderr, StringComparison.Ordinal);
         Assert.Contains("--exec <CMD>", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MaxContentBytesBoundsWhatARealClientsSurfacesHold()
+    {
+        // weston-simple-shm commits 250×250 buffers (244 KiB): over 1K it is refused at the first commit, under 1M it draws.
+        (int exit, _, string stderr) = Run("--max-content-bytes", "1K", "--exec", "weston-simple-shm", "--timeout", "60");
+        Assert.True(exit == 2, $"exit {exit}:\n{stderr}");
+        Assert.Contains("wl_surface#3: a 250x250 buffer would take this client's surfaces to", stderr, StringComparison.Ordinal);
+
+        (exit, _, stderr) = Run("--max-content-bytes", "1M", "--exec", "weston-simple-shm", "--frames", "3");
+        Assert.True(exit == 0, $"exit {exit}:\n{stderr}");
+    }
+
+    [Fact]
+    public void MaxSubsurfacesAndMaxPopupsBoundWhatOneClientHoldsAndShows()
+    {
+        ProcessStartInfo info = new("dotnet", [CliPath, "--socket", "wl-limits", "--max-subsurfaces", "2", "--max-popups", "1"]);
+        _runtime.Apply(info);
+        using ClientProcess server = ClientProcess.Start(info);
+        string socket = Path.Combine(_runtime.Path, "wl-limits");
+        Poll.Until(() => File.Exists(socket) || server.HasExited, () => $"no socket from wl-headless: {server.OutputTail}", TimeSpan.FromSeconds(60));
+        Assert.False(server.HasExited, server.OutputTail);
+
+        // One popup shown: a second one shown beside it is dismissed.
+        using (ManagedClient client = ManagedClient.Connect(socket))
+        {
+            TestWindow window = client.MapWindow("menus", client.SolidBuffer(100, 100, Argb.Blue));
+            int done = 0;
+            for (int i = 0; i < 2; i++)
+            {
+                TestPopup popup = TestPopup.Open(client, window, rules =>
+                {
+                    rules.SetSize(10, 10);
+                    rules.SetAnchorRect(0, 0, 1, 1);
+                });
+                popup.Popup.PopupDone += _ => done++;
+                popup.Show(client.SolidBuffer(10, 10, Argb.Yellow));
+                client.Roundtrip();
+                Assert.Equal(i, done);
+            }
+        }
+
+        // Two sub-surfaces held: the third gets no_memory.
+        using (ManagedClient client = ManagedClient.Connect(socket))
+        {
+            WlSubcompositor subcompositor = client.Own(client.Globals.Bind<WlSubcompositor>());
+            WlSurface parent = client.Own(client.Compositor.CreateSurface());
+            for (int i = 0; i < 3; i++)
+            {
+                client.Own(subcompositor.GetSubsurface(client.Own(client.Compositor.CreateSurface()), parent));
+            }
+
+            WaylandProtocolException error = client.ExpectProtocolError();
+            Assert.Equal(("wl_display", 1u, (uint)WlDisplayError.NoMemory), (error.InterfaceName, error.ObjectId, error.Code));
+        }
+
+        Assert.False(server.HasExited, server.OutputTail);
     }
 
     [Fact]

@@ -290,7 +290,7 @@ public sealed class ClientGraphTests(ITestOutputHelper output)
     {
         const int Siblings = 1000;
 
-        // More popups than one client may hold by default: this test is about dismissing many without nesting, which
+        // More popups than one client may show by default: this test is about dismissing many without nesting, which
         // still matters to a compositor that lifts the limit.
         HeadlessCompositorOptions options = new() { Width = 800, Height = 600, MaxPopupsPerClient = 0 };
         CompositorSession.Run("popup-siblings", options, session =>

@@ -71,11 +71,8 @@ public sealed class HostileSeatTests
         CompositorSession.Run("hostile-drag-types", session =>
         {
             using Bystander bystander = Bystander.Start(session);
-            using ManagedClient hostile = ManagedClient.Connect(session.SocketPath);
-            SeatUser attacker = new(hostile);
-            TestWindow from = hostile.MapWindow("hostile", hostile.SolidBuffer(100, 100, Argb.Blue));
-            using ManagedClient target = ManagedClient.Connect(session.SocketPath);
-            SeatUser victim = new(target);
+            using DragRivals rivals = DragRivals.Start(session);
+            (ManagedClient hostile, SeatUser attacker, TestWindow from, ManagedClient target, SeatUser victim) = rivals;
             List<List<string>> entered = [];
             List<string>? pending = null;
             victim.Device.DataOffer += (_, offer) =>
@@ -85,9 +82,6 @@ public sealed class HostileSeatTests
                 offer.Offer += (_, type) => types.Add(type);
             };
             victim.Device.Enter += (_, _, _, _, _, offer) => entered.Add(offer is null ? [] : pending ?? []);
-            target.MapWindow("target", target.SolidBuffer(100, 100, Argb.Red));
-            session.Compositor.MoveWindow(session.WaitForWindow("hostile").Id, 0, 300);
-            session.Compositor.MoveWindow(session.WaitForWindow("target").Id, 300, 300);
 
             session.Compositor.MovePointer(50, 350);
             session.Compositor.PointerButton(Keys.ButtonLeft, pressed: true);
@@ -116,6 +110,91 @@ public sealed class HostileSeatTests
             Assert.All(entered, types => Assert.Equal(64, types.Count));
             session.Compositor.PointerButton(Keys.ButtonLeft, pressed: false);
             hostile.DispatchUntil(() => cancelled, "the drag dropped where nothing accepted it to be cancelled");
+
+            target.Roundtrip();
+            bystander.AssertServed();
+            session.AssertNoProtocolErrors();
+        });
+    }
+
+    [Fact]
+    public void A_drag_without_the_serial_of_the_press_of_the_one_held_button_starts_nothing()
+    {
+        CompositorSession.Run("hostile-drag-serial", session =>
+        {
+            using Bystander bystander = Bystander.Start(session);
+            using DragRivals rivals = DragRivals.Start(session);
+            (ManagedClient hostile, SeatUser attacker, TestWindow from, ManagedClient target, SeatUser victim) = rivals;
+            int dragEnters = 0;
+            victim.Device.Enter += (_, _, _, _, _, _) => dragEnters++;
+
+            // Each refused drag is cancelled at once; the pointer then goes over the target as a pointer, not a drag.
+            void AssertRefused(uint serial, string why)
+            {
+                WlDataSource source = hostile.Own(attacker.Manager.CreateDataSource());
+                bool cancelled = false;
+                source.Cancelled += _ => cancelled = true;
+                source.Offer("text/plain");
+                attacker.Device.StartDrag(source, from.Surface, null, serial);
+                hostile.DispatchUntil(() => cancelled, $"the source of a drag {why} to be cancelled");
+                session.Compositor.MovePointer(350, 350);
+                target.DispatchUntil(() => victim.PointerFocused, $"the pointer over the target after a drag {why}");
+                Assert.Equal(0, dragEnters);
+                session.Compositor.MovePointer(50, 350);
+                hostile.DispatchUntil(() => attacker.PointerFocused, "the pointer back on the attacker's window");
+            }
+
+            session.Compositor.MovePointer(50, 350);
+            hostile.DispatchUntil(() => attacker.PointerFocused, "the pointer on the attacker's window");
+            AssertRefused(attacker.LastSerial, "with no button held, quoting the pointer's enter");
+
+            // A button held, but the serial is the enter before the press, or the press of an earlier grab.
+            uint beforePress = attacker.LastSerial;
+            session.Compositor.PointerButton(Keys.ButtonLeft, pressed: true);
+            hostile.DispatchUntil(() => attacker.ButtonSerial > beforePress, "the press");
+            uint earlierPress = attacker.ButtonSerial;
+            AssertRefused(beforePress, "quoting the enter before the press");
+            session.Compositor.PointerButton(Keys.ButtonLeft, pressed: false);
+            session.Compositor.PointerButton(Keys.ButtonLeft, pressed: true);
+            hostile.DispatchUntil(() => attacker.ButtonSerial > earlierPress, "the second press");
+            AssertRefused(earlierPress, "quoting the press of a grab that ended");
+
+            // Two buttons held: no longer the implicit grab of one press.
+            uint press = attacker.ButtonSerial;
+            session.Compositor.PointerButton(Keys.ButtonRight, pressed: true);
+            hostile.DispatchUntil(() => attacker.ButtonSerial > press, "the second button's press");
+            AssertRefused(press, "with two buttons held");
+            session.Compositor.PointerButton(Keys.ButtonRight, pressed: false);
+            session.Compositor.PointerButton(Keys.ButtonLeft, pressed: false);
+
+            // A press on the target's window: its serial is not the attacker's grab.
+            session.Compositor.MovePointer(350, 350);
+            session.Compositor.PointerButton(Keys.ButtonLeft, pressed: true);
+            target.DispatchUntil(() => victim.ButtonSerial != 0, "the press on the target");
+            WlDataSource foreign = hostile.Own(attacker.Manager.CreateDataSource());
+            bool foreignCancelled = false;
+            foreign.Cancelled += _ => foreignCancelled = true;
+            attacker.Device.StartDrag(foreign, from.Surface, null, victim.ButtonSerial);
+            hostile.DispatchUntil(() => foreignCancelled, "the source of a drag quoting the target's press to be cancelled");
+            session.Compositor.PointerButton(Keys.ButtonLeft, pressed: false);
+
+            // The press of the one held button on the attacker's own window: the drag enters the target.
+            session.Compositor.MovePointer(50, 350);
+            hostile.DispatchUntil(() => attacker.PointerFocused, "the pointer back on the attacker's window");
+            press = attacker.ButtonSerial;
+            session.Compositor.PointerButton(Keys.ButtonLeft, pressed: true);
+            hostile.DispatchUntil(() => attacker.ButtonSerial > press, "the press that starts the drag");
+            WlDataSource valid = hostile.Own(attacker.Manager.CreateDataSource());
+            bool validCancelled = false;
+            valid.Cancelled += _ => validCancelled = true;
+            valid.Offer("text/plain");
+            attacker.Device.StartDrag(valid, from.Surface, null, attacker.ButtonSerial);
+            hostile.Roundtrip();
+            session.Compositor.MovePointer(350, 350);
+            target.DispatchUntil(() => dragEnters == 1, "the drag's enter at the target");
+            Assert.False(validCancelled, "the drag quoting the press was cancelled");
+            session.Compositor.PointerButton(Keys.ButtonLeft, pressed: false);
+            hostile.DispatchUntil(() => validCancelled, "the drag dropped where nothing accepted it to be cancelled");
 
             target.Roundtrip();
             bystander.AssertServed();
@@ -256,40 +335,70 @@ public sealed class HostileSeatTests
         });
     }
 
+    /// <summary>Connects two clients, first and second, and sets them up with <paramref name="setUp"/>; when that fails, closes both.</summary>
+    private static T ConnectTwo<T>(CompositorSession session, Func<ManagedClient, ManagedClient, T> setUp)
+    {
+        ManagedClient first = ManagedClient.Connect(session.SocketPath);
+        ManagedClient? second = null;
+        try
+        {
+            second = ManagedClient.Connect(session.SocketPath);
+            return setUp(first, second);
+        }
+        catch
+        {
+            second?.Dispose();
+            first.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>
     /// The attacker and, connected after it, the focused client, each with a 40×30 window ("hostile", "focused"). The
     /// focused client maps its window last: it has the keyboard focus, the attacker had it and just lost it.
     /// </summary>
     private sealed record Rivals(ManagedClient Hostile, SeatUser Attacker, ManagedClient Focused, SeatUser Victim) : IDisposable
     {
-        public static Rivals Start(CompositorSession session)
+        public static Rivals Start(CompositorSession session) => ConnectTwo(session, (hostile, focused) =>
         {
-            ManagedClient hostile = ManagedClient.Connect(session.SocketPath);
-            ManagedClient? focused = null;
-            try
-            {
-                SeatUser attacker = new(hostile);
-                hostile.MapWindow("hostile", hostile.SolidBuffer(40, 30, Argb.Blue));
-                hostile.DispatchUntil(() => attacker.Focused == true, "the attacker's keyboard focus");
+            SeatUser attacker = new(hostile);
+            hostile.MapWindow("hostile", hostile.SolidBuffer(40, 30, Argb.Blue));
+            hostile.DispatchUntil(() => attacker.Focused == true, "the attacker's keyboard focus");
 
-                focused = ManagedClient.Connect(session.SocketPath);
-                SeatUser victim = new(focused);
-                focused.MapWindow("focused", focused.SolidBuffer(40, 30, Argb.Red));
-                focused.DispatchUntil(() => victim.Focused == true, "the keyboard focus");
-                hostile.DispatchUntil(() => attacker.Focused == false, "the attacker to lose the keyboard focus");
-                return new Rivals(hostile, attacker, focused, victim);
-            }
-            catch
-            {
-                focused?.Dispose();
-                hostile.Dispose();
-                throw;
-            }
-        }
+            SeatUser victim = new(focused);
+            focused.MapWindow("focused", focused.SolidBuffer(40, 30, Argb.Red));
+            focused.DispatchUntil(() => victim.Focused == true, "the keyboard focus");
+            hostile.DispatchUntil(() => attacker.Focused == false, "the attacker to lose the keyboard focus");
+            return new Rivals(hostile, attacker, focused, victim);
+        });
 
         public void Dispose()
         {
             Focused.Dispose();
+            Hostile.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The attacker with a 100×100 window ("hostile") at (0, 300) to drag from, and the target, connected after it,
+    /// with one ("target") at (300, 300) to drag onto.
+    /// </summary>
+    private sealed record DragRivals(ManagedClient Hostile, SeatUser Attacker, TestWindow From, ManagedClient Target, SeatUser Victim) : IDisposable
+    {
+        public static DragRivals Start(CompositorSession session) => ConnectTwo(session, (hostile, target) =>
+        {
+            SeatUser attacker = new(hostile);
+            TestWindow from = hostile.MapWindow("hostile", hostile.SolidBuffer(100, 100, Argb.Blue));
+            SeatUser victim = new(target);
+            target.MapWindow("target", target.SolidBuffer(100, 100, Argb.Red));
+            session.Compositor.MoveWindow(session.WaitForWindow("hostile").Id, 0, 300);
+            session.Compositor.MoveWindow(session.WaitForWindow("target").Id, 300, 300);
+            return new DragRivals(hostile, attacker, from, target, victim);
+        });
+
+        public void Dispose()
+        {
+            Target.Dispose();
             Hostile.Dispose();
         }
     }
@@ -315,7 +424,14 @@ public sealed class HostileSeatTests
             WlPointer pointer = client.Own(Seat.GetPointer());
             pointer.Enter += (_, serial, _, _, _) => (LastSerial, PointerFocused) = (serial, true);
             pointer.Leave += (_, serial, _) => (LastSerial, PointerFocused) = (serial, false);
-            pointer.Button += (_, serial, _, _, _) => LastSerial = serial;
+            pointer.Button += (_, serial, _, _, state) =>
+            {
+                LastSerial = serial;
+                if (state == WlPointerButtonState.Pressed)
+                {
+                    ButtonSerial = serial;
+                }
+            };
 
             List<string>? pending = null;
             Device.DataOffer += (_, offer) =>
@@ -361,6 +477,9 @@ public sealed class HostileSeatTests
         public uint KeyboardLeaveSerial { get; private set; }
 
         public uint KeySerial { get; private set; }
+
+        /// <summary>The serial of the latest button press.</summary>
+        public uint ButtonSerial { get; private set; }
 
         public bool PointerFocused { get; private set; }
 

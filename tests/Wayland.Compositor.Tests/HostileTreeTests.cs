@@ -6,10 +6,11 @@ using Wayland.Protocols;
 namespace Wayland.Compositor.Tests;
 
 /// <summary>
-/// A client building huge trees of popups or sub-surfaces may only hurt itself: each is walked on every repaint and
-/// pointer motion, for every client, so one client holds a bounded number of each. The request that would go over the
-/// limit gets wl_display.error no_memory (as the object limit answers) and only that client is disconnected; a
-/// bystander is served throughout. Within the limit, objects given back can be made again. A sub-surface leaving a
+/// A client building huge trees of popups or sub-surfaces may only hurt itself: each shown popup and each sub-surface is
+/// walked on every repaint and pointer motion, for every client, so one client shows a bounded number of popups and
+/// holds a bounded number of sub-surfaces. A popup shown over the limit is dismissed (popup_done); the sub-surface
+/// request that would go over it gets wl_display.error no_memory (as the object limit answers) and only that client is
+/// disconnected; a bystander is served throughout. Within the limit, objects given back can be made again. A sub-surface leaving a
 /// tree of many siblings damages only where it was drawn, not the whole tree.
 /// </summary>
 [Collection(SerialCollection.Name)]
@@ -19,38 +20,71 @@ public sealed class HostileTreeTests
     private static readonly (string Interface, uint ObjectId, uint Code) NoMemory = ("wl_display", 1, (uint)WlDisplayError.NoMemory);
 
     [Fact]
-    public void A_client_holding_the_most_popups_gets_no_memory_for_one_more()
+    public void A_client_showing_the_most_popups_has_one_more_dismissed_and_unmapped_ones_do_not_count()
     {
-        const int Limit = HeadlessCompositorOptions.DefaultMaxPopupsPerClient;
-        Refusal.Expect("popup-limit", client =>
+        const int Limit = 4;
+        HeadlessCompositorOptions options = new() { Width = 400, Height = 300, MaxPopupsPerClient = Limit };
+        CompositorSession.Run("popup-limit", options, session =>
         {
-            TestWindow window = client.MapWindow("menus", client.SolidBuffer(40, 40, Argb.Blue));
-            using XdgPositioner positioner = TestPopup.MenuPositioner(client);
-            List<(WlSurface Surface, XdgSurface XdgSurface, XdgPopup Popup)> popups = [];
-            (WlSurface, XdgSurface, XdgPopup) Open()
+            using Bystander bystander = Bystander.Start(session);
+            using ManagedClient client = ManagedClient.Connect(session.SocketPath);
+            TestWindow window = client.MapWindow("menus", client.SolidBuffer(100, 100, Argb.Blue));
+            session.Compositor.MoveWindow(session.WaitForWindow("menus").Id, 100, 100);
+            int done = 0;
+            TestPopup Open()
             {
-                WlSurface surface = client.Own(client.Compositor.CreateSurface());
-                XdgSurface xdgSurface = client.Own(client.WmBase.GetXdgSurface(surface));
-                return (surface, xdgSurface, client.Own(xdgSurface.GetPopup(window.XdgSurface, positioner)));
+                TestPopup popup = TestPopup.Open(client, window, rules =>
+                {
+                    rules.SetSize(10, 10);
+                    rules.SetAnchorRect(0, 0, 1, 1);
+                });
+                popup.Popup.PopupDone += _ => done++;
+                return popup;
             }
 
-            for (int i = 0; i < Limit; i++)
+            // Popups made and never shown cost only memory: many times the limit of them are no error.
+            List<TestPopup> popups = [];
+            for (int i = 0; i < 10 * Limit; i++)
             {
                 popups.Add(Open());
             }
 
-            client.Roundtrip();
+            for (int i = 0; i < Limit; i++)
+            {
+                popups[i].Show(client.SolidBuffer(10, 10, Argb.Yellow));
+            }
 
-            // A popup given back makes room for one more: the limit is on popups held at once.
-            (WlSurface surface, XdgSurface xdgSurface, XdgPopup popup) = popups[^1];
-            popup.Dispose();
-            xdgSurface.Dispose();
-            surface.Dispose();
-            popups[^1] = Open();
-            client.Roundtrip();
+            Assert.Equal(0, done);
+            (int x, int y, _, _) = popups[0].Placement!.Value;
+            (int X, int Y) center = (100 + x + 5, 100 + y + 5);
+            void AssertDrawn(uint color, string what)
+            {
+                Image screen = session.Compositor.CaptureOutput();
+                Assert.True(color == screen.GetPixel(center.X, center.Y), $"{what} ({CompositorSession.SaveForInspection(screen, "popup-limit")})");
+            }
 
-            Open();
-            return NoMemory;
+            // One more shown while the client shows as many as it may: dismissed (popup_done), not drawn, no error.
+            popups[Limit].Show(client.SolidBuffer(10, 10, Argb.Red));
+            client.DispatchUntil(() => done == 1, "popup_done for the popup over the limit");
+            AssertDrawn(Argb.Yellow, "the popup over the limit is drawn");
+
+            // A popup unmapped (a commit without a buffer) makes room, and the dismissed one, not destroyed, takes none.
+            popups[0].Surface.Attach(null, 0, 0);
+            popups[0].Surface.Commit();
+            popups[Limit + 1].Show(client.SolidBuffer(10, 10, Argb.Green));
+            client.Roundtrip();
+            Assert.Equal(1, done);
+            AssertDrawn(Argb.Green, "the popup shown after another was unmapped is not drawn");
+
+            // A popup destroyed makes room too.
+            popups[1].Close();
+            popups[Limit + 2].Show(client.SolidBuffer(10, 10, Argb.Red));
+            client.Roundtrip();
+            Assert.Equal(1, done);
+            AssertDrawn(Argb.Red, "the popup shown after another was destroyed is not drawn");
+
+            bystander.AssertServed();
+            session.AssertNoProtocolErrors();
         });
     }
 

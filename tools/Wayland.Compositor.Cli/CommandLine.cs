@@ -81,6 +81,31 @@ internal sealed class CommandLine
         Description = "Let --web listen on an address other than loopback (anyone who reaches it and has the token can type)",
     };
 
+    private readonly Option<long> MaxContentBytesOption = new("--max-content-bytes")
+    {
+        HelpName = "BYTES",
+        Description = "Surface content and region memory one client may hold (a K, M or G suffix counts KiB, MiB, GiB; 0: no limit); "
+            + "the request that would go over it gets no_memory",
+        DefaultValueFactory = _ => HeadlessCompositorOptions.DefaultMaxContentBytesPerClient,
+        CustomParser = ParseByteCount,
+    };
+
+    private readonly Option<int> MaxSubsurfacesOption = new("--max-subsurfaces")
+    {
+        HelpName = "N",
+        Description = "Sub-surfaces one client may hold at once (0: no limit); get_subsurface over it gets no_memory",
+        DefaultValueFactory = _ => HeadlessCompositorOptions.DefaultMaxSubsurfacesPerClient,
+        CustomParser = ParseLimit,
+    };
+
+    private readonly Option<int> MaxPopupsOption = new("--max-popups")
+    {
+        HelpName = "N",
+        Description = "Popups one client may show at once (0: no limit); a popup mapped over it is dismissed",
+        DefaultValueFactory = _ => HeadlessCompositorOptions.DefaultMaxPopupsPerClient,
+        CustomParser = ParseLimit,
+    };
+
     private readonly Option<bool> DebugOption = new("--debug")
     {
         Description = "Log every request and event in WAYLAND_DEBUG format to stderr (as WAYLAND_DEBUG=server)",
@@ -126,7 +151,8 @@ internal sealed class CommandLine
         RootCommand root = new("A headless Wayland compositor: real clients connect to its socket, their shm buffers are composited "
             + "into an output that can be saved as PNG. Run a client with --exec to test it; its exit status becomes ours.\n\n" + Epilogue)
         {
-            SocketOption, SizeOption, RefreshOption, ExecOption, ExecSocketOption, ScreenshotOption, FramesOption, TimeoutOption, WebOption, WebPublicOption, DebugOption,
+            SocketOption, SizeOption, RefreshOption, ExecOption, ExecSocketOption, ScreenshotOption, FramesOption, TimeoutOption, WebOption, WebPublicOption,
+            MaxContentBytesOption, MaxSubsurfacesOption, MaxPopupsOption, DebugOption,
         };
 
         // Keep --help and --version; drop the directives: a test tool has no use for [suggest] or [diagram].
@@ -198,6 +224,26 @@ internal sealed class CommandLine
         return min;
     }
 
+    /// <summary>A per-client limit: a whole number, 0 (no limit) or more.</summary>
+    private static int ParseLimit(ArgumentResult result) =>
+        (int)ParseNumber(result, 0, int.MaxValue, "a whole number, 0 (no limit) or more", wholeNumber: true);
+
+    /// <summary>A number of bytes, 0 (no limit) or more, with an optional K, M or G suffix (binary: 1K is 1024).</summary>
+    private static long ParseByteCount(ArgumentResult result)
+    {
+        string text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+        int shift = text.Length == 0 ? 0 : char.ToUpperInvariant(text[^1]) switch { 'K' => 10, 'M' => 20, 'G' => 30, _ => 0 };
+        ReadOnlySpan<char> digits = shift == 0 ? text : text.AsSpan(0, text.Length - 1);
+        if (long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out long count) && count <= long.MaxValue >> shift)
+        {
+            return count << shift;
+        }
+
+        string option = result.Parent is OptionResult parent ? parent.Option.Name : "the option";
+        result.AddError($"{option} must be a whole number of bytes, 0 (no limit) or more, with an optional K, M or G suffix (for example 256M), not '{text}'");
+        return 0;
+    }
+
     private static OutputSize ParseSize(ArgumentResult result)
     {
         string text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
@@ -232,7 +278,10 @@ internal sealed class CommandLine
             Timeout: timeout is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
             Debug: result.GetValue(DebugOption),
             Web: result.GetValue(WebOption),
-            WebPublic: result.GetValue(WebPublicOption));
+            WebPublic: result.GetValue(WebPublicOption),
+            MaxContentBytesPerClient: result.GetValue(MaxContentBytesOption),
+            MaxSubsurfacesPerClient: result.GetValue(MaxSubsurfacesOption),
+            MaxPopupsPerClient: result.GetValue(MaxPopupsOption));
     }
 
     /// <summary>Value of --size (its text form is what help shows as the default).</summary>

@@ -51,6 +51,9 @@ internal sealed class Session
             Height = settings.Height,
             RefreshMilliHertz = settings.RefreshMilliHertz,
             Debug = settings.Debug,
+            MaxContentBytesPerClient = settings.MaxContentBytesPerClient,
+            MaxSubsurfacesPerClient = settings.MaxSubsurfacesPerClient,
+            MaxPopupsPerClient = settings.MaxPopupsPerClient,
             LoggerFactory = loggerFactory,
         };
         using HeadlessCompositor compositor = new(options);

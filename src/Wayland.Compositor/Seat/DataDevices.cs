@@ -8,8 +8,8 @@ namespace Wayland.Compositor.Seat;
 /// <summary>
 /// wl_data_device_manager with the selection (clipboard): a client sets a data source as the selection, and the
 /// client with keyboard focus is offered it; a receive request is forwarded to the source as send with the fd.
-/// Drag and drop: start_drag while a pointer button is held on one of the client's surfaces starts a <see cref="Drag"/>
-/// the seat's pointer then moves and drops.
+/// Drag and drop: start_drag quoting the serial of the press of the one pointer button held on one of the client's
+/// surfaces starts a <see cref="Drag"/> the seat's pointer then moves and drops.
 /// </summary>
 internal sealed class DataDevices :
     WlDataDeviceManager.IHandler, WlDataDevice.IHandler, WlDataSource.IHandler
@@ -82,9 +82,10 @@ internal sealed class DataDevices :
             : WlDataDeviceManagerDndAction.None;
         IReadOnlyList<string> types = source is null ? [] : [.. _selection.MimeTypesOf(source)];
         Drag drag = new(_seat.Display, resource.Client, source, actions, types, _selection.ForEachDevice);
-        if (!_seat.StartDrag(drag, Surface.Of(origin)) && source is { IsDestroyed: false })
+        if (!_seat.StartDrag(drag, Surface.Of(origin), serial) && source is { IsDestroyed: false })
         {
-            // Not while a button is held on the client's surface: the drag ends at once, as if dropped nowhere.
+            // Not during an implicit grab of the client's with this serial: nothing starts, and the source is told at
+            // once, as if dropped nowhere (as wlroots destroys it; weston leaves it to the client).
             source.SendCancelled();
         }
     }

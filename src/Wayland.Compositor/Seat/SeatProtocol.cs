@@ -33,6 +33,7 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
     private SafeFdHandle? _keymapFile;
     private uint _keymapSize = (uint)Keymap.UsUtf8.Length;
     private Surface? _pointerFocus;
+    private uint? _grabSerial;
     private Surface? _keyboardFocus;
     private Toplevel? _activeWindow;
     private uint _depressed;
@@ -117,19 +118,21 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
     }
 
     /// <summary>
-    /// Starts <paramref name="drag"/> when a button is held with the pointer on a surface of the client that asks
-    /// (the implicit grab start_drag needs): the pointer leaves its surface and moves the drag until the release.
+    /// Starts <paramref name="drag"/> during the implicit grab start_drag needs, as weston and wlroots do: one button
+    /// held, pressed with the pointer on a surface of the client that asks, and <paramref name="serial"/> that press's.
+    /// The pointer leaves its surface and moves the drag until the release.
     /// </summary>
-    /// <returns>False when no such grab is under way.</returns>
-    public bool StartDrag(Drag drag, Surface origin)
+    /// <returns>False when no such grab is under way (an old or foreign serial, no button or more than one held).</returns>
+    public bool StartDrag(Drag drag, Surface origin, uint serial)
     {
-        if (Drag is not null || _pressedButtons.Count == 0 || _pointerFocus is not { } focus || focus.Resource.Client != origin.Resource.Client)
+        if (Drag is not null || _pressedButtons.Count != 1 || _grabSerial != serial
+            || _pointerFocus is not { } focus || focus.Resource.Client != origin.Resource.Client)
         {
             return false;
         }
 
-        uint serial = PointerSerial(focus);
-        ForEachPointer(focus, p => p.SendLeave(serial, focus.Resource));
+        uint leaveSerial = PointerSerial(focus);
+        ForEachPointer(focus, p => p.SendLeave(leaveSerial, focus.Resource));
         SendPointerFrame();
         _pointerFocus = null;
         Drag = drag;
@@ -203,6 +206,10 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
         {
             _pressedButtons.Add(button);
         }
+        else if (_pressedButtons.Count == 0)
+        {
+            _grabSerial = null;
+        }
 
         if (Drag is { } drag)
         {
@@ -231,6 +238,15 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
             WlPointerButtonState state = pressed ? WlPointerButtonState.Pressed : WlPointerButtonState.Released;
             ForEachPointer(target, p => p.SendButton(serial, time, button, state));
             SendPointerFrame();
+            if (pressed && _pressedButtons.Count == 1)
+            {
+                // The press that starts an implicit grab: its serial is what start_drag must quote.
+                _grabSerial = serial;
+            }
+        }
+        else if (pressed && _pressedButtons.Count == 1)
+        {
+            _grabSerial = null;
         }
     }
 

@@ -14,11 +14,15 @@ internal sealed class Popup : XdgPopup.IHandler
     public const int MaxDepth = 64;
 
     private readonly Scene _scene;
+    // The popups each client has mapped: each is walked on every repaint and pointer motion, for every client, so one
+    // client maps a bounded number. A popup created and not mapped costs only memory, which the object limit bounds.
+    private readonly ClientQuota _mapped;
     private Positioner _positioner;
 
-    public Popup(Scene scene, XdgSurfaceRole xdgSurface, XdgSurfaceRole parent, XdgPopup resource, Positioner positioner)
+    public Popup(Scene scene, ClientQuota mapped, XdgSurfaceRole xdgSurface, XdgSurfaceRole parent, XdgPopup resource, Positioner positioner)
     {
         _scene = scene;
+        _mapped = mapped;
         XdgSurface = xdgSurface;
         Parent = parent;
         Resource = resource;
@@ -64,9 +68,10 @@ internal sealed class Popup : XdgPopup.IHandler
     public void Committed()
     {
         bool hasContent = XdgSurface.Surface.HasContent;
-        if (hasContent && !IsMapped && !Scene.IsShown(this))
+        if (hasContent && !IsMapped && (!Scene.IsShown(this) || !_mapped.TryTake(Resource.Client)))
         {
-            // The parent must be mapped before the popup (xdg_popup); a popup whose parent is not shown is dismissed.
+            // The parent must be mapped before the popup (xdg_popup); a popup whose parent is not shown is dismissed,
+            // as is one the client maps while it has as many shown as it may (HeadlessCompositorOptions.MaxPopupsPerClient).
             Dismiss(sendDone: true);
         }
         else if (hasContent && !IsMapped)
@@ -80,8 +85,7 @@ internal sealed class Popup : XdgPopup.IHandler
             XdgSurface.ResetToUnconfigured();
             HasGrab = false;
             Offset = default;
-            IsMapped = false;
-            _scene.UnmapPopup(this);
+            Unmap();
         }
     }
 
@@ -120,9 +124,15 @@ internal sealed class Popup : XdgPopup.IHandler
         HasGrab = false;
         if (IsMapped)
         {
-            IsMapped = false;
-            _scene.UnmapPopup(this);
+            Unmap();
         }
+    }
+
+    private void Unmap()
+    {
+        IsMapped = false;
+        _mapped.Release(Resource.Client);
+        _scene.UnmapPopup(this);
     }
 
     void XdgPopup.IHandler.Grab(XdgPopup resource, WlSeat seat, uint serial)

@@ -31,7 +31,7 @@ internal sealed class ShellClient : XdgWmBase.IHandler
 
     public XdgWmBase Resource { get; }
 
-    /// <summary>The popups each client holds (counted per client, whichever xdg_wm_base made them).</summary>
+    /// <summary>The popups each client has mapped (counted per client, whichever xdg_wm_base made them).</summary>
     public ClientQuota Popups => _shell.Popups;
 
     /// <summary>The live xdg_surfaces made from this xdg_wm_base.</summary>

@@ -6,7 +6,7 @@ namespace Wayland.Compositor.Shell;
 
 /// <summary>
 /// The xdg_wm_base global: each bind makes a <see cref="ShellClient"/>, the handler of that xdg_wm_base. Holds what the
-/// shell clients share: the scene windows go into, the ping timeout, the pong count, and the popups each client holds.
+/// shell clients share: the scene windows go into, the ping timeout, the pong count, and the popups each client has mapped.
 /// </summary>
 internal sealed class XdgShellProtocol
 {
@@ -28,7 +28,7 @@ internal sealed class XdgShellProtocol
 
     public Scene Scene { get; }
 
-    /// <summary>The xdg_popups each client holds, against <see cref="HeadlessCompositorOptions.MaxPopupsPerClient"/>.</summary>
+    /// <summary>The xdg_popups each client has mapped, against <see cref="HeadlessCompositorOptions.MaxPopupsPerClient"/>.</summary>
     public ClientQuota Popups { get; }
 
     /// <summary>xdg_wm_base.pong requests received so far (any thread).</summary>

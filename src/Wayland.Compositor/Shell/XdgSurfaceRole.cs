@@ -198,13 +198,7 @@ internal sealed class XdgSurfaceRole : ISurfaceRole, XdgSurface.IHandler
             return;
         }
 
-        // Each mapped popup is walked on every repaint and pointer motion, for every client: one client holds a bounded number.
-        if (!Shell.Popups.Admit(id))
-        {
-            return;
-        }
-
-        Popup = new Popup(_scene, this, parentRole, id, rules);
+        Popup = new Popup(_scene, Shell.Popups, this, parentRole, id, rules);
         id.Handler = Popup;
         id.Destroyed += _ => Popup?.Dismiss(sendDone: false);
     }
