@@ -231,6 +231,7 @@ public sealed class CliTests : IDisposable
         (int exit, _, string stderr) = Run("--max-content-bytes", "1K", "--exec", "weston-simple-shm", "--timeout", "60");
         Assert.True(exit == 2, $"exit {exit}:\n{stderr}");
         Assert.Contains("wl_surface#3: a 250x250 buffer would take this client's surfaces to", stderr, StringComparison.Ordinal);
+        Assert.Contains("250000 bytes of content, over 1024 bytes", stderr, StringComparison.Ordinal);
 
         (exit, _, stderr) = Run("--max-content-bytes", "1M", "--exec", "weston-simple-shm", "--frames", "3");
         Assert.True(exit == 0, $"exit {exit}:\n{stderr}");

@@ -53,7 +53,7 @@ internal sealed class ContentMemory(EventLoop loop, long maxBytesPerClient)
         string? refusal = width > MaxBufferSide || height > MaxBufferSide
             ? $"wl_surface#{surface.Id}: a {width}x{height} buffer is larger than {MaxBufferSide} pixels a side"
             : maxBytesPerClient > 0 && after > maxBytesPerClient
-                ? $"wl_surface#{surface.Id}: a {width}x{height} buffer would take this client's surfaces to {after / (double)(1 << 20):F1} MiB of content, over {maxBytesPerClient >> 20} MiB"
+                ? $"wl_surface#{surface.Id}: a {width}x{height} buffer would take this client's surfaces to {Size(after)} of content, over {Size(maxBytesPerClient)}"
                 : null;
         if (refusal is null)
         {
@@ -63,6 +63,12 @@ internal sealed class ContentMemory(EventLoop loop, long maxBytesPerClient)
         client.DisplayResource.PostError((uint)WlDisplayError.NoMemory, refusal);
         return false;
     }
+
+    /// <summary>A byte count for an error message: in MiB from 1 MiB on, else in bytes (a small limit set for a test
+    /// would otherwise read "0 MiB").</summary>
+    private static string Size(long bytes) => bytes >= 1 << 20
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{bytes / (double)(1 << 20):0.#} MiB")
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{bytes} bytes");
 
     /// <summary>A surface of <paramref name="client"/> now holds <paramref name="now"/> instead of <paramref name="old"/> (either may be null).</summary>
     public void Replaced(Client client, Image? old, Image? now)
@@ -84,7 +90,7 @@ internal sealed class ContentMemory(EventLoop loop, long maxBytesPerClient)
         if (maxBytesPerClient > 0 && after > maxBytesPerClient)
         {
             client.DisplayResource.PostError((uint)WlDisplayError.NoMemory,
-                $"{resource}: regions would take this client's surfaces to {after / (double)(1 << 20):F1} MiB, over {maxBytesPerClient >> 20} MiB");
+                $"{resource}: regions would take this client's surfaces to {Size(after)}, over {Size(maxBytesPerClient)}");
             return false;
         }
 
