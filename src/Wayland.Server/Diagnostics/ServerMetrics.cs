@@ -34,6 +34,8 @@ internal sealed class ServerMetrics : IDisposable
         BytesSent = _meter.CreateCounter<long>("wayland.server.bytes.sent", "By", "Bytes of events queued for clients.");
         ProtocolErrors = _meter.CreateCounter<long>("wayland.server.protocol_errors", "{error}",
             "Protocol errors posted to clients (each disconnects its client); tagged with the interface (wayland.interface).");
+        DispatchYields = _meter.CreateCounter<long>("wayland.server.dispatch.yields", "{yield}",
+            "Times a client's requests took longer than the dispatch slice and the rest waited for the loop's next turn.");
     }
 
     public Meter Meter => _meter;
@@ -47,6 +49,8 @@ internal sealed class ServerMetrics : IDisposable
     public Counter<long> BytesSent { get; }
 
     public Counter<long> ProtocolErrors { get; }
+
+    public Counter<long> DispatchYields { get; }
 
     public void Dispose()
     {
