@@ -36,6 +36,8 @@ internal sealed class ServerMetrics : IDisposable
             "Protocol errors posted to clients (each disconnects its client); tagged with the interface (wayland.interface).");
         DispatchYields = _meter.CreateCounter<long>("wayland.server.dispatch.yields", "{yield}",
             "Times a client's requests took longer than the dispatch slice and the rest waited for the loop's next turn.");
+        ShmBytesRead = _meter.CreateCounter<long>("wayland.server.shm.bytes_read", "By",
+            "Bytes of shm buffers copied out of clients' files (pools not sealed against shrinking are read this way).");
     }
 
     public Meter Meter => _meter;
@@ -51,6 +53,8 @@ internal sealed class ServerMetrics : IDisposable
     public Counter<long> ProtocolErrors { get; }
 
     public Counter<long> DispatchYields { get; }
+
+    public Counter<long> ShmBytesRead { get; }
 
     public void Dispose()
     {
