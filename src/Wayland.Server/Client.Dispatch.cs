@@ -8,6 +8,10 @@ namespace Wayland.Server;
 
 public sealed partial class Client
 {
+    /// <summary>Whether the client used up its dispatch slice with requests left; <see cref="ResumeRequests"/> is queued.</summary>
+    private bool _yielded;
+    private Action? _resumeRequests;
+
     /// <summary>The socket is ready (<c>wl_client_connection_data</c>).</summary>
     private void OnSocketEvent(int fd, FdEvents events)
     {

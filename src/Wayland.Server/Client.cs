@@ -22,10 +22,6 @@ public sealed partial class Client
     private bool _failed;
     private bool _destroying;
     private bool _waitingWritable;
-
-    /// <summary>Whether the client used up its dispatch slice with requests left; <see cref="ResumeRequests"/> is queued.</summary>
-    private bool _yielded;
-    private Action? _resumeRequests;
     private int _maxObjects;
 
     internal Client(Display display, SafeFdHandle socket)
