@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Wayland.Protocols;
 using Wayland.Server.Diagnostics;
@@ -7,6 +8,10 @@ namespace Wayland.Server;
 
 public sealed partial class Client
 {
+    /// <summary>Whether the client used up its dispatch slice with requests left; <see cref="ResumeRequests"/> is queued.</summary>
+    private bool _yielded;
+    private Action? _resumeRequests;
+
     /// <summary>The socket is ready (<c>wl_client_connection_data</c>).</summary>
     private void OnSocketEvent(int fd, FdEvents events)
     {
@@ -58,8 +63,30 @@ public sealed partial class Client
             }
         }
 
-        ProcessRequests();
+        if (!_yielded)
+        {
+            ProcessRequests();
+        }
 
+        if (_failed && !_destroying)
+        {
+            DestroyWithError("error in client communication");
+        }
+    }
+
+    /// <summary>
+    /// The loop's next turn after this client used up its <see cref="Display.DispatchSlice"/> with requests left: the
+    /// other clients had theirs in between, now this one goes on where it stopped.
+    /// </summary>
+    private void ResumeRequests()
+    {
+        _yielded = false;
+        if (IsDestroyed || _destroying)
+        {
+            return;
+        }
+
+        ProcessRequests();
         if (_failed && !_destroying)
         {
             DestroyWithError("error in client communication");
@@ -70,11 +97,16 @@ public sealed partial class Client
     /// Handles every complete request, in libwayland's validation order: message too long; unknown object;
     /// opcode out of range; request newer than the object; malformed arguments (including bad new ids and
     /// unknown or mistyped object arguments). The first failure posts its error on <c>wl_display</c> and stops.
+    /// Once the requests handled took longer than <see cref="Display.DispatchSlice"/>, the rest wait for the loop's
+    /// next turn (<see cref="ResumeRequests"/>), so that the other clients are served in between.
     /// </summary>
     private void ProcessRequests()
     {
         Span<ArgumentValue> values = Display.ArgumentScratch;
         Span<int> fds = Display.FdScratch;
+        long slice = Display.DispatchSliceTicks;
+        long start = slice > 0 ? Stopwatch.GetTimestamp() : 0;
+        bool handled = false;
         while (!_failed && !_destroying)
         {
             ParseStatus status = _connection.TryPeekMessage(out MessageHeader header, out ReadOnlySpan<byte> message, out MalformedReason reason);
@@ -82,6 +114,16 @@ public sealed partial class Client
             {
                 return;
             }
+
+            if (handled && slice > 0 && Stopwatch.GetTimestamp() - start >= slice)
+            {
+                _yielded = true;
+                Display.Metrics.DispatchYields.Add(1);
+                Display.Loop.Post(_resumeRequests ??= ResumeRequests);
+                return;
+            }
+
+            handled = true;
 
             if (status == ParseStatus.Malformed && reason == MalformedReason.SizeTooLarge)
             {

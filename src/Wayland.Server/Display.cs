@@ -30,6 +30,8 @@ public sealed partial class Display : IDisposable
     private uint _serial;
     private int _defaultMaxBufferSize = WireLimits.DefaultBufferSize;
     private int _defaultMaxObjects = DefaultObjectLimit;
+    private TimeSpan _dispatchSlice = DefaultDispatchSlice;
+    private long _dispatchSliceTicks = ToStopwatchTicks(DefaultDispatchSlice);
     private bool _disposed;
 
     /// <summary>The name of the <see cref="Meter"/> a display publishes its instruments on: clients connected
@@ -127,11 +129,41 @@ public sealed partial class Display : IDisposable
         }
     }
 
+    /// <summary>Default of <see cref="DispatchSlice"/>: 2 ms, far longer than a well-behaved client's requests take.</summary>
+    public static readonly TimeSpan DefaultDispatchSlice = TimeSpan.FromMilliseconds(2);
+
+    /// <summary>
+    /// How long the loop handles one client's requests in a row before it turns to the other clients (and to timers):
+    /// past it, the client's requests not handled yet wait for the loop's next turn, in order. A request is never cut
+    /// short, and a client's requests are never reordered; what changes is only when another client's requests come
+    /// in between. Without it, one client could fill its 4 KB buffer with requests that each cost much work (such as
+    /// commits of big buffers) and keep every other client waiting until all were handled.
+    /// <see cref="DefaultDispatchSlice"/> by default; <see cref="TimeSpan.Zero"/> handles everything a client sent
+    /// at once, as libwayland does.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public TimeSpan DispatchSlice
+    {
+        get => _dispatchSlice;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
+            _dispatchSlice = value;
+            _dispatchSliceTicks = ToStopwatchTicks(value);
+        }
+    }
+
+    /// <summary><see cref="DispatchSlice"/> in <see cref="System.Diagnostics.Stopwatch"/> ticks; 0 for no slice.</summary>
+    internal long DispatchSliceTicks => _dispatchSliceTicks;
+
     /// <summary>Decoded arguments of the request being dispatched (one per display: dispatch is single-threaded).</summary>
     internal ArgumentValue[] ArgumentScratch { get; } = new ArgumentValue[WireLimits.MaxArguments];
 
     /// <summary>Descriptors of the request being dispatched.</summary>
     internal int[] FdScratch { get; } = new int[WireLimits.MaxArguments];
+
+    private static long ToStopwatchTicks(TimeSpan value) =>
+        (long)Math.Min(long.MaxValue, value.Ticks * (double)System.Diagnostics.Stopwatch.Frequency / TimeSpan.TicksPerSecond);
 
     /// <summary>Increments and returns the serial (<c>wl_display_next_serial</c>).</summary>
     public uint NextSerial() => ++_serial;

@@ -87,19 +87,37 @@ public sealed class ShmBuffer
 
     /// <summary>As <see cref="TryRead(ShmReadCallback)"/>, passing <paramref name="state"/> (no closure needed).</summary>
     public bool TryRead<TState>(TState state, ShmReadCallback<TState> callback)
+        where TState : allows ref struct => TryRead(0, Height, state, callback);
+
+    /// <summary>
+    /// As <see cref="TryRead{TState}(TState, ShmReadCallback{TState})"/>, for rows <paramref name="firstRow"/> to
+    /// <paramref name="firstRow"/> + <paramref name="rowCount"/> only: the callback gets <paramref name="rowCount"/> ×
+    /// <see cref="Stride"/> bytes, from the first byte of row <paramref name="firstRow"/>. When the buffer is not
+    /// <see cref="IsZeroCopy"/>, only those rows are copied out of the client's file, so a compositor that needs a
+    /// small damaged part of a big buffer does not pay for all of it. The checks are those of a whole read: the file
+    /// must back the whole buffer.
+    /// </summary>
+    /// <returns>False, without calling back, when the buffer is destroyed or its file no longer backs it (the client is
+    /// then sent <c>invalid_fd</c> "error accessing SHM buffer").</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The rows do not lie within the buffer's <see cref="Height"/>.</exception>
+    public bool TryRead<TState>(int firstRow, int rowCount, TState state, ShmReadCallback<TState> callback)
         where TState : allows ref struct
     {
         ArgumentNullException.ThrowIfNull(callback);
+        ArgumentOutOfRangeException.ThrowIfNegative(firstRow);
+        ArgumentOutOfRangeException.ThrowIfNegative(rowCount);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(rowCount, Height - firstRow);
         if (!Begin(out nint address, out bool zeroCopy))
         {
             return false;
         }
 
+        int start = Offset + (firstRow * Stride), length = rowCount * Stride;
         if (zeroCopy)
         {
             try
             {
-                callback(Interop.SharedMemoryOps.View(address, Offset, Size), state);
+                callback(Interop.SharedMemoryOps.View(address, start, length), state);
                 return true;
             }
             finally
@@ -115,8 +133,8 @@ public sealed class ShmBuffer
             // allocate more than its own file holds.
             if (_pool.FileSize() >= (long)Offset + Size)
             {
-                staging = _pool.Shm.Staging.Rent(Size);
-                if (_pool.ReadFile(staging.AsSpan(0, Size), Offset) != Size)
+                staging = length == 0 ? [] : _pool.Shm.Staging.Rent(length);
+                if (length != 0 && _pool.ReadFile(staging.AsSpan(0, length), start) != length)
                 {
                     _pool.Shm.Staging.Return(staging);
                     staging = null;
@@ -136,12 +154,15 @@ public sealed class ShmBuffer
 
         try
         {
-            callback(staging.AsSpan(0, Size), state);
+            callback(staging.AsSpan(0, length), state);
             return true;
         }
         finally
         {
-            _pool.Shm.Staging.Return(staging);
+            if (length != 0)
+            {
+                _pool.Shm.Staging.Return(staging);
+            }
         }
     }
 

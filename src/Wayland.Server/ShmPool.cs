@@ -208,7 +208,16 @@ internal sealed class ShmPool : WlShmPool.IHandler
 
     /// <summary>Copies file bytes with pread, which cannot fault even if the file was truncated (call within an access,
     /// which keeps the descriptor open).</summary>
-    internal long ReadFile(Span<byte> destination, long offset) => SharedMemoryOps.ReadAt(_fd.Fd, destination, offset, out _);
+    internal long ReadFile(Span<byte> destination, long offset)
+    {
+        long read = SharedMemoryOps.ReadAt(_fd.Fd, destination, offset, out _);
+        if (read > 0)
+        {
+            _shm.Display.Metrics.ShmBytesRead.Add(read);
+        }
+
+        return read;
+    }
 
     private string? FinishResizeLocked()
     {

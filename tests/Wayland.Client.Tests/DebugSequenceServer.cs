@@ -29,6 +29,11 @@ internal sealed class DebugSequenceServer : IDisposable, WlCompositor.IHandler, 
             seat.SendCapabilities(WlSeatCapability.Pointer | WlSeatCapability.Keyboard);
             seat.SendName("seat0");
         });
+        // The two clients' logs are compared line by line, and where a client logs wl_display's own events among
+        // the others depends on how the events were split over the server's writes: so both must get the same
+        // writes. Handling the first requests costs the JIT more than a dispatch slice, which would split the
+        // answers at random; with no slice every answer to one read goes out in one write, as from libwayland.
+        _display.DispatchSlice = TimeSpan.Zero;
         _display.AddSocket(socketPath);
         _loop = _display.RunAsync();
     }

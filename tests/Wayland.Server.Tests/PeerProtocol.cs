@@ -46,6 +46,9 @@ internal sealed class PeerResource : Resource, IResourceFactory<PeerResource>
 
     static PeerResource IResourceFactory<PeerResource>.Create() => new();
 
+    /// <summary>Runs before each ping is answered (a test's stand-in for a request that costs the server work).</summary>
+    internal Action? Pinged { get; set; }
+
     protected override void DispatchRequest(ushort opcode, in MessageArguments args)
     {
         switch (opcode)
@@ -62,6 +65,7 @@ internal sealed class PeerResource : Resource, IResourceFactory<PeerResource>
 
                 break;
             case PeerProtocol.Ping:
+                Pinged?.Invoke();
                 Span<byte> buffer = stackalloc byte[12];
                 MessageWriter writer = new(buffer, Id, PeerProtocol.Pong);
                 writer.WriteUInt(args.GetUInt(0));

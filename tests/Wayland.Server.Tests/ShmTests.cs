@@ -171,6 +171,35 @@ public sealed class ShmTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void TryRead_of_some_rows_gives_those_rows_from_a_sealed_or_unsealed_pool(bool sealedFile)
+    {
+        const int width = 4, height = 8, stride = 20;
+        using SafeFdHandle file = sealedFile ? SealedMemfd(4096) : TestSupport.Memfd(4096);
+        byte[] bytes = [.. Enumerable.Range(0, stride * height).Select(i => (byte)i)];
+        TestSupport.WriteAt(file, 100, bytes);
+        uint pool = CreatePool(file, 4096);
+        uint buffer = CreateBuffer(pool, 100, width, height, stride, WlShmFormat.Argb8888);
+        _client.Roundtrip(_display);
+        ShmBuffer shm = Buffer(buffer);
+        Assert.Equal(sealedFile, shm.IsZeroCopy);
+
+        byte[]? seen = null;
+        Assert.True(shm.TryRead(3, 2, 0, (pixels, _) => seen = pixels.ToArray()));
+        Assert.Equal(bytes[(3 * stride)..(5 * stride)], seen);
+        Assert.True(shm.TryRead(height, 0, 0, (pixels, _) => seen = pixels.ToArray()));
+        Assert.Empty(seen!);
+        Assert.True(shm.TryRead(0, height, 0, (pixels, _) => seen = pixels.ToArray()));
+        Assert.Equal(bytes, seen);
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => shm.TryRead(7, 2, 0, (_, _) => { }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => shm.TryRead(-1, 1, 0, (_, _) => { }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => shm.TryRead(0, -1, 0, (_, _) => { }));
+        Assert.False(_server.HasFailed);
+    }
+
     [Fact]
     public void A_2_GB_buffer_over_a_4_KB_file_is_refused_without_taking_memory_for_it()
     {

@@ -576,7 +576,12 @@ internal sealed class Surface : WlSurface.IHandler
 
             // A partial copy keeps the rest of the old content: opaque only if that was too.
             _contentOpaque = opaque && (damage is null || _contentOpaque);
-            if (!shm.TryRead((result, shm.Stride, opaque, damage), static (pixels, state) => CopyPixels(pixels, state.result, state.Stride, state.opaque, state.damage)))
+
+            // Only the rows the damage spans are read: from a pool that is not sealed, a read copies what it covers
+            // out of the client's file, and a small damage of a big buffer must not cost the whole buffer.
+            (int firstRow, int rows) = damage is null ? (0, shm.Height) : RowsOf(damage);
+            if (!shm.TryRead(firstRow, rows, (result, shm.Stride, opaque, damage, firstRow),
+                static (pixels, state) => CopyPixels(pixels, state.result, state.Stride, state.opaque, state.damage, state.firstRow)))
             {
                 return null;
             }
@@ -590,27 +595,46 @@ internal sealed class Surface : WlSurface.IHandler
         return result;
     }
 
-    /// <summary>Copies the rectangles of <paramref name="damage"/> (all of the image when null) from the shm bytes into <paramref name="target"/>.</summary>
-    private static void CopyPixels(ReadOnlySpan<byte> source, Image target, int stride, bool opaque, DamageRegion? damage)
+    /// <summary>The band of rows the rectangles of <paramref name="damage"/> lie in (clipped to the buffer already): first row and count.</summary>
+    private static (int First, int Count) RowsOf(DamageRegion damage)
+    {
+        int top = int.MaxValue, bottom = 0;
+        foreach (Rect rect in damage.Rectangles)
+        {
+            if (rect.Width > 0 && rect.Height > 0)
+            {
+                top = Math.Min(top, rect.Y);
+                bottom = Math.Max(bottom, rect.Bottom);
+            }
+        }
+
+        return top >= bottom ? (0, 0) : (top, bottom - top);
+    }
+
+    /// <summary>
+    /// Copies the rectangles of <paramref name="damage"/> (all of the image when null) from the shm bytes into
+    /// <paramref name="target"/>; <paramref name="source"/> starts at row <paramref name="firstRow"/> of the buffer.
+    /// </summary>
+    private static void CopyPixels(ReadOnlySpan<byte> source, Image target, int stride, bool opaque, DamageRegion? damage, int firstRow)
     {
         if (damage is null)
         {
-            CopyRect(source, target, stride, opaque, new Rect(0, 0, target.Width, target.Height));
+            CopyRect(source, target, stride, opaque, new Rect(0, 0, target.Width, target.Height), firstRow);
             return;
         }
 
         foreach (Rect rect in damage.Rectangles)
         {
-            CopyRect(source, target, stride, opaque, rect);
+            CopyRect(source, target, stride, opaque, rect, firstRow);
         }
     }
 
-    private static void CopyRect(ReadOnlySpan<byte> source, Image target, int stride, bool opaque, Rect rect)
+    private static void CopyRect(ReadOnlySpan<byte> source, Image target, int stride, bool opaque, Rect rect, int firstRow)
     {
         // The commit checked the stride against the width; the rows are held inside what was handed over anyway.
-        for (int y = rect.Y; y < rect.Bottom; y++)
+        for (int y = Math.Max(rect.Y, firstRow); y < rect.Bottom; y++)
         {
-            long start = ((long)y * stride) + (rect.X * 4L);
+            long start = ((long)(y - firstRow) * stride) + (rect.X * 4L);
             if (start + (rect.Width * 4L) > source.Length)
             {
                 break;

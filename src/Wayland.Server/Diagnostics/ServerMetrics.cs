@@ -34,6 +34,10 @@ internal sealed class ServerMetrics : IDisposable
         BytesSent = _meter.CreateCounter<long>("wayland.server.bytes.sent", "By", "Bytes of events queued for clients.");
         ProtocolErrors = _meter.CreateCounter<long>("wayland.server.protocol_errors", "{error}",
             "Protocol errors posted to clients (each disconnects its client); tagged with the interface (wayland.interface).");
+        DispatchYields = _meter.CreateCounter<long>("wayland.server.dispatch.yields", "{yield}",
+            "Times a client's requests took longer than the dispatch slice and the rest waited for the loop's next turn.");
+        ShmBytesRead = _meter.CreateCounter<long>("wayland.server.shm.bytes_read", "By",
+            "Bytes of shm buffers copied out of clients' files (pools not sealed against shrinking are read this way).");
     }
 
     public Meter Meter => _meter;
@@ -47,6 +51,10 @@ internal sealed class ServerMetrics : IDisposable
     public Counter<long> BytesSent { get; }
 
     public Counter<long> ProtocolErrors { get; }
+
+    public Counter<long> DispatchYields { get; }
+
+    public Counter<long> ShmBytesRead { get; }
 
     public void Dispose()
     {
