@@ -139,7 +139,8 @@ public sealed partial class Display : IDisposable
     /// in between. Without it, one client could fill its 4 KB buffer with requests that each cost much work (such as
     /// commits of big buffers) and keep every other client waiting until all were handled.
     /// <see cref="DefaultDispatchSlice"/> by default; <see cref="TimeSpan.Zero"/> handles everything a client sent
-    /// at once, as libwayland does.
+    /// at once, as libwayland does. The time is checked when the kernel's coarse clock ticks (every 1–4 ms), so a
+    /// client may keep the loop up to one tick longer than the slice.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
     public TimeSpan DispatchSlice
