@@ -174,6 +174,27 @@ internal sealed class Scene
         }
     }
 
+    /// <summary>
+    /// Damages where <paramref name="top"/> and the sub-surfaces under it were drawn last, when its tree is shown: the
+    /// part of a tree that leaves it (a sub-surface detached with its own sub-surfaces). The rest of the tree stays as
+    /// it was, so only what the leaving part covered is repainted.
+    /// </summary>
+    public void DamageSubtreeDrawn(Surface top)
+    {
+        if (RootOf(top) is null)
+        {
+            return;
+        }
+
+        int start = CollectTree(top, 0, 0);
+        for (int i = start; i < _treeEntries.Count; i++)
+        {
+            Damage(_treeEntries[i].Surface.LastBounds);
+        }
+
+        ReleaseTree(start);
+    }
+
     public void OnSurfaceDestroyed(Surface surface)
     {
         Damage(surface.LastBounds);

@@ -168,35 +168,41 @@ public sealed class HostileTreeTests
                 Image before = session.Compositor.CaptureOutput();
                 Assert.Equal(100, Pixels.CountOf(before, bounds, Argb.Yellow));
 
-                // What the detach damaged, read on the loop's thread before any repaint: an empty surface destroyed
+                // What a detach damaged, read on the loop's thread before any repaint: an empty surface destroyed
                 // right after it (in the same read) reports it through the scene's SurfaceRemoved.
                 Scene scene = session.Compositor.Scene;
-                WlSurface marker = client.Compositor.CreateSurface();
-                client.Roundtrip();
-                uint markerId = marker.Id;
-                Rect? damaged = null;
-                session.Compositor.Invoke(() => scene.SurfaceRemoved += surface =>
+                Rect DamageOf(WlSubsurface detached)
                 {
-                    if (surface.Resource.Id == markerId && damaged is null)
+                    WlSurface marker = client.Compositor.CreateSurface();
+                    client.Roundtrip();
+                    uint markerId = marker.Id;
+                    Rect? damaged = null;
+                    void Record(Surface surface)
                     {
-                        damaged = scene.PendingDamage;
+                        if (surface.Resource.Id == markerId && damaged is null)
+                        {
+                            damaged = scene.PendingDamage;
+                        }
                     }
-                });
-                session.Compositor.CaptureOutput(); // nothing left to repaint
-                leaving.Dispose();
-                marker.Dispose();
-                client.Roundtrip();
-                session.WaitUntil(() => session.Compositor.Invoke(() => damaged) is not null, "the marker surface to go");
-                Assert.Equal(new Rect(bounds.X + 20, bounds.Y + 30, 10, 10), damaged);
 
+                    session.Compositor.Invoke(() => scene.SurfaceRemoved += Record);
+                    session.Compositor.CaptureOutput(); // nothing left to repaint
+                    detached.Dispose();
+                    marker.Dispose();
+                    client.Roundtrip();
+                    session.WaitUntil(() => session.Compositor.Invoke(() => damaged) is not null, "the marker surface to go");
+                    session.Compositor.Invoke(() => scene.SurfaceRemoved -= Record);
+                    return session.Compositor.Invoke(() => damaged!.Value);
+                }
+
+                Assert.Equal(new Rect(bounds.X + 20, bounds.Y + 30, 10, 10), DamageOf(leaving));
                 Image after = session.Compositor.CaptureOutput();
                 Assert.Equal(0, Pixels.CountOf(after, bounds, Argb.Yellow));
                 Assert.Equal(Argb.Blue, after.GetPixel(bounds.X + 25, bounds.Y + 35));
                 Assert.Equal((100 * 9) + 25, Pixels.CountOf(after, bounds, Argb.Green));
 
-                // A sub-surface with one of its own takes it along.
-                holder.Dispose();
-                client.Roundtrip();
+                // A sub-surface with one of its own takes it along, and damages only where the two were drawn.
+                Assert.Equal(new Rect(bounds.X + 100, bounds.Y + 60, 30, 30), DamageOf(holder));
                 after = session.Compositor.CaptureOutput();
                 Assert.Equal(0, Pixels.CountOf(after, bounds, Argb.Red));
                 Assert.Equal(100 * 9, Pixels.CountOf(after, bounds, Argb.Green));

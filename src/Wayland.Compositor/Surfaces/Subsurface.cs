@@ -87,25 +87,12 @@ internal sealed class Subsurface : ISurfaceRole, WlSubsurface.IHandler
     void ISurfaceRole.SurfaceDestroyed(Surface surface) => Detach();
 
     /// <summary>
-    /// Damages where the surface leaving its parent was drawn, while its tree is shown. A surface without sub-surfaces
-    /// of its own (what a client stacking thousands of siblings detaches) damages only its own bounds: the rest of its
-    /// parent's tree stays as it was, so a detach costs the climb to the root, not a walk of the whole tree. A surface
-    /// with sub-surfaces damages the whole tree (bounded by <see cref="HeadlessCompositorOptions.MaxSubsurfacesPerClient"/>).
+    /// Damages where the surface leaving its parent, and the sub-surfaces it takes along, were drawn, while its tree is
+    /// shown. The rest of the parent's tree stays as it was, so a detach costs the climb to the root and a walk of the
+    /// part that leaves, not of the whole tree (what a client stacking thousands of siblings would otherwise make
+    /// every detach cost).
     /// </summary>
-    private void DamageWhereDrawn()
-    {
-        if (Surface.Stack.Count > 1)
-        {
-            Surface.DamageTree();
-            return;
-        }
-
-        Rect drawn = Surface.LastBounds;
-        DamageRegion whole = _surfaces.DetachDamage;
-        whole.Clear();
-        whole.Add(new Rect(0, 0, drawn.Width, drawn.Height));
-        _surfaces.Scene.DamageSurfaceArea(Surface, whole);
-    }
+    private void DamageWhereDrawn() => _surfaces.Scene.DamageSubtreeDrawn(Surface);
 
     /// <summary>A content offset moves the sub-surface relative to its parent, as weston does (until the next set_position).</summary>
     void ISurfaceRole.ApplyOffset(Surface surface, int dx, int dy) => (X, Y) = (Rect.Saturate((long)X + dx), Rect.Saturate((long)Y + dy));

@@ -30,9 +30,6 @@ internal sealed class SurfaceProtocol : WlCompositor.IHandler, WlSubcompositor.I
     /// <summary>The wl_subsurfaces each client holds, against <see cref="HeadlessCompositorOptions.MaxSubsurfacesPerClient"/>.</summary>
     public ClientQuota Subsurfaces { get; }
 
-    /// <summary>A region reused by a sub-surface's detach for the area it damages (see <see cref="Subsurface.Detach"/>).</summary>
-    public DamageRegion DetachDamage { get; } = new();
-
     /// <summary>wl_surface.commit requests handled so far (any thread).</summary>
     public long Commits => Interlocked.Read(ref _commits);
 
