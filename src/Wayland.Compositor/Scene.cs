@@ -85,6 +85,12 @@ internal sealed class Scene
     /// <summary>A surface was destroyed (after the scene let go of it).</summary>
     public event Action<Surface>? SurfaceRemoved;
 
+    /// <summary>
+    /// Whether a serial is one a popup of a client may grab with (xdg_popup.grab): set
+    /// by the seat, which knows the presses it sent. Without a seat, no grab is valid.
+    /// </summary>
+    public Func<Client, uint, bool> IsGrabSerial { get; set; } = (_, _) => false;
+
     /// <summary>A window is about to be unmapped (destroyed, or its buffer removed): it is still in the stack and on screen.</summary>
     public event Action<Toplevel>? ToplevelUnmapping;
 

@@ -41,8 +41,13 @@ public sealed class DragAndDropTests
 
             // Press on the flower: weston-dnd starts the drag. Move over the other window's empty cell; the source
             // redraws its drag icon when the target accepts (wl_data_source.target and action).
+            // The drag must have started before the pointer leaves the source window: as in weston, start_drag is
+            // honoured only while the pointer is still on the surface the press went to. weston-dnd commits its drag
+            // icon right after start_drag, so a commit after the press says the request was handled.
             session.Compositor.MovePointer(flower.X + (Flower / 2), flower.Y + (Flower / 2));
+            long beforePress = session.Compositor.Commits;
             session.Compositor.PointerButton(Keys.ButtonLeft, pressed: true);
+            session.WaitUntil(() => session.Compositor.Commits > beforePress, "weston-dnd to start the drag (its drag icon's commit)");
             for (int step = 1; step <= 4; step++)
             {
                 session.Compositor.MovePointer(flower.X + ((empty.X - flower.X) * step / 4) + (Flower / 2), flower.Y + (Flower / 2));

@@ -178,12 +178,14 @@ public sealed class HostileSeatTests
             hostile.DispatchUntil(() => foreignCancelled, "the source of a drag quoting the target's press to be cancelled");
             session.Compositor.PointerButton(Keys.ButtonLeft, pressed: false);
 
-            // The press of the one held button on the attacker's own window: the drag enters the target.
+            // The press of the one held button on the attacker's own window: the drag enters the target. The pointer
+            // is already over the target when the request comes (a client a moment late): the press is what counts.
             session.Compositor.MovePointer(50, 350);
             hostile.DispatchUntil(() => attacker.PointerFocused, "the pointer back on the attacker's window");
             press = attacker.ButtonSerial;
             session.Compositor.PointerButton(Keys.ButtonLeft, pressed: true);
             hostile.DispatchUntil(() => attacker.ButtonSerial > press, "the press that starts the drag");
+            session.Compositor.MovePointer(340, 350);
             WlDataSource valid = hostile.Own(attacker.Manager.CreateDataSource());
             bool validCancelled = false;
             valid.Cancelled += _ => validCancelled = true;

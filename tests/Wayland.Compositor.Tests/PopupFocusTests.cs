@@ -44,6 +44,59 @@ public sealed class PopupFocusTests
     }
 
     [Fact]
+    public void A_grab_that_quotes_no_latest_press_on_the_client_is_refused_and_the_keyboard_stays_with_the_client_in_use()
+    {
+        CompositorSession.Run("popup-grab-serial", session =>
+        {
+            using (ManagedClient background = ManagedClient.Connect(session.SocketPath))
+            using (SeatWatcher backgroundSeat = new(background))
+            using (ManagedClient inUse = ManagedClient.Connect(session.SocketPath))
+            using (SeatWatcher seat = new(inUse))
+            {
+                // The background client was clicked once, then a window of another client came on top and was clicked.
+                TestWindow behind = background.MapWindow("behind", background.SolidBuffer(200, 150, Argb.Blue));
+                WindowInfo behindInfo = session.Compositor.GetWindows().Single();
+                session.Compositor.Click(behindInfo.Bounds.X + 20, behindInfo.Bounds.Y + 20);
+                background.DispatchUntil(() => backgroundSeat.LastPressSerial is not null, "the press in the background window");
+                uint stalePress = backgroundSeat.LastPressSerial!.Value;
+                TestWindow front = inUse.MapWindow("front", inUse.SolidBuffer(200, 150, Argb.Green));
+                inUse.DispatchUntil(() => seat.KeyboardFocus == front.Surface, "the keyboard to enter the front window");
+                WindowInfo frontInfo = session.Compositor.GetWindows().Single(w => w.Title == "front");
+                session.Compositor.Click(frontInfo.Bounds.X + 20, frontInfo.Bounds.Y + 20);
+                inUse.DispatchUntil(() => seat.LastPressSerial is not null, "the press in the front window");
+                background.Roundtrip();
+                Assert.NotNull(backgroundSeat.KeyboardEnterSerial);
+
+                // Its own old press, its keyboard enter and the other client's press: each grab is refused with popup_done.
+                foreach (uint serial in new[] { stalePress, backgroundSeat.KeyboardEnterSerial!.Value, seat.LastPressSerial!.Value })
+                {
+                    using XdgPositioner positioner = TestPopup.MenuPositioner(background);
+                    WlSurface surface = background.Own(background.Compositor.CreateSurface());
+                    XdgSurface xdgSurface = background.Own(background.WmBase.GetXdgSurface(surface));
+                    XdgPopup popup = background.Own(xdgSurface.GetPopup(behind.XdgSurface, positioner));
+                    bool done = false;
+                    popup.PopupDone += _ => done = true;
+                    popup.Grab(backgroundSeat.Seat, serial);
+                    surface.Commit();
+                    background.DispatchUntil(() => done, $"popup_done for a grab quoting serial {serial}");
+                }
+
+                inUse.Roundtrip();
+                Assert.Equal(front.Surface, seat.KeyboardFocus);
+                Assert.Equal(1, session.Compositor.GetWindows().Count(w => w.IsActivated));
+
+                // The client in use opens a menu with the key it was just sent: that grab is taken.
+                session.Compositor.PressKey(30); // KEY_A
+                inUse.DispatchUntil(() => seat.LastKeyPressSerial is not null, "the key press");
+                TestPopup menu = OpenPopup(inUse, front, x: 100, y: 10, grab: (seat.Seat, seat.LastKeyPressSerial!.Value));
+                inUse.DispatchUntil(() => seat.KeyboardFocus == menu.Surface, "the keyboard focus to move to the menu", TimeSpan.FromSeconds(5));
+            }
+
+            session.AssertNoProtocolErrors();
+        });
+    }
+
+    [Fact]
     public void A_popup_mapped_under_a_still_pointer_gets_the_pointer_focus_and_gives_it_back()
     {
         CompositorSession.Run("popup-pointer", session =>
@@ -112,7 +165,18 @@ public sealed class PopupFocusTests
                 }
             };
             _keyboard.Keymap += (_, _, fd, _) => fd.Dispose();
-            _keyboard.Enter += (_, _, surface, _) => Note(KeyboardLog, "enter", KeyboardFocus = surface);
+            _keyboard.Enter += (_, serial, surface, _) =>
+            {
+                KeyboardEnterSerial = serial;
+                Note(KeyboardLog, "enter", KeyboardFocus = surface);
+            };
+            _keyboard.Key += (_, serial, _, _, state) =>
+            {
+                if (state == WlKeyboardKeyState.Pressed)
+                {
+                    LastKeyPressSerial = serial;
+                }
+            };
             _keyboard.Leave += (_, _, surface) =>
             {
                 Note(KeyboardLog, "leave", surface);
@@ -128,6 +192,10 @@ public sealed class PopupFocusTests
         public WlSurface? KeyboardFocus { get; private set; }
 
         public uint? LastPressSerial { get; private set; }
+
+        public uint? LastKeyPressSerial { get; private set; }
+
+        public uint? KeyboardEnterSerial { get; private set; }
 
         public List<string> PointerLog { get; } = [];
 

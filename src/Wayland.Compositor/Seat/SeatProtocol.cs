@@ -34,11 +34,18 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
     private uint _keymapSize = (uint)Keymap.UsUtf8.Length;
     private Surface? _pointerFocus;
     private uint? _grabSerial;
+
+    /// <summary>The client the press of the implicit grab went to: the one that may start a drag with it.</summary>
+    private Client? _grabClient;
     private Surface? _keyboardFocus;
     private Toplevel? _activeWindow;
     private uint _depressed;
     private uint _locked;
     private bool _capsFoundLocked;
+
+    /// <summary>The last button press and key press sent, with the client they went to: what xdg_popup.grab may quote.</summary>
+    private (uint Serial, Client Client)? _lastButtonPress;
+    private (uint Serial, Client Client)? _lastKeyPress;
 
     public SeatProtocol(Display display, Scene scene, HeadlessCompositorOptions options)
     {
@@ -73,6 +80,21 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
         scene.WindowMoved += RefreshPointerFocus;
         scene.SurfaceRemoved += SurfaceGone;
         scene.SurfaceRemoved += _touch.SurfaceGone;
+        scene.IsGrabSerial = IsGrabSerial;
+    }
+
+    /// <summary>
+    /// Whether a popup of <paramref name="client"/> may grab with <paramref name="serial"/>, as weston decides it: the
+    /// serial must be that of the latest button press, key press or touch down the seat sent, and that event must have
+    /// gone to this client. So a client in the background, which the user is not using, cannot take the keyboard focus
+    /// away with a grabbing popup; a menu opened by a click, a key or a tap can.
+    /// </summary>
+    public bool IsGrabSerial(Client client, uint serial)
+    {
+        static bool Is((uint Serial, Client Client)? press, Client client, uint serial) =>
+            press is { } p && p.Serial == serial && p.Client == client;
+
+        return Is(_lastButtonPress, client, serial) || Is(_lastKeyPress, client, serial) || Is(_touch.LastDown, client, serial);
     }
 
     /// <summary>xdg_activation_v1: tokens that pass the keyboard focus on.</summary>
@@ -119,21 +141,26 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
 
     /// <summary>
     /// Starts <paramref name="drag"/> during the implicit grab start_drag needs, as weston and wlroots do: one button
-    /// held, pressed with the pointer on a surface of the client that asks, and <paramref name="serial"/> that press's.
+    /// held, pressed on a surface of the client that asks, and <paramref name="serial"/> that press's.
     /// The pointer leaves its surface and moves the drag until the release.
     /// </summary>
     /// <returns>False when no such grab is under way (an old or foreign serial, no button or more than one held).</returns>
     public bool StartDrag(Drag drag, Surface origin, uint serial)
     {
-        if (Drag is not null || _pressedButtons.Count != 1 || _grabSerial != serial
-            || _pointerFocus is not { } focus || focus.Resource.Client != origin.Resource.Client)
+        // The press must have gone to this client. Where the pointer is now does not matter: weston keeps the focus on
+        // the pressed surface while the button is held, so a drag the client starts a moment late still starts there.
+        if (Drag is not null || _pressedButtons.Count != 1 || _grabSerial != serial || _grabClient != origin.Resource.Client)
         {
             return false;
         }
 
-        uint leaveSerial = PointerSerial(focus);
-        ForEachPointer(focus, p => p.SendLeave(leaveSerial, focus.Resource));
-        SendPointerFrame();
+        if (_pointerFocus is { } focus)
+        {
+            uint leaveSerial = PointerSerial(focus);
+            ForEachPointer(focus, p => p.SendLeave(leaveSerial, focus.Resource));
+            SendPointerFrame();
+        }
+
         _pointerFocus = null;
         Drag = drag;
         drag.Ended += () =>
@@ -209,6 +236,7 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
         else if (_pressedButtons.Count == 0)
         {
             _grabSerial = null;
+            _grabClient = null;
         }
 
         if (Drag is { } drag)
@@ -238,15 +266,22 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
             WlPointerButtonState state = pressed ? WlPointerButtonState.Pressed : WlPointerButtonState.Released;
             ForEachPointer(target, p => p.SendButton(serial, time, button, state));
             SendPointerFrame();
+            if (pressed)
+            {
+                _lastButtonPress = (serial, target.Resource.Client);
+            }
+
             if (pressed && _pressedButtons.Count == 1)
             {
                 // The press that starts an implicit grab: its serial is what start_drag must quote.
                 _grabSerial = serial;
+                _grabClient = target.Resource.Client;
             }
         }
         else if (pressed && _pressedButtons.Count == 1)
         {
             _grabSerial = null;
+            _grabClient = null;
         }
     }
 
@@ -327,6 +362,11 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
             uint time = Now;
             WlKeyboardKeyState state = pressed ? WlKeyboardKeyState.Pressed : WlKeyboardKeyState.Released;
             ForEachKeyboard(focus, k => k.SendKey(serial, time, key, state));
+            if (pressed)
+            {
+                _lastKeyPress = (serial, focus.Resource.Client);
+            }
+
             if (oldDepressed != _depressed || oldLocked != _locked)
             {
                 uint modifiersSerial = KeyboardSerial(focus);
@@ -446,6 +486,21 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
         _sentSerials.Remove(client);
         _dataDevices.ClientGone(client);
         _touch.ClientGone(client);
+        if (_grabClient == client)
+        {
+            _grabClient = null;
+        }
+
+        if (_lastButtonPress?.Client == client)
+        {
+            _lastButtonPress = null;
+        }
+
+        if (_lastKeyPress?.Client == client)
+        {
+            _lastKeyPress = null;
+        }
+
         if (Drag is { } drag && drag.Origin == client)
         {
             drag.Cancel();

@@ -41,6 +41,9 @@ internal sealed class TouchPoints : WlTouch.IHandler
 
     public bool IsDown(int id) => _points.ContainsKey(id);
 
+    /// <summary>The serial of the latest touch down sent, and the client it went to (what xdg_popup.grab may quote).</summary>
+    public (uint Serial, Client Client)? LastDown { get; private set; }
+
     /// <summary>Puts point <paramref name="id"/> down at (x, y) in output coordinates; false when it is already down.</summary>
     public bool Down(int id, double x, double y, uint time)
     {
@@ -61,6 +64,7 @@ internal sealed class TouchPoints : WlTouch.IHandler
         _points[id] = (target, x - sx, y - sy);
         uint serial = Serial(target.Resource.Client);
         ForEachTouch(target.Resource.Client, t => t.SendDown(serial, time, target.Resource, id, sx, sy));
+        LastDown = (serial, target.Resource.Client);
         Frame(target.Resource.Client);
         return true;
     }
@@ -134,6 +138,11 @@ internal sealed class TouchPoints : WlTouch.IHandler
     public void ClientGone(Client client)
     {
         _touches.ClientGone(client);
+        if (LastDown?.Client == client)
+        {
+            LastDown = null;
+        }
+
         foreach ((int id, var point) in _points.ToArray())
         {
             if (point.Surface?.Resource.Client == client)

@@ -17,6 +17,9 @@ internal sealed class Popup : XdgPopup.IHandler
     // The popups each client has mapped: each is walked on every repaint and pointer motion, for every client, so one
     // client maps a bounded number. A popup created and not mapped costs only memory, which the object limit bounds.
     private readonly ClientQuota _mapped;
+
+    /// <summary>The popup asked for a grab with a serial that allowed none: it was dismissed and is never shown.</summary>
+    private bool _grabRefused;
     private Positioner _positioner;
 
     public Popup(Scene scene, ClientQuota mapped, XdgSurfaceRole xdgSurface, XdgSurfaceRole parent, XdgPopup resource, Positioner positioner)
@@ -67,6 +70,11 @@ internal sealed class Popup : XdgPopup.IHandler
 
     public void Committed()
     {
+        if (_grabRefused)
+        {
+            return;
+        }
+
         bool hasContent = XdgSurface.Surface.HasContent;
         if (hasContent && !IsMapped && (!Scene.IsShown(this) || !_mapped.TryTake(Resource.Client)))
         {
@@ -140,6 +148,15 @@ internal sealed class Popup : XdgPopup.IHandler
         if (IsMapped)
         {
             resource.PostError((uint)XdgPopupError.InvalidGrab, $"xdg_popup#{resource.Id}: grab after the popup was mapped");
+            return;
+        }
+
+        if (!_scene.IsGrabSerial(resource.Client, serial))
+        {
+            // As weston: a grab that quotes no press of the user's on this client is not taken, and the popup is
+            // dismissed at once; it is never shown, so it cannot take the keyboard from the client in use.
+            _grabRefused = true;
+            Dismiss(sendDone: true);
             return;
         }
 
