@@ -12,7 +12,9 @@ namespace Wayland.Server.Tests;
 public sealed class DispatchSliceTests : IDisposable
 {
     private const int Requests = 50;
-    private static readonly TimeSpan Work = TimeSpan.FromMilliseconds(5);
+    // Longer than the slice, and than a tick of the kernel's coarse clock (10 ms at HZ 100), which the slice is
+    // checked at: so every hog request ends its client's turn.
+    private static readonly TimeSpan Work = TimeSpan.FromMilliseconds(11);
 
     private readonly OpenFds.Snapshot _fdsBefore = OpenFds.Take();
     private readonly MetricsRecorder _metrics = new();
