@@ -5,8 +5,9 @@ namespace Wayland.Compositor.Tests;
 
 /// <summary>
 /// The vector paths of the renderer's row operations against a scalar reference written out here (the formula with a
-/// division), on random rows of random lengths so that every tail length after the Vector256 and Vector128 loops is
-/// hit, and the damage region's rules. A failure prints CsCheck's seed.
+/// division), on random rows of random lengths so that rows shorter than a vector, every overlap of the row blend's last
+/// vector with the one before it and every tail after the copy's vector loops are hit, and the damage region's rules. A failure prints CsCheck's seed. The vector width is
+/// the machine's: run with DOTNET_EnableAVX2=0 for the 128-bit one, DOTNET_EnableHWIntrinsic=0 for the scalar path.
 /// </summary>
 public class BlendingTests
 {
@@ -54,6 +55,23 @@ public class BlendingTests
 
             Blending.BlendRow(destination, source);
             Assert.Equal(expected, destination);
+        });
+    }
+
+    [Fact]
+    public void Blend_row_and_copy_leave_a_longer_destination_alone_past_the_source()
+    {
+        Gen.Select(Rows, Gen.Int[1, 9]).Sample((rows, extra) =>
+        {
+            uint[] blended = [.. rows.Destination, .. Enumerable.Repeat(0x12345678u, extra)];
+            Blending.BlendRow(blended, rows.Source);
+            Assert.Equal(rows.Destination.Select((d, i) => Reference(d, rows.Source[i])), blended.Take(rows.Source.Length));
+            Assert.All(blended.Skip(rows.Source.Length), p => Assert.Equal(0x12345678u, p));
+
+            uint[] copied = [.. rows.Destination, .. Enumerable.Repeat(0x12345678u, extra)];
+            Blending.CopyOpaque(rows.Source, copied);
+            Assert.Equal(rows.Source.Select(p => p | 0xFF000000), copied.Take(rows.Source.Length));
+            Assert.All(copied.Skip(rows.Source.Length), p => Assert.Equal(0x12345678u, p));
         });
     }
 

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -5,8 +6,12 @@ using System.Runtime.Intrinsics;
 namespace Wayland.Compositor.Rendering;
 
 /// <summary>
-/// Row operations on premultiplied ARGB pixels (one <see cref="uint"/> 0xAARRGGBB each), with Vector256 or Vector128
-/// where the machine has them and a scalar tail; every path gives exactly the scalar result of <see cref="Blend"/>.
+/// Row operations on premultiplied ARGB pixels (one <see cref="uint"/> 0xAARRGGBB each); every path gives exactly the
+/// scalar result of <see cref="Blend(uint, uint)"/>. <see cref="BlendRow"/> is written once over <see cref="Vector{T}"/>
+/// (256 bits wide on AVX2 machines, 128 on ARM64 and on x64 without AVX2): a row's last pixels that do not fill a
+/// vector are done by one more vector ending at the row's end, overlapping the one before it, and only rows shorter
+/// than a vector go pixel by pixel. <see cref="CopyOpaque"/> keeps a Vector256 and a Vector128 loop and a scalar tail:
+/// over <see cref="Vector{T}"/> its 128-bit path measured about a fifth slower (docs/benchmarks.md, "Blending").
 /// </summary>
 internal static class Blending
 {
@@ -45,67 +50,47 @@ internal static class Blending
         ref uint s = ref MemoryMarshal.GetReference(source);
         ref uint d = ref MemoryMarshal.GetReference(destination);
         int length = source.Length;
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (!Vector.IsHardwareAccelerated || length < Vector<uint>.Count)
         {
-            for (; i <= length - Vector256<uint>.Count; i += Vector256<uint>.Count)
+            for (int i = 0; i < length; i++)
             {
-                Vector256<uint> src = Vector256.LoadUnsafe(ref s, (nuint)i);
-                Vector256<uint> alpha = src >>> 24;
-                if (Vector256.EqualsAll(alpha, Vector256.Create(255u)))
+                uint pixel = Unsafe.Add(ref s, i);
+                if (pixel >> 24 == 255)
                 {
-                    src.StoreUnsafe(ref d, (nuint)i);
+                    Unsafe.Add(ref d, i) = pixel;
                 }
-                else if (!Vector256.EqualsAll(src, Vector256<uint>.Zero))
+                else if (pixel != 0)
                 {
-                    Vector256<uint> dst = Vector256.LoadUnsafe(ref d, (nuint)i);
-                    Vector256<byte> inverse = ((Vector256.Create(255u) - alpha) * 0x01010101u).AsByte();
-                    (Vector256<ushort> inverseLow, Vector256<ushort> inverseHigh) = Vector256.Widen(inverse);
-                    (Vector256<ushort> srcLow, Vector256<ushort> srcHigh) = Vector256.Widen(src.AsByte());
-                    (Vector256<ushort> dstLow, Vector256<ushort> dstHigh) = Vector256.Widen(dst.AsByte());
-                    Vector256<ushort> low = Vector256.Min(srcLow + Div255((dstLow * inverseLow) + Vector256.Create((ushort)128)), Vector256.Create((ushort)255));
-                    Vector256<ushort> high = Vector256.Min(srcHigh + Div255((dstHigh * inverseHigh) + Vector256.Create((ushort)128)), Vector256.Create((ushort)255));
-                    Vector256.Narrow(low, high).AsUInt32().StoreUnsafe(ref d, (nuint)i);
+                    Unsafe.Add(ref d, i) = Blend(Unsafe.Add(ref d, i), pixel);
                 }
+            }
+
+            return;
+        }
+
+        // The last vector is blended from the destination as it was, before the loop overwrites the pixels it
+        // shares with the one before it; stored last, it writes those shared pixels with the same values.
+        nuint last = (nuint)(length - Vector<uint>.Count);
+        Vector<uint> tail = Vector.LoadUnsafe(ref s, last);
+        if (!Vector.EqualsAll(tail >>> 24, Vector.Create(255u)))
+        {
+            tail = Blend(Vector.LoadUnsafe(ref d, last), tail);
+        }
+
+        for (nuint i = 0; i < last; i += (nuint)Vector<uint>.Count)
+        {
+            Vector<uint> src = Vector.LoadUnsafe(ref s, i);
+            if (Vector.EqualsAll(src >>> 24, Vector.Create(255u)))
+            {
+                src.StoreUnsafe(ref d, i);
+            }
+            else if (!Vector.EqualsAll(src, Vector<uint>.Zero))
+            {
+                Blend(Vector.LoadUnsafe(ref d, i), src).StoreUnsafe(ref d, i);
             }
         }
 
-        if (Vector128.IsHardwareAccelerated)
-        {
-            for (; i <= length - Vector128<uint>.Count; i += Vector128<uint>.Count)
-            {
-                Vector128<uint> src = Vector128.LoadUnsafe(ref s, (nuint)i);
-                Vector128<uint> alpha = src >>> 24;
-                if (Vector128.EqualsAll(alpha, Vector128.Create(255u)))
-                {
-                    src.StoreUnsafe(ref d, (nuint)i);
-                }
-                else if (!Vector128.EqualsAll(src, Vector128<uint>.Zero))
-                {
-                    Vector128<uint> dst = Vector128.LoadUnsafe(ref d, (nuint)i);
-                    Vector128<byte> inverse = ((Vector128.Create(255u) - alpha) * 0x01010101u).AsByte();
-                    (Vector128<ushort> inverseLow, Vector128<ushort> inverseHigh) = Vector128.Widen(inverse);
-                    (Vector128<ushort> srcLow, Vector128<ushort> srcHigh) = Vector128.Widen(src.AsByte());
-                    (Vector128<ushort> dstLow, Vector128<ushort> dstHigh) = Vector128.Widen(dst.AsByte());
-                    Vector128<ushort> low = Vector128.Min(srcLow + Div255((dstLow * inverseLow) + Vector128.Create((ushort)128)), Vector128.Create((ushort)255));
-                    Vector128<ushort> high = Vector128.Min(srcHigh + Div255((dstHigh * inverseHigh) + Vector128.Create((ushort)128)), Vector128.Create((ushort)255));
-                    Vector128.Narrow(low, high).AsUInt32().StoreUnsafe(ref d, (nuint)i);
-                }
-            }
-        }
-
-        for (; i < length; i++)
-        {
-            uint pixel = Unsafe.Add(ref s, i);
-            if (pixel >> 24 == 255)
-            {
-                Unsafe.Add(ref d, i) = pixel;
-            }
-            else if (pixel != 0)
-            {
-                Unsafe.Add(ref d, i) = Blend(Unsafe.Add(ref d, i), pixel);
-            }
-        }
+        tail.StoreUnsafe(ref d, last);
     }
 
     /// <summary>Copies XRGB pixels (the top byte undefined) as opaque ARGB: each with its alpha set to 255.</summary>
@@ -142,10 +127,23 @@ internal static class Blending
         }
     }
 
+    /// <summary>
+    /// <see cref="Blend(uint, uint)"/> on a vector of pixels, each channel widened to 16 bits; an opaque or a zero
+    /// source pixel needs no shortcut here (it gives the source or the destination exactly).
+    /// </summary>
+    private static Vector<uint> Blend(Vector<uint> destination, Vector<uint> source)
+    {
+        Vector<byte> inverse = Vector.AsVectorByte((Vector.Create(255u) - (source >>> 24)) * 0x01010101u);
+        Vector<ushort> low = Channels(Vector.WidenLower(Vector.AsVectorByte(destination)), Vector.WidenLower(Vector.AsVectorByte(source)), Vector.WidenLower(inverse));
+        Vector<ushort> high = Channels(Vector.WidenUpper(Vector.AsVectorByte(destination)), Vector.WidenUpper(Vector.AsVectorByte(source)), Vector.WidenUpper(inverse));
+        return Vector.AsVectorUInt32(Vector.Narrow(low, high));
+    }
+
+    private static Vector<ushort> Channels(Vector<ushort> destination, Vector<ushort> source, Vector<ushort> inverse) =>
+        Vector.Min(source + Div255((destination * inverse) + Vector.Create((ushort)128)), Vector.Create((ushort)255));
+
     /// <summary>x / 255 for x = v + 128, v ≤ 255 × 255: rounds v / 255 to nearest, exactly (no division).</summary>
     private static uint Div255(uint x) => (x + (x >> 8)) >> 8;
 
-    private static Vector256<ushort> Div255(Vector256<ushort> x) => (x + (x >>> 8)) >>> 8;
-
-    private static Vector128<ushort> Div255(Vector128<ushort> x) => (x + (x >>> 8)) >>> 8;
+    private static Vector<ushort> Div255(Vector<ushort> x) => (x + (x >>> 8)) >>> 8;
 }
