@@ -453,6 +453,26 @@ internal sealed class Scene
         return start;
     }
 
+    /// <summary>Where <paramref name="surface"/>'s origin is on the desktop (its root's origin plus the sub-surface offsets
+    /// on the way), when its tree is shown; null when not.</summary>
+    public (int X, int Y)? PositionOf(Surface surface)
+    {
+        if (RootOf(surface) is not { } root)
+        {
+            return null;
+        }
+
+        long x = root.Origin.X;
+        long y = root.Origin.Y;
+        for (Surface current = surface; current.AsSubsurface is { Parent: { } parent } sub; current = parent)
+        {
+            x += sub.X;
+            y += sub.Y;
+        }
+
+        return (Rect.Saturate(x), Rect.Saturate(y));
+    }
+
     /// <summary>The toplevel or popup at the root of a surface's sub-surface tree, with its surface origin; null when unmapped.</summary>
     private static (XdgSurfaceRole Role, (int X, int Y) Origin)? RootOf(Surface surface)
     {

@@ -147,8 +147,8 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
     /// <returns>False when no such grab is under way (an old or foreign serial, no button or more than one held).</returns>
     public bool StartDrag(Drag drag, Surface origin, uint serial)
     {
-        // The press must have gone to this client. Where the pointer is now does not matter: weston keeps the focus on
-        // the pressed surface while the button is held, so a drag the client starts a moment late still starts there.
+        // The press must have gone to this client, as weston checks it through the focus its implicit grab keeps on the
+        // pressed surface.
         if (Drag is not null || _pressedButtons.Count != 1 || _grabSerial != serial || _grabClient != origin.Resource.Client)
         {
             return false;
@@ -192,6 +192,22 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
     {
         if (Drag is not null)
         {
+            return;
+        }
+
+        // The implicit grab, as in weston and wlroots: while a button pressed on a surface is held, that surface keeps
+        // the pointer, and gets the motion even outside it (a scrollbar dragged out of its window), then the release.
+        if (_pressedButtons.Count > 0 && _pointerFocus is { } held && _scene.PositionOf(held) is { } origin)
+        {
+            if (sendMotion)
+            {
+                uint motionTime = Now;
+                double hx = PointerX - origin.X;
+                double hy = PointerY - origin.Y;
+                ForEachPointer(held, p => p.SendMotion(motionTime, hx, hy));
+                SendPointerFrame();
+            }
+
             return;
         }
 
@@ -282,6 +298,12 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
         {
             _grabSerial = null;
             _grabClient = null;
+        }
+
+        if (!pressed && _pressedButtons.Count == 0)
+        {
+            // The implicit grab ends with the release: the pointer goes to what is under it now.
+            RefreshPointerFocus();
         }
     }
 
