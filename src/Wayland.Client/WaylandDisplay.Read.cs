@@ -65,8 +65,7 @@ public sealed partial class WaylandDisplay
 
             if (--_readers == 0)
             {
-                _readSerial++;
-                Monitor.PulseAll(_lock);
+                EndReadRoundLocked();
             }
         }
     }
@@ -100,8 +99,7 @@ public sealed partial class WaylandDisplay
                 }
                 finally
                 {
-                    _readSerial++;
-                    Monitor.PulseAll(_lock);
+                    EndReadRoundLocked();
                 }
             }
             else
@@ -188,6 +186,13 @@ public sealed partial class WaylandDisplay
     private void ReleaseLastReaderLocked()
     {
         _readers--;
+        EndReadRoundLocked();
+    }
+
+    /// <summary>A round of reading is over (the last prepared reader read or cancelled): the threads waiting in
+    /// <see cref="ReadEvents"/> for it wake up and go on.</summary>
+    private void EndReadRoundLocked()
+    {
         _readSerial++;
         Monitor.PulseAll(_lock);
     }

@@ -33,10 +33,9 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
     private SafeFdHandle? _keymapFile;
     private uint _keymapSize = (uint)Keymap.UsUtf8.Length;
     private Surface? _pointerFocus;
-    private uint? _grabSerial;
-
-    /// <summary>The client the press of the implicit grab went to: the one that may start a drag with it.</summary>
-    private Client? _grabClient;
+    /// <summary>The press that started the implicit grab under way, and the client it went to: what start_drag must
+    /// quote, and who may.</summary>
+    private (uint Serial, Client Client)? _grabPress;
     private Surface? _keyboardFocus;
     private Toplevel? _activeWindow;
     private uint _depressed;
@@ -149,7 +148,7 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
     {
         // The press must have gone to this client, as weston checks it through the focus its implicit grab keeps on the
         // pressed surface.
-        if (Drag is not null || _pressedButtons.Count != 1 || _grabSerial != serial || _grabClient != origin.Resource.Client)
+        if (Drag is not null || _pressedButtons.Count != 1 || _grabPress != (serial, origin.Resource.Client))
         {
             return false;
         }
@@ -251,8 +250,7 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
         }
         else if (_pressedButtons.Count == 0)
         {
-            _grabSerial = null;
-            _grabClient = null;
+            _grabPress = null;
         }
 
         if (Drag is { } drag)
@@ -290,14 +288,12 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
             if (pressed && _pressedButtons.Count == 1)
             {
                 // The press that starts an implicit grab: its serial is what start_drag must quote.
-                _grabSerial = serial;
-                _grabClient = target.Resource.Client;
+                _grabPress = (serial, target.Resource.Client);
             }
         }
         else if (pressed && _pressedButtons.Count == 1)
         {
-            _grabSerial = null;
-            _grabClient = null;
+            _grabPress = null;
         }
 
         if (!pressed && _pressedButtons.Count == 0)
@@ -508,9 +504,9 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
         _sentSerials.Remove(client);
         _dataDevices.ClientGone(client);
         _touch.ClientGone(client);
-        if (_grabClient == client)
+        if (_grabPress?.Client == client)
         {
-            _grabClient = null;
+            _grabPress = null;
         }
 
         if (_lastButtonPress?.Client == client)

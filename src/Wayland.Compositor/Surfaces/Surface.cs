@@ -579,8 +579,9 @@ internal sealed class Surface : WlSurface.IHandler
 
             // Only the rows the damage spans are read: from a pool that is not sealed, a read copies what it covers
             // out of the client's file, and a small damage of a big buffer must not cost the whole buffer.
-            (int firstRow, int rows) = damage is null ? (0, shm.Height) : RowsOf(damage);
-            if (!shm.TryRead(firstRow, rows, (result, shm.Stride, opaque, damage, firstRow),
+            Rect band = damage?.Bounds ?? new Rect(0, 0, shm.Width, shm.Height);
+            int firstRow = band.Y;
+            if (!shm.TryRead(firstRow, band.Height, (result, shm.Stride, opaque, damage, firstRow),
                 static (pixels, state) => CopyPixels(pixels, state.result, state.Stride, state.opaque, state.damage, state.firstRow)))
             {
                 return null;
@@ -593,22 +594,6 @@ internal sealed class Surface : WlSurface.IHandler
         }
 
         return result;
-    }
-
-    /// <summary>The band of rows the rectangles of <paramref name="damage"/> lie in (clipped to the buffer already): first row and count.</summary>
-    private static (int First, int Count) RowsOf(DamageRegion damage)
-    {
-        int top = int.MaxValue, bottom = 0;
-        foreach (Rect rect in damage.Rectangles)
-        {
-            if (rect.Width > 0 && rect.Height > 0)
-            {
-                top = Math.Min(top, rect.Y);
-                bottom = Math.Max(bottom, rect.Bottom);
-            }
-        }
-
-        return top >= bottom ? (0, 0) : (top, bottom - top);
     }
 
     /// <summary>
