@@ -11,6 +11,19 @@ internal static unsafe class FileOps
         return result;
     }
 
+    /// <summary>The process's soft limit on descriptors (RLIMIT_NOFILE): every descriptor number is below it. -1
+    /// when it cannot be read; <see cref="int.MaxValue"/> when it is larger or unlimited.</summary>
+    internal static int DescriptorLimit()
+    {
+        RLimit limit;
+        if (LibC.GetRLimit(Native.RLIMIT_NOFILE, &limit) < 0)
+        {
+            return -1;
+        }
+
+        return limit.Current >= int.MaxValue ? int.MaxValue : (int)limit.Current;
+    }
+
     /// <summary>Sets or clears O_NONBLOCK.</summary>
     internal static int SetNonBlocking(int fd, bool nonBlocking, out int errno)
     {

@@ -50,6 +50,9 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib, EntryPoint = "close", SetLastError = true)]
     internal static partial int Close(int fd);
 
+    [LibraryImport(Lib, EntryPoint = "getrlimit", SetLastError = true)]
+    internal static partial int GetRLimit(int resource, RLimit* limit);
+
     [LibraryImport(Lib, EntryPoint = "getsockopt", SetLastError = true)]
     internal static partial int GetSockOpt(int fd, int level, int name, void* value, uint* len);
 

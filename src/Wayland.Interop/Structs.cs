@@ -118,3 +118,10 @@ internal struct SignalfdSiginfo
 {
     [FieldOffset(0)] internal uint Signo;
 }
+
+[StructLayout(LayoutKind.Sequential)]
+internal struct RLimit
+{
+    internal ulong Current;
+    internal ulong Maximum;
+}

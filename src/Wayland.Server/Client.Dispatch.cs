@@ -61,6 +61,14 @@ public sealed partial class Client
                 DestroyWithError("failed to read client connection");
                 return;
             }
+
+            int highest = _connection.HighestFdReceived;
+            if (highest >= Display.MaxDescriptors
+                && !Display.MakeRoom(ProcessResource.Descriptors, Display.MaxDescriptors, ProcessId, this,
+                    $"descriptor {highest} of {Display.MaxDescriptors}", "a client's descriptors"))
+            {
+                PostNoMemory();
+            }
         }
 
         if (!_yielded)

@@ -147,6 +147,10 @@ public sealed partial class Client
     /// <see cref="Shm.MaxPoolsPerClient"/>. Changed from any thread that ends an access, hence interlocked.</summary>
     internal int MappedShmPools;
 
+    /// <summary>Descriptors the server holds for this client: its socket and the loop's duplicate, one per mapped
+    /// shm pool, and those received or queued and not used yet (see <see cref="Display.MaxDescriptors"/>).</summary>
+    internal int HeldDescriptors => IsDestroyed ? 0 : 2 + Volatile.Read(ref MappedShmPools) + _connection.IncomingFds + _connection.OutgoingFds;
+
     /// <summary>Sends the <c>no_memory</c> error on <c>wl_display</c> and disconnects the client.</summary>
     public void PostNoMemory() => PostError(_displayResource, (uint)Wayland.Protocols.WlDisplayError.NoMemory, "no memory");
 

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using Wayland.Events;
 using Wayland.Interop;
 using Wayland.Server.Diagnostics;
 using Wayland.Wire;
@@ -13,7 +14,12 @@ public sealed partial class Display
     public const int MaxAutoSocketNumber = 32;
 
     private const string LockSuffix = ".lock";
+    /// <summary>How long the listening sockets are not watched after accept failed for want of descriptors or
+    /// memory (libwayland keeps watching, and spins).</summary>
+    private static readonly TimeSpan AcceptPause = TimeSpan.FromMilliseconds(100);
+
     private readonly List<ListeningSocket> _sockets = [];
+    private TimerEventSource? _acceptTimer;
 
     /// <summary>
     /// Listens on a socket named <paramref name="name"/> (<c>wl_display_add_socket</c>): an absolute path, or a name
@@ -187,7 +193,7 @@ public sealed partial class Display
     {
         try
         {
-            socket.Source = Loop.AddFd(socket.Socket.Fd, FdEvents.Readable, (fd, _) => Accept(fd));
+            socket.Source = Loop.AddFd(socket.Socket.Fd, FdEvents.Readable, (_, _) => Accept(socket));
         }
         catch
         {
@@ -199,9 +205,9 @@ public sealed partial class Display
     }
 
     /// <summary>A client is connecting: accept it (close-on-exec) and create its <see cref="Client"/>.</summary>
-    private void Accept(int listener)
+    private void Accept(ListeningSocket listener)
     {
-        int fd = ServerSocketOps.Accept(listener, out int errno);
+        int fd = ServerSocketOps.Accept(listener.Socket.Fd, out int errno);
         if (fd < 0)
         {
             if (ShouldLog(LogLevel.Error, null))
@@ -209,12 +215,26 @@ public sealed partial class Display
                 ServerLog.AcceptFailed(Log, Marshal.GetPInvokeErrorMessage(errno));
             }
 
+            if (errno is not (Errno.EAGAIN or Errno.ECONNABORTED))
+            {
+                // Out of descriptors or memory: the connection stays pending and the socket readable, so watching it
+                // now would spin the loop. Try again a little later.
+                PauseAccepting();
+            }
+
+            return;
+        }
+
+        SafeFdHandle socket = new(fd);
+        if (!AdmitConnection(fd))
+        {
+            socket.Dispose();
             return;
         }
 
         try
         {
-            CreateClient(new SafeFdHandle(fd));
+            CreateClient(socket);
         }
         catch (WaylandException e)
         {
@@ -228,6 +248,25 @@ public sealed partial class Display
             // Thrown by a ClientCreated handler; CreateClient has disconnected that client already.
             ReportHandlerException("Display.ClientCreated handler", e, null);
         }
+    }
+
+    /// <summary>Stops watching the listening sockets for <see cref="AcceptPause"/> after accept failed for want
+    /// of resources.</summary>
+    private void PauseAccepting()
+    {
+        foreach (ListeningSocket socket in _sockets)
+        {
+            socket.Source?.Update(FdEvents.None);
+        }
+
+        _acceptTimer ??= Loop.AddTimer(() =>
+        {
+            foreach (ListeningSocket socket in _sockets)
+            {
+                socket.Source?.Update(FdEvents.Readable);
+            }
+        });
+        _acceptTimer.Update((int)AcceptPause.TotalMilliseconds);
     }
 
     private void CloseSockets()

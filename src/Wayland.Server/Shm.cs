@@ -21,6 +21,7 @@ public sealed class Shm : WlShm.IHandler
 
     private readonly List<WlShmFormat> _formats = [WlShmFormat.Argb8888, WlShmFormat.Xrgb8888];
     private int _maxPoolsPerClient = DefaultMaxPoolsPerClient;
+    private int _maxPools = DefaultMaxPools();
 
     /// <summary>
     /// Memory for copies of unsealed pools. Its own pool, keeping one array per size class: the shared pool would
@@ -84,6 +85,47 @@ public sealed class Shm : WlShm.IHandler
         }
     }
 
+    /// <summary>
+    /// Most pools all clients of the display together may have mapped at once. Each costs a memory mapping, and
+    /// a process may have only <c>vm.max_map_count</c> of them (65 530 by default), the runtime's own included: a
+    /// .NET process that cannot map memory cannot grow its heap or start a thread. <see cref="MaxPoolsPerClient"/>
+    /// bounds one connection; this bounds a process with many. Default: half of <c>vm.max_map_count</c>, read when
+    /// the <see cref="Shm"/> is created; 0 means no limit.
+    /// </summary>
+    /// <remarks>A <c>create_pool</c> that would go over it makes room as <see cref="Display.MaxDescriptors"/> does:
+    /// every client of the process that has the most pools mapped is disconnected with <c>no_memory</c>, if that is
+    /// at least a 64th of this limit (and at least 16); otherwise, or when that process is the requester's, the
+    /// requester gets <c>no_memory</c>.</remarks>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public int MaxPools
+    {
+        get => _maxPools;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            _maxPools = value;
+        }
+    }
+
+    /// <summary>The default of <see cref="MaxPools"/>: half of <c>vm.max_map_count</c> (65 530 when it cannot be read).</summary>
+    private static int DefaultMaxPools()
+    {
+        try
+        {
+            string text = File.ReadAllText("/proc/sys/vm/max_map_count").Trim();
+            if (int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out int count) && count > 0)
+            {
+                return Math.Max(1, count / 2);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Not Linux's procfs, or not readable: take the kernel's default.
+        }
+
+        return 65_530 / 2;
+    }
+
     /// <summary><c>wl_shm.create_pool</c>: map the client's file.</summary>
     void WlShm.IHandler.CreatePool(WlShm resource, WlShmPool id, SafeFdHandle fd, int size)
     {
@@ -98,6 +140,14 @@ public sealed class Shm : WlShm.IHandler
 
             Client client = resource.Client;
             if (_maxPoolsPerClient > 0 && Volatile.Read(ref client.MappedShmPools) >= _maxPoolsPerClient)
+            {
+                client.PostNoMemory();
+                return;
+            }
+
+            int mapped = Volatile.Read(ref client.Display.MappedShmPools);
+            if (_maxPools > 0 && mapped >= _maxPools
+                && !client.Display.MakeRoom(ProcessResource.ShmPools, _maxPools, client.ProcessId, client, $"{mapped} of {_maxPools} mapped", "a new pool"))
             {
                 client.PostNoMemory();
                 return;

@@ -41,6 +41,7 @@ internal sealed class ShmPool : WlShmPool.IHandler
         _cannotShrink = cannotShrink;
         _client = resource.Client;
         Interlocked.Increment(ref _client.MappedShmPools);
+        Interlocked.Increment(ref _client.Display.MappedShmPools);
     }
 
     /// <summary>Mapped size in bytes.</summary>
@@ -250,5 +251,6 @@ internal sealed class ShmPool : WlShmPool.IHandler
         _address = 0;
         _fd.Dispose();
         Interlocked.Decrement(ref _client.MappedShmPools);
+        Interlocked.Decrement(ref _client.Display.MappedShmPools);
     }
 }

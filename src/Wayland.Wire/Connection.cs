@@ -75,6 +75,13 @@ public sealed partial class Connection : IDisposable
     /// <summary>Received descriptors not yet taken.</summary>
     public int IncomingFds => _inFds.Count;
 
+    /// <summary>
+    /// The highest descriptor number the last <see cref="Read"/> received, or -1 when it received none. The kernel
+    /// gives each new descriptor the lowest free number, so every number below it was in use at that moment: a
+    /// server compares it with its descriptor limit to see how full the process's table is, at no cost.
+    /// </summary>
+    public int HighestFdReceived { get; private set; } = -1;
+
     private int MaxFds => _maxBufferSize == 0 ? int.MaxValue : _maxBufferSize / sizeof(int);
 
     /// <summary>Queues one encoded message and its descriptors (which are duplicated now).</summary>
@@ -247,6 +254,7 @@ public sealed partial class Connection : IDisposable
     public ReadResult Read()
     {
         ThrowIfDisposed();
+        HighestFdReceived = -1;
         // Prefer a whole page of room (compacting or growing within the limit), else take what is left.
         if (!_in.Reserve(WireLimits.DefaultBufferSize, _maxBufferSize) && !_in.Reserve(1, _maxBufferSize))
         {
@@ -268,10 +276,14 @@ public sealed partial class Connection : IDisposable
                 truncated ? "recvmsg: control data was truncated; received descriptors were lost" : "recvmsg: too many descriptors received");
         }
 
+        int highest = -1;
         foreach (int fd in fds)
         {
             _inFds.Enqueue(fd);
+            highest = Math.Max(highest, fd);
         }
+
+        HighestFdReceived = highest;
 
         _in.Commit((int)received);
         return received == 0 ? ReadResult.Closed : ReadResult.Data;

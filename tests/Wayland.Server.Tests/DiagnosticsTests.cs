@@ -176,7 +176,7 @@ public sealed partial class DiagnosticsTests : IDisposable
         listener.Start();
         Assert.Equal(0, completed);
         display.Dispose();
-        Assert.Equal(8, completed);
+        Assert.Equal(9, completed);
     }
 
     private RawClient Attach(out Client server, out TestResource resource)

@@ -152,6 +152,39 @@ public class ConnectionFdPassingTests
     }
 
     [Fact]
+    public void A_read_reports_the_highest_descriptor_number_it_received()
+    {
+        using FdLeakCheck leaks = new();
+        (Connection sender, Connection receiver) = Pair();
+        using (sender)
+        using (receiver)
+        using (SafeFdHandle memfd = NewMemfd())
+        {
+            Assert.Equal(-1, receiver.HighestFdReceived);
+            for (int i = 0; i < 3; i++)
+            {
+                Assert.True(EnqueueIndexedFd(sender, (uint)i, memfd.Fd));
+            }
+
+            Assert.Equal(FlushResult.Complete, sender.Flush());
+            Assert.Equal(ReadResult.Data, receiver.Read());
+            Span<int> fds = stackalloc int[3];
+            receiver.TakeFds(fds);
+            int highest = Math.Max(fds[0], Math.Max(fds[1], fds[2]));
+            FdList.CloseAll(fds);
+            Assert.Equal(highest, receiver.HighestFdReceived);
+
+            // A read with no descriptors, and one that finds nothing, report none.
+            sender.Enqueue(new byte[] { 1, 0, 0, 0, 0, 0, 8, 0 }, []);
+            Assert.Equal(FlushResult.Complete, sender.Flush());
+            Assert.Equal(ReadResult.Data, receiver.Read());
+            Assert.Equal(-1, receiver.HighestFdReceived);
+            Assert.Equal(ReadResult.WouldBlock, receiver.Read());
+            Assert.Equal(-1, receiver.HighestFdReceived);
+        }
+    }
+
+    [Fact]
     public void Up_to_28_descriptors_and_the_bytes_after_them_go_in_one_sendmsg()
     {
         using FdLeakCheck leaks = new();

@@ -31,4 +31,10 @@ internal static partial class ServerLog
 
     [LoggerMessage(9, LogLevel.Warning, "{Client}: {Interface}#{Id} would be object {Count}, over the limit of {Limit}; posting no_memory")]
     public static partial void ObjectLimit(ILogger logger, string client, string @interface, uint id, int count, int limit);
+
+    [LoggerMessage(10, LogLevel.Warning, "{Resource} nearly used up ({Detail}): disconnecting the {Count} clients of process {Pid}, which held {Held}")]
+    public static partial void Shed(ILogger logger, string resource, string detail, int count, int pid, int held);
+
+    [LoggerMessage(11, LogLevel.Warning, "{Resource} nearly used up ({Detail}): {What} of process {Pid} refused")]
+    public static partial void ShedRefused(ILogger logger, string resource, string detail, string what, int pid);
 }

@@ -38,6 +38,8 @@ internal sealed class ServerMetrics : IDisposable
             "Times a client's requests took longer than the dispatch slice and the rest waited for the loop's next turn.");
         ShmBytesRead = _meter.CreateCounter<long>("wayland.server.shm.bytes_read", "By",
             "Bytes of shm buffers copied out of clients' files (pools not sealed against shrinking are read this way).");
+        ClientsShed = _meter.CreateCounter<long>("wayland.server.clients.shed", "{client}",
+            "Clients disconnected, or connections refused, because the process's descriptors or memory mappings were nearly used up; tagged with the resource (wayland.resource).");
     }
 
     public Meter Meter => _meter;
@@ -55,6 +57,8 @@ internal sealed class ServerMetrics : IDisposable
     public Counter<long> DispatchYields { get; }
 
     public Counter<long> ShmBytesRead { get; }
+
+    public Counter<long> ClientsShed { get; }
 
     public void Dispose()
     {

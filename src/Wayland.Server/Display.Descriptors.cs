@@ -1,0 +1,150 @@
+using Microsoft.Extensions.Logging;
+using Wayland.Interop;
+using Wayland.Server.Diagnostics;
+
+namespace Wayland.Server;
+
+/// <summary>What clients make the server process hold that is limited for the whole process, not per client.</summary>
+internal enum ProcessResource
+{
+    /// <summary>Descriptors: two per connection (the socket and the event loop's duplicate), one per mapped shm pool,
+    /// and those received and not used yet or queued to be sent.</summary>
+    Descriptors,
+
+    /// <summary>Memory mappings of shm pools (<c>vm.max_map_count</c>).</summary>
+    ShmPools,
+}
+
+public sealed partial class Display
+{
+    /// <summary>How long after a shedding pass that found nobody to disconnect the next one is skipped (the request
+    /// that needs room is refused at once): a pass walks every client.</summary>
+    private const long FutileShedPauseMs = 100;
+
+    private int _maxDescriptors = DefaultMaxDescriptorsFor(FileOps.DescriptorLimit());
+    private long _lastFutileShed = -FutileShedPauseMs;
+
+    /// <summary>
+    /// The descriptor number the server keeps clients below, for the whole process (every connection of every
+    /// client together). By default the process's <c>RLIMIT_NOFILE</c> soft limit less a reserve of an eighth of it
+    /// (at least 64, at most 4096), read when the display is created.
+    /// </summary>
+    /// <remarks>
+    /// <para>A per-client limit does not bound what a process with many connections holds, and a .NET process whose
+    /// descriptors are all in use cannot even start a thread: the runtime aborts. So once a connection accepted or a
+    /// descriptor received gets a number at or above this one (the kernel hands out the lowest free number, so the
+    /// table is that full), the server makes room: it disconnects every client of the process that holds the most
+    /// descriptors (each with <c>wl_display.error</c> <c>no_memory</c>), provided it holds at least a 64th of this
+    /// limit (and at least 32). The connection or client that needed the room is refused when it belongs to that
+    /// process, or when no process holds that much. Clients of other processes are not touched.</para>
+    /// <para>What counts for a client: two descriptors for its connection, one for each shm pool it has mapped, and
+    /// those received from it or queued for it that are not used yet. Descriptors the compositor keeps on its own
+    /// account are not attributed to anyone, but they do take room below the limit.</para>
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException">The value is below 64.</exception>
+    public int MaxDescriptors
+    {
+        get => _maxDescriptors;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 64);
+            _maxDescriptors = value;
+        }
+    }
+
+    /// <summary>Shm pools mapped by all clients together (changed from any thread that ends an access, hence
+    /// interlocked); see <see cref="Shm.MaxPools"/>.</summary>
+    internal int MappedShmPools;
+
+    /// <summary>The default of <see cref="MaxDescriptors"/> for a soft limit of <paramref name="limit"/> (-1: unknown,
+    /// taken as 1024).</summary>
+    internal static int DefaultMaxDescriptorsFor(int limit)
+    {
+        long soft = limit < 0 ? 1024 : limit;
+        long reserve = Math.Clamp(soft / 8, 64, 4096);
+        return (int)Math.Max(64, soft - reserve);
+    }
+
+    /// <summary>A connection was accepted as descriptor <paramref name="fd"/>: whether it may become a client, after
+    /// making room when the table is nearly full.</summary>
+    private bool AdmitConnection(int fd)
+    {
+        if (fd < _maxDescriptors)
+        {
+            return true;
+        }
+
+        int pid = ServerSocketOps.PeerCredentials(fd, out int peer, out _, out _, out _) < 0 ? 0 : peer;
+        return MakeRoom(ProcessResource.Descriptors, _maxDescriptors, pid, null, $"descriptor {fd} of {_maxDescriptors}", "a connection");
+    }
+
+    /// <summary>
+    /// Makes room for <paramref name="resource"/> when it is nearly used up: disconnects every client of the process
+    /// holding the most of it, if that is at least a 64th of the limit. Returns false when the request that needed
+    /// the room must be refused: its process was the one disconnected, or there was nobody to disconnect.
+    /// <paramref name="requester"/> (the client asking, if any) is never destroyed here; its caller refuses it.
+    /// </summary>
+    internal bool MakeRoom(ProcessResource resource, int limit, int requesterPid, Client? requester, string detail, string what)
+    {
+        string name = resource == ProcessResource.Descriptors ? "descriptors" : "shm pool mappings";
+        long now = Environment.TickCount64;
+        int heaviest = 0;
+        int held = 0;
+        if (now - _lastFutileShed >= FutileShedPauseMs)
+        {
+            Dictionary<int, int> byProcess = [];
+            foreach (Client client in _clients)
+            {
+                int count = resource == ProcessResource.Descriptors ? client.HeldDescriptors : Volatile.Read(ref client.MappedShmPools);
+                byProcess[client.ProcessId] = byProcess.GetValueOrDefault(client.ProcessId) + count;
+            }
+
+            foreach ((int pid, int count) in byProcess)
+            {
+                if (count > held)
+                {
+                    (heaviest, held) = (pid, count);
+                }
+            }
+
+            if (held < Math.Max(resource == ProcessResource.Descriptors ? 32 : 16, limit / 64))
+            {
+                held = 0;
+                _lastFutileShed = now;
+            }
+        }
+
+        if (held == 0)
+        {
+            Refused(name, detail, what, requesterPid);
+            return false;
+        }
+
+        List<Client> shed = [.. _clients.Where(c => c.ProcessId == heaviest)];
+        if (ShouldLog(LogLevel.Warning, null))
+        {
+            ServerLog.Shed(Log, name, detail, shed.Count, heaviest, held);
+        }
+
+        foreach (Client client in shed)
+        {
+            Metrics.ClientsShed.Add(1, new KeyValuePair<string, object?>("wayland.resource", name));
+            client.PostNoMemory();
+            if (client != requester)
+            {
+                client.Destroy();
+            }
+        }
+
+        return heaviest != requesterPid;
+    }
+
+    private void Refused(string name, string detail, string what, int pid)
+    {
+        Metrics.ClientsShed.Add(1, new KeyValuePair<string, object?>("wayland.resource", name));
+        if (_logLimiter.Allow(LogLevel.Warning, pid))
+        {
+            ServerLog.ShedRefused(Log, name, detail, what, pid);
+        }
+    }
+}
