@@ -37,6 +37,7 @@ public sealed partial class HeadlessCompositor : IDisposable
     private readonly XdgShellProtocol _shell;
     private readonly SeatProtocol _seat;
     private readonly List<ClientError> _errors = [];
+    private long _errorCount;
     private readonly CompositorMetrics _metrics;
     private Thread? _thread;
     private volatile int _loopThreadId = -1;
@@ -127,7 +128,12 @@ public sealed partial class HeadlessCompositor : IDisposable
     internal int UnacknowledgedConfigures(int windowId) =>
         Invoke(() => _scene.FindWindow(windowId)?.XdgSurface.UnacknowledgedConfigures ?? -1);
 
-    /// <summary>Protocol errors posted to clients (each one disconnected that client), oldest first.</summary>
+    /// <summary>How many protocol errors <see cref="Errors"/> keeps: the first ones. A process that opens connection
+    /// after connection and gets each one refused must not make the list grow without end.</summary>
+    public const int MaxKeptErrors = 1000;
+
+    /// <summary>The first <see cref="MaxKeptErrors"/> protocol errors posted to clients (each one disconnected that
+    /// client), oldest first; <see cref="ErrorCount"/> counts them all.</summary>
     public IReadOnlyList<ClientError> Errors
     {
         get
@@ -135,6 +141,19 @@ public sealed partial class HeadlessCompositor : IDisposable
             lock (_errors)
             {
                 return [.. _errors];
+            }
+        }
+    }
+
+    /// <summary>Protocol errors posted to clients since the compositor started, including those past
+    /// <see cref="MaxKeptErrors"/> that <see cref="Errors"/> does not keep.</summary>
+    public long ErrorCount
+    {
+        get
+        {
+            lock (_errors)
+            {
+                return _errorCount;
             }
         }
     }
@@ -309,7 +328,11 @@ public sealed partial class HeadlessCompositor : IDisposable
         {
             lock (_errors)
             {
-                _errors.Add(error);
+                _errorCount++;
+                if (_errors.Count < MaxKeptErrors)
+                {
+                    _errors.Add(error);
+                }
             }
 
             ClientFailed?.Invoke(client, error);

@@ -428,7 +428,7 @@ public sealed partial class GuiSession : IDisposable, IAsyncDisposable
             ? "\nno frame was rendered yet"
             : string.Create(CultureInfo.InvariantCulture, $"\nlast frame changed {(_clock.Elapsed - _lastFrameChange).TotalMilliseconds:0} ms ago ({Compositor.FramesRendered} frames rendered, {Compositor.Commits} commits)"));
         IReadOnlyList<Wayland.Server.ClientError> errors = Compositor.Errors;
-        text.Append(CultureInfo.InvariantCulture, $"\nprotocol errors posted: {errors.Count}");
+        text.Append(CultureInfo.InvariantCulture, $"\nprotocol errors posted: {Compositor.ErrorCount}");
         foreach (Wayland.Server.ClientError error in errors)
         {
             text.Append("\n  ").Append(error);

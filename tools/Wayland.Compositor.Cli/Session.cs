@@ -60,10 +60,29 @@ internal sealed class Session
         return new Session(settings, compositor, loggerFactory).Run();
     }
 
+    /// <summary>Protocol errors printed per client process: a process that opens thousands of connections and gets
+    /// each one refused must not flood stderr.</summary>
+    private const int PrintedErrorsPerProcess = 10;
+
+    private readonly Dictionary<int, int> _errorsByProcess = [];
+
+    private void PrintProtocolError(int pid, ClientError error)
+    {
+        int count = _errorsByProcess.GetValueOrDefault(pid) + 1;
+        _errorsByProcess[pid] = count;
+        if (count <= PrintedErrorsPerProcess)
+        {
+            Console.Error.WriteLine($"wl-headless: protocol error (client pid {pid}): {error}");
+        }
+        else if (count == PrintedErrorsPerProcess + 1)
+        {
+            Console.Error.WriteLine($"wl-headless: more protocol errors of client pid {pid} are counted, not printed");
+        }
+    }
+
     private int Run()
     {
-        _compositor.ClientFailed += (client, error) =>
-            Console.Error.WriteLine($"wl-headless: protocol error (client pid {client.ProcessId}): {error}");
+        _compositor.ClientFailed += (client, error) => PrintProtocolError(client.ProcessId, error);
         if (_settings.Screenshot is not null)
         {
             _compositor.WindowUnmapping += OnWindowUnmapping;
@@ -243,7 +262,7 @@ internal sealed class Session
         }
 
         _compositor.Stop();
-        IReadOnlyList<ClientError> errors = _compositor.Errors;
+        long errors = _compositor.ErrorCount;
         string why = reason.Kind switch
         {
             StopKind.ClientExited => $"the command exited with status {clientStatus}",
@@ -252,14 +271,14 @@ internal sealed class Session
             _ => $"signal {reason.Signal}",
         };
         Console.Error.WriteLine($"wl-headless: stopping ({why}); {_compositor.FramesRendered} frames rendered, "
-            + $"{_compositor.FrameCallbacksDone} frame callbacks, {errors.Count} protocol error(s)");
+            + $"{_compositor.FrameCallbacksDone} frame callbacks, {errors} protocol error(s)");
 
         if (status != ExitCodes.Success)
         {
             return status;
         }
 
-        if (errors.Count > 0)
+        if (errors > 0)
         {
             return ExitCodes.ProtocolError;
         }
