@@ -113,13 +113,28 @@ public sealed partial class Client
         Span<ArgumentValue> values = Display.ArgumentScratch;
         Span<int> fds = Display.FdScratch;
         long slice = Display.DispatchSliceTicks;
-        long start = slice > 0 ? Stopwatch.GetTimestamp() : 0;
 
         // The precise clock costs about 25 ns a read, as much as a cheap request's whole handling; the coarse one (the
         // kernel's tick, 1-4 ms) about 4 ns. So the precise clock is read only once the coarse one has moved: until
         // then the slice cannot have passed by much more than a tick.
+        long start = slice > 0 ? Stopwatch.GetTimestamp() : 0;
         long coarseStart = slice > 0 ? Environment.TickCount64 : 0;
         bool handled = false;
+        ProcessAccount account = Account;
+        if (slice > 0 && account.Clients > ProcessAccount.OwnSlices)
+        {
+            // The clients of a process with many connections share one slice per loop turn: opening connections gets
+            // a process no more of the loop. The first of them served in a turn starts it; the others get no request
+            // handled once it is used up.
+            if (account.SliceTurn != Display.Turn)
+            {
+                (account.SliceTurn, account.SliceStart, account.SliceCoarseStart) = (Display.Turn, start, coarseStart);
+            }
+            else
+            {
+                (start, coarseStart, handled) = (account.SliceStart, account.SliceCoarseStart, true);
+            }
+        }
         while (!_failed && !_destroying)
         {
             ParseStatus status = _connection.TryPeekMessage(out MessageHeader header, out ReadOnlySpan<byte> message, out MalformedReason reason);

@@ -39,6 +39,13 @@ public sealed partial class Client
         {
             if (_connection.TryEnqueue(message, fds))
             {
+                if (!fds.IsEmpty && _connection.HighestFdDuplicated >= Display.MaxDescriptors)
+                {
+                    // Descriptors waiting to be sent fill the table (a client asking for keymaps it never reads, over
+                    // many connections): make room on the loop's next turn, not in the middle of sending an event.
+                    Display.ScheduleMakeRoom();
+                }
+
                 _wantFlush = true;
                 Display.Metrics.MessagesSent.Add(1);
                 Display.Metrics.BytesSent.Add(message.Length);

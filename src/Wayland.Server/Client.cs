@@ -51,11 +51,31 @@ public sealed partial class Client
             throw;
         }
 
+        Account = display.JoinProcess(pid);
         _maxObjects = display.DefaultMaxObjects;
         _displayResource = NewDisplayResource();
         _displayResource.Attach(this, 1, 1);
         _objects.InsertPeer(1, _displayResource);
+        CountObjects();
     }
+
+    /// <summary>What this client's process holds and uses over all its connections.</summary>
+    internal ProcessAccount Account { get; }
+
+    /// <summary>How many of this client's objects are counted in <see cref="Account"/>.</summary>
+    private int _countedObjects;
+
+    /// <summary>Brings the process's object count up to date after this client's object map changed.</summary>
+    private void CountObjects()
+    {
+        int count = IsDestroyed ? 0 : _objects.Count;
+        Account.Objects += count - _countedObjects;
+        _countedObjects = count;
+    }
+
+    /// <summary>Whether the process of this client is at <see cref="Display.MaxObjectsPerProcess"/>.</summary>
+    private bool ProcessAtObjectLimit(int extra) =>
+        Display.MaxObjectsPerProcess > 0 && Account.Objects + extra > Display.MaxObjectsPerProcess;
 
     /// <summary>The display the client is connected to.</summary>
     public Display Display { get; }
@@ -202,6 +222,8 @@ public sealed partial class Client
         _source.Remove();
         _connection.Dispose();
         IsDestroyed = true;
+        CountObjects();
+        Display.LeaveProcess(Account);
         Guard(Destroyed, "Client.Destroyed handler");
     }
 
@@ -226,11 +248,13 @@ public sealed partial class Client
     internal bool TryRegister(Resource resource, uint id, uint version)
     {
         resource.Attach(this, id, version);
-        if (_maxObjects > 0 && _objects.Count >= _maxObjects)
+        bool overClient = _maxObjects > 0 && _objects.Count >= _maxObjects;
+        if (overClient || ProcessAtObjectLimit(1))
         {
             if (Display.ShouldLog(LogLevel.Warning, this))
             {
-                ServerLog.ObjectLimit(Display.Log, ToString(), resource.Interface.Name, id, _objects.Count + 1, _maxObjects);
+                (int count, int limit) = overClient ? (_objects.Count + 1, _maxObjects) : (Account.Objects + 1, Display.MaxObjectsPerProcess);
+                ServerLog.ObjectLimit(Display.Log, overClient ? ToString() : $"client process {ProcessId}", resource.Interface.Name, id, count, limit);
             }
 
             PostNoMemory();
@@ -242,6 +266,8 @@ public sealed partial class Client
             PostError(_displayResource, (uint)Wayland.Protocols.WlDisplayError.InvalidObject, $"invalid new id {id}");
             return false;
         }
+
+        CountObjects();
 
         try
         {
@@ -265,11 +291,14 @@ public sealed partial class Client
     {
         uint id = _objects.Allocate(resource);
         resource.Attach(this, id, version);
-        if (_maxObjects > 0 && _objects.Count > _maxObjects && !_failed)
+        CountObjects();
+        bool overClient = _maxObjects > 0 && _objects.Count > _maxObjects;
+        if ((overClient || ProcessAtObjectLimit(0)) && !_failed)
         {
             if (Display.ShouldLog(LogLevel.Warning, this))
             {
-                ServerLog.ObjectLimit(Display.Log, ToString(), resource.Interface.Name, id, _objects.Count, _maxObjects);
+                (int count, int limit) = overClient ? (_objects.Count, _maxObjects) : (Account.Objects, Display.MaxObjectsPerProcess);
+                ServerLog.ObjectLimit(Display.Log, overClient ? ToString() : $"client process {ProcessId}", resource.Interface.Name, id, count, limit);
             }
 
             PostNoMemory();
@@ -298,6 +327,7 @@ public sealed partial class Client
         }
 
         _objects.Remove(id);
+        CountObjects();
     }
 
     /// <summary>Sends pending data (when an event asked for it, or <paramref name="always"/>); waits for writability when

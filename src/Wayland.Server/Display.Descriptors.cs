@@ -15,8 +15,97 @@ internal enum ProcessResource
     ShmPools,
 }
 
+/// <summary>What one client process holds and uses over all its connections (<see cref="Client.ProcessId"/>).</summary>
+internal sealed class ProcessAccount(int processId)
+{
+    /// <summary>Clients a process may have that each get a dispatch slice of their own; the clients of a process with
+    /// more share one slice per loop turn. Applications open one or two connections.</summary>
+    public const int OwnSlices = 4;
+
+    public int ProcessId { get; } = processId;
+
+    /// <summary>Its clients (connections) now.</summary>
+    public int Clients;
+
+    /// <summary>The objects of all its clients; see <see cref="Display.MaxObjectsPerProcess"/>.</summary>
+    public int Objects;
+
+    /// <summary>The loop turn (<see cref="Display.Turn"/>) its dispatch slice was started in, and when: all its clients
+    /// share one slice per turn (<see cref="Display.DispatchSlice"/>).</summary>
+    public long SliceTurn = -1;
+
+    public long SliceStart;
+
+    public long SliceCoarseStart;
+}
+
 public sealed partial class Display
 {
+    private readonly Dictionary<int, ProcessAccount> _processes = [];
+    private int _maxObjectsPerProcess = DefaultObjectLimit;
+    private bool _makeRoomPosted;
+
+    /// <summary>
+    /// Most objects all clients of one process may have at once, together (default <see cref="DefaultObjectLimit"/>;
+    /// 0 for no limit). <see cref="DefaultMaxObjects"/> bounds one connection; this bounds a process that opens many.
+    /// Going over it is answered as going over <see cref="Client.MaxObjects"/>: <c>no_memory</c> for the client whose
+    /// request would create one more.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public int MaxObjectsPerProcess
+    {
+        get => _maxObjectsPerProcess;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            _maxObjectsPerProcess = value;
+        }
+    }
+
+    /// <summary>Counts the loop's turns (each <see cref="FlushClients"/>), so that a process's clients share one
+    /// dispatch slice per turn.</summary>
+    internal long Turn { get; private set; }
+
+    internal void NextTurn() => Turn++;
+
+    /// <summary>The account of process <paramref name="pid"/>, which a new client of it joins.</summary>
+    internal ProcessAccount JoinProcess(int pid)
+    {
+        if (!_processes.TryGetValue(pid, out ProcessAccount? account))
+        {
+            _processes[pid] = account = new ProcessAccount(pid);
+        }
+
+        account.Clients++;
+        return account;
+    }
+
+    /// <summary>A client of <paramref name="account"/>'s process is gone; the account goes with its last client.</summary>
+    internal void LeaveProcess(ProcessAccount account)
+    {
+        if (--account.Clients == 0)
+        {
+            _processes.Remove(account.ProcessId);
+        }
+    }
+
+    /// <summary>Makes room for descriptors on the loop's next turn: an event's descriptor was duplicated at or above
+    /// <see cref="MaxDescriptors"/>, in the middle of sending, where no client may be destroyed.</summary>
+    internal void ScheduleMakeRoom()
+    {
+        if (_makeRoomPosted)
+        {
+            return;
+        }
+
+        _makeRoomPosted = true;
+        Loop.Post(() =>
+        {
+            _makeRoomPosted = false;
+            MakeRoom(ProcessResource.Descriptors, _maxDescriptors, 0, null, "descriptors queued to be sent", "nothing");
+        });
+    }
+
     /// <summary>How long after a shedding pass that found nobody to disconnect the next one is skipped (the request
     /// that needs room is refused at once): a pass walks every client.</summary>
     private const long FutileShedPauseMs = 100;
@@ -116,7 +205,11 @@ public sealed partial class Display
 
         if (held == 0)
         {
-            Refused(name, detail, what, requesterPid);
+            if (requesterPid != 0)
+            {
+                Refused(name, detail, what, requesterPid);
+            }
+
             return false;
         }
 

@@ -212,6 +212,7 @@ public sealed partial class Display : IDisposable
     /// </summary>
     public void FlushClients()
     {
+        NextTurn();
         for (int i = _clients.Count - 1; i >= 0; i--)
         {
             if (i >= _clients.Count)

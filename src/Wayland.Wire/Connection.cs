@@ -109,13 +109,23 @@ public sealed partial class Connection : IDisposable
         }
 
         long start = Append(message);
+        int highest = -1;
         foreach (int fd in duplicates)
         {
             _outFds.Enqueue(fd, start);
+            highest = Math.Max(highest, fd);
         }
 
+        HighestFdDuplicated = highest;
         return true;
     }
+
+    /// <summary>
+    /// The highest descriptor number the last <see cref="TryEnqueue"/> (or <see cref="Enqueue"/>) that queued a
+    /// message made by duplicating, or -1 when it duplicated none. As with <see cref="HighestFdReceived"/>, every
+    /// number below it was in use at that moment.
+    /// </summary>
+    public int HighestFdDuplicated { get; private set; } = -1;
 
     /// <summary>
     /// Queues one encoded message and the descriptors of <paramref name="handles"/> without duplicating them: the

@@ -1,8 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.Sockets;
 using Microsoft.Win32.SafeHandles;
 using Wayland.Client.Protocol;
+using Wayland.Protocols;
 using Wayland.Testing;
+using Wayland.Wire;
 using ClientDisplay = Wayland.Client.WaylandDisplay;
 
 namespace Wayland.Server.Tests;
@@ -25,6 +28,8 @@ public sealed class ProcessLimitsTests
         Assert.Equal(1024 - 128, Display.DefaultMaxDescriptorsFor(-1));
         using Display display = new();
         Assert.True(display.MaxDescriptors > 0);
+        Assert.Equal(Display.DefaultObjectLimit, display.MaxObjectsPerProcess);
+        Assert.Throws<ArgumentOutOfRangeException>(() => display.MaxObjectsPerProcess = -1);
         Assert.Throws<ArgumentOutOfRangeException>(() => display.MaxDescriptors = 63);
         Shm shm = new(display);
         Assert.True(shm.MaxPools > 0);
@@ -71,6 +76,124 @@ public sealed class ProcessLimitsTests
         Assert.True(result.Opened <= 2, $"more than 150 pools were kept: {result}");
     }
 
+    [Fact]
+    public void A_client_whose_unread_descriptors_fill_the_table_is_disconnected()
+    {
+        OpenFds.Snapshot before = OpenFds.Take();
+        using (Display display = new())
+        {
+            display.CreateGlobal<PeerResource>(1, _ => { });
+            using RawClient hog = RawClient.Attach(display, out Client hogServer);
+
+            // A small send buffer: the events wait in the server's queue, their descriptors duplicated, not in the socket.
+            using (Socket socket = new(new SafeSocketHandle(hogServer.Socket.DangerousGetHandle(), ownsHandle: false)))
+            {
+                socket.SendBufferSize = 4096;
+            }
+
+            uint registry = hog.GetRegistry();
+            uint peer = hog.Bind(registry, 1, "wlt_peer", 1);
+            hog.Roundtrip(display);
+            display.MaxDescriptors = LowestFreeDescriptor() + 100;
+            uint emitter = hog.NextId++;
+            hog.Send(peer, PeerProtocol.CreateEmitter, (ref MessageWriter w) => w.WriteNewId(emitter));
+            hog.Send(peer, PeerProtocol.Emit, (ref MessageWriter w) =>
+            {
+                w.WriteObject(emitter);
+                w.WriteUInt(400); // far below the client's own limit of queued descriptors (1024)
+            });
+            for (int turn = 0; turn < 10 && !hogServer.IsDestroyed; turn++)
+            {
+                display.Dispatch(TimeSpan.Zero);
+            }
+
+            Assert.True(hogServer.IsDestroyed, "the client whose descriptors filled the table is still connected");
+            Assert.Equal((uint)WlDisplayError.NoMemory, hogServer.Error?.Code);
+        }
+
+        OpenFds.AssertUnchanged(before);
+    }
+
+    [Fact]
+    public async Task The_objects_of_all_connections_of_a_process_count_together()
+    {
+        // Each connection holds wl_display, wl_registry and wl_shm (and a callback during its roundtrip): 40 objects
+        // for the process is about a dozen connections, each far below the per-client limit.
+        HogResult result = await RunHog(display => display.MaxObjectsPerProcess = 40, connections: 30, pools: 0);
+
+        Assert.True(result.NoMemory > 0, $"no connection of the hog got no_memory: {result}");
+        Assert.InRange(result.Opened, 5, 14);
+        Assert.Equal(result.Opened, result.Alive);
+    }
+
+    [Fact]
+    public async Task The_connections_of_a_process_with_many_share_one_dispatch_slice()
+    {
+        // Each ping costs longer than the slice and than a tick of the coarse clock the slice is checked at, so a
+        // ping always ends its slice. Counted, never timed.
+        TimeSpan work = TimeSpan.FromMilliseconds(11);
+        const int Connections = 16;
+        OpenFds.Snapshot before = OpenFds.Take();
+        int handled = 0;
+        using (RuntimeDirectory runtime = RuntimeDirectory.Create("process-slice"))
+        using (Display display = new())
+        {
+            display.CreateGlobal<PeerResource>(1, peer => peer.Pinged = () =>
+            {
+                Interlocked.Increment(ref handled);
+                Thread.Sleep(work);
+            });
+            string socket = display.AddSocket(Path.Combine(runtime.Path, "wayland-slice"));
+            Task server = display.RunAsync();
+            try
+            {
+                using ClientDisplay bystander = ClientDisplay.Connect(socket);
+                bystander.Roundtrip();
+                Process hog = StartHog(socket, Connections, "--pings", "4");
+                try
+                {
+                    Assert.Equal($"pinged {Connections}", ReadLine(hog));
+                    Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref handled) > 0, TimeSpan.FromSeconds(30)), "no ping was handled");
+
+                    // With a slice each, the 16 connections would get a ping each before the bystander's turn comes
+                    // round; sharing one, the process gets one ping per turn of the loop.
+                    int start = Volatile.Read(ref handled);
+                    bystander.Roundtrip();
+                    int during = Volatile.Read(ref handled) - start;
+                    Assert.True(during <= 3, $"{during} pings of the hog were handled while the bystander waited for one roundtrip");
+                    Assert.True(Volatile.Read(ref handled) < Connections * 4, "the hog's work was over before the bystander asked: nothing was measured");
+                }
+                finally
+                {
+                    hog.StandardInput.Close();
+                    PeerProcess.Stop(hog);
+                }
+
+                bystander.Roundtrip();
+                Assert.Null(bystander.Error);
+            }
+            finally
+            {
+                display.Terminate();
+                await server.WaitAsync(TimeSpan.FromSeconds(30));
+            }
+        }
+
+        OpenFds.AssertUnchanged(before);
+    }
+
+    private static Process StartHog(string socket, int connections, params string[] extra)
+    {
+        ProcessStartInfo info = new(NativePeers.Path("descriptor-hog"),
+            ["--socket", socket, "--connections", connections.ToString(CultureInfo.InvariantCulture), .. extra])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        return Process.Start(info) ?? throw new InvalidOperationException("descriptor-hog did not start");
+    }
+
     /// <summary>
     /// Runs the hog against a display set up by <paramref name="configure"/>, with a bystander (this process) that
     /// roundtrips before, while the hog holds what it could, and after, and maps a pool at the end.
@@ -85,6 +208,7 @@ public sealed class ProcessLimitsTests
             Shm shm = new(display);
             configureShm?.Invoke(shm);
             string socket = display.AddSocket(Path.Combine(runtime.Path, "wayland-hog"));
+            int defaultMaxDescriptors = display.MaxDescriptors;
             configure(display);
             Task server = display.RunAsync();
             try
@@ -101,14 +225,7 @@ public sealed class ProcessLimitsTests
                 };
                 bystander.Roundtrip();
 
-                ProcessStartInfo info = new(NativePeers.Path("descriptor-hog"),
-                    ["--socket", socket, "--connections", connections.ToString(CultureInfo.InvariantCulture), "--pools", pools.ToString(CultureInfo.InvariantCulture)])
-                {
-                    RedirectStandardInput = true,
-                    RedirectStandardOutput = true,
-                    UseShellExecute = false,
-                };
-                Process hog = Process.Start(info) ?? throw new InvalidOperationException("descriptor-hog did not start");
+                Process hog = StartHog(socket, connections, "--pools", pools.ToString(CultureInfo.InvariantCulture));
                 try
                 {
                     string first = ReadLine(hog);
@@ -126,7 +243,18 @@ public sealed class ProcessLimitsTests
                     PeerProcess.Stop(hog);
                 }
 
-                // The bystander can still map a pool of its own.
+                // The bystander can still map a pool of its own. (With the default limit back: the tight one is this
+                // process's lowest free descriptor plus a margin, and other tests open descriptors meanwhile.)
+                using (ManualResetEventSlim restored = new())
+                {
+                    display.Loop.Post(() =>
+                    {
+                        display.MaxDescriptors = defaultMaxDescriptors;
+                        restored.Set();
+                    });
+                    Assert.True(restored.Wait(TimeSpan.FromSeconds(30)), "the loop did not run the posted action");
+                }
+
                 using (SafeFileHandle memfd = SealedFile(4096))
                 {
                     Assert.NotNull(clientShm);

@@ -6,7 +6,7 @@
  * many descriptors and memory mappings as it can, over many connections,
  * each within any per-connection limit.
  *
- *   descriptor-hog --socket PATH --connections N [--pools P]
+ *   descriptor-hog --socket PATH --connections N [--pools P] [--pings K]
  *
  * Opens N connections. On each it binds wl_shm (when P > 0) and creates P
  * pools from one 4096-byte memfd (the server keeps a descriptor and a
@@ -19,6 +19,12 @@
  * does one more roundtrip on each connection that got through, and prints
  *   alive A
  * before exiting 0. Exit status 2 for usage or setup errors.
+ *
+ * With --pings K it binds wlt_peer (tests/native/protocols/test-peer.xml)
+ * on each connection instead, sends K pings on each without waiting for the
+ * pongs, prints
+ *   pinged N
+ * (N: connections that bound wlt_peer) and waits until its stdin is closed.
  */
 
 #define _GNU_SOURCE
@@ -33,9 +39,12 @@
 #include <unistd.h>
 #include <wayland-client.h>
 
+#include "test-peer-client-protocol.h"
+
 struct hog_connection {
 	struct wl_display *display;
 	struct wl_shm *shm;
+	struct wlt_peer *peer;
 };
 
 static void
@@ -49,6 +58,10 @@ registry_global(void *data, struct wl_registry *registry, uint32_t name,
 	    connection->shm == NULL)
 		connection->shm = wl_registry_bind(registry, name,
 						   &wl_shm_interface, 1);
+	else if (strcmp(interface, wlt_peer_interface.name) == 0 &&
+		 connection->peer == NULL)
+		connection->peer = wl_registry_bind(registry, name,
+						    &wlt_peer_interface, 1);
 }
 
 static void
@@ -105,7 +118,8 @@ int
 main(int argc, char *argv[])
 {
 	const char *socket_path = NULL;
-	int count = -1, pools = 0, opened = 0, refused = 0, no_memory = 0;
+	int count = -1, pools = 0, pings = 0, opened = 0, refused = 0;
+	int no_memory = 0, pinged = 0;
 	int alive = 0, memfd;
 	struct hog_connection *connections;
 	char line[16];
@@ -117,10 +131,12 @@ main(int argc, char *argv[])
 			count = parse_count(argv[i + 1]);
 		else if (strcmp(argv[i], "--pools") == 0)
 			pools = parse_count(argv[i + 1]);
+		else if (strcmp(argv[i], "--pings") == 0)
+			pings = parse_count(argv[i + 1]);
 	}
 	if (socket_path == NULL || count < 0) {
 		fprintf(stderr, "usage: descriptor-hog --socket PATH "
-				"--connections N [--pools P]\n");
+				"--connections N [--pools P] [--pings K]\n");
 		return 2;
 	}
 
@@ -153,6 +169,29 @@ main(int argc, char *argv[])
 			for (int p = 0; p < pools; p++)
 				wl_shm_create_pool(connection->shm, memfd, 4096);
 		}
+	}
+
+	if (pings > 0) {
+		/* Every connection's pings go out before the first is answered. */
+		for (int i = 0; i < count; i++) {
+			if (connections[i].display == NULL ||
+			    connections[i].peer == NULL)
+				continue;
+			for (int p = 0; p < pings; p++)
+				wlt_peer_ping(connections[i].peer, (uint32_t) p);
+			wl_display_flush(connections[i].display);
+			pinged++;
+		}
+		printf("pinged %d\n", pinged);
+		fflush(stdout);
+		while (fgets(line, sizeof line, stdin) != NULL)
+			;
+		for (int i = 0; i < count; i++)
+			if (connections[i].display != NULL)
+				wl_display_disconnect(connections[i].display);
+		free(connections);
+		close(memfd);
+		return 0;
 	}
 
 	for (int i = 0; i < count; i++) {
