@@ -12,6 +12,10 @@ public sealed partial class Client
     private bool _yielded;
     private Action? _resumeRequests;
 
+    /// <summary>What the socket is watched for: readable unless the client waits for its next slice, writable while
+    /// what is queued for it does not fit in the socket.</summary>
+    private FdEvents WatchMask => (_yielded ? FdEvents.None : FdEvents.Readable) | (_waitingWritable ? FdEvents.Writable : FdEvents.None);
+
     /// <summary>The socket is ready (<c>wl_client_connection_data</c>).</summary>
     private void OnSocketEvent(int fd, FdEvents events)
     {
@@ -34,7 +38,7 @@ public sealed partial class Client
                 if (_connection.Flush() == FlushResult.Complete)
                 {
                     _waitingWritable = false;
-                    _source.Update(FdEvents.Readable);
+                    _source.Update(WatchMask);
                 }
             }
             catch (WaylandException)
@@ -86,13 +90,15 @@ public sealed partial class Client
     /// The loop's next turn after this client used up its <see cref="Display.DispatchSlice"/> with requests left: the
     /// other clients had theirs in between, now this one goes on where it stopped.
     /// </summary>
-    private void ResumeRequests()
+    internal void ResumeRequests()
     {
         _yielded = false;
         if (IsDestroyed || _destroying)
         {
             return;
         }
+
+        _source.Update(WatchMask);
 
         ProcessRequests();
         if (_failed && !_destroying)
@@ -145,9 +151,20 @@ public sealed partial class Client
 
             if (handled && slice > 0 && Environment.TickCount64 != coarseStart && Stopwatch.GetTimestamp() - start >= slice)
             {
+                // Its socket is not read until then either: a level-triggered event every turn for a client that may
+                // not go on would cost each turn as many wake-ups as a process has waiting connections.
                 _yielded = true;
+                _source.Update(WatchMask);
                 Display.Metrics.DispatchYields.Add(1);
-                Display.Loop.Post(_resumeRequests ??= ResumeRequests);
+                if (account.Clients > ProcessAccount.OwnSlices)
+                {
+                    Display.WaitForTurn(this);
+                }
+                else
+                {
+                    Display.Loop.Post(_resumeRequests ??= ResumeRequests);
+                }
+
                 return;
             }
 

@@ -345,7 +345,7 @@ public sealed partial class Client
             if (_connection.Flush() == FlushResult.WouldBlock && !_waitingWritable)
             {
                 _waitingWritable = true;
-                _source.Update(FdEvents.Readable | FdEvents.Writable);
+                _source.Update(WatchMask);
             }
         }
         catch (WaylandException)

@@ -37,6 +37,15 @@ internal sealed class ProcessAccount(int processId)
     public long SliceStart;
 
     public long SliceCoarseStart;
+
+    /// <summary>Its clients that used up the shared slice with requests left, in the order they stopped.</summary>
+    public readonly Queue<Client> Waiting = new();
+
+    /// <summary>Whether <see cref="Resume"/> is posted to the loop.</summary>
+    public bool ResumePosted;
+
+    /// <summary>Serves <see cref="Waiting"/> on the loop's next turn (cached: posting it allocates nothing).</summary>
+    public Action? Resume;
 }
 
 public sealed partial class Display
@@ -67,6 +76,35 @@ public sealed partial class Display
     internal long Turn { get; private set; }
 
     internal void NextTurn() => Turn++;
+
+    /// <summary>
+    /// <paramref name="client"/>, of a process whose clients share a slice, used it up with requests left: it waits
+    /// with the others of its process, and on the loop's next turn they go on in the order they stopped, until the
+    /// slice is used up again. So a process's waiting connections cost a turn one posted action, not one each.
+    /// </summary>
+    internal void WaitForTurn(Client client)
+    {
+        ProcessAccount account = client.Account;
+        account.Waiting.Enqueue(client);
+        if (account.ResumePosted)
+        {
+            return;
+        }
+
+        account.ResumePosted = true;
+        Loop.Post(account.Resume ??= () =>
+        {
+            account.ResumePosted = false;
+            while (account.Waiting.TryDequeue(out Client? next))
+            {
+                next.ResumeRequests();
+                if (account.ResumePosted)
+                {
+                    break; // it used the slice up again and waits at the back; the rest wait for the next turn
+                }
+            }
+        });
+    }
 
     /// <summary>The account of process <paramref name="pid"/>, which a new client of it joins.</summary>
     internal ProcessAccount JoinProcess(int pid)
