@@ -23,6 +23,7 @@ internal static class Native
     internal const int F_SETFL = 4;
     internal const int F_DUPFD_CLOEXEC = 1030;
     internal const int RLIMIT_NOFILE = 7;
+    internal const uint SIOCOUTQ = 0x5411; // TIOCOUTQ
     internal const int F_ADD_SEALS = 1033;
     internal const int F_GET_SEALS = 1034;
     internal const int FD_CLOEXEC = 1;

@@ -50,6 +50,9 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib, EntryPoint = "close", SetLastError = true)]
     internal static partial int Close(int fd);
 
+    [LibraryImport(Lib, EntryPoint = "ioctl", SetLastError = true)]
+    internal static partial int Ioctl(int fd, nuint request, int* argument);
+
     [LibraryImport(Lib, EntryPoint = "getrlimit", SetLastError = true)]
     internal static partial int GetRLimit(int resource, RLimit* limit);
 

@@ -56,6 +56,14 @@ internal static unsafe class ServerSocketOps
         return result;
     }
 
+    /// <summary>ioctl(SIOCOUTQ): the bytes sent on a stream socket that the peer has not read yet (for AF_UNIX, the
+    /// memory its queued messages take), or -1.</summary>
+    internal static int UnreadBytes(int fd)
+    {
+        int bytes = 0;
+        return LibC.Ioctl(fd, Native.SIOCOUTQ, &bytes) < 0 ? -1 : bytes;
+    }
+
     /// <summary>open(path, O_CREAT | O_CLOEXEC | O_RDWR, 0660) then flock(LOCK_EX | LOCK_NB).</summary>
     /// <returns>The locked descriptor, or -1: <paramref name="lockFailed"/> tells whether flock (true) or open (false) failed.</returns>
     internal static int OpenAndLock(string path, out bool lockFailed, out int errno)

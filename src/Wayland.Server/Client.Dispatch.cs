@@ -35,7 +35,7 @@ public sealed partial class Client
         {
             try
             {
-                if (_connection.Flush() == FlushResult.Complete)
+                if (FlushConnection() == FlushResult.Complete)
                 {
                     _waitingWritable = false;
                     _source.Update(WatchMask);
@@ -64,6 +64,13 @@ public sealed partial class Client
             {
                 DestroyWithError("failed to read client connection");
                 return;
+            }
+
+            if (_unreadFds >= ProcessAccount.UnreadFdsCheckedFrom)
+            {
+                // A client that sends requests is alive: whether it has read what it was sent is best seen now,
+                // before it is answered.
+                CheckUnreadFds();
             }
 
             int highest = _connection.HighestFdReceived;

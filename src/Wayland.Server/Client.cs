@@ -221,6 +221,7 @@ public sealed partial class Client
         });
         _source.Remove();
         _connection.Dispose();
+        ForgetUnreadFds();
         IsDestroyed = true;
         CountObjects();
         Display.LeaveProcess(Account);
@@ -342,7 +343,7 @@ public sealed partial class Client
         _wantFlush = false;
         try
         {
-            if (_connection.Flush() == FlushResult.WouldBlock && !_waitingWritable)
+            if (FlushConnection() == FlushResult.WouldBlock && !_waitingWritable)
             {
                 _waitingWritable = true;
                 _source.Update(WatchMask);
@@ -352,6 +353,73 @@ public sealed partial class Client
         {
             Destroy();
         }
+    }
+
+    /// <summary>Descriptors sent to the client since it was last seen to have read everything sent.</summary>
+    private int _unreadFds;
+
+    /// <summary><see cref="Connection.FdsSent"/> as last counted into <see cref="_unreadFds"/>.</summary>
+    private long _fdsSentCounted;
+
+    /// <summary>Flushes the connection, counting the descriptors that went out (also those sent by earlier flushes made
+    /// to find room for an event).</summary>
+    private FlushResult FlushConnection()
+    {
+        if (_unreadFds >= ProcessAccount.UnreadFdsCheckedFrom)
+        {
+            // Before sending more: whether the client has read what it was sent so far.
+            CheckUnreadFds();
+        }
+
+        FlushResult result = _connection.Flush();
+        long sent = _connection.FdsSent - _fdsSentCounted;
+        if (sent > 0)
+        {
+            _fdsSentCounted = _connection.FdsSent;
+            FdsSent((int)Math.Min(sent, int.MaxValue));
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Descriptors sent and not read yet stay with the kernel, on the account of the server's user: past that user's
+    /// descriptor limit, sending any descriptor fails (ETOOMANYREFS) for every client, unless the server runs as root.
+    /// So once a client has been sent many without being seen to read them all, its process's count is checked
+    /// against <see cref="Display.MaxUnreadFdsPerProcess"/>.
+    /// </summary>
+    private void FdsSent(int count)
+    {
+        _unreadFds += count;
+        Account.UnreadFds += count;
+        int limit = Display.MaxUnreadFdsPerProcess;
+        if (_unreadFds < Math.Min(ProcessAccount.UnreadFdsCheckedFrom, limit))
+        {
+            return;
+        }
+
+        if (!CheckUnreadFds() && Account.UnreadFds > limit)
+        {
+            Display.ScheduleShedUnreadFds(Account);
+        }
+    }
+
+    /// <summary>Forgets the descriptors sent to the client if it has read everything sent; returns whether it has.</summary>
+    internal bool CheckUnreadFds()
+    {
+        if (_unreadFds == 0 || IsDestroyed || ServerSocketOps.UnreadBytes(_connection.Socket.Fd) != 0)
+        {
+            return _unreadFds == 0;
+        }
+
+        ForgetUnreadFds();
+        return true;
+    }
+
+    private void ForgetUnreadFds()
+    {
+        Account.UnreadFds -= _unreadFds;
+        _unreadFds = 0;
     }
 
     private string? InterfaceNameOf(uint id) => _objects.Get(id)?.Interface.Name;

@@ -38,6 +38,17 @@ internal sealed class ProcessAccount(int processId)
 
     public long SliceCoarseStart;
 
+    /// <summary>A client is checked for descriptors sent and not read once it has this many (or the process's limit,
+    /// if lower); applications are sent a few at a time.</summary>
+    public const int UnreadFdsCheckedFrom = 256;
+
+    /// <summary>Descriptors sent to its clients that they were not yet seen to read; see
+    /// <see cref="Display.MaxUnreadFdsPerProcess"/>.</summary>
+    public int UnreadFds;
+
+    /// <summary>Whether a check of <see cref="UnreadFds"/> is posted to the loop.</summary>
+    public bool ShedPosted;
+
     /// <summary>Its clients that used up the shared slice with requests left, in the order they stopped.</summary>
     public readonly Queue<Client> Waiting = new();
 
@@ -69,6 +80,50 @@ public sealed partial class Display
             ArgumentOutOfRangeException.ThrowIfNegative(value);
             _maxObjectsPerProcess = value;
         }
+    }
+
+    /// <summary>Descriptors one process's clients may have been sent and not read yet: a quarter of
+    /// <see cref="MaxDescriptors"/>. Unread descriptors are held by the kernel for the server's user, and past its
+    /// descriptor limit no descriptor can be sent to anyone (ETOOMANYREFS) unless the server runs as root.</summary>
+    internal int MaxUnreadFdsPerProcess => _maxDescriptors / 4;
+
+    /// <summary>On the loop's next turn: checks again which clients of <paramref name="account"/>'s process have not
+    /// read what they were sent, and disconnects them all if they still hold more than
+    /// <see cref="MaxUnreadFdsPerProcess"/> descriptors unread.</summary>
+    internal void ScheduleShedUnreadFds(ProcessAccount account)
+    {
+        if (account.ShedPosted)
+        {
+            return;
+        }
+
+        account.ShedPosted = true;
+        Loop.Post(() =>
+        {
+            account.ShedPosted = false;
+            List<Client> clients = [.. _clients.Where(c => c.Account == account)];
+            foreach (Client client in clients)
+            {
+                client.CheckUnreadFds();
+            }
+
+            if (account.UnreadFds <= MaxUnreadFdsPerProcess)
+            {
+                return;
+            }
+
+            if (ShouldLog(LogLevel.Warning, null))
+            {
+                ServerLog.Shed(Log, "descriptors sent and not read", $"{account.UnreadFds} of {MaxUnreadFdsPerProcess}", clients.Count, account.ProcessId, account.UnreadFds);
+            }
+
+            foreach (Client client in clients)
+            {
+                Metrics.ClientsShed.Add(1, new KeyValuePair<string, object?>("wayland.resource", "descriptors sent and not read"));
+                client.PostNoMemory();
+                client.Destroy();
+            }
+        });
     }
 
     /// <summary>Counts the loop's turns (each <see cref="FlushClients"/>), so that a process's clients share one

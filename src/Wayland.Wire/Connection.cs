@@ -82,6 +82,10 @@ public sealed partial class Connection : IDisposable
     /// </summary>
     public int HighestFdReceived { get; private set; } = -1;
 
+    /// <summary>Descriptors sent so far, over the connection's life (flushes that <see cref="TryEnqueue"/> makes to
+    /// find room included).</summary>
+    public long FdsSent { get; private set; }
+
     private int MaxFds => _maxBufferSize == 0 ? int.MaxValue : _maxBufferSize / sizeof(int);
 
     /// <summary>Queues one encoded message and its descriptors (which are duplicated now).</summary>
@@ -251,6 +255,7 @@ public sealed partial class Connection : IDisposable
 
             // Once one byte is sent, all the batch's descriptors are.
             _outFds.CloseFirst(fdCount);
+            FdsSent += fdCount;
             _out.Consume((int)sent);
             _sentBytes += sent;
         }

@@ -93,15 +93,11 @@ public sealed class ProcessLimitsTests
 
             uint registry = hog.GetRegistry();
             uint peer = hog.Bind(registry, 1, "wlt_peer", 1);
-            hog.Roundtrip(display);
-            display.MaxDescriptors = LowestFreeDescriptor() + 100;
             uint emitter = hog.NextId++;
             hog.Send(peer, PeerProtocol.CreateEmitter, (ref MessageWriter w) => w.WriteNewId(emitter));
-            hog.Send(peer, PeerProtocol.Emit, (ref MessageWriter w) =>
-            {
-                w.WriteObject(emitter);
-                w.WriteUInt(400); // far below the client's own limit of queued descriptors (1024)
-            });
+            hog.Roundtrip(display);
+            display.MaxDescriptors = LowestFreeDescriptor() + 100;
+            Emit(hog, peer, emitter, 400); // far below the client's own limit of queued descriptors (1024)
             for (int turn = 0; turn < 10 && !hogServer.IsDestroyed; turn++)
             {
                 display.Dispatch(TimeSpan.Zero);
@@ -113,6 +109,74 @@ public sealed class ProcessLimitsTests
 
         OpenFds.AssertUnchanged(before);
     }
+
+    [Fact]
+    public void A_client_that_does_not_read_the_descriptors_it_is_sent_is_disconnected()
+    {
+        OpenFds.Snapshot before = OpenFds.Take();
+        using (Display display = new())
+        {
+            display.CreateGlobal<PeerResource>(1, _ => { });
+            display.MaxDescriptors = 4000; // a process may have 1000 descriptors sent and not read
+            using RawClient hog = Connect(display, out Client hogServer, out uint peer, out uint emitter);
+
+            // 1500 descriptors, which the socket takes (the kernel holds them, not the server's queue), never read.
+            Emit(hog, peer, emitter, 1500);
+            for (int turn = 0; turn < 20 && !hogServer.IsDestroyed; turn++)
+            {
+                display.Dispatch(TimeSpan.Zero);
+            }
+
+            Assert.True(hogServer.IsDestroyed, "the client that read none of its 1500 descriptors is still connected");
+            Assert.Equal((uint)WlDisplayError.NoMemory, hogServer.Error?.Code);
+        }
+
+        OpenFds.AssertUnchanged(before);
+    }
+
+    [Fact]
+    public void A_client_that_reads_what_it_is_sent_may_be_sent_any_number_of_descriptors()
+    {
+        OpenFds.Snapshot before = OpenFds.Take();
+        using (Display display = new())
+        {
+            display.CreateGlobal<PeerResource>(1, _ => { });
+            display.MaxDescriptors = 4000;
+            using RawClient reader = Connect(display, out Client readerServer, out uint peer, out uint emitter);
+            int received = 0;
+            for (int round = 0; round < 10; round++)
+            {
+                // 400 at a time, read before the next 400: 4000 in all, four times the process's allowance.
+                Emit(reader, peer, emitter, 400);
+                reader.Pump(display, () => reader.Received.Count(m => m.Sender == emitter) == received + 400);
+                received += 400;
+                reader.CloseReceivedFds();
+            }
+
+            Assert.False(readerServer.IsDestroyed);
+            Assert.False(readerServer.HasFailed);
+        }
+
+        OpenFds.AssertUnchanged(before);
+    }
+
+    private static RawClient Connect(Display display, out Client server, out uint peer, out uint emitter)
+    {
+        RawClient client = RawClient.Attach(display, out server);
+        uint registry = client.GetRegistry();
+        peer = client.Bind(registry, 1, "wlt_peer", 1);
+        uint id = emitter = client.NextId++;
+        client.Send(peer, PeerProtocol.CreateEmitter, (ref MessageWriter w) => w.WriteNewId(id));
+        client.Roundtrip(display);
+        return client;
+    }
+
+    private static void Emit(RawClient client, uint peer, uint emitter, uint count) =>
+        client.Send(peer, PeerProtocol.Emit, (ref MessageWriter w) =>
+        {
+            w.WriteObject(emitter);
+            w.WriteUInt(count);
+        });
 
     [Fact]
     public async Task The_objects_of_all_connections_of_a_process_count_together()

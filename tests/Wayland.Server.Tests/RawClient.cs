@@ -180,5 +180,8 @@ internal sealed class RawClient : IDisposable
         }
     }
 
+    /// <summary>Closes the descriptors received so far (the messages that carried them stay in <see cref="Received"/>).</summary>
+    internal void CloseReceivedFds() => _connection.CloseFds(_connection.IncomingFds);
+
     public void Dispose() => _connection.Dispose();
 }
