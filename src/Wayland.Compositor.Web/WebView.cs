@@ -19,9 +19,12 @@ namespace Wayland.Compositor.Web;
 /// over a WebSocket as PNG rectangles of what changed; a slow browser gets the newest picture, not a backlog.
 /// </summary>
 /// <remarks>
-/// Safe by default: it listens on loopback unless <see cref="WebViewOptions.AllowPublic"/> is set, and the page and
-/// the WebSocket require the access token (<see cref="Token"/>, in the <c>token</c> query parameter or the cookie the
-/// page sets). Hostile input from a browser closes that browser's connection and nothing else.
+/// Safe by default: it listens on loopback unless <see cref="WebViewOptions.AllowPublic"/> is set, and every request
+/// needs the access token (<see cref="Token"/>, in the <c>token</c> query parameter or the cookie the page sets); one
+/// without it gets 401 and its connection is closed. Connections and viewers are capped
+/// (<see cref="WebViewOptions.MaxConnections"/>, <see cref="WebViewOptions.MaxViewers"/>), so a local process that
+/// opens thousands cannot use up the descriptors the compositor shares with its clients. Hostile input from a browser
+/// closes that browser's connection and nothing else.
 /// Uses only the compositor's public API; start it after <see cref="HeadlessCompositor.Start"/>.
 /// </remarks>
 /// <example>
@@ -42,6 +45,10 @@ public sealed class WebView : IAsyncDisposable, IDisposable
 
     private static readonly byte[] Page = ReadResource("index.html");
     private static readonly byte[] Script = ReadResource("view.js");
+    private static readonly byte[] Unauthorized = Encoding.UTF8.GetBytes("wl-headless: the page needs the access token printed at start (?token=...)\n");
+
+    /// <summary>How long a connection may stay open without sending a request.</summary>
+    private static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(10);
 
     private readonly HeadlessCompositor _compositor;
     private readonly WebViewOptions _options;
@@ -56,6 +63,7 @@ public sealed class WebView : IAsyncDisposable, IDisposable
     private int _disposed;
     private int _viewerCount;
     private long _viewersConnected;
+    private long _viewersRefused;
 
     private WebView(HeadlessCompositor compositor, WebViewOptions options)
     {
@@ -69,7 +77,7 @@ public sealed class WebView : IAsyncDisposable, IDisposable
         Url = new Uri("http://127.0.0.1/");
     }
 
-    /// <summary>The access token the page and the WebSocket require.</summary>
+    /// <summary>The access token every request needs.</summary>
     public string Token { get; }
 
     /// <summary>The address and port listened on (the actual port when 0 was asked for).</summary>
@@ -92,6 +100,9 @@ public sealed class WebView : IAsyncDisposable, IDisposable
 
     /// <summary>Browsers that have connected so far, including those that left.</summary>
     public long ViewersConnected => Interlocked.Read(ref _viewersConnected);
+
+    /// <summary>Viewers refused because <see cref="WebViewOptions.MaxViewers"/> were connected already.</summary>
+    public long ViewersRefused => Interlocked.Read(ref _viewersRefused);
 
     /// <summary>Connections closed because the browser broke the protocol (bad JSON, a value out of range, a message
     /// over the size limit, a flood).</summary>
@@ -118,6 +129,8 @@ public sealed class WebView : IAsyncDisposable, IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(options.TileSize, 8, "options.TileSize");
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxMessageBytes, 256, "options.MaxMessageBytes");
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxMessagesPerSecond, 10, "options.MaxMessagesPerSecond");
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxConnections, 1, "options.MaxConnections");
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxViewers, 1, "options.MaxViewers");
         if (options.Token is { Length: < 16 })
         {
             throw new ArgumentException("a token needs at least 16 characters", nameof(options));
@@ -178,10 +191,23 @@ public sealed class WebView : IAsyncDisposable, IDisposable
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = 0;
+
+            // Every connection is a descriptor of this process, which it shares with the Wayland clients, and any local
+            // user can open them without the token: one over the cap is closed as soon as it is accepted. Viewers'
+            // WebSockets count apart (upgraded connections), so a flood of connections does not cut off those watching.
+            kestrel.Limits.MaxConcurrentConnections = _options.MaxConnections;
+            kestrel.Limits.MaxConcurrentUpgradedConnections = _options.MaxViewers;
+
+            // A connection that sends nothing holds one of those slots until this runs out.
+            kestrel.Limits.KeepAliveTimeout = IdleTimeout;
+            kestrel.Limits.RequestHeadersTimeout = IdleTimeout;
             kestrel.Listen(endPoint);
         });
         WebApplication app = builder.Build();
         _app = app;
+        // Before routing and everything else: a request without the token costs as little as it can.
+        app.Use(next => context => IsAuthorized(context.Request) ? next(context) : RefuseAsync(context));
+        app.UseRouting();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.MapGet(PagePath, (RequestDelegate)ServePageAsync);
         app.MapGet(ScriptPath, (RequestDelegate)ServeScriptAsync);
@@ -203,18 +229,22 @@ public sealed class WebView : IAsyncDisposable, IDisposable
         Url = url.Uri;
     }
 
+    /// <summary>HTTP 401, and the connection is closed after it: a client that pipelines requests without the token
+    /// gets one answer per connection, and the rest are never parsed.</summary>
+    private static Task RefuseAsync(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        context.Response.Headers.Connection = "close";
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        context.Response.ContentLength = Unauthorized.Length;
+        return context.Response.Body.WriteAsync(Unauthorized).AsTask();
+    }
+
     private async Task ServePageAsync(HttpContext context)
     {
-        if (!IsAuthorized(context.Request, out bool fromQuery))
+        if (Matches(context.Request.Query[TokenParameter].ToString()))
         {
-            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-            await context.Response.WriteAsync("wl-headless: the page needs the access token printed at start (?token=...)\n").ConfigureAwait(false);
-            return;
-        }
-
-        if (fromQuery)
-        {
-            // A reload from the address bar (which the page clears of the token) still works.
+            // The token came in the address: a reload from the address bar (which the page clears of it) still works.
             context.Response.Cookies.Append(_cookieName, Token, new CookieOptions
             {
                 HttpOnly = true,
@@ -252,12 +282,6 @@ public sealed class WebView : IAsyncDisposable, IDisposable
             return;
         }
 
-        if (!IsAuthorized(context.Request, out _))
-        {
-            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-            return;
-        }
-
         // Another site's page in the same browser must not open the socket with our cookie.
         string origin = context.Request.Headers.Origin.ToString();
         if (origin.Length > 0 && !(Uri.TryCreate(origin, UriKind.Absolute, out Uri? from)
@@ -273,13 +297,31 @@ public sealed class WebView : IAsyncDisposable, IDisposable
             return;
         }
 
-        using System.Net.WebSockets.WebSocket socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
-        string peer = $"{context.Connection.RemoteIpAddress}:{context.Connection.RemotePort}";
-        ViewerConnection viewer = new(socket, _compositor, _frames, _options, _statistics, _logger, peer);
-        Interlocked.Increment(ref _viewerCount);
-        Interlocked.Increment(ref _viewersConnected);
+        if (Interlocked.Increment(ref _viewerCount) > _options.MaxViewers)
+        {
+            Interlocked.Decrement(ref _viewerCount);
+            await RefuseViewerAsync(context).ConfigureAwait(false);
+            return;
+        }
+
         try
         {
+            System.Net.WebSockets.WebSocket socket;
+            try
+            {
+                socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+            }
+            catch (InvalidOperationException) when (!context.Response.HasStarted)
+            {
+                // Kestrel's own count of upgraded connections (a viewer that just left may still hold its slot).
+                await RefuseViewerAsync(context).ConfigureAwait(false);
+                return;
+            }
+
+            using System.Net.WebSockets.WebSocket disposing = socket;
+            string peer = $"{context.Connection.RemoteIpAddress}:{context.Connection.RemotePort}";
+            ViewerConnection viewer = new(socket, _compositor, _frames, _options, _statistics, _logger, peer);
+            Interlocked.Increment(ref _viewersConnected);
             Task running = viewer.RunAsync(_stopping.Token);
             lock (_viewers)
             {
@@ -295,11 +337,16 @@ public sealed class WebView : IAsyncDisposable, IDisposable
         }
     }
 
-    private bool IsAuthorized(HttpRequest request, out bool fromQuery)
+    private Task RefuseViewerAsync(HttpContext context)
     {
-        fromQuery = Matches(request.Query[TokenParameter].ToString());
-        return fromQuery || Matches(request.Cookies[_cookieName]);
+        Interlocked.Increment(ref _viewersRefused);
+        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        context.Response.Headers.RetryAfter = "5";
+        return context.Response.WriteAsync($"wl-headless: {_options.MaxViewers} viewers are connected already, the most allowed\n");
     }
+
+    private bool IsAuthorized(HttpRequest request) =>
+        Matches(request.Query[TokenParameter].ToString()) || Matches(request.Cookies[_cookieName]);
 
     private bool Matches(string? given) =>
         given is { Length: > 0 and <= 256 } && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), _token);

@@ -22,6 +22,14 @@ public sealed class WebViewOptions
     /// connection. Default 1000.</summary>
     public int MaxMessagesPerSecond { get; init; } = 1000;
 
+    /// <summary>HTTP connections open at once, not counting the viewers' WebSockets (default 64). A connection over it is
+    /// closed as soon as it is accepted, so however many a local process opens, the view holds at most this many
+    /// descriptors for them.</summary>
+    public int MaxConnections { get; init; } = 64;
+
+    /// <summary>Viewers (WebSockets) connected at once (default 16); one more gets HTTP 503.</summary>
+    public int MaxViewers { get; init; } = 16;
+
     /// <summary>Where dropped connections are reported (warnings); null for nowhere.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text.RegularExpressions;
 using Wayland.Testing;
@@ -57,16 +58,7 @@ public sealed partial class CliWebTests
         try
         {
             using CancellationTokenSource timeout = new(Patience);
-            Uri? url = null;
-            while (url is null && await process.StandardError.ReadLineAsync(timeout.Token) is { } line)
-            {
-                if (WebViewLine().Match(line) is { Success: true } match)
-                {
-                    url = new Uri(match.Groups[1].Value);
-                }
-            }
-
-            Assert.NotNull(url);
+            Uri url = await ReadUrlAsync(process, timeout.Token);
             Assert.Equal("127.0.0.1", url.Host);
             using HttpClient http = new() { Timeout = Patience };
             Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(url, timeout.Token)).StatusCode);
@@ -103,6 +95,120 @@ public sealed partial class CliWebTests
 
             await process.WaitForExitAsync(new CancellationTokenSource(Patience).Token);
         }
+    }
+
+    [Fact]
+    public async Task A_flood_of_connections_is_capped_and_the_viewer_keeps_watching()
+    {
+        // Any local user can open connections without the token; each would be a descriptor of the compositor's
+        // process. Over --web-max-connections they are closed as soon as they are accepted, and the viewers'
+        // WebSockets, counted apart, keep getting frames.
+        const int Cap = 8;
+        const int Flood = 300;
+        using RuntimeDirectory runtime = RuntimeDirectory.Create("web-cli-cap");
+        ProcessStartInfo info = new("dotnet")
+        {
+            ArgumentList =
+            {
+                CliPath, "--web", "127.0.0.1:0", "--web-max-connections", $"{Cap}", "--web-max-viewers", "2",
+                "--exec", "weston-simple-shm", "--timeout", "60",
+            },
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        runtime.Apply(info);
+        using Process process = Process.Start(info)!;
+        List<Socket> flood = [];
+        try
+        {
+            using CancellationTokenSource timeout = new(TimeSpan.FromSeconds(60));
+            Uri url = await ReadUrlAsync(process, timeout.Token);
+            Uri socketUrl = new($"ws://{url.Authority}/ws{url.Query}");
+            using ClientWebSocket watcher = new();
+            await watcher.ConnectAsync(socketUrl, timeout.Token);
+            byte[] buffer = new byte[1 << 20];
+            await ReceiveFrameAsync(watcher, buffer, timeout.Token);
+
+            // Two viewers at most: the third is told to come back later.
+            using (ClientWebSocket second = new())
+            {
+                await second.ConnectAsync(socketUrl, timeout.Token);
+                using ClientWebSocket third = new();
+                third.Options.CollectHttpResponseDetails = true;
+                await Assert.ThrowsAsync<WebSocketException>(() => third.ConnectAsync(socketUrl, timeout.Token));
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, third.HttpStatusCode);
+            }
+
+            int before = OpenDescriptors(process.Id);
+            for (int i = 0; i < Flood; i++)
+            {
+                Socket socket = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                flood.Add(socket);
+                await socket.ConnectAsync(IPAddress.Loopback, url.Port, timeout.Token);
+            }
+
+            await WebSession.WaitUntilAsync(() => flood.Count(ClosedByServer) >= Flood - Cap,
+                () => $"the server to close all but {Cap} of {Flood} connections ({flood.Count(ClosedByServer)} closed)", Patience);
+            int during = OpenDescriptors(process.Id);
+            Assert.True(during <= before + Cap + 8, $"{during} descriptors open with {Flood} connections, {before} before");
+
+            for (int i = 0; i < 3; i++)
+            {
+                await watcher.SendAsync("{\"t\":\"ack\"}"u8.ToArray(), WebSocketMessageType.Text, true, timeout.Token);
+                await ReceiveFrameAsync(watcher, buffer, timeout.Token);
+            }
+
+            // The connections holding the slots send nothing, so they time out, and a new viewer gets in.
+            await WebSession.WaitUntilAsync(() => flood.All(ClosedByServer), () => "the server to close the idle connections", Patience);
+            using ClientWebSocket late = new();
+            await late.ConnectAsync(socketUrl, timeout.Token);
+            await ReceiveFrameAsync(late, buffer, timeout.Token);
+        }
+        finally
+        {
+            foreach (Socket socket in flood)
+            {
+                socket.Dispose();
+            }
+
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            await process.WaitForExitAsync(new CancellationTokenSource(Patience).Token);
+        }
+    }
+
+    /// <summary>Whether the other end closed the connection: readable with nothing to read.</summary>
+    private static bool ClosedByServer(Socket socket) => socket.Poll(0, SelectMode.SelectRead) && socket.Available == 0;
+
+    private static int OpenDescriptors(int pid) => Directory.GetFiles($"/proc/{pid}/fd").Length;
+
+    private static async Task ReceiveFrameAsync(ClientWebSocket socket, byte[] buffer, CancellationToken cancellation)
+    {
+        ValueWebSocketReceiveResult result;
+        do
+        {
+            result = await socket.ReceiveAsync(buffer.AsMemory(), cancellation);
+        }
+        while (!result.EndOfMessage);
+        Assert.Equal(WebSocketMessageType.Binary, result.MessageType);
+    }
+
+    /// <summary>The address with the token that wl-headless prints at start.</summary>
+    private static async Task<Uri> ReadUrlAsync(Process process, CancellationToken cancellation)
+    {
+        while (await process.StandardError.ReadLineAsync(cancellation) is { } line)
+        {
+            if (WebViewLine().Match(line) is { Success: true } match)
+            {
+                return new Uri(match.Groups[1].Value);
+            }
+        }
+
+        throw new InvalidOperationException("wl-headless closed its standard error without printing the web view's address");
     }
 
     [GeneratedRegex(@"web view at (http://\S+)")]

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 using Wayland.Compositor.Web;
@@ -29,6 +30,30 @@ public sealed class WebViewSecurityTests
         {
             withWrongCookie.Headers.Add("Cookie", $"wl-headless-token-{url.Port}=nope");
             Assert.Equal(HttpStatusCode.Unauthorized, (await http.SendAsync(withWrongCookie)).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync(new Uri($"http://{url.Authority}/view.js"))).StatusCode);
+
+        // A refusal closes the connection: requests pipelined behind it are never answered (nor parsed).
+        using (TcpClient raw = new())
+        {
+            await raw.ConnectAsync(IPAddress.Loopback, url.Port);
+            using NetworkStream stream = raw.GetStream();
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("GET /?token=x HTTP/1.1\r\nHost: a\r\n\r\n", 50))));
+            using CancellationTokenSource timeout = new(Patience);
+            using MemoryStream received = new();
+            try
+            {
+                await stream.CopyToAsync(received, timeout.Token);
+            }
+            catch (IOException)
+            {
+                // Closed with requests unread: the kernel resets the connection, after the answer.
+            }
+
+            string answer = Encoding.ASCII.GetString(received.ToArray());
+            Assert.StartsWith("HTTP/1.1 401", answer, StringComparison.Ordinal);
+            Assert.Equal(0, answer.LastIndexOf("HTTP/1.1", StringComparison.Ordinal));
         }
 
         HttpResponseMessage page = await http.GetAsync(url);

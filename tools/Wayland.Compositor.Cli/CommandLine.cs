@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Net;
+using Wayland.Compositor.Web;
 
 namespace Wayland.Compositor.Cli;
 
@@ -81,6 +82,22 @@ internal sealed class CommandLine
         Description = "Let --web listen on an address other than loopback (anyone who reaches it and has the token can type)",
     };
 
+    private readonly Option<int> WebMaxConnectionsOption = new("--web-max-connections")
+    {
+        HelpName = "N",
+        Description = "HTTP connections --web keeps open at once, viewers' WebSockets apart (one more is closed when accepted)",
+        DefaultValueFactory = _ => new WebViewOptions().MaxConnections,
+        CustomParser = ParsePositive,
+    };
+
+    private readonly Option<int> WebMaxViewersOption = new("--web-max-viewers")
+    {
+        HelpName = "N",
+        Description = "Browsers watching --web at once (one more gets HTTP 503)",
+        DefaultValueFactory = _ => new WebViewOptions().MaxViewers,
+        CustomParser = ParsePositive,
+    };
+
     private readonly Option<long> MaxContentBytesOption = new("--max-content-bytes")
     {
         HelpName = "BYTES",
@@ -152,7 +169,7 @@ internal sealed class CommandLine
             + "into an output that can be saved as PNG. Run a client with --exec to test it; its exit status becomes ours.\n\n" + Epilogue)
         {
             SocketOption, SizeOption, RefreshOption, ExecOption, ExecSocketOption, ScreenshotOption, FramesOption, TimeoutOption, WebOption, WebPublicOption,
-            MaxContentBytesOption, MaxSubsurfacesOption, MaxPopupsOption, DebugOption,
+            WebMaxConnectionsOption, WebMaxViewersOption, MaxContentBytesOption, MaxSubsurfacesOption, MaxPopupsOption, DebugOption,
         };
 
         // Keep --help and --version; drop the directives: a test tool has no use for [suggest] or [diagram].
@@ -169,9 +186,12 @@ internal sealed class CommandLine
             command.AddError("--exec and --exec-socket cannot be used together");
         }
 
-        if (command.GetResult(WebPublicOption) is not null && command.GetResult(WebOption) is null)
+        foreach (Option option in (ReadOnlySpan<Option>)[WebPublicOption, WebMaxConnectionsOption, WebMaxViewersOption])
         {
-            command.AddError("--web-public needs --web");
+            if (command.GetResult(option) is { Implicit: false } && command.GetResult(WebOption) is null)
+            {
+                command.AddError($"{option.Name} needs --web");
+            }
         }
 
         if (command.GetResult(WebOption) is { Tokens.Count: 1 } web && command.GetResult(WebPublicOption) is null
@@ -225,6 +245,9 @@ internal sealed class CommandLine
     }
 
     /// <summary>A per-client limit: a whole number, 0 (no limit) or more.</summary>
+    private static int ParsePositive(ArgumentResult result) =>
+        (int)ParseNumber(result, 1, int.MaxValue, "a whole number, 1 or more", wholeNumber: true);
+
     private static int ParseLimit(ArgumentResult result) =>
         (int)ParseNumber(result, 0, int.MaxValue, "a whole number, 0 (no limit) or more", wholeNumber: true);
 
@@ -279,6 +302,8 @@ internal sealed class CommandLine
             Debug: result.GetValue(DebugOption),
             Web: result.GetValue(WebOption),
             WebPublic: result.GetValue(WebPublicOption),
+            WebMaxConnections: result.GetValue(WebMaxConnectionsOption),
+            WebMaxViewers: result.GetValue(WebMaxViewersOption),
             MaxContentBytesPerClient: result.GetValue(MaxContentBytesOption),
             MaxSubsurfacesPerClient: result.GetValue(MaxSubsurfacesOption),
             MaxPopupsPerClient: result.GetValue(MaxPopupsOption));

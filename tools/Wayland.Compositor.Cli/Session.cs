@@ -156,7 +156,13 @@ internal sealed class Session
             return null;
         }
 
-        WebView view = WebView.Start(_compositor, endPoint, new WebViewOptions { AllowPublic = _settings.WebPublic, LoggerFactory = _loggerFactory });
+        WebView view = WebView.Start(_compositor, endPoint, new WebViewOptions
+        {
+            AllowPublic = _settings.WebPublic,
+            MaxConnections = _settings.WebMaxConnections,
+            MaxViewers = _settings.WebMaxViewers,
+            LoggerFactory = _loggerFactory,
+        });
         Console.Error.WriteLine($"wl-headless: web view at {view.Url}");
         return view;
     }

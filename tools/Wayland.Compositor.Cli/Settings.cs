@@ -13,6 +13,8 @@ namespace Wayland.Compositor.Cli;
 /// <param name="Debug">Log every request and event in WAYLAND_DEBUG format to standard error.</param>
 /// <param name="Web">Serve the web view on this address, or null.</param>
 /// <param name="WebPublic">Allow the web view on an address other than loopback.</param>
+/// <param name="WebMaxConnections">HTTP connections the web view keeps open at once, WebSockets apart.</param>
+/// <param name="WebMaxViewers">Browsers the web view serves at once.</param>
 /// <param name="MaxContentBytesPerClient">Surface content and region bytes one client may hold; 0 means no limit.</param>
 /// <param name="MaxSubsurfacesPerClient">Sub-surfaces one client may hold; 0 means no limit.</param>
 /// <param name="MaxPopupsPerClient">Popups one client may have mapped; 0 means no limit.</param>
@@ -29,6 +31,8 @@ internal sealed record Settings(
     bool Debug,
     System.Net.IPEndPoint? Web,
     bool WebPublic,
+    int WebMaxConnections,
+    int WebMaxViewers,
     long MaxContentBytesPerClient,
     int MaxSubsurfacesPerClient,
     int MaxPopupsPerClient);
