@@ -13,9 +13,10 @@ namespace Wayland.Compositor.Cli;
 /// <param name="Debug">Log every request and event in WAYLAND_DEBUG format to standard error.</param>
 /// <param name="Web">Serve the web view on this address, or null.</param>
 /// <param name="WebPublic">Allow the web view on an address other than loopback.</param>
-/// <param name="MaxContentBytesPerClient">Surface content and region bytes one client may hold; 0 means no limit.</param>
-/// <param name="MaxSubsurfacesPerClient">Sub-surfaces one client may hold; 0 means no limit.</param>
-/// <param name="MaxPopupsPerClient">Popups one client may have mapped; 0 means no limit.</param>
+/// <param name="MaxContentBytesPerClient">Surface content and region bytes one client process may hold; 0 means no limit.</param>
+/// <param name="MaxSubsurfacesPerClient">Sub-surfaces one client process may hold; 0 means no limit.</param>
+/// <param name="MaxPopupsPerClient">Popups one client process may have mapped; 0 means no limit.</param>
+/// <param name="MaxWindowsPerClient">Windows one client process may have mapped; 0 means no limit.</param>
 internal sealed record Settings(
     string? Socket,
     int Width,
@@ -31,4 +32,5 @@ internal sealed record Settings(
     bool WebPublic,
     long MaxContentBytesPerClient,
     int MaxSubsurfacesPerClient,
-    int MaxPopupsPerClient);
+    int MaxPopupsPerClient,
+    int MaxWindowsPerClient);
