@@ -64,7 +64,7 @@ public sealed partial class HeadlessCompositor : IDisposable
         _surfaces = new SurfaceProtocol(Display, _scene, _options.MaxSubsurfacesPerClient, _options.MaxContentBytesPerClient);
         Shm = new Shm(Display);
         OutputProtocol.Register(Display, outputs);
-        _shell = new XdgShellProtocol(Display, _scene, _options.MaxPopupsPerClient);
+        _shell = new XdgShellProtocol(Display, _scene, _options.MaxWindowsPerClient, _options.MaxPopupsPerClient);
         _shell.ClientUnresponsive += OnClientUnresponsive;
         _seat = new SeatProtocol(Display, _scene, _options);
         Extensions.Register(Display, outputs[0]);

@@ -12,6 +12,9 @@ public sealed class HeadlessCompositorOptions
     /// <summary>Default of <see cref="MaxPopupsPerClient"/>.</summary>
     public const int DefaultMaxPopupsPerClient = 256;
 
+    /// <summary>Default of <see cref="MaxWindowsPerClient"/>.</summary>
+    public const int DefaultMaxWindowsPerClient = 512;
+
     /// <summary>Width of the output in pixels (default 1024).</summary>
     public int Width { get; set; } = 1024;
 
@@ -56,12 +59,14 @@ public sealed class HeadlessCompositorOptions
     public const long DefaultMaxContentBytesPerClient = 256L << 20;
 
     /// <summary>
-    /// Bytes of surface content one client's surfaces may hold at once (default <see cref="DefaultMaxContentBytesPerClient"/>;
-    /// 0 means no limit). Each surface keeps a copy of its last committed buffer, 4 bytes a pixel, so without a limit one
-    /// client could make the compositor hold any amount by committing one big buffer on many surfaces. Its regions
-    /// (wl_region and the snapshots surfaces take of them) count too. The request that would go over it gets
-    /// <c>wl_display.error</c> <c>no_memory</c>, as the object limit answers, and that client is disconnected. Buffers
-    /// wider or taller than 16384 pixels are refused the same way.
+    /// Bytes of surface content the surfaces of one client process may hold at once, all its connections together
+    /// (default <see cref="DefaultMaxContentBytesPerClient"/>; 0 means no limit). Each surface keeps a copy of its last
+    /// committed buffer, 4 bytes a pixel, so without a limit one client could make the compositor hold any amount by
+    /// committing one big buffer on many surfaces, or on many connections. Its regions (wl_region and the snapshots
+    /// surfaces take of them) count too. The request that would go over it gets <c>wl_display.error</c>
+    /// <c>no_memory</c>, as the object limit answers, and the connection that sent it is disconnected (the process's
+    /// other connections keep what they hold). Buffers wider or taller than 16384 pixels are refused the same way.
+    /// Clients are told apart by the process id the kernel gives for their socket (<see cref="Server.Client.ProcessId"/>).
     /// </summary>
     public long MaxContentBytesPerClient { get; set; } = DefaultMaxContentBytesPerClient;
 
@@ -77,23 +82,37 @@ public sealed class HeadlessCompositorOptions
     public IMeterFactory? MeterFactory { get; set; }
 
     /// <summary>
-    /// wl_subsurface objects one client may hold at once (default <see cref="DefaultMaxSubsurfacesPerClient"/>, 1024;
-    /// 0 means no limit). Every sub-surface of a shown window is walked on each repaint and pointer motion, whoever
-    /// they are for, so this bounds what one client adds to the work done for all. Toolkits and browsers use a few tens
-    /// per window. The get_subsurface request that would go over it gets <c>wl_display.error</c> <c>no_memory</c>, as
-    /// the object limit answers, and that client is disconnected.
+    /// wl_subsurface objects the clients of one process may hold at once, all its connections together (default
+    /// <see cref="DefaultMaxSubsurfacesPerClient"/>, 1024; 0 means no limit). Every sub-surface of a shown window is
+    /// walked on each repaint and pointer motion, whoever they are for, so this bounds what one client adds to the work
+    /// done for all. Toolkits and browsers use a few tens per window. The get_subsurface request that would go over it
+    /// gets <c>wl_display.error</c> <c>no_memory</c>, as the object limit answers, and the connection that sent it is
+    /// disconnected.
     /// </summary>
     public int MaxSubsurfacesPerClient { get; set; } = DefaultMaxSubsurfacesPerClient;
 
     /// <summary>
-    /// xdg_popups one client may have mapped (shown) at once (default <see cref="DefaultMaxPopupsPerClient"/>, 256; 0
-    /// means no limit). Every mapped popup is walked on each repaint and pointer motion and each time a window is
-    /// damaged, so this bounds what one client adds to the work done for all. Menus use a handful (one per open
-    /// submenu, at most 64 deep). A popup the client maps while it has this many mapped is dismissed at once
-    /// (<c>xdg_popup.popup_done</c>), as one whose parent is not shown is; no error. Popups created and not mapped, or
-    /// dismissed and not yet destroyed, do not count: they cost only memory, which the object limit bounds.
+    /// xdg_popups the clients of one process may have mapped (shown) at once, all its connections together (default
+    /// <see cref="DefaultMaxPopupsPerClient"/>, 256; 0 means no limit). Every mapped popup is walked on each repaint
+    /// and pointer motion and each time a window is damaged, so this bounds what one client adds to the work done for
+    /// all. Menus use a handful (one per open submenu, at most 64 deep). A popup mapped while the process has this many
+    /// mapped is dismissed at once (<c>xdg_popup.popup_done</c>), as one whose parent is not shown is; no error. Popups
+    /// created and not mapped, or dismissed and not yet destroyed, do not count: they cost only memory, which the
+    /// object limit bounds.
     /// </summary>
     public int MaxPopupsPerClient { get; set; } = DefaultMaxPopupsPerClient;
+
+    /// <summary>
+    /// xdg_toplevel windows the clients of one process may have mapped (shown) at once, all its connections together
+    /// (default <see cref="DefaultMaxWindowsPerClient"/>, 512; 0 means no limit). Every mapped window is walked on each
+    /// map, repaint and pointer motion, so this bounds what one client adds to the work done for all: 10 000 windows
+    /// took a compositor with no limit 9 seconds to map, and each of another client's roundtrips waited tens of
+    /// milliseconds meanwhile. Applications show a few windows each; a terminal or browser serving all its windows from
+    /// one process, some tens. The commit that would map one more gets <c>wl_display.error</c> <c>no_memory</c>, as the
+    /// object limit answers, and the connection that sent it is disconnected. Toplevels created and not mapped, or
+    /// unmapped by a commit without a buffer, do not count.
+    /// </summary>
+    public int MaxWindowsPerClient { get; set; } = DefaultMaxWindowsPerClient;
 
     internal void Validate()
     {
@@ -113,5 +132,6 @@ public sealed class HeadlessCompositorOptions
         ArgumentOutOfRangeException.ThrowIfNegative(KeyRepeatDelay, nameof(KeyRepeatDelay));
         ArgumentOutOfRangeException.ThrowIfNegative(MaxSubsurfacesPerClient, nameof(MaxSubsurfacesPerClient));
         ArgumentOutOfRangeException.ThrowIfNegative(MaxPopupsPerClient, nameof(MaxPopupsPerClient));
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxWindowsPerClient, nameof(MaxWindowsPerClient));
     }
 }

@@ -75,7 +75,7 @@ public sealed partial class Client
 
             int highest = _connection.HighestFdReceived;
             if (highest >= Display.MaxDescriptors
-                && !Display.MakeRoom(ProcessResource.Descriptors, Display.MaxDescriptors, ProcessId, this,
+                && !Display.MakeRoom(ProcessResource.Descriptors, Display.MaxDescriptors, ProcessKey, this,
                     $"descriptor {highest} of {Display.MaxDescriptors}", "a client's descriptors"))
             {
                 PostNoMemory();

@@ -28,7 +28,7 @@ public sealed partial class Client
     private bool _wantFlush;
     private int _maxObjects;
 
-    internal Client(Display display, SafeFdHandle socket)
+    internal Client(Display display, SafeFdHandle socket, bool accepted)
     {
         Display = display;
         if (ServerSocketOps.PeerCredentials(socket.Fd, out int pid, out uint uid, out uint gid, out int errno) < 0)
@@ -51,7 +51,8 @@ public sealed partial class Client
             throw;
         }
 
-        Account = display.JoinProcess(pid);
+        ProcessKey = accepted ? pid : display.NextOwnProcessKey();
+        Account = display.JoinProcess(ProcessKey);
         _maxObjects = display.DefaultMaxObjects;
         _displayResource = NewDisplayResource();
         _displayResource.Attach(this, 1, 1);
@@ -82,6 +83,16 @@ public sealed partial class Client
 
     /// <summary>Process id of the peer when it connected (SO_PEERCRED). For a socketpair, the creator's.</summary>
     public int ProcessId { get; }
+
+    /// <summary>
+    /// The key under which limits for a whole process count this client (<see cref="Display.MaxDescriptors"/>,
+    /// <see cref="Display.MaxObjectsPerProcess"/>, the shared dispatch slice, and a compositor's own): its
+    /// <see cref="ProcessId"/> when it connected to one of the display's listening sockets. A client handed over with
+    /// <see cref="Display.CreateClient"/> (a socket pair, as for <c>WAYLAND_SOCKET</c>) has a negative key of its own,
+    /// since its <see cref="ProcessId"/> names the process that made the pair (usually the compositor), not the one
+    /// using it.
+    /// </summary>
+    public int ProcessKey { get; }
 
     /// <summary>User id of the peer (SO_PEERCRED).</summary>
     public uint UserId { get; }

@@ -15,7 +15,7 @@ internal enum ProcessResource
     ShmPools,
 }
 
-/// <summary>What one client process holds and uses over all its connections (<see cref="Client.ProcessId"/>).</summary>
+/// <summary>What one client process holds and uses over all its connections (<see cref="Client.ProcessKey"/>).</summary>
 internal sealed class ProcessAccount(int processId)
 {
     /// <summary>Clients a process may have that each get a dispatch slice of their own; the clients of a process with
@@ -161,6 +161,11 @@ public sealed partial class Display
         });
     }
 
+    private int _lastOwnProcessKey;
+
+    /// <summary>A <see cref="Client.ProcessKey"/> no other client has, for a client handed over with a socket pair.</summary>
+    internal int NextOwnProcessKey() => --_lastOwnProcessKey;
+
     /// <summary>The account of process <paramref name="pid"/>, which a new client of it joins.</summary>
     internal ProcessAccount JoinProcess(int pid)
     {
@@ -266,7 +271,7 @@ public sealed partial class Display
     /// the room must be refused: its process was the one disconnected, or there was nobody to disconnect.
     /// <paramref name="requester"/> (the client asking, if any) is never destroyed here; its caller refuses it.
     /// </summary>
-    internal bool MakeRoom(ProcessResource resource, int limit, int requesterPid, Client? requester, string detail, string what)
+    internal bool MakeRoom(ProcessResource resource, int limit, int requesterKey, Client? requester, string detail, string what)
     {
         string name = resource == ProcessResource.Descriptors ? "descriptors" : "shm pool mappings";
         long now = Environment.TickCount64;
@@ -278,7 +283,7 @@ public sealed partial class Display
             foreach (Client client in _clients)
             {
                 int count = resource == ProcessResource.Descriptors ? client.HeldDescriptors : Volatile.Read(ref client.MappedShmPools);
-                byProcess[client.ProcessId] = byProcess.GetValueOrDefault(client.ProcessId) + count;
+                byProcess[client.ProcessKey] = byProcess.GetValueOrDefault(client.ProcessKey) + count;
             }
 
             foreach ((int pid, int count) in byProcess)
@@ -298,15 +303,15 @@ public sealed partial class Display
 
         if (held == 0)
         {
-            if (requesterPid != 0)
+            if (requesterKey != 0)
             {
-                Refused(name, detail, what, requesterPid);
+                Refused(name, detail, what, requesterKey);
             }
 
             return false;
         }
 
-        List<Client> shed = [.. _clients.Where(c => c.ProcessId == heaviest)];
+        List<Client> shed = [.. _clients.Where(c => c.ProcessKey == heaviest)];
         if (ShouldLog(LogLevel.Warning, null))
         {
             ServerLog.Shed(Log, name, detail, shed.Count, heaviest, held);
@@ -322,7 +327,7 @@ public sealed partial class Display
             }
         }
 
-        return heaviest != requesterPid;
+        return heaviest != requesterKey;
     }
 
     private void Refused(string name, string detail, string what, int pid)

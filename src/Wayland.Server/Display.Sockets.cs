@@ -234,7 +234,7 @@ public sealed partial class Display
 
         try
         {
-            CreateClient(socket);
+            NewClient(socket, accepted: true);
         }
         catch (WaylandException e)
         {

@@ -175,14 +175,16 @@ public sealed partial class Display : IDisposable
     /// <paramref name="socket"/>, also when this fails.
     /// </summary>
     /// <exception cref="WaylandIOException">The descriptor is not a usable socket.</exception>
-    public Client CreateClient(SafeFdHandle socket)
+    public Client CreateClient(SafeFdHandle socket) => NewClient(socket, accepted: false);
+
+    private Client NewClient(SafeFdHandle socket, bool accepted)
     {
         ArgumentNullException.ThrowIfNull(socket);
         ThrowIfDisposed();
         Client client;
         try
         {
-            client = new Client(this, socket);
+            client = new Client(this, socket, accepted);
         }
         catch
         {

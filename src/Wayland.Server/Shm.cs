@@ -147,7 +147,7 @@ public sealed class Shm : WlShm.IHandler
 
             int mapped = Volatile.Read(ref client.Display.MappedShmPools);
             if (_maxPools > 0 && mapped >= _maxPools
-                && !client.Display.MakeRoom(ProcessResource.ShmPools, _maxPools, client.ProcessId, client, $"{mapped} of {_maxPools} mapped", "a new pool"))
+                && !client.Display.MakeRoom(ProcessResource.ShmPools, _maxPools, client.ProcessKey, client, $"{mapped} of {_maxPools} mapped", "a new pool"))
             {
                 client.PostNoMemory();
                 return;

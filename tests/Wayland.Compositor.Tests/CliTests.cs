@@ -210,6 +210,7 @@ public sealed class CliTests : IDisposable
     [InlineData("--exec", "true", "--exec-socket", "true")]
     [InlineData("--no-such-option")]
     [InlineData("--max-popups", "-1")]
+    [InlineData("--max-windows", "-2")]
     [InlineData("--max-subsurfaces", "many")]
     [InlineData("--max-content-bytes", "-5")]
     [InlineData("--max-content-bytes", "12Q")]
@@ -230,7 +231,7 @@ public sealed class CliTests : IDisposable
         // weston-simple-shm commits 250×250 buffers (244 KiB): over 1K it is refused at the first commit, under 1M it draws.
         (int exit, _, string stderr) = Run("--max-content-bytes", "1K", "--exec", "weston-simple-shm", "--timeout", "60");
         Assert.True(exit == 2, $"exit {exit}:\n{stderr}");
-        Assert.Contains("wl_surface#3: a 250x250 buffer would take this client's surfaces to", stderr, StringComparison.Ordinal);
+        Assert.Contains("wl_surface#3: a 250x250 buffer would take the surfaces of process ", stderr, StringComparison.Ordinal);
         Assert.Contains("250000 bytes of content, over 1024 bytes", stderr, StringComparison.Ordinal);
 
         (exit, _, stderr) = Run("--max-content-bytes", "1M", "--exec", "weston-simple-shm", "--frames", "3");
@@ -238,9 +239,9 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
-    public void MaxSubsurfacesAndMaxPopupsBoundWhatOneClientHoldsAndShows()
+    public void MaxSubsurfacesMaxPopupsAndMaxWindowsBoundWhatOneClientHoldsAndShows()
     {
-        ProcessStartInfo info = new("dotnet", [CliPath, "--socket", "wl-limits", "--max-subsurfaces", "2", "--max-popups", "1"]);
+        ProcessStartInfo info = new("dotnet", [CliPath, "--socket", "wl-limits", "--max-subsurfaces", "2", "--max-popups", "1", "--max-windows", "2"]);
         _runtime.Apply(info);
         using ClientProcess server = ClientProcess.Start(info);
         string socket = Path.Combine(_runtime.Path, "wl-limits");
@@ -278,6 +279,20 @@ public sealed class CliTests : IDisposable
 
             WaylandProtocolException error = client.ExpectProtocolError();
             Assert.Equal(("wl_display", 1u, (uint)WlDisplayError.NoMemory), (error.InterfaceName, error.ObjectId, error.Code));
+        }
+
+        // Two windows shown: the commit that would map a third gets no_memory.
+        using (ManagedClient client = ManagedClient.Connect(socket))
+        {
+            client.MapWindow("one", client.SolidBuffer(10, 10, Argb.Blue));
+            client.MapWindow("two", client.SolidBuffer(10, 10, Argb.Blue));
+            TestWindow third = client.CreateWindow("three");
+            third.Surface.Commit();
+            client.DispatchUntil(() => third.Configures > 0, "the initial configure");
+            third.Show(client.SolidBuffer(10, 10, Argb.Blue));
+            WaylandProtocolException error = client.ExpectProtocolError();
+            Assert.Equal(("wl_display", 1u, (uint)WlDisplayError.NoMemory), (error.InterfaceName, error.ObjectId, error.Code));
+            Assert.Contains("hold 2 mapped windows", error.ErrorMessage, StringComparison.Ordinal);
         }
 
         Assert.False(server.HasExited, server.OutputTail);

@@ -157,8 +157,9 @@ public sealed class ClientGraphTests(ITestOutputHelper output)
         HeadlessCompositorOptions options = new() { Width = 800, Height = 600, MaxSubsurfacesPerClient = 0 };
         CompositorSession.Run("deep-subsurfaces", options, session =>
         {
-            // Two objects per link: more than the default per-client object limit, which this test is not about.
+            // Two objects per link: more than the default per-client and per-process object limits, which this test is not about.
             session.Compositor.Display.DefaultMaxObjects = 0;
+            session.Compositor.Display.MaxObjectsPerProcess = 0;
             using Bystander bystander = Bystander.Start(session);
             using (ManagedClient client = ManagedClient.Connect(session.SocketPath))
             {

@@ -54,6 +54,13 @@ internal sealed class TestPopup
         return popup;
     }
 
+    /// <summary>As <see cref="Open"/>, for a small menu: a 10x10 popup at the corner of a 1x1 anchor rect of <paramref name="parent"/>.</summary>
+    public static TestPopup OpenMenu(ManagedClient client, TestWindow parent) => Open(client, parent, rules =>
+    {
+        rules.SetSize(10, 10);
+        rules.SetAnchorRect(0, 0, 1, 1);
+    });
+
     /// <summary>A complete positioner for a small menu: a 10x10 popup at the corner of a 1x1 anchor rect.</summary>
     public static XdgPositioner MenuPositioner(ManagedClient client)
     {

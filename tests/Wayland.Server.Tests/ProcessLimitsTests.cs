@@ -37,6 +37,56 @@ public sealed class ProcessLimitsTests
     }
 
     [Fact]
+    public async Task A_connection_to_a_socket_counts_for_its_process_and_one_handed_over_as_a_socket_pair_on_its_own()
+    {
+        OpenFds.Snapshot before = OpenFds.Take();
+        using (RuntimeDirectory runtime = RuntimeDirectory.Create("process-key"))
+        using (Display display = new())
+        {
+            (SafeFdHandle first, SafeFdHandle firstPeer) = UnixSocket.CreatePair();
+            (SafeFdHandle second, SafeFdHandle secondPeer) = UnixSocket.CreatePair();
+            using (firstPeer)
+            using (secondPeer)
+            {
+                Client a = display.CreateClient(first);
+                Client b = display.CreateClient(second);
+
+                // The kernel names the process that made the pairs (this one) for both; each counts on its own.
+                Assert.Equal((Environment.ProcessId, Environment.ProcessId), (a.ProcessId, b.ProcessId));
+                Assert.True(a.ProcessKey < 0 && b.ProcessKey < 0 && a.ProcessKey != b.ProcessKey, $"keys {a.ProcessKey} and {b.ProcessKey}");
+            }
+
+            string socket = display.AddSocket(Path.Combine(runtime.Path, "wayland-key"));
+            Task server = display.RunAsync();
+            try
+            {
+                using ClientDisplay connected = ClientDisplay.Connect(socket);
+                connected.Roundtrip();
+                int[] keys = await Task.Run(() =>
+                {
+                    using ManualResetEventSlim read = new();
+                    int[] found = [];
+                    display.Loop.Post(() =>
+                    {
+                        found = [.. display.Clients.Where(c => c.ProcessKey > 0).Select(c => c.ProcessKey)];
+                        read.Set();
+                    });
+                    Assert.True(read.Wait(TimeSpan.FromSeconds(30)));
+                    return found;
+                });
+                Assert.Equal([Environment.ProcessId], keys);
+            }
+            finally
+            {
+                display.Terminate();
+                await server.WaitAsync(TimeSpan.FromSeconds(30));
+            }
+        }
+
+        OpenFds.AssertUnchanged(before);
+    }
+
+    [Fact]
     public async Task A_process_filling_the_descriptor_table_with_connections_is_disconnected_and_others_are_served()
     {
         HogResult result = await RunHog(

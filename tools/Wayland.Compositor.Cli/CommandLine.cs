@@ -101,8 +101,8 @@ internal sealed class CommandLine
     private readonly Option<long> MaxContentBytesOption = new("--max-content-bytes")
     {
         HelpName = "BYTES",
-        Description = "Surface content and region memory one client may hold (a K, M or G suffix counts KiB, MiB, GiB; 0: no limit); "
-            + "the request that would go over it gets no_memory",
+        Description = "Surface content and region memory one client process may hold, all its connections together (a K, M or G suffix "
+            + "counts KiB, MiB, GiB; 0: no limit); the request that would go over it gets no_memory",
         DefaultValueFactory = _ => HeadlessCompositorOptions.DefaultMaxContentBytesPerClient,
         CustomParser = ParseByteCount,
     };
@@ -110,7 +110,8 @@ internal sealed class CommandLine
     private readonly Option<int> MaxSubsurfacesOption = new("--max-subsurfaces")
     {
         HelpName = "N",
-        Description = "Sub-surfaces one client may hold at once (0: no limit); get_subsurface over it gets no_memory",
+        Description = "Sub-surfaces one client process may hold at once, all its connections together (0: no limit); "
+            + "get_subsurface over it gets no_memory",
         DefaultValueFactory = _ => HeadlessCompositorOptions.DefaultMaxSubsurfacesPerClient,
         CustomParser = ParseLimit,
     };
@@ -118,8 +119,18 @@ internal sealed class CommandLine
     private readonly Option<int> MaxPopupsOption = new("--max-popups")
     {
         HelpName = "N",
-        Description = "Popups one client may show at once (0: no limit); a popup mapped over it is dismissed",
+        Description = "Popups one client process may show at once, all its connections together (0: no limit); "
+            + "a popup mapped over it is dismissed",
         DefaultValueFactory = _ => HeadlessCompositorOptions.DefaultMaxPopupsPerClient,
+        CustomParser = ParseLimit,
+    };
+
+    private readonly Option<int> MaxWindowsOption = new("--max-windows")
+    {
+        HelpName = "N",
+        Description = "Windows (xdg_toplevels) one client process may show at once, all its connections together (0: no limit); "
+            + "the commit that would map one more gets no_memory",
+        DefaultValueFactory = _ => HeadlessCompositorOptions.DefaultMaxWindowsPerClient,
         CustomParser = ParseLimit,
     };
 
@@ -169,7 +180,8 @@ internal sealed class CommandLine
             + "into an output that can be saved as PNG. Run a client with --exec to test it; its exit status becomes ours.\n\n" + Epilogue)
         {
             SocketOption, SizeOption, RefreshOption, ExecOption, ExecSocketOption, ScreenshotOption, FramesOption, TimeoutOption, WebOption, WebPublicOption,
-            WebMaxConnectionsOption, WebMaxViewersOption, MaxContentBytesOption, MaxSubsurfacesOption, MaxPopupsOption, DebugOption,
+            WebMaxConnectionsOption, WebMaxViewersOption, MaxContentBytesOption, MaxSubsurfacesOption, MaxPopupsOption, MaxWindowsOption,
+            DebugOption,
         };
 
         // Keep --help and --version; drop the directives: a test tool has no use for [suggest] or [diagram].
@@ -306,7 +318,8 @@ internal sealed class CommandLine
             WebMaxViewers: result.GetValue(WebMaxViewersOption),
             MaxContentBytesPerClient: result.GetValue(MaxContentBytesOption),
             MaxSubsurfacesPerClient: result.GetValue(MaxSubsurfacesOption),
-            MaxPopupsPerClient: result.GetValue(MaxPopupsOption));
+            MaxPopupsPerClient: result.GetValue(MaxPopupsOption),
+            MaxWindowsPerClient: result.GetValue(MaxWindowsOption));
     }
 
     /// <summary>Value of --size (its text form is what help shows as the default).</summary>

@@ -54,6 +54,7 @@ internal sealed class Session
             MaxContentBytesPerClient = settings.MaxContentBytesPerClient,
             MaxSubsurfacesPerClient = settings.MaxSubsurfacesPerClient,
             MaxPopupsPerClient = settings.MaxPopupsPerClient,
+            MaxWindowsPerClient = settings.MaxWindowsPerClient,
             LoggerFactory = loggerFactory,
         };
         using HeadlessCompositor compositor = new(options);

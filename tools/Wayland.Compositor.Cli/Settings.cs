@@ -15,9 +15,10 @@ namespace Wayland.Compositor.Cli;
 /// <param name="WebPublic">Allow the web view on an address other than loopback.</param>
 /// <param name="WebMaxConnections">HTTP connections the web view keeps open at once, WebSockets apart.</param>
 /// <param name="WebMaxViewers">Browsers the web view serves at once.</param>
-/// <param name="MaxContentBytesPerClient">Surface content and region bytes one client may hold; 0 means no limit.</param>
-/// <param name="MaxSubsurfacesPerClient">Sub-surfaces one client may hold; 0 means no limit.</param>
-/// <param name="MaxPopupsPerClient">Popups one client may have mapped; 0 means no limit.</param>
+/// <param name="MaxContentBytesPerClient">Surface content and region bytes one client process may hold; 0 means no limit.</param>
+/// <param name="MaxSubsurfacesPerClient">Sub-surfaces one client process may hold; 0 means no limit.</param>
+/// <param name="MaxPopupsPerClient">Popups one client process may have mapped; 0 means no limit.</param>
+/// <param name="MaxWindowsPerClient">Windows one client process may have mapped; 0 means no limit.</param>
 internal sealed record Settings(
     string? Socket,
     int Width,
@@ -35,4 +36,5 @@ internal sealed record Settings(
     int WebMaxViewers,
     long MaxContentBytesPerClient,
     int MaxSubsurfacesPerClient,
-    int MaxPopupsPerClient);
+    int MaxPopupsPerClient,
+    int MaxWindowsPerClient);

@@ -14,15 +14,16 @@ internal sealed class Popup : XdgPopup.IHandler
     public const int MaxDepth = 64;
 
     private readonly Scene _scene;
-    // The popups each client has mapped: each is walked on every repaint and pointer motion, for every client, so one
-    // client maps a bounded number. A popup created and not mapped costs only memory, which the object limit bounds.
-    private readonly ClientQuota _mapped;
+    // The popups each client process has mapped: each is walked on every repaint and pointer motion, for every client, so
+    // one process maps a bounded number, over all its connections. A popup created and not mapped costs only memory,
+    // which the object limit bounds.
+    private readonly ProcessQuota _mapped;
 
     /// <summary>The popup asked for a grab with a serial that allowed none: it was dismissed and is never shown.</summary>
     private bool _grabRefused;
     private Positioner _positioner;
 
-    public Popup(Scene scene, ClientQuota mapped, XdgSurfaceRole xdgSurface, XdgSurfaceRole parent, XdgPopup resource, Positioner positioner)
+    public Popup(Scene scene, ProcessQuota mapped, XdgSurfaceRole xdgSurface, XdgSurfaceRole parent, XdgPopup resource, Positioner positioner)
     {
         _scene = scene;
         _mapped = mapped;
@@ -79,7 +80,7 @@ internal sealed class Popup : XdgPopup.IHandler
         if (hasContent && !IsMapped && (!Scene.IsShown(this) || !_mapped.TryTake(Resource.Client)))
         {
             // The parent must be mapped before the popup (xdg_popup); a popup whose parent is not shown is dismissed,
-            // as is one the client maps while it has as many shown as it may (HeadlessCompositorOptions.MaxPopupsPerClient).
+            // as is one the client maps while its process has as many shown as it may (HeadlessCompositorOptions.MaxPopupsPerClient).
             Dismiss(sendDone: true);
         }
         else if (hasContent && !IsMapped)

@@ -31,8 +31,11 @@ internal sealed class ShellClient : XdgWmBase.IHandler
 
     public XdgWmBase Resource { get; }
 
-    /// <summary>The popups each client has mapped (counted per client, whichever xdg_wm_base made them).</summary>
-    public ClientQuota Popups => _shell.Popups;
+    /// <summary>The windows the clients of each process have mapped (counted per process, whichever connection and xdg_wm_base made them).</summary>
+    public ProcessQuota Windows => _shell.Windows;
+
+    /// <summary>The popups the clients of each process have mapped (counted per process, whichever connection and xdg_wm_base made them).</summary>
+    public ProcessQuota Popups => _shell.Popups;
 
     /// <summary>The live xdg_surfaces made from this xdg_wm_base.</summary>
     public HashSet<XdgSurfaceRole> Surfaces { get; } = [];

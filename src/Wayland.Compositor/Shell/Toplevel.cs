@@ -8,15 +8,20 @@ internal sealed class Toplevel : XdgToplevel.IHandler
 {
     private readonly Scene _scene;
 
+    // The windows each client process has mapped: each is walked on every map, repaint and pointer motion, for every
+    // client, so one process maps a bounded number, over all its connections.
+    private readonly ProcessQuota _mapped;
+
     /// <summary>The toplevels whose <see cref="Parent"/> this one is.</summary>
     /// <summary>Most ancestors a new parent may have: a policy of this compositor, far beyond what dialogs need.</summary>
     internal const int MaxParentChain = 1000;
 
     private readonly HashSet<Toplevel> _children = []; // a set: a client destroying thousands of children one by one costs O(1) each
 
-    public Toplevel(Scene scene, XdgSurfaceRole xdgSurface, XdgToplevel resource)
+    public Toplevel(Scene scene, ProcessQuota mapped, XdgSurfaceRole xdgSurface, XdgToplevel resource)
     {
         _scene = scene;
+        _mapped = mapped;
         XdgSurface = xdgSurface;
         Resource = resource;
         Id = scene.NextWindowId();
@@ -137,12 +142,22 @@ internal sealed class Toplevel : XdgToplevel.IHandler
         }
     }
 
-    /// <summary>After a commit: maps the window once it has content, unmaps it when the buffer is removed.</summary>
+    /// <summary>
+    /// After a commit: maps the window once it has content, unmaps it when the buffer is removed. A commit that would
+    /// map one window more than its client's process may have mapped (HeadlessCompositorOptions.MaxWindowsPerClient)
+    /// gets <c>no_memory</c> instead, and the window is not mapped.
+    /// </summary>
     public void Committed()
     {
         bool hasContent = XdgSurface.Surface.HasContent;
         if (hasContent && !IsMapped)
         {
+            if (!_mapped.TryTake(Resource.Client))
+            {
+                _mapped.Refuse(Resource);
+                return;
+            }
+
             IsMapped = true;
             _scene.MapToplevel(this);
         }
@@ -183,6 +198,7 @@ internal sealed class Toplevel : XdgToplevel.IHandler
         if (IsMapped)
         {
             IsMapped = false;
+            _mapped.Release(Resource.Client);
             _scene.UnmapToplevel(this);
         }
     }

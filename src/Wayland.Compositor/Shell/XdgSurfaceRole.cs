@@ -148,7 +148,7 @@ internal sealed class XdgSurfaceRole : ISurfaceRole, XdgSurface.IHandler
             return;
         }
 
-        Toplevel = new Toplevel(_scene, this, id);
+        Toplevel = new Toplevel(_scene, Shell.Windows, this, id);
         id.Handler = Toplevel;
         id.Destroyed += _ => Toplevel?.Unmap();
     }

@@ -8,7 +8,7 @@ namespace Wayland.Compositor.Surfaces;
 /// <summary>
 /// The wl_compositor and wl_subcompositor globals: they make surfaces, regions and sub-surfaces, each the handler of its
 /// own resource, and hold what the surfaces share (the scene, content memory, the commit count, the sub-surfaces each
-/// client holds).
+/// client process holds).
 /// </summary>
 internal sealed class SurfaceProtocol : WlCompositor.IHandler, WlSubcompositor.IHandler
 {
@@ -17,7 +17,7 @@ internal sealed class SurfaceProtocol : WlCompositor.IHandler, WlSubcompositor.I
     public SurfaceProtocol(Display display, Scene scene, int maxSubsurfacesPerClient, long maxContentBytesPerClient)
     {
         Scene = scene;
-        Subsurfaces = new ClientQuota(maxSubsurfacesPerClient);
+        Subsurfaces = new ProcessQuota(maxSubsurfacesPerClient, "sub-surfaces");
         Memory = new ContentMemory(display.Loop, maxContentBytesPerClient);
         display.CreateGlobal<WlCompositor>(WlCompositorInterface.Version, compositor => compositor.Handler = this);
         display.CreateGlobal<WlSubcompositor>(WlSubcompositorInterface.Version, subcompositor => subcompositor.Handler = this);
@@ -27,8 +27,8 @@ internal sealed class SurfaceProtocol : WlCompositor.IHandler, WlSubcompositor.I
 
     public ContentMemory Memory { get; }
 
-    /// <summary>The wl_subsurfaces each client holds, against <see cref="HeadlessCompositorOptions.MaxSubsurfacesPerClient"/>.</summary>
-    public ClientQuota Subsurfaces { get; }
+    /// <summary>The wl_subsurfaces the clients of each process hold, against <see cref="HeadlessCompositorOptions.MaxSubsurfacesPerClient"/>.</summary>
+    public ProcessQuota Subsurfaces { get; }
 
     /// <summary>wl_surface.commit requests handled so far (any thread).</summary>
     public long Commits => Interlocked.Read(ref _commits);
@@ -77,7 +77,7 @@ internal sealed class SurfaceProtocol : WlCompositor.IHandler, WlSubcompositor.I
         }
 
         // Every sub-surface of a shown tree is walked on each repaint and pointer motion, for every client: one client
-        // holds a bounded number.
+        // process holds a bounded number, over all its connections.
         if (!Subsurfaces.Admit(id))
         {
             return;
