@@ -134,7 +134,7 @@ public sealed partial class Client
         long coarseStart = slice > 0 ? Environment.TickCount64 : 0;
         bool handled = false;
         ProcessAccount account = Account;
-        if (slice > 0 && account.Clients > ProcessAccount.OwnSlices)
+        if (slice > 0 && account.SharesSlice)
         {
             // The clients of a process with many connections share one slice per loop turn: opening connections gets
             // a process no more of the loop. The first of them served in a turn starts it; the others get no request
@@ -163,7 +163,7 @@ public sealed partial class Client
                 _yielded = true;
                 _source.Update(WatchMask);
                 Display.Metrics.DispatchYields.Add(1);
-                if (account.Clients > ProcessAccount.OwnSlices)
+                if (account.SharesSlice)
                 {
                     Display.WaitForTurn(this);
                 }

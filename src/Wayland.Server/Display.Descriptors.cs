@@ -16,13 +16,17 @@ internal enum ProcessResource
 }
 
 /// <summary>What one client process holds and uses over all its connections (<see cref="Client.ProcessKey"/>).</summary>
-internal sealed class ProcessAccount(int processId)
+internal sealed class ProcessAccount(int key)
 {
     /// <summary>Clients a process may have that each get a dispatch slice of their own; the clients of a process with
     /// more share one slice per loop turn. Applications open one or two connections.</summary>
     public const int OwnSlices = 4;
 
-    public int ProcessId { get; } = processId;
+    /// <summary>Its <see cref="Client.ProcessKey"/>.</summary>
+    public int Key { get; } = key;
+
+    /// <summary>Whether its clients share one dispatch slice per loop turn (it has more than <see cref="OwnSlices"/>).</summary>
+    public bool SharesSlice => Clients > OwnSlices;
 
     /// <summary>Its clients (connections) now.</summary>
     public int Clients;
@@ -107,21 +111,9 @@ public sealed partial class Display
                 client.CheckUnreadFds();
             }
 
-            if (account.UnreadFds <= MaxUnreadFdsPerProcess)
+            if (account.UnreadFds > MaxUnreadFdsPerProcess)
             {
-                return;
-            }
-
-            if (ShouldLog(LogLevel.Warning, null))
-            {
-                ServerLog.Shed(Log, "descriptors sent and not read", $"{account.UnreadFds} of {MaxUnreadFdsPerProcess}", clients.Count, account.ProcessId, account.UnreadFds);
-            }
-
-            foreach (Client client in clients)
-            {
-                Metrics.ClientsShed.Add(1, new KeyValuePair<string, object?>("wayland.resource", "descriptors sent and not read"));
-                client.PostNoMemory();
-                client.Destroy();
+                ShedProcess(clients, account.Key, "descriptors sent and not read", $"{account.UnreadFds} of {MaxUnreadFdsPerProcess}", account.UnreadFds, null);
             }
         });
     }
@@ -129,8 +121,6 @@ public sealed partial class Display
     /// <summary>Counts the loop's turns (each <see cref="FlushClients"/>), so that a process's clients share one
     /// dispatch slice per turn.</summary>
     internal long Turn { get; private set; }
-
-    internal void NextTurn() => Turn++;
 
     /// <summary>
     /// <paramref name="client"/>, of a process whose clients share a slice, used it up with requests left: it waits
@@ -183,7 +173,7 @@ public sealed partial class Display
     {
         if (--account.Clients == 0)
         {
-            _processes.Remove(account.ProcessId);
+            _processes.Remove(account.Key);
         }
     }
 
@@ -311,23 +301,29 @@ public sealed partial class Display
             return false;
         }
 
-        List<Client> shed = [.. _clients.Where(c => c.ProcessKey == heaviest)];
+        ShedProcess([.. _clients.Where(c => c.ProcessKey == heaviest)], heaviest, name, detail, held, requester);
+        return heaviest != requesterKey;
+    }
+
+    /// <summary>Disconnects <paramref name="clients"/>, all of process <paramref name="key"/>, with <c>no_memory</c>
+    /// because it held <paramref name="held"/> of <paramref name="resource"/>; <paramref name="requester"/> only gets the
+    /// error, its caller refuses it.</summary>
+    private void ShedProcess(List<Client> clients, int key, string resource, string detail, int held, Client? requester)
+    {
         if (ShouldLog(LogLevel.Warning, null))
         {
-            ServerLog.Shed(Log, name, detail, shed.Count, heaviest, held);
+            ServerLog.Shed(Log, resource, detail, clients.Count, key, held);
         }
 
-        foreach (Client client in shed)
+        foreach (Client client in clients)
         {
-            Metrics.ClientsShed.Add(1, new KeyValuePair<string, object?>("wayland.resource", name));
+            Metrics.ClientsShed.Add(1, new KeyValuePair<string, object?>("wayland.resource", resource));
             client.PostNoMemory();
             if (client != requester)
             {
                 client.Destroy();
             }
         }
-
-        return heaviest != requesterKey;
     }
 
     private void Refused(string name, string detail, string what, int pid)

@@ -214,7 +214,7 @@ public sealed partial class Display : IDisposable
     /// </summary>
     public void FlushClients()
     {
-        NextTurn();
+        Turn++;
         for (int i = _clients.Count - 1; i >= 0; i--)
         {
             if (i >= _clients.Count)

@@ -18,7 +18,8 @@
  * wl_display.error no_memory), and waits until its stdin is closed. Then it
  * does one more roundtrip on each connection that got through, and prints
  *   alive A
- * before exiting 0. Exit status 2 for usage or setup errors.
+ * before exiting 0. Exit status 2 for a usage error, 1 for a bad count or
+ * a failed setup.
  *
  * With --pings K it binds wlt_peer (tests/native/protocols/test-peer.xml)
  * on each connection instead, sends K pings on each without waiting for the
@@ -28,6 +29,8 @@
  */
 
 #define _GNU_SOURCE
+
+#define PEER_NAME "descriptor-hog"
 
 #include <errno.h>
 #include <poll.h>
@@ -39,6 +42,7 @@
 #include <unistd.h>
 #include <wayland-client.h>
 
+#include "peer-common.h"
 #include "test-peer-client-protocol.h"
 
 struct hog_connection {
@@ -101,19 +105,6 @@ read_available(struct wl_display *display)
 	wl_display_dispatch_pending(display);
 }
 
-static int
-parse_count(const char *text)
-{
-	char *end;
-	long value = strtol(text, &end, 10);
-
-	if (*text == '\0' || *end != '\0' || value < 0 || value > 1000000) {
-		fprintf(stderr, "descriptor-hog: bad count '%s'\n", text);
-		exit(2);
-	}
-	return (int) value;
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -128,11 +119,11 @@ main(int argc, char *argv[])
 		if (strcmp(argv[i], "--socket") == 0)
 			socket_path = argv[i + 1];
 		else if (strcmp(argv[i], "--connections") == 0)
-			count = parse_count(argv[i + 1]);
+			count = (int) parse_count(argv[i + 1]);
 		else if (strcmp(argv[i], "--pools") == 0)
-			pools = parse_count(argv[i + 1]);
+			pools = (int) parse_count(argv[i + 1]);
 		else if (strcmp(argv[i], "--pings") == 0)
-			pings = parse_count(argv[i + 1]);
+			pings = (int) parse_count(argv[i + 1]);
 	}
 	if (socket_path == NULL || count < 0) {
 		fprintf(stderr, "usage: descriptor-hog --socket PATH "
@@ -141,14 +132,12 @@ main(int argc, char *argv[])
 	}
 
 	memfd = memfd_create("descriptor-hog", MFD_CLOEXEC);
-	if (memfd < 0 || ftruncate(memfd, 4096) < 0) {
-		fprintf(stderr, "descriptor-hog: memfd: %s\n", strerror(errno));
-		return 2;
-	}
+	if (memfd < 0 || ftruncate(memfd, 4096) < 0)
+		die("memfd: %s", strerror(errno));
 
 	connections = calloc(count, sizeof *connections);
 	if (connections == NULL)
-		return 2;
+		die("out of memory");
 
 	for (int i = 0; i < count; i++) {
 		struct hog_connection *connection = &connections[i];

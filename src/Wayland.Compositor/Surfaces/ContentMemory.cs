@@ -32,7 +32,7 @@ internal sealed class ContentMemory(EventLoop loop, long maxBytesPerClient)
 
     private const long Threshold = 16L << 20;
 
-    /// <summary>Bytes the surfaces and regions of each client process hold now, by process id (a process holding none has no entry).</summary>
+    /// <summary>Bytes the surfaces and regions of each client process hold now, by <see cref="Client.ProcessKey"/> (a process holding none has no entry).</summary>
     private readonly Dictionary<int, long> _held = [];
 
     /// <summary>Bytes of surface content allocated since the last trim.</summary>
