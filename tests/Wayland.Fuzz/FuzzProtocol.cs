@@ -4,8 +4,9 @@ using Wayland.Wire;
 namespace Wayland.Fuzz;
 
 /// <summary>
-/// The interfaces the hostile connections speak: wl_display and every interface reachable from the core and xdg-shell
-/// globals through the generated descriptors (requests' and events' object and new_id arguments).
+/// The interfaces the hostile connections speak: wl_display and every interface reachable from the globals the headless
+/// compositor offers (core, xdg-shell and its extensions) through the generated descriptors (requests' and events'
+/// object and new_id arguments).
 /// </summary>
 internal static class FuzzProtocol
 {
@@ -14,6 +15,10 @@ internal static class FuzzProtocol
     [
         WlCompositorInterface.Descriptor, WlSubcompositorInterface.Descriptor, WlShmInterface.Descriptor, WlSeatInterface.Descriptor,
         WlOutputInterface.Descriptor, WlDataDeviceManagerInterface.Descriptor, XdgWmBaseInterface.Descriptor,
+        WpViewporterInterface.Descriptor, ZxdgDecorationManagerV1Interface.Descriptor, WpPresentationInterface.Descriptor,
+        WpFractionalScaleManagerV1Interface.Descriptor, WpSinglePixelBufferManagerV1Interface.Descriptor,
+        XdgActivationV1Interface.Descriptor, ZwpPrimarySelectionDeviceManagerV1Interface.Descriptor,
+        ZxdgOutputManagerV1Interface.Descriptor,
     ];
 
     /// <summary>Every interface by name.</summary>

@@ -7,7 +7,7 @@ using Wayland.Wire;
 namespace Wayland.Fuzz;
 
 /// <summary>
-/// One hostile connection slot: connects, binds the core and xdg-shell globals, then sends bursts of random plausible
+/// One hostile connection slot: connects, binds the globals the server offers, then sends bursts of random plausible
 /// requests (targets, object arguments and new ids taken from the objects this connection created, shm pools backed by
 /// real files), a fifth of them mutated, each burst followed by its own wl_display.sync. After an error or a disconnect
 /// it connects again. Everything random comes from the slot's sub-seed, so a run replays from its seed (the timing of the

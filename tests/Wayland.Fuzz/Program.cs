@@ -4,7 +4,7 @@ using Wayland.Fuzz;
 // Usage: dotnet run -c Release --project tests/Wayland.Fuzz -- [--target compositor|bare|weston[,...]] [--seconds N]
 //        [--seed S] [--connections N] [--mutation-rate R] [--keep-going]
 // For each target: starts the server in a child process, connects a bystander (our client, round-tripping all the time),
-// then N hostile connections (default 8) that send random plausible and mutated core and xdg-shell requests for N seconds
+// then N hostile connections (default 8) that send random plausible and mutated requests to every global the compositor offers for N seconds
 // (default 30). Passes when the server is still alive, the bystander never failed or waited more than 1 s, and the
 // server's descriptors and memory are back near where they started. --seed replays a run's random choices;
 // --mutation-rate R sets the average share of mutated messages (default 0.2; each connection draws its own rate from
