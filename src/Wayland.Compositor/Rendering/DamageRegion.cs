@@ -12,7 +12,9 @@ internal sealed class DamageRegion
     /// <summary>Rectangles kept apart before they collapse into one bounding box.</summary>
     public const int MaxRectangles = 16;
 
-    private readonly List<Rect> _rects = new(MaxRectangles);
+    // Grown on first use and kept: every surface has four of these (pending and current, surface and buffer damage),
+    // most never hold more than a rectangle or two, and an empty one costs no array.
+    private readonly List<Rect> _rects = [];
 
     /// <summary>The rectangles, pairwise disjoint (valid until the region changes).</summary>
     public ReadOnlySpan<Rect> Rectangles => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_rects);
