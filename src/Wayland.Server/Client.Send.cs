@@ -46,7 +46,7 @@ public sealed partial class Client
                     Display.ScheduleMakeRoom();
                 }
 
-                _wantFlush = true;
+                WantFlush();
                 Display.Metrics.MessagesSent.Add(1);
                 Display.Metrics.BytesSent.Add(message.Length);
                 return;
@@ -91,7 +91,32 @@ public sealed partial class Client
 
     /// <summary>Marks the client failed; it is destroyed after its current request, or at the next
     /// <see cref="Display.FlushClients"/> (libwayland waits for the client's next request or hang-up).</summary>
-    private void Fail() => _failed = true;
+    private void Fail()
+    {
+        _failed = true;
+        QueueForFlush();
+    }
+
+    /// <summary>Something queued is to be sent at the next <see cref="Display.FlushClients"/>.</summary>
+    private void WantFlush()
+    {
+        _wantFlush = true;
+        QueueForFlush();
+    }
+
+    /// <summary>Puts the client on the display's list of clients <see cref="Display.FlushClients"/> visits (once),
+    /// so that a loop turn costs nothing for idle connections, however many there are.</summary>
+    private void QueueForFlush()
+    {
+        if (!QueuedForFlush)
+        {
+            QueuedForFlush = true;
+            Display.QueueForFlush(this);
+        }
+    }
+
+    /// <summary>Whether the client is on the display's list for the next <see cref="Display.FlushClients"/>.</summary>
+    internal bool QueuedForFlush;
 
     private static string Truncate(string message)
     {

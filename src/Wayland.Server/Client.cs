@@ -335,7 +335,11 @@ public sealed partial class Client
             // next event, or once a page is pending, so destroying objects does not wake the client for nothing.
             bool wanted = _wantFlush;
             _displayResource.SendDeleteId(id);
-            _wantFlush = wanted || _connection.OutgoingBytes >= WireLimits.DefaultBufferSize;
+            _wantFlush = wanted;
+            if (_connection.OutgoingBytes >= WireLimits.DefaultBufferSize)
+            {
+                WantFlush();
+            }
         }
 
         _objects.Remove(id);

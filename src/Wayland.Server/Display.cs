@@ -215,24 +215,37 @@ public sealed partial class Display : IDisposable
     public void FlushClients()
     {
         Turn++;
-        for (int i = _clients.Count - 1; i >= 0; i--)
-        {
-            if (i >= _clients.Count)
-            {
-                continue;
-            }
 
-            Client client = _clients[i];
-            if (client.HasFailed)
+        // Only the clients that were sent something or failed since the last time: idle connections cost a turn
+        // nothing. Clients queued while this runs (a disconnection can send events to others) are visited too.
+        int visited = 0;
+        try
+        {
+            while (visited < _flushQueue.Count)
             {
-                client.Destroy();
-            }
-            else
-            {
-                client.FlushCore();
+                Client client = _flushQueue[visited++];
+                client.QueuedForFlush = false;
+                if (client.HasFailed)
+                {
+                    client.Destroy();
+                }
+                else
+                {
+                    client.FlushCore();
+                }
             }
         }
+        finally
+        {
+            // A handler that threw leaves the clients not visited yet queued for the next time.
+            _flushQueue.RemoveRange(0, visited);
+        }
     }
+
+    /// <summary>Clients <see cref="FlushClients"/> visits next: each once, however often it was queued.</summary>
+    private readonly List<Client> _flushQueue = [];
+
+    internal void QueueForFlush(Client client) => _flushQueue.Add(client);
 
     /// <summary>
     /// One iteration of a compositor's loop: flushes clients, dispatches the loop for up to
