@@ -33,6 +33,10 @@ public sealed partial class EventLoop
         return (int)Math.Min(int.MaxValue, (timeout.Ticks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond);
     }
 
+    /// <summary>Waits that reported every ready source (fewer than a full batch): between two of them, the loop has
+    /// gone through everything that was ready, whatever the number of sources.</summary>
+    internal long CompleteWaits { get; private set; }
+
     /// <summary><see cref="Dispatch(TimeSpan)"/> with epoll's timeout: 0 polls, -1 waits for ever.</summary>
     internal int Dispatch(int timeoutMs)
     {
@@ -49,6 +53,11 @@ public sealed partial class EventLoop
         {
             DispatchIdleCore();
             count = Wait(timeoutMs);
+            if (count < BatchSize)
+            {
+                CompleteWaits++;
+            }
+
             for (int i = 0; i < count; i++)
             {
                 if (_events[i].Data == TimerKey)

@@ -50,6 +50,20 @@ public sealed partial class Client
 
         if ((events & FdEvents.Readable) != 0)
         {
+            bool shares = Account.SharesSlice && Display.DispatchSliceTicks > 0;
+            long readStart = shares ? Stopwatch.GetTimestamp() : 0;
+            if (shares && Display.IsResting(Account, readStart))
+            {
+                // Its process rests after using up its slice: not even read (what it sent waits in the socket), so
+                // that the loop gets through its other connections' readiness quickly and reaches everyone else's.
+                if (!_yielded)
+                {
+                    Yield();
+                }
+
+                return;
+            }
+
             ReadResult result;
             try
             {
@@ -58,6 +72,11 @@ public sealed partial class Client
             catch (WaylandIOException)
             {
                 result = ReadResult.Closed;
+            }
+
+            if (shares)
+            {
+                ChargeSlice(readStart); // reading a thousand sockets costs the loop as much as handling what they hold
             }
 
             if (result == ReadResult.Closed)
@@ -115,6 +134,26 @@ public sealed partial class Client
     }
 
     /// <summary>
+    /// Stops handling this client's requests until its next slice. Its socket is not read until then either: a
+    /// level-triggered event every turn for a client that may not go on would cost each turn as many wake-ups as a
+    /// process has waiting connections.
+    /// </summary>
+    private void Yield()
+    {
+        _yielded = true;
+        _source.Update(WatchMask);
+        Display.Metrics.DispatchYields.Add(1);
+        if (Account.SharesSlice)
+        {
+            Display.WaitForTurn(this);
+        }
+        else
+        {
+            Display.Loop.Post(_resumeRequests ??= ResumeRequests);
+        }
+    }
+
+    /// <summary>
     /// Handles every complete request, in libwayland's validation order: message too long; unknown object;
     /// opcode out of range; request newer than the object; malformed arguments (including bad new ids and
     /// unknown or mistyped object arguments). The first failure posts its error on <c>wl_display</c> and stops.
@@ -123,31 +162,56 @@ public sealed partial class Client
     /// </summary>
     private void ProcessRequests()
     {
+        long slice = Display.DispatchSliceTicks;
+        ProcessAccount account = Account;
+        if (slice <= 0 || !account.SharesSlice)
+        {
+            ProcessRequests(slice, Environment.TickCount64, slice > 0 ? Stopwatch.GetTimestamp() : 0, precise: false);
+            return;
+        }
+
+        // The clients of a process with many connections share one slice, used up over as many turns as it takes
+        // (each epoll batch is a turn, and a process can keep a thousand sockets ready): opening connections gets a
+        // process no more of the loop. Once it is used up, they rest (see Display.IsResting).
+        long start = Stopwatch.GetTimestamp();
+        if (Display.IsResting(account, start))
+        {
+            if (_connection.TryPeekMessage(out _, out _, out _) != ParseStatus.NeedMoreData)
+            {
+                Yield();
+            }
+
+            return;
+        }
+
+        ProcessRequests(slice - account.SliceUsed, 0, start, precise: true);
+        ChargeSlice(start);
+    }
+
+    /// <summary>Charges the time since <paramref name="start"/> to the slice its process's clients share; when the
+    /// slice is used up, their rest begins.</summary>
+    private void ChargeSlice(long start)
+    {
+        ProcessAccount account = Account;
+        long now = Stopwatch.GetTimestamp();
+        account.SliceUsed += now - start;
+        if (account.SliceUsed >= Display.DispatchSliceTicks)
+        {
+            account.SliceUsed = 0;
+            Display.StartRest(account, now);
+        }
+    }
+
+    /// <summary>Handles requests until <paramref name="budget"/> ticks from <paramref name="start"/> have passed (at
+    /// least one is handled; 0 for no limit). The precise clock costs about 25 ns a read, as much as a cheap request's
+    /// whole handling; the coarse one (the kernel's tick, 1-4 ms) about 4 ns. So unless <paramref name="precise"/>, the
+    /// precise clock is read only once the coarse one has moved from <paramref name="coarseStart"/>: until then a
+    /// whole slice cannot have passed by much more than a tick.</summary>
+    private void ProcessRequests(long budget, long coarseStart, long start, bool precise)
+    {
         Span<ArgumentValue> values = Display.ArgumentScratch;
         Span<int> fds = Display.FdScratch;
-        long slice = Display.DispatchSliceTicks;
-
-        // The precise clock costs about 25 ns a read, as much as a cheap request's whole handling; the coarse one (the
-        // kernel's tick, 1-4 ms) about 4 ns. So the precise clock is read only once the coarse one has moved: until
-        // then the slice cannot have passed by much more than a tick.
-        long start = slice > 0 ? Stopwatch.GetTimestamp() : 0;
-        long coarseStart = slice > 0 ? Environment.TickCount64 : 0;
         bool handled = false;
-        ProcessAccount account = Account;
-        if (slice > 0 && account.SharesSlice)
-        {
-            // The clients of a process with many connections share one slice per loop turn: opening connections gets
-            // a process no more of the loop. The first of them served in a turn starts it; the others get no request
-            // handled once it is used up.
-            if (account.SliceTurn != Display.Turn)
-            {
-                (account.SliceTurn, account.SliceStart, account.SliceCoarseStart) = (Display.Turn, start, coarseStart);
-            }
-            else
-            {
-                (start, coarseStart, handled) = (account.SliceStart, account.SliceCoarseStart, true);
-            }
-        }
         while (!_failed && !_destroying)
         {
             ParseStatus status = _connection.TryPeekMessage(out MessageHeader header, out ReadOnlySpan<byte> message, out MalformedReason reason);
@@ -156,22 +220,9 @@ public sealed partial class Client
                 return;
             }
 
-            if (handled && slice > 0 && Environment.TickCount64 != coarseStart && Stopwatch.GetTimestamp() - start >= slice)
+            if (handled && budget > 0 && (precise || Environment.TickCount64 != coarseStart) && Stopwatch.GetTimestamp() - start >= budget)
             {
-                // Its socket is not read until then either: a level-triggered event every turn for a client that may
-                // not go on would cost each turn as many wake-ups as a process has waiting connections.
-                _yielded = true;
-                _source.Update(WatchMask);
-                Display.Metrics.DispatchYields.Add(1);
-                if (account.SharesSlice)
-                {
-                    Display.WaitForTurn(this);
-                }
-                else
-                {
-                    Display.Loop.Post(_resumeRequests ??= ResumeRequests);
-                }
-
+                Yield();
                 return;
             }
 

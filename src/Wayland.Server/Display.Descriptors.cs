@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Wayland.Interop;
 using Wayland.Server.Diagnostics;
@@ -34,13 +35,19 @@ internal sealed class ProcessAccount(int key)
     /// <summary>The objects of all its clients; see <see cref="Display.MaxObjectsPerProcess"/>.</summary>
     public int Objects;
 
-    /// <summary>The loop turn (<see cref="Display.Turn"/>) its dispatch slice was started in, and when: all its clients
-    /// share one slice per turn (<see cref="Display.DispatchSlice"/>).</summary>
-    public long SliceTurn = -1;
+    /// <summary>Time (<see cref="System.Diagnostics.Stopwatch"/> ticks) its clients have used of the dispatch slice they
+    /// share, over as many loop turns as it took: reading their sockets and handling their requests.</summary>
+    public long SliceUsed;
 
-    public long SliceStart;
+    /// <summary>Until when (<see cref="System.Diagnostics.Stopwatch"/> ticks) its clients rest after using up the shared
+    /// slice, at least: as long as the slice itself. See <see cref="Display.IsResting"/>.</summary>
+    public long RestUntil;
 
-    public long SliceCoarseStart;
+    /// <summary><see cref="Wayland.Events.EventLoop.CompleteWaits"/> when its rest began.</summary>
+    public long RestWaits;
+
+    /// <summary>Resumes its waiting clients when a rest ends; created on the first rest, removed with the account.</summary>
+    public Wayland.Events.TimerEventSource? RestTimer;
 
     /// <summary>A client is checked for descriptors sent and not read once it has this many (or the process's limit,
     /// if lower); applications are sent a few at a time.</summary>
@@ -118,14 +125,11 @@ public sealed partial class Display
         });
     }
 
-    /// <summary>Counts the loop's turns (each <see cref="FlushClients"/>), so that a process's clients share one
-    /// dispatch slice per turn.</summary>
-    internal long Turn { get; private set; }
-
     /// <summary>
-    /// <paramref name="client"/>, of a process whose clients share a slice, used it up with requests left: it waits
-    /// with the others of its process, and on the loop's next turn they go on in the order they stopped, until the
-    /// slice is used up again. So a process's waiting connections cost a turn one posted action, not one each.
+    /// <paramref name="client"/>, of a process whose clients share a slice, used it up with requests left, or became
+    /// ready while they rest: it waits with the others of its process, and when the rest is over they go on in the order
+    /// they stopped, until the slice is used up again. So a process's waiting connections cost a turn one posted action
+    /// (or timer), not one each.
     /// </summary>
     internal void WaitForTurn(Client client)
     {
@@ -139,6 +143,16 @@ public sealed partial class Display
         account.ResumePosted = true;
         Loop.Post(account.Resume ??= () =>
         {
+            long now = Stopwatch.GetTimestamp();
+            if (IsResting(account, now))
+            {
+                // Still resting: look again when its time is up, or in a millisecond if only the loop's round is not
+                // (epoll counts whole milliseconds).
+                account.RestTimer ??= Loop.AddTimer(account.Resume!);
+                account.RestTimer.Update((int)Math.Max(1, ((account.RestUntil - now) * 1000 + Stopwatch.Frequency - 1) / Stopwatch.Frequency));
+                return;
+            }
+
             account.ResumePosted = false;
             while (account.Waiting.TryDequeue(out Client? next))
             {
@@ -150,6 +164,28 @@ public sealed partial class Display
             }
         });
     }
+
+    /// <summary>Longest rest, in slices, when the loop never gets round everything that is ready (many other busy
+    /// clients): a process that shares a slice is slowed, not starved.</summary>
+    private const int MaxRestSlices = 8;
+
+    /// <summary>Starts the rest of a process whose clients used up their shared slice.</summary>
+    internal void StartRest(ProcessAccount account, long now)
+    {
+        account.RestUntil = now + DispatchSliceTicks;
+        account.RestWaits = Loop.CompleteWaits;
+    }
+
+    /// <summary>
+    /// Whether the clients of <paramref name="account"/> rest: for a slice's time after using up their shared slice,
+    /// and then until the loop has gone through everything that was ready (a wait that reported fewer events than a
+    /// full batch), at most <see cref="MaxRestSlices"/> slices in all. The clients that turn ready meanwhile are put
+    /// aside without being read, so however many connections the process keeps ready, the loop soon reaches everyone
+    /// else's, and the process gets at most about half the loop.
+    /// </summary>
+    internal bool IsResting(ProcessAccount account, long now) =>
+        now < account.RestUntil
+        || (Loop.CompleteWaits == account.RestWaits && now < account.RestUntil + ((MaxRestSlices - 1) * DispatchSliceTicks));
 
     private int _lastOwnProcessKey;
 
@@ -174,6 +210,8 @@ public sealed partial class Display
         if (--account.Clients == 0)
         {
             _processes.Remove(account.Key);
+            account.RestTimer?.Remove();
+            account.RestTimer = null;
         }
     }
 

@@ -214,8 +214,6 @@ public sealed partial class Display : IDisposable
     /// </summary>
     public void FlushClients()
     {
-        Turn++;
-
         // Only the clients that were sent something or failed since the last time: idle connections cost a turn
         // nothing. Clients queued while this runs (a disconnection can send events to others) are visited too.
         int visited = 0;

@@ -244,18 +244,51 @@ public sealed class ProcessLimitsTests
     public async Task The_connections_of_a_process_with_many_share_one_dispatch_slice()
     {
         // Each ping costs longer than the slice and than a tick of the coarse clock the slice is checked at, so a
-        // ping always ends its slice. Counted, never timed.
-        TimeSpan work = TimeSpan.FromMilliseconds(11);
+        // ping always ends its slice. Counted, never timed. With a slice each, the 16 connections would get a ping
+        // each before the bystander's turn comes round; sharing one, the process gets one ping and then rests.
         const int Connections = 16;
+        (int during, int total) = await CountHogPingsDuringARoundtrip(Connections, 4, () => Thread.Sleep(11));
+        Assert.True(during <= 3, $"{during} pings of the hog were handled while the bystander waited for one roundtrip");
+        Assert.True(total < Connections * 4, "the hog's work was over before the bystander asked: nothing was measured");
+    }
+
+    [Fact]
+    public async Task A_process_keeping_hundreds_of_connections_ready_with_cheap_requests_gets_one_slice_before_others_are_served()
+    {
+        // Each ping is cheap (0.1 ms), so no single loop turn (one epoll batch of 32 sockets) reaches the slice: counted
+        // per turn, the hog's 400 ready connections got a batch of pings in every turn until the bystander's socket came
+        // round, a few hundred in all. Counted over turns, the slice (2 ms, about 20 pings) runs out, the process rests,
+        // and its sockets that turn ready meanwhile are put aside unread, so the loop reaches the bystander soon.
+        const int Connections = 400;
+        (int during, int total) = await CountHogPingsDuringARoundtrip(Connections, 4, () =>
+        {
+            long start = Stopwatch.GetTimestamp();
+            while (Stopwatch.GetElapsedTime(start) < TimeSpan.FromMilliseconds(0.1))
+            {
+                Thread.SpinWait(10);
+            }
+        });
+        Assert.True(during <= 60, $"{during} pings of the hog were handled while the bystander waited for one roundtrip");
+        Assert.True(total < Connections * 4, "the hog's work was over before the bystander asked: nothing was measured");
+    }
+
+    /// <summary>
+    /// Starts the hog with <paramref name="connections"/> connections that each send <paramref name="pings"/> pings
+    /// without waiting, each ping costing the server <paramref name="work"/>; once the first is handled, a bystander in
+    /// this process does one roundtrip. Returns the pings handled during that roundtrip, and by its end.
+    /// </summary>
+    private static async Task<(int During, int Total)> CountHogPingsDuringARoundtrip(int connections, int pings, Action work)
+    {
         OpenFds.Snapshot before = OpenFds.Take();
         int handled = 0;
+        (int During, int Total) result;
         using (RuntimeDirectory runtime = RuntimeDirectory.Create("process-slice"))
         using (Display display = new())
         {
             display.CreateGlobal<PeerResource>(1, peer => peer.Pinged = () =>
             {
                 Interlocked.Increment(ref handled);
-                Thread.Sleep(work);
+                work();
             });
             string socket = display.AddSocket(Path.Combine(runtime.Path, "wayland-slice"));
             Task server = display.RunAsync();
@@ -263,19 +296,15 @@ public sealed class ProcessLimitsTests
             {
                 using ClientDisplay bystander = ClientDisplay.Connect(socket);
                 bystander.Roundtrip();
-                Process hog = StartHog(socket, Connections, "--pings", "4");
+                Process hog = StartHog(socket, connections, "--pings", pings.ToString(CultureInfo.InvariantCulture));
                 try
                 {
-                    Assert.Equal($"pinged {Connections}", ReadLine(hog));
+                    Assert.Equal($"pinged {connections}", ReadLine(hog));
                     Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref handled) > 0, TimeSpan.FromSeconds(30)), "no ping was handled");
-
-                    // With a slice each, the 16 connections would get a ping each before the bystander's turn comes
-                    // round; sharing one, the process gets one ping per turn of the loop.
                     int start = Volatile.Read(ref handled);
                     bystander.Roundtrip();
-                    int during = Volatile.Read(ref handled) - start;
-                    Assert.True(during <= 3, $"{during} pings of the hog were handled while the bystander waited for one roundtrip");
-                    Assert.True(Volatile.Read(ref handled) < Connections * 4, "the hog's work was over before the bystander asked: nothing was measured");
+                    int total = Volatile.Read(ref handled);
+                    result = (total - start, total);
                 }
                 finally
                 {
@@ -294,6 +323,7 @@ public sealed class ProcessLimitsTests
         }
 
         OpenFds.AssertUnchanged(before);
+        return result;
     }
 
     private static Process StartHog(string socket, int connections, params string[] extra)
