@@ -121,6 +121,9 @@ public sealed partial class HeadlessCompositor : IDisposable
     /// <summary>The scene, for tests that look inside it (its damage, its events); use it on the loop.</summary>
     internal Scene Scene => _scene;
 
+    /// <summary>Bytes of surface content pixels allocated and not yet freed (any thread).</summary>
+    internal long ContentBytes => _surfaces.Memory.NativeBytes;
+
     /// <summary>Seat objects (pointers, keyboards, touches, data devices) events went through so far; read on the loop.</summary>
     internal long SeatObjectsVisited => _seat.ObjectsVisited;
 
@@ -323,7 +326,6 @@ public sealed partial class HeadlessCompositor : IDisposable
     private void OnClientDestroying(Client client)
     {
         _seat.ClientGone(client);
-        _surfaces.Memory.ClientLeft();
         if (client.Error is { } error)
         {
             lock (_errors)

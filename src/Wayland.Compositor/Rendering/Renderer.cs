@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Wayland.Compositor.Output;
 using Wayland.Compositor.Surfaces;
 
@@ -46,11 +47,12 @@ internal static class Renderer
     /// </summary>
     private static void DrawOn(Image target, OutputInfo? output, Surface surface, int x, int y, Rect clip)
     {
-        if (!Placed(surface, x, y, clip, out Image content, out Rect area))
+        if (!Placed(surface, x, y, clip, out ContentImage? image, out Rect area))
         {
             return;
         }
 
+        using ContentImage.Access content = image.Open();
         Cover cover = OpaqueCover(surface, x, y, area);
         Paint(target, output, surface, content, x, y, area, copy: cover == Cover.All);
         if (cover != Cover.Part)
@@ -69,7 +71,7 @@ internal static class Renderer
         }
     }
 
-    private static void Paint(Image target, OutputInfo? output, Surface surface, Image content, int x, int y, Rect area, bool copy)
+    private static void Paint(Image target, OutputInfo? output, Surface surface, ContentImage.Access content, int x, int y, Rect area, bool copy)
     {
         if (output is null)
         {
@@ -103,7 +105,7 @@ internal static class Renderer
     }
 
     /// <summary>Draws <paramref name="area"/> of the surface at (x, y): blended, or copied as opaque when <paramref name="copy"/>.</summary>
-    private static void Draw(Image target, Surface surface, Image content, int x, int y, Rect area, bool copy)
+    private static void Draw(Image target, Surface surface, ContentImage.Access content, int x, int y, Rect area, bool copy)
     {
         if (surface.IsIdentityMapped)
         {
@@ -129,7 +131,7 @@ internal static class Renderer
         }
     }
 
-    private static void DrawScaled(Image target, OutputInfo output, Surface surface, Image content, int x, int y, Rect area, bool copy)
+    private static void DrawScaled(Image target, OutputInfo output, Surface surface, ContentImage.Access content, int x, int y, Rect area, bool copy)
     {
         Rect pixels = ToPixels(area, output);
         if (surface.IsPixelMappedAt(output.Scale))
@@ -178,11 +180,11 @@ internal static class Renderer
     private static uint Put(uint destination, uint source, bool copy) => copy ? source | 0xFF000000 : Blending.Blend(destination, source);
 
     /// <summary>The surface's content and the part of <paramref name="clip"/> it covers at (x, y); false when there is nothing to draw.</summary>
-    private static bool Placed(Surface surface, int x, int y, Rect clip, out Image content, out Rect area)
+    private static bool Placed(Surface surface, int x, int y, Rect clip, [NotNullWhen(true)] out ContentImage? content, out Rect area)
     {
-        content = surface.Content!;
+        content = surface.Content;
         area = new Rect(x, y, surface.Width, surface.Height).Intersect(clip);
-        return surface.Content is not null && !area.IsEmpty;
+        return content is not null && !area.IsEmpty;
     }
 
     /// <summary>How much of an area a surface's opaque rectangles cover.</summary>

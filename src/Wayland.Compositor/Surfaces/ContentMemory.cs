@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Wayland.Protocols;
 using Wayland.Server;
 using Wayland.Server.Protocol;
@@ -15,45 +16,42 @@ namespace Wayland.Compositor.Surfaces;
 /// open as many connections as it likes: counted per connection, 16 connections of one process made the compositor
 /// hold 4 GiB.
 ///
-/// Content images are large objects, which the GC frees only in full collections, and an idle compositor makes none:
-/// after clients that made tens of MiB of images leave, their images would stay in the heap as garbage, and a client
-/// that connects, commits big buffers and leaves, over and over, would make the heap grow (by up to 2.7 GB in 8 s with
-/// no collection, against 0.7 GB with one). So this counts the content bytes surfaces allocate, and when a client goes
-/// and 16 MiB or more was allocated since the last trim, a full collection runs, at most once a second (a trim that
-/// comes too soon waits for the second to pass). It is a background collection, neither blocking nor compacting, so
-/// that a client churning this way cannot stall the loop: it frees the dead images for the next ones to reuse. The
-/// runtime keeps the memory it freed committed for reuse, so the process's RSS does not shrink (nor did it with the
-/// blocking, compacting collection this once ran). Only touched on the event loop's thread.
+/// Content lives in native memory (<see cref="ContentImage"/>), freed as soon as a surface lets it go, so what clients
+/// that left had made the compositor hold goes back to the system at once, with no garbage collection to wait for.
+/// Only touched on the event loop's thread, but for <see cref="NativeBytes"/>, which content freed on another thread
+/// (the last access to end, or the finalizer) updates too.
 /// </summary>
-internal sealed class ContentMemory(EventLoop loop, long maxBytesPerClient)
+internal sealed class ContentMemory(long maxBytesPerClient)
 {
     /// <summary>The widest and tallest buffer accepted, in pixels: the usual limit of GPU textures.</summary>
     public const int MaxBufferSide = 16384;
 
-    private const long Threshold = 16L << 20;
-
     /// <summary>Bytes the surfaces and regions of each client process hold now, by <see cref="Client.ProcessKey"/> (a process holding none has no entry).</summary>
     private readonly Dictionary<int, long> _held = [];
 
-    /// <summary>Bytes of surface content allocated since the last trim.</summary>
-    private long _bytesSinceTrim;
-    private long _lastTrim;
-    private TimerEventSource? _trimTimer;
-    private bool _trimPending;
+    private long _nativeBytes;
 
-    /// <summary>A surface allocated a new content image of <paramref name="bytes"/> (a new buffer size).</summary>
-    public void Allocated(long bytes) => _bytesSinceTrim += bytes;
+    /// <summary>Bytes of content pixels allocated and not yet freed, for all clients (any thread).</summary>
+    public long NativeBytes => Interlocked.Read(ref _nativeBytes);
+
+    /// <summary>A <see cref="ContentImage"/> of <paramref name="bytes"/> was made.</summary>
+    public void NativeAllocated(long bytes) => Interlocked.Add(ref _nativeBytes, bytes);
+
+    /// <summary>A <see cref="ContentImage"/> of <paramref name="bytes"/> was freed (any thread).</summary>
+    public void NativeFreed(long bytes) => Interlocked.Add(ref _nativeBytes, -bytes);
 
     /// <summary>Bytes of content and regions the surfaces of <paramref name="client"/>'s process hold now, all its connections together.</summary>
     public long HeldBy(Client client) => _held.GetValueOrDefault(client.ProcessKey);
 
     /// <summary>
-    /// Whether <paramref name="surface"/> may make a content image of <paramref name="width"/> × <paramref name="height"/>
-    /// in place of <paramref name="replacing"/>: within <see cref="MaxBufferSide"/> and within its client process's
-    /// budget. When not, its client gets <c>no_memory</c> (and is disconnected) and nothing is allocated.
+    /// Makes a content image of <paramref name="width"/> × <paramref name="height"/> for <paramref name="surface"/> in
+    /// place of <paramref name="replacing"/> when that is within <see cref="MaxBufferSide"/> and within its client
+    /// process's budget, and the memory can be had. When not, its client gets <c>no_memory</c> (and is disconnected)
+    /// and nothing is allocated.
     /// </summary>
-    public bool TryMake(WlSurface surface, int width, int height, Image? replacing)
+    public bool TryMake(WlSurface surface, int width, int height, ContentImage? replacing, [NotNullWhen(true)] out ContentImage? made)
     {
+        made = null;
         Client client = surface.Client;
         long bytes = (long)width * height * 4;
         long after = HeldBy(client) - SizeOf(replacing) + bytes;
@@ -64,7 +62,13 @@ internal sealed class ContentMemory(EventLoop loop, long maxBytesPerClient)
                 : null;
         if (refusal is null)
         {
-            return true;
+            made = ContentImage.TryCreate(this, width, height);
+            if (made is not null)
+            {
+                return true;
+            }
+
+            refusal = $"wl_surface#{surface.Id}: no memory for a {width}x{height} buffer";
         }
 
         client.DisplayResource.PostError((uint)WlDisplayError.NoMemory, refusal);
@@ -78,7 +82,7 @@ internal sealed class ContentMemory(EventLoop loop, long maxBytesPerClient)
         : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{bytes} bytes");
 
     /// <summary>A surface of <paramref name="client"/> now holds <paramref name="now"/> instead of <paramref name="old"/> (either may be null).</summary>
-    public void Replaced(Client client, Image? old, Image? now)
+    public void Replaced(Client client, ContentImage? old, ContentImage? now)
     {
         if (old != now)
         {
@@ -144,33 +148,5 @@ internal sealed class ContentMemory(EventLoop loop, long maxBytesPerClient)
         }
     }
 
-    /// <summary>A client left: trims (soon) when enough content was allocated since the last trim.</summary>
-    public void ClientLeft()
-    {
-        if (_bytesSinceTrim < Threshold || _trimTimer is not null && _trimPending)
-        {
-            return;
-        }
-
-        _trimTimer ??= loop.AddTimer(() =>
-        {
-            _trimPending = false;
-            _bytesSinceTrim = 0;
-            _lastTrim = Environment.TickCount64;
-            // Not blocking and not compacting: a background collection, which frees the images of clients that left
-            // while the loop goes on (it is paused only to start and end it: under 5 ms). The blocking, compacting one
-            // this once ran paused the loop 0.6 s after 2 GiB of content left, and up to 40 ms each second under a
-            // churning client, and gave no more memory back to the system. Where background collections are turned
-            // off (System.GC.Concurrent false), a forced one would be blocking: the runtime's own collections do then.
-            if (!AppContext.TryGetSwitch("System.GC.Concurrent", out bool concurrent) || concurrent)
-            {
-                GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: false, compacting: false);
-            }
-        });
-        _trimPending = true;
-        long wait = 1000 - (Environment.TickCount64 - _lastTrim);
-        _trimTimer.Update((int)Math.Clamp(wait, 1, 1000));
-    }
-
-    private static long SizeOf(Image? image) => image is null ? 0 : (long)image.Width * image.Height * 4;
+    private static long SizeOf(ContentImage? image) => image?.Bytes ?? 0;
 }

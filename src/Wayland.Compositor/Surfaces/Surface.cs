@@ -57,7 +57,7 @@ internal sealed class Surface : WlSurface.IHandler
     public WpViewport? Viewport { get; set; }
 
     /// <summary>Pixels of the last committed buffer (premultiplied ARGB); null when no buffer is attached.</summary>
-    public Image? Content { get; private set; }
+    public ContentImage? Content { get; private set; }
 
     /// <summary>This surface and its sub-surfaces, bottom to top (this surface is one of the entries).</summary>
     public List<Surface> Stack { get; } = [];
@@ -82,6 +82,13 @@ internal sealed class Surface : WlSurface.IHandler
     public static Surface Of(WlSurface resource) => (Surface)resource.Handler!;
 
     public bool HasContent => Content is not null && Width > 0 && Height > 0;
+
+    /// <summary>The surface was destroyed: its content is freed now (the caller has stopped counting it).</summary>
+    public void FreeContent()
+    {
+        Content?.Dispose();
+        Content = null;
+    }
 
     public Subsurface? AsSubsurface => Role as Subsurface;
 
@@ -220,16 +227,20 @@ internal sealed class Surface : WlSurface.IHandler
         state.MoveTo(Current);
         (int dx, int dy) = (Current.Dx, Current.Dy);
         (Current.Dx, Current.Dy) = (0, 0);
-        (int oldWidth, int oldHeight, Image? oldContent) = (Width, Height, Content);
+        (int oldWidth, int oldHeight, bool hadContent) = (Width, Height, Content is not null);
         bool attached = Current.BufferAttached;
         if (attached)
         {
             Current.BufferAttached = false;
             WlBuffer? buffer = Current.Buffer;
             Current.Buffer = null;
-            Image? content = buffer is null ? null : CopyBuffer(buffer, Content, whole: geometryChanged);
+            ContentImage? content = buffer is null ? null : CopyBuffer(buffer, Content, whole: geometryChanged);
             _memory.Replaced(Resource.Client, Content, content);
-            Content = content;
+            if (content != Content)
+            {
+                Content?.Dispose();
+                Content = content;
+            }
         }
 
         if (geometryChanged || attached)
@@ -237,7 +248,7 @@ internal sealed class Surface : WlSurface.IHandler
             UpdateSize();
         }
 
-        geometryChanged |= Width != oldWidth || Height != oldHeight || (Content is null) != (oldContent is null);
+        geometryChanged |= Width != oldWidth || Height != oldHeight || (Content is not null) != hadContent;
 
         _scene.Clock.Queue(Current.FrameCallbacks, Current.Feedbacks);
         Current.FrameCallbacks.Clear();
@@ -450,7 +461,7 @@ internal sealed class Surface : WlSurface.IHandler
     /// <summary>Maps a surface-local point (pixel centre) to a buffer pixel; false when it falls outside the buffer.</summary>
     public bool MapToBuffer(double sx, double sy, out int bx, out int by)
     {
-        Image content = Content!;
+        ContentImage content = Content!;
         int scale = Current.Scale;
         bool swapped = IsSwapped(Current.Transform);
         double tw = (swapped ? content.Height : content.Width) / (double)scale;
@@ -545,13 +556,25 @@ internal sealed class Surface : WlSurface.IHandler
     /// the buffer: the client may reuse it at once. Into an image of the same size, only the damaged area is copied
     /// (the rest of the buffer shows what the surface showed, as the protocol has it), unless <paramref name="whole"/>.
     /// </summary>
-    private Image? CopyBuffer(WlBuffer buffer, Image? reuse, bool whole)
+    private ContentImage? CopyBuffer(WlBuffer buffer, ContentImage? reuse, bool whole)
     {
-        Image? result = null;
+        ContentImage? result = null;
         if (buffer.Handler is SinglePixelBuffer solid)
         {
-            result = reuse is { Width: 1, Height: 1 } ? reuse : new Image(1, 1);
-            result.Pixels[0] = solid.Argb;
+            if (reuse is { Width: 1, Height: 1 })
+            {
+                result = reuse;
+            }
+            else if (!_memory.TryMake(Resource, 1, 1, reuse, out result))
+            {
+                return null;
+            }
+
+            using (ContentImage.Access pixels = result.Open())
+            {
+                pixels.Pixels[0] = solid.Argb;
+            }
+
             _contentOpaque = solid.Argb >> 24 == 255;
         }
         else if (ShmBuffer.FromResource(buffer) is { } shm)
@@ -562,14 +585,9 @@ internal sealed class Surface : WlSurface.IHandler
                 result = reuse;
                 damage = !whole && BufferDamage(shm.Width, shm.Height, Scratch) ? Scratch : null;
             }
-            else if (!_memory.TryMake(Resource, shm.Width, shm.Height, reuse))
+            else if (!_memory.TryMake(Resource, shm.Width, shm.Height, reuse, out result))
             {
                 return null;
-            }
-            else
-            {
-                result = new Image(shm.Width, shm.Height);
-                _memory.Allocated((long)shm.Width * shm.Height * 4);
             }
 
             bool opaque = shm.Format == WlShmFormat.Xrgb8888;
@@ -581,9 +599,20 @@ internal sealed class Surface : WlSurface.IHandler
             // out of the client's file, and a small damage of a big buffer must not cost the whole buffer.
             Rect band = damage?.Bounds ?? new Rect(0, 0, shm.Width, shm.Height);
             int firstRow = band.Y;
-            if (!shm.TryRead(firstRow, band.Height, (result, shm.Stride, opaque, damage, firstRow),
-                static (pixels, state) => CopyPixels(pixels, state.result, state.Stride, state.opaque, state.damage, state.firstRow)))
+            bool read;
+            using (ContentImage.Access pixels = result.Open())
             {
+                read = shm.TryRead(firstRow, band.Height, new CopyState(pixels, shm.Stride, opaque, damage, firstRow),
+                    static (source, state) => CopyPixels(source, state));
+            }
+
+            if (!read)
+            {
+                if (result != reuse)
+                {
+                    result.Dispose();
+                }
+
                 return null;
             }
         }
@@ -597,25 +626,27 @@ internal sealed class Surface : WlSurface.IHandler
     }
 
     /// <summary>
-    /// Copies the rectangles of <paramref name="damage"/> (all of the image when null) from the shm bytes into
-    /// <paramref name="target"/>; <paramref name="source"/> starts at row <paramref name="firstRow"/> of the buffer.
+    /// Copies the rectangles of the state's damage (all of the content when null) from the shm bytes into the content;
+    /// <paramref name="source"/> starts at the state's first row of the buffer.
     /// </summary>
-    private static void CopyPixels(ReadOnlySpan<byte> source, Image target, int stride, bool opaque, DamageRegion? damage, int firstRow)
+    private static void CopyPixels(ReadOnlySpan<byte> source, CopyState state)
     {
-        if (damage is null)
+        if (state.Damage is null)
         {
-            CopyRect(source, target, stride, opaque, new Rect(0, 0, target.Width, target.Height), firstRow);
+            CopyRect(source, state, new Rect(0, 0, state.Target.Width, state.Target.Height));
             return;
         }
 
-        foreach (Rect rect in damage.Rectangles)
+        foreach (Rect rect in state.Damage.Rectangles)
         {
-            CopyRect(source, target, stride, opaque, rect, firstRow);
+            CopyRect(source, state, rect);
         }
     }
 
-    private static void CopyRect(ReadOnlySpan<byte> source, Image target, int stride, bool opaque, Rect rect, int firstRow)
+    private static void CopyRect(ReadOnlySpan<byte> source, CopyState state, Rect rect)
     {
+        ContentImage.Access target = state.Target;
+        (int stride, bool opaque, int firstRow) = (state.Stride, state.Opaque, state.FirstRow);
         // The commit checked the stride against the width; the rows are held inside what was handed over anyway.
         for (int y = Math.Max(rect.Y, firstRow); y < rect.Bottom; y++)
         {
@@ -636,6 +667,20 @@ internal sealed class Surface : WlSurface.IHandler
                 row.CopyTo(destination);
             }
         }
+    }
+
+    /// <summary>What <see cref="CopyPixels"/> needs besides the bytes: the content open for writing, and where the bytes fall in it.</summary>
+    private readonly ref struct CopyState(ContentImage.Access target, int stride, bool opaque, DamageRegion? damage, int firstRow)
+    {
+        public ContentImage.Access Target { get; } = target;
+
+        public int Stride { get; } = stride;
+
+        public bool Opaque { get; } = opaque;
+
+        public DamageRegion? Damage { get; } = damage;
+
+        public int FirstRow { get; } = firstRow;
     }
 
     // wl_surface requests

@@ -18,7 +18,7 @@ internal sealed class SurfaceProtocol : WlCompositor.IHandler, WlSubcompositor.I
     {
         Scene = scene;
         Subsurfaces = new ProcessQuota(maxSubsurfacesPerClient, "sub-surfaces");
-        Memory = new ContentMemory(display.Loop, maxContentBytesPerClient);
+        Memory = new ContentMemory(maxContentBytesPerClient);
         display.CreateGlobal<WlCompositor>(WlCompositorInterface.Version, compositor => compositor.Handler = this);
         display.CreateGlobal<WlSubcompositor>(WlSubcompositorInterface.Version, subcompositor => subcompositor.Handler = this);
     }
@@ -45,6 +45,7 @@ internal sealed class SurfaceProtocol : WlCompositor.IHandler, WlSubcompositor.I
         {
             Scene.OnSurfaceDestroyed(surface);
             Memory.Replaced(id.Client, surface.Content, null);
+            surface.FreeContent();
             Memory.Release(id.Client, surface.RegionBytes);
         };
     }
