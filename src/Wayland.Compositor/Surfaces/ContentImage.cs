@@ -19,7 +19,7 @@ namespace Wayland.Compositor.Surfaces;
 internal sealed unsafe class ContentImage : SafeHandle
 {
     /// <summary>
-    /// Content of this many bytes or more is freed on a thread-pool thread: giving a big block back to the system takes
+    /// Content of this many bytes or more is freed on a thread of its own (see Releaser): giving a big block back to the system takes
     /// time in proportion to its pages (a client leaving with 2 GiB of content held the loop 0.35 s freeing it there).
     /// </summary>
     private const long FreeElsewhereFrom = 1 << 20;
