@@ -87,12 +87,40 @@ public sealed class DecodingTests
         Assert.False(Filter.Glob("wl_*_v?", "wl_foo_v12"));
     }
 
-    private static (ConnectionTrace Trace, Func<string> Text) Decoder()
+    [Fact]
+    public void Strings_and_command_names_cannot_forge_lines_or_reach_the_terminal_as_escapes()
+    {
+        // A bind whose interface string carries a whole forged line and a terminal escape; an error whose message
+        // carries C1 controls, DEL, a byte that is not UTF-8 and a backslash; a client that named itself with a newline.
+        const string Forged = "[00:00:00.000000]  -> wl_display#1.FORGED_LINE()";
+        (ConnectionTrace trace, Func<string> text) = Decoder(new TraceClient(2, 7, "evil\n[" + "\u001b[2J", tagged: true));
+        Decode(trace, true, Wire.Message(1, 1, 2u));
+        Decode(trace, true, Wire.Message(2, 0, 1u, "wl_compositor\n" + Forged + "\u001b[31mRED\r\tok é", 4u, 3u));
+        byte[] error = Wire.Message(1, 0, 1u, 3u, "C1 \u009b7m DEL \u007f bad \u00ff back\\slash");
+        int bad = Array.IndexOf(error, (byte)0xc3); // "ÿ" in UTF-8 is c3 bf: make it a lone c3, which is not UTF-8
+        error[bad + 1] = (byte)'!';
+        Decode(trace, false, error);
+        string output = text();
+
+        Assert.DoesNotContain('\u001b', output);
+        Assert.DoesNotContain('\u009b', output);
+        Assert.DoesNotContain('\r', output);
+        Assert.DoesNotContain('\u007f', output);
+        string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(4, lines.Length); // get_registry, bind, error and its note, and nothing else
+        Assert.All(lines, line => Assert.Matches(@"^\[\d\d:\d\d:\d\d\.\d{6}\] \{evil\\n\[\\x1b\[2J\[7\]\} ", line));
+        Assert.Contains(@" -> wl_registry#2.bind(1, ""wl_compositor\n" + Forged + @"\x1b[31mRED\r\tok é"", 4, new id [unknown]#3)", output);
+        Assert.Contains(@"wl_display#1.error(wl_display#1, 3, ""C1 \u009b7m DEL \x7f bad \xc3! back\\slash"")", output);
+        Assert.Contains(@"wl-trace: protocol error: wl_display#1: implementation (3): ""C1 \u009b7m DEL \x7f bad \xc3! back\\slash""", output);
+        Assert.DoesNotContain("\n" + Forged, output);
+    }
+
+    private static (ConnectionTrace Trace, Func<string> Text) Decoder(TraceClient? client = null)
     {
         MemoryStream stream = new();
         TraceOutput output = new(stream, ownsStream: false);
         Tracer tracer = new(Protocols.Value, new WaylandDebugFormat(output), Filter.All);
-        ConnectionTrace trace = new(tracer, new TraceClient(1, 1, "test", tagged: false));
+        ConnectionTrace trace = new(tracer, client ?? new TraceClient(1, 1, "test", tagged: false));
         return (trace, () =>
         {
             output.Flush();

@@ -19,7 +19,14 @@ internal sealed class TraceHarness : IDisposable
     private volatile int _clients;
     private string? _text;
 
-    public TraceHarness(string upstream, string listenPath, bool json = false, string? filter = null, bool summary = false)
+    /// <param name="upstream">The compositor's socket.</param>
+    /// <param name="listenPath">Where the proxy listens.</param>
+    /// <param name="json">JSON Lines instead of text.</param>
+    /// <param name="filter">A --filter.</param>
+    /// <param name="summary">Counts only.</param>
+    /// <param name="configure">Called before the proxy starts, on this thread (to lower its limits, say).</param>
+    public TraceHarness(string upstream, string listenPath, bool json = false, string? filter = null, bool summary = false,
+        Action<TraceProxy>? configure = null)
     {
         ListenPath = listenPath;
         _outputPath = listenPath + ".trace";
@@ -30,6 +37,7 @@ internal sealed class TraceHarness : IDisposable
         Filter parsed = filter is null ? Filter.All : Filter.Parse(filter, out string? error) ?? throw new ArgumentException(error);
         Tracer = new Tracer(protocols, format, parsed);
         _proxy = new TraceProxy(Tracer, upstream, tagAll: true);
+        configure?.Invoke(_proxy);
         _proxy.Listen(listenPath);
         _thread = new Thread(Run) { IsBackground = true, Name = "wl-trace test proxy" };
         _thread.Start();
@@ -46,6 +54,14 @@ internal sealed class TraceHarness : IDisposable
 
     /// <summary>Clients accepted so far.</summary>
     public int Clients => _clients;
+
+    /// <summary>The trace written so far (lines are written after each dispatch).</summary>
+    public string TextSoFar()
+    {
+        using FileStream stream = new(_outputPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using StreamReader reader = new(stream);
+        return reader.ReadToEnd();
+    }
 
     /// <summary>Stops the proxy (closing every connection) and returns the trace.</summary>
     public string Stop()

@@ -30,6 +30,9 @@ internal sealed class Options
           --protocols PATH     Also decode the protocol XML in PATH (a file or a directory; may be repeated);
                                it wins over the built-in and system XML
           --no-system-protocols  Do not read /usr/share/wayland and /usr/share/wayland-protocols
+          --max-fds N          Keep descriptors numbered below N (at least 64): past it, every connection of the
+                               client process holding the most is closed; one process may make the proxy hold a
+                               quarter of N [default: RLIMIT_NOFILE soft limit less an eighth, at most 4096 less]
           -h, --help           Show this help
           --version            Show the version
 
@@ -57,6 +60,9 @@ internal sealed class Options
     public List<string> Protocols { get; } = [];
 
     public bool SystemProtocols { get; private set; } = true;
+
+    /// <summary><c>--max-fds</c>; 0 for the default.</summary>
+    public int MaxFds { get; private set; }
 
     public bool Help { get; private set; }
 
@@ -104,7 +110,7 @@ internal sealed class Options
                 case "--no-system-protocols":
                     options.SystemProtocols = false;
                     break;
-                case "--listen" or "--display" or "-o" or "--output" or "--filter" or "--protocols":
+                case "--listen" or "--display" or "-o" or "--output" or "--filter" or "--protocols" or "--max-fds":
                     string? value = inlineValue ?? (i + 1 < args.Length ? args[++i] : null);
                     if (string.IsNullOrEmpty(value))
                     {
@@ -125,6 +131,15 @@ internal sealed class Options
                             break;
                         case "--protocols":
                             options.Protocols.Add(value);
+                            break;
+                        case "--max-fds":
+                            if (!int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int maxFds) || maxFds < 64)
+                            {
+                                error = $"--max-fds needs a number of at least 64, not {value}";
+                                return null;
+                            }
+
+                            options.MaxFds = maxFds;
                             break;
                         default:
                             options.Output = value;

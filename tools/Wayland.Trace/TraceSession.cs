@@ -109,6 +109,10 @@ internal sealed class TraceSession
         Tracer tracer = new(protocols, format, filter);
         bool listening = options.Listen is not null;
         using TraceProxy proxy = new(tracer, upstream, tagAll: listening, output, terminal ? TimeSpan.Zero : FlushDelay);
+        if (options.MaxFds > 0)
+        {
+            proxy.MaxDescriptors = options.MaxFds;
+        }
         using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => OnSignal(context, proxy, 2));
         using PosixSignalRegistration terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => OnSignal(context, proxy, 15));
         int status;

@@ -45,7 +45,7 @@ internal sealed class Summary
             uint code = message.Values[1].Value;
             string name = Output.WaylandDebugFormat.ErrorName(target, code) is { } known ? $"{known} ({code})" : $"error {code}";
             ReadOnlySpan<byte> text = message.Values[2].Length > 0 ? message.Bytes.Slice(message.Values[2].Offset, message.Values[2].Length) : default;
-            Errors.Add($"{message.Client}: {target?.Name ?? "[unknown]"}#{objectId}: {name}: \"{Encoding.UTF8.GetString(text)}\"");
+            Errors.Add($"{message.Client}: {target?.Name ?? "[unknown]"}#{objectId}: {name}: \"{Output.TextEscape.Escape(text)}\"");
         }
     }
 

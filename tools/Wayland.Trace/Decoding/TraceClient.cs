@@ -6,13 +6,17 @@ namespace Wayland.Trace.Decoding;
 /// <summary>Who is on the client end of a proxied connection: pid from SO_PEERCRED and its command name.</summary>
 internal sealed class TraceClient
 {
+    private readonly string _text;
+
     public TraceClient(int number, int processId, string command, bool tagged)
     {
         Number = number;
         ProcessId = processId;
         Command = command;
         Tagged = tagged;
-        TagUtf8 = Encoding.UTF8.GetBytes($"{{{command}[{processId.ToString(CultureInfo.InvariantCulture)}]}} ");
+        // A process names itself (prctl, /proc/PID/comm): escaped in the text format, as strings are.
+        _text = $"{Output.TextEscape.Escape(command)}[{processId.ToString(CultureInfo.InvariantCulture)}]";
+        TagUtf8 = Encoding.UTF8.GetBytes($"{{{_text}}} ");
         CommandUtf8 = Encoding.UTF8.GetBytes(command);
     }
 
@@ -21,7 +25,8 @@ internal sealed class TraceClient
 
     public int ProcessId { get; }
 
-    /// <summary>The process's command name (<c>/proc/PID/comm</c>), or "?" when it is gone already.</summary>
+    /// <summary>The process's command name (<c>/proc/PID/comm</c>), or "?" when it is gone already; as the process
+    /// set it (<see cref="ToString"/> and <see cref="TagUtf8"/> escape it).</summary>
     public string Command { get; }
 
     public byte[] CommandUtf8 { get; }
@@ -44,5 +49,6 @@ internal sealed class TraceClient
         }
     }
 
-    public override string ToString() => $"{Command}[{ProcessId}]";
+    /// <summary><c>command[pid]</c>, the command escaped for the text format.</summary>
+    public override string ToString() => _text;
 }

@@ -175,8 +175,9 @@ internal sealed class WaylandDebugFormat : ITraceFormat
             return;
         }
 
+        // Escaped: a peer's string must not start a line of its own or reach a terminal as an escape sequence.
         _output.Write((byte)'"');
-        _output.Write(bytes.Slice(value.Offset, value.Length));
+        TextEscape.Write(_output, bytes.Slice(value.Offset, value.Length));
         _output.Write((byte)'"');
     }
 

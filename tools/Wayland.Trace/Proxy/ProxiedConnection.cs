@@ -11,20 +11,35 @@ namespace Wayland.Trace.Proxy;
 /// </summary>
 internal sealed class ProxiedConnection : IDisposable
 {
+    /// <summary>EOVERFLOW: how <see cref="UnixSocket.Receive"/> reports descriptors lost (MSG_CTRUNC).</summary>
+    private const int DescriptorsLost = 75;
+
     private readonly Tracer _tracer;
     private readonly Side _client;
     private readonly Side _server;
     private readonly Action<ProxiedConnection> _closed;
+    private readonly Action<ProxiedConnection, int>? _receivedFds;
     private bool _disposed;
 
+    /// <param name="loop">The loop both sockets are watched on.</param>
+    /// <param name="tracer">Decoding and output.</param>
+    /// <param name="client">Who the client is.</param>
+    /// <param name="clientSocket">The client's connection (owned from now on).</param>
+    /// <param name="serverSocket">The connection to the compositor (owned from now on).</param>
+    /// <param name="closed">Called once both sockets are closed.</param>
+    /// <param name="account">The client's process, which the descriptors held in both directions count for.</param>
+    /// <param name="receivedFds">Called after descriptors were received (and passed on as far as they could be), with
+    /// the highest number among them; it may dispose this connection, or others.</param>
     public ProxiedConnection(EventLoop loop, Tracer tracer, TraceClient client, SafeFdHandle clientSocket, SafeFdHandle serverSocket,
-        Action<ProxiedConnection> closed)
+        Action<ProxiedConnection> closed, ProcessAccount? account = null, Action<ProxiedConnection, int>? receivedFds = null)
     {
         _tracer = tracer;
         _closed = closed;
+        _receivedFds = receivedFds;
+        Account = account;
         Trace = new ConnectionTrace(tracer, client);
-        Relay requests = new(request: true);
-        Relay events = new(request: false);
+        Relay requests = new(request: true) { Account = account };
+        Relay events = new(request: false) { Account = account };
         _client = new Side(clientSocket, requests, events);
         _server = new Side(serverSocket, events, requests);
         try
@@ -42,6 +57,14 @@ internal sealed class ProxiedConnection : IDisposable
     public ConnectionTrace Trace { get; }
 
     public TraceClient Client => Trace.Client;
+
+    /// <summary>The client's process, as the proxy's descriptor limits count it.</summary>
+    public ProcessAccount? Account { get; }
+
+    /// <summary>Descriptors this connection holds: its two sockets and those received and not passed on yet.</summary>
+    public int HeldDescriptors => 2 + _client.Outgoing.HeldFds + _server.Outgoing.HeldFds;
+
+    public bool IsDisposed => _disposed;
 
     private void OnEvents(Side side, Side other, FdEvents events)
     {
@@ -72,7 +95,7 @@ internal sealed class ProxiedConnection : IDisposable
     /// <summary>Reads once from <paramref name="side"/> and passes the data on.</summary>
     private ReceiveOutcome Read(Side side, Side other)
     {
-        if (side.ReadClosed)
+        if (_disposed || side.ReadClosed)
         {
             return ReceiveOutcome.Closed;
         }
@@ -82,8 +105,16 @@ internal sealed class ProxiedConnection : IDisposable
         {
             outcome = side.Outgoing.Receive(side.Socket, Trace, _tracer);
         }
-        catch (WaylandIOException)
+        catch (WaylandIOException e)
         {
+            if (e.Errno == DescriptorsLost)
+            {
+                // The proxy is out of descriptors (or the batch did not fit): this stream has lost some, so it cannot
+                // go on. It ends as a hang-up of this side; nothing else is touched.
+                _tracer.Note(Client, $"descriptors sent by {(side == _client ? Client.ToString() : "the compositor")} were lost "
+                    + "(recvmsg: control data cut short: the proxy is out of descriptors); closing this connection");
+            }
+
             outcome = ReceiveOutcome.Closed;
         }
 
@@ -92,6 +123,10 @@ internal sealed class ProxiedConnection : IDisposable
             // Forward first: the peer is waiting for these bytes, the trace is not.
             Write(other);
             side.Outgoing.Decode(Trace, _tracer);
+            if (side.Outgoing.HighestFdReceived >= 0)
+            {
+                _receivedFds?.Invoke(this, side.Outgoing.HighestFdReceived);
+            }
         }
         else if (outcome == ReceiveOutcome.Closed)
         {
@@ -136,6 +171,11 @@ internal sealed class ProxiedConnection : IDisposable
             // A side that hung up while its data could not be taken: read the rest as room appears.
             while (side.Source is null && !side.ReadClosed && side.Outgoing.HasRoom && Read(side, other) == ReceiveOutcome.Data)
             {
+            }
+
+            if (_disposed)
+            {
+                return; // the descriptor limits closed it
             }
 
             if (side.ReadClosed && (!side.Outgoing.HasPending || other.WriteFailed || other.ReadClosed))

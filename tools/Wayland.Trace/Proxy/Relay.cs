@@ -31,6 +31,16 @@ internal sealed class Relay
     /// <summary>Whether bytes are waiting to be sent.</summary>
     public bool HasPending => _sent < _end;
 
+    /// <summary>The client process the descriptors held here are counted for (both directions count for the client:
+    /// it sent them, or does not read them).</summary>
+    public ProcessAccount? Account { get; set; }
+
+    /// <summary>Descriptors held now: received and not sent on yet.</summary>
+    public int HeldFds => _fdCount;
+
+    /// <summary>The highest descriptor number the last <see cref="Receive"/> got; -1 when it got none.</summary>
+    public int HighestFdReceived { get; private set; } = -1;
+
     /// <summary>Most descriptors held for a destination that does not read: past it the source is not read either,
     /// as for bytes, so one stalled peer cannot use up the proxy's descriptors.</summary>
     public const int MaxHeldFds = 1024;
@@ -52,6 +62,7 @@ internal sealed class Relay
             return ReceiveOutcome.Full;
         }
 
+        HighestFdReceived = -1;
         Span<int> fds = stackalloc int[UnixSocket.MaxFdsPerReceive];
         int received = UnixSocket.Receive(source, _buffer.AsSpan(_end), fds, out int fdCount);
         if (received < 0)
@@ -66,6 +77,11 @@ internal sealed class Relay
 
         if (fdCount > 0)
         {
+            foreach (int fd in fds[..fdCount])
+            {
+                HighestFdReceived = Math.Max(HighestFdReceived, fd);
+            }
+
             AddSegment(_end, fds[..fdCount]);
             trace.AddFds(_request, fds[..fdCount]);
         }
@@ -170,6 +186,10 @@ internal sealed class Relay
 
         _fdHead = (_fdHead + count) % _fds.Length;
         _fdCount -= count;
+        if (Account is not null)
+        {
+            Account.HeldFds -= count;
+        }
     }
 
     private void AddSegment(int position, ReadOnlySpan<int> fds)
@@ -190,6 +210,11 @@ internal sealed class Relay
         {
             _fds[(_fdHead + _fdCount) % _fds.Length] = fd;
             _fdCount++;
+        }
+
+        if (Account is not null)
+        {
+            Account.HeldFds += fds.Length;
         }
 
         if (_segmentCount == _segments.Length)

@@ -9,7 +9,7 @@ namespace Wayland.Trace.Proxy;
 /// The proxy: accepts clients (on a listening socket, or handed over as one end of a socket pair), connects each to
 /// the compositor on its own connection, and relays and decodes both directions on one epoll loop.
 /// </summary>
-internal sealed class TraceProxy : IDisposable
+internal sealed partial class TraceProxy : IDisposable
 {
     private readonly EventLoop _loop = new();
     private readonly List<ProxiedConnection> _connections = [];
@@ -49,6 +49,9 @@ internal sealed class TraceProxy : IDisposable
 
     /// <summary>Connections being proxied now.</summary>
     public int ConnectionCount => _connections.Count;
+
+    /// <summary>How a connection is accepted (<see cref="UnixSocket.Accept"/>; tests make it fail).</summary>
+    internal Func<SafeFdHandle, SafeFdHandle?> AcceptConnection { get; set; } = UnixSocket.Accept;
 
     /// <summary>Clients accepted so far.</summary>
     public int ClientCount => _clientCount;
@@ -104,16 +107,25 @@ internal sealed class TraceProxy : IDisposable
         }
 
         Tracer.Summary.Clients++;
+        ProcessAccount account = JoinProcess(processId, client);
+        ProxiedConnection connection;
         try
         {
-            _connections.Add(new ProxiedConnection(_loop, Tracer, client, clientSocket, server, Closed));
+            connection = new ProxiedConnection(_loop, Tracer, client, clientSocket, server, Closed, account, ReceivedFds);
         }
         catch
         {
+            if (--account.Connections == 0)
+            {
+                _processes.Remove(account.Key);
+            }
+
             clientSocket.Dispose();
             server.Dispose();
             throw;
         }
+
+        _connections.Add(connection);
 
         return true;
     }
@@ -167,19 +179,35 @@ internal sealed class TraceProxy : IDisposable
         SafeFdHandle? socket;
         try
         {
-            socket = UnixSocket.Accept(_listener!);
+            socket = AcceptConnection(_listener!);
         }
         catch (WaylandIOException e)
         {
-            Tracer.Note(null, $"cannot accept a client: {e.Message}");
+            AcceptFailed(e);
             return;
         }
 
         if (socket is not null)
         {
+            int processId = 0;
             try
             {
-                Adopt(socket);
+                processId = UnixSocket.GetPeerCredentials(socket).ProcessId;
+            }
+            catch (WaylandIOException)
+            {
+                // Not known: the connection counts as a process of its own.
+            }
+
+            if (!AdmitConnection(socket.Fd, processId))
+            {
+                socket.Dispose();
+                return;
+            }
+
+            try
+            {
+                Adopt(socket, processId);
             }
             catch (WaylandIOException e)
             {
@@ -192,6 +220,7 @@ internal sealed class TraceProxy : IDisposable
     private void Closed(ProxiedConnection connection)
     {
         _connections.Remove(connection);
+        LeaveProcess(connection);
         if (_tagAll)
         {
             Tracer.Note(connection.Client, $"{connection.Client} disconnected");
