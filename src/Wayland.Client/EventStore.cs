@@ -14,6 +14,11 @@ namespace Wayland.Client;
 /// </remarks>
 internal sealed class EventStore
 {
+    /// <summary>The most message bytes a queue holds undispatched (64 MiB; with the parsed values and the entries,
+    /// a few hundred MiB at most). libwayland lets a queue nobody dispatches grow until memory runs out; here the
+    /// connection fails instead, saying which queue (see <see cref="HasRoomFor"/>).</summary>
+    public const int MaxWaitingBytes = 64 << 20;
+
     private Entry[] _entries = new Entry[64];
     private int _entryHead;
     private int _count;
@@ -27,9 +32,16 @@ internal sealed class EventStore
     private int _fdHead;
     private int _fdTail;
     private int _out;
+    private int _waitingBytes;
 
     /// <summary>Events waiting.</summary>
     public int Count => _count;
+
+    /// <summary>Message bytes of the events waiting.</summary>
+    public int WaitingBytes => _waitingBytes;
+
+    /// <summary>Whether a message of <paramref name="length"/> bytes fits within <see cref="MaxWaitingBytes"/>.</summary>
+    public bool HasRoomFor(int length) => length <= MaxWaitingBytes - _waitingBytes;
 
     /// <summary>Appends one event: copies the message and its parsed values, and takes its descriptors from
     /// <paramref name="connection"/>.</summary>
@@ -50,6 +62,7 @@ internal sealed class EventStore
 
         _entries[(_entryHead + _count) % _entries.Length] = new Entry(target, opcode, message.Length, values.Length, fdCount);
         _count++;
+        _waitingBytes += message.Length;
         message.CopyTo(Room(ref _bytes, ref _byteHead, ref _byteTail, message.Length));
         values.CopyTo(Room(ref _values, ref _valueHead, ref _valueTail, values.Length));
         if (fdCount > 0)
@@ -71,6 +84,7 @@ internal sealed class EventStore
         _entries[_entryHead] = default;
         _entryHead = (_entryHead + 1) % _entries.Length;
         _count--;
+        _waitingBytes -= entry.Length;
         queued = new QueuedEvent(entry.Target, entry.Opcode, _bytes.AsSpan(_byteHead, entry.Length),
             _values.AsSpan(_valueHead, entry.ValueCount), _fds.AsSpan(_fdHead, entry.FdCount));
         _byteHead += entry.Length;
@@ -94,6 +108,7 @@ internal sealed class EventStore
         Array.Clear(_entries);
         _entryHead = 0;
         _count = 0;
+        _waitingBytes = 0;
         _byteHead = _byteTail = _valueHead = _valueTail = _fdHead = _fdTail = 0;
     }
 
@@ -114,7 +129,7 @@ internal sealed class EventStore
         if (buffer.Length - tail < length)
         {
             int waiting = tail - head;
-            T[] target = _out == 0 && buffer.Length - waiting >= length ? buffer : new T[Math.Max(buffer.Length * 2, waiting + length)];
+            T[] target = _out == 0 && buffer.Length - waiting >= length ? buffer : new T[Grown(buffer.Length, waiting + length)];
             Array.Copy(buffer, head, target, 0, waiting);
             buffer = target;
             head = 0;
@@ -125,6 +140,11 @@ internal sealed class EventStore
         tail += length;
         return room;
     }
+
+    /// <summary>A larger length for a buffer of <paramref name="length"/> items that must hold <paramref name="needed"/>:
+    /// double, computed without overflow and never past <see cref="Array.MaxLength"/>.</summary>
+    private static int Grown(int length, int needed) =>
+        (int)Math.Min(Math.Max(2L * length, needed), Math.Max(Array.MaxLength, needed));
 
     private readonly record struct Entry(Proxy Target, ushort Opcode, int Length, int ValueCount, int FdCount);
 }

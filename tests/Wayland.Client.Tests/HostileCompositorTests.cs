@@ -84,4 +84,56 @@ public class HostileCompositorTests
         Assert.Equal(0, side.Count);
         OpenFds.AssertUnchanged(fdsBefore);
     }
+
+    [Fact]
+    public void A_queue_nobody_dispatches_fails_the_connection_at_64_MiB_naming_the_queue()
+    {
+        using RawCompositor compositor = RawCompositor.Create();
+        WaylandDisplay display = compositor.Display;
+        using EventQueue side = display.CreateQueue("side");
+        using WlRegistry registry = display.CreateProxy<WlRegistry>(1); // on the default queue, never dispatched
+
+        // wl_registry.global(name, interface, version) with a 3999-character interface name: 4020 bytes.
+        uint[] words = new uint[1003];
+        words[1] = 4000;
+        words.AsSpan(2, 1000).Fill(0x78787878);
+        words[1001] = 0x00787878;
+        words[1002] = 1;
+        const int MessageSize = 4020;
+        int rounds = (64 << 20) / MessageSize / 32 + 2;
+        WaylandException? error = null;
+        for (int round = 0; round < rounds && error is null; round++)
+        {
+            for (int i = 0; i < 32; i++)
+            {
+                words[0] = (uint)(round * 32 + i);
+                compositor.SendEvent(registry.Id, WlRegistryInterface.Events.Global, words);
+            }
+
+            // Another thread's loop reads for its own queue, and the default queue fills up.
+            try
+            {
+                while (display.PrepareRead(side))
+                {
+                    if (!UnixSocket.Wait(display.Socket, writable: false, TimeSpan.Zero))
+                    {
+                        display.CancelRead();
+                        break;
+                    }
+
+                    display.ReadEvents();
+                }
+            }
+            catch (WaylandException e)
+            {
+                error = e;
+            }
+        }
+
+        Assert.NotNull(error);
+        Assert.IsType<WaylandException>(error);
+        Assert.Equal($"the event queue 'Default Queue' holds {(64 << 20) / MessageSize} events (63 MiB) that were never dispatched, the most a queue may hold; dispatch every queue that has proxies on it", error.Message);
+        Assert.Same(error, display.Error);
+        Assert.Equal(0, display.DefaultQueue.Count);
+    }
 }
