@@ -136,4 +136,51 @@ public class HostileCompositorTests
         Assert.Same(error, display.Error);
         Assert.Equal(0, display.DefaultQueue.Count);
     }
+
+    [Fact]
+    public void A_global_name_announced_again_replaces_its_entry_and_global_remove_removes_it()
+    {
+        using RawCompositor compositor = RawCompositor.Create();
+        SendInitialGlobals(compositor, (5, "wl_compositor", 4), (5, "wl_compositor", 5), (5, "wl_compositor", 6), (6, "wl_shm", 1));
+        using WaylandGlobals globals = WaylandGlobals.Create(compositor.Display);
+        Assert.Equal([new GlobalInfo(5, "wl_compositor", 6), new GlobalInfo(6, "wl_shm", 1)], globals.All);
+
+        List<GlobalInfo> removed = [];
+        globals.Removed += removed.Add;
+        compositor.SendEvent(globals.Registry.Id, WlRegistryInterface.Events.GlobalRemove, [5]);
+        compositor.Display.Dispatch();
+        Assert.Equal([new GlobalInfo(5, "wl_compositor", 6)], removed);
+        Assert.Equal([new GlobalInfo(6, "wl_shm", 1)], globals.All);
+        Assert.False(globals.Has<WlCompositor>());
+    }
+
+    [Fact]
+    public void A_global_announced_with_version_0_is_not_bound()
+    {
+        using RawCompositor compositor = RawCompositor.Create();
+        SendInitialGlobals(compositor, (5, "wl_compositor", 0));
+        using WaylandGlobals globals = WaylandGlobals.Create(compositor.Display);
+        InvalidOperationException error = Assert.Throws<InvalidOperationException>(() => globals.Bind<WlCompositor>());
+        Assert.Contains("version 0", error.Message);
+        Assert.Throws<InvalidOperationException>(() => globals.Bind<WlCompositor>(globals.All[0], maxVersion: 3));
+        Assert.Null(compositor.Display.Error);
+    }
+
+    /// <summary>Sends, before <see cref="WaylandGlobals.Create"/> runs, what it will read: the globals on the
+    /// registry (id 2) and the end of its roundtrip (the callback, id 3).</summary>
+    private static void SendInitialGlobals(RawCompositor compositor, params (uint Name, string Interface, uint Version)[] globals)
+    {
+        foreach ((uint name, string iface, uint version) in globals)
+        {
+            byte[] text = System.Text.Encoding.UTF8.GetBytes(iface + "\0");
+            uint[] words = new uint[3 + ((text.Length + 3) / 4)];
+            words[0] = name;
+            words[1] = (uint)text.Length;
+            Buffer.BlockCopy(text, 0, words, 8, text.Length);
+            words[^1] = version;
+            compositor.SendEvent(2, WlRegistryInterface.Events.Global, words);
+        }
+
+        compositor.SendDone(3);
+    }
 }
