@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Wayland.Wire;
 
 namespace Wayland.Client;
@@ -14,10 +15,14 @@ namespace Wayland.Client;
 /// </remarks>
 internal sealed class EventStore
 {
-    /// <summary>The most message bytes a queue holds undispatched (64 MiB; with the parsed values and the entries,
-    /// a few hundred MiB at most). libwayland lets a queue nobody dispatches grow until memory runs out; here the
-    /// connection fails instead, saying which queue (see <see cref="HasRoomFor"/>).</summary>
+    /// <summary>The most memory the waiting events of a queue take in its buffers, message bytes, parsed values and
+    /// entries counted (64 MiB; while a buffer grows, its old copy adds to it). libwayland lets a queue nobody
+    /// dispatches grow until memory runs out; here the connection fails instead, saying which queue
+    /// (see <see cref="HasRoomFor"/>).</summary>
     public const int MaxWaitingBytes = 64 << 20;
+
+    private static readonly int EntrySize = Unsafe.SizeOf<Entry>();
+    private static readonly int ValueSize = Unsafe.SizeOf<ArgumentValue>();
 
     private Entry[] _entries = new Entry[64];
     private int _entryHead;
@@ -37,11 +42,12 @@ internal sealed class EventStore
     /// <summary>Events waiting.</summary>
     public int Count => _count;
 
-    /// <summary>Message bytes of the events waiting.</summary>
+    /// <summary>Memory the events waiting take in the buffers: message bytes, parsed values and entries.</summary>
     public int WaitingBytes => _waitingBytes;
 
-    /// <summary>Whether a message of <paramref name="length"/> bytes fits within <see cref="MaxWaitingBytes"/>.</summary>
-    public bool HasRoomFor(int length) => length <= MaxWaitingBytes - _waitingBytes;
+    /// <summary>Whether an event of <paramref name="length"/> bytes and <paramref name="valueCount"/> arguments fits
+    /// within <see cref="MaxWaitingBytes"/>.</summary>
+    public bool HasRoomFor(int length, int valueCount) => Cost(length, valueCount) <= MaxWaitingBytes - _waitingBytes;
 
     /// <summary>Appends one event: copies the message and its parsed values, and takes its descriptors from
     /// <paramref name="connection"/>.</summary>
@@ -62,7 +68,7 @@ internal sealed class EventStore
 
         _entries[(_entryHead + _count) % _entries.Length] = new Entry(target, opcode, message.Length, values.Length, fdCount);
         _count++;
-        _waitingBytes += message.Length;
+        _waitingBytes += Cost(message.Length, values.Length);
         message.CopyTo(Room(ref _bytes, ref _byteHead, ref _byteTail, message.Length));
         values.CopyTo(Room(ref _values, ref _valueHead, ref _valueTail, values.Length));
         if (fdCount > 0)
@@ -84,7 +90,7 @@ internal sealed class EventStore
         _entries[_entryHead] = default;
         _entryHead = (_entryHead + 1) % _entries.Length;
         _count--;
-        _waitingBytes -= entry.Length;
+        _waitingBytes -= Cost(entry.Length, entry.ValueCount);
         queued = new QueuedEvent(entry.Target, entry.Opcode, _bytes.AsSpan(_byteHead, entry.Length),
             _values.AsSpan(_valueHead, entry.ValueCount), _fds.AsSpan(_fdHead, entry.FdCount));
         _byteHead += entry.Length;
@@ -140,6 +146,8 @@ internal sealed class EventStore
         tail += length;
         return room;
     }
+
+    private static int Cost(int length, int valueCount) => length + (valueCount * ValueSize) + EntrySize;
 
     /// <summary>A larger length for a buffer of <paramref name="length"/> items that must hold <paramref name="needed"/>:
     /// double, computed without overflow and never past <see cref="Array.MaxLength"/>.</summary>

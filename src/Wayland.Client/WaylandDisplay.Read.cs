@@ -298,7 +298,7 @@ public sealed partial class WaylandDisplay
                 queue = DefaultQueue;
             }
 
-            if (!queue.Events.HasRoomFor(header.Size))
+            if (!queue.Events.HasRoomFor(header.Size, descriptor.ArgumentArray.Length))
             {
                 Fail(new WaylandException(
                     $"the event queue '{queue}' holds {queue.Events.Count} events ({queue.Events.WaitingBytes >> 20} MiB) that were never " +
