@@ -72,6 +72,7 @@ public sealed class EventQueue : IDisposable
 
             IsDisposed = true;
             _events.Clear();
+            Display.ForgetQueueLocked(this);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Wayland.Wire;
 
 namespace Wayland.Client;
@@ -14,6 +15,15 @@ namespace Wayland.Client;
 /// </remarks>
 internal sealed class EventStore
 {
+    /// <summary>The most memory the waiting events of a queue take in its buffers, message bytes, parsed values and
+    /// entries counted (64 MiB; while a buffer grows, its old copy adds to it). libwayland lets a queue nobody
+    /// dispatches grow until memory runs out; here the connection fails instead, saying which queue
+    /// (see <see cref="HasRoomFor"/>).</summary>
+    public const int MaxWaitingBytes = 64 << 20;
+
+    private static readonly int EntrySize = Unsafe.SizeOf<Entry>();
+    private static readonly int ValueSize = Unsafe.SizeOf<ArgumentValue>();
+
     private Entry[] _entries = new Entry[64];
     private int _entryHead;
     private int _count;
@@ -27,9 +37,17 @@ internal sealed class EventStore
     private int _fdHead;
     private int _fdTail;
     private int _out;
+    private int _waitingBytes;
 
     /// <summary>Events waiting.</summary>
     public int Count => _count;
+
+    /// <summary>Memory the events waiting take in the buffers: message bytes, parsed values and entries.</summary>
+    public int WaitingBytes => _waitingBytes;
+
+    /// <summary>Whether an event of <paramref name="length"/> bytes and <paramref name="valueCount"/> arguments fits
+    /// within <see cref="MaxWaitingBytes"/>.</summary>
+    public bool HasRoomFor(int length, int valueCount) => Cost(length, valueCount) <= MaxWaitingBytes - _waitingBytes;
 
     /// <summary>Appends one event: copies the message and its parsed values, and takes its descriptors from
     /// <paramref name="connection"/>.</summary>
@@ -50,6 +68,7 @@ internal sealed class EventStore
 
         _entries[(_entryHead + _count) % _entries.Length] = new Entry(target, opcode, message.Length, values.Length, fdCount);
         _count++;
+        _waitingBytes += Cost(message.Length, values.Length);
         message.CopyTo(Room(ref _bytes, ref _byteHead, ref _byteTail, message.Length));
         values.CopyTo(Room(ref _values, ref _valueHead, ref _valueTail, values.Length));
         if (fdCount > 0)
@@ -71,6 +90,7 @@ internal sealed class EventStore
         _entries[_entryHead] = default;
         _entryHead = (_entryHead + 1) % _entries.Length;
         _count--;
+        _waitingBytes -= Cost(entry.Length, entry.ValueCount);
         queued = new QueuedEvent(entry.Target, entry.Opcode, _bytes.AsSpan(_byteHead, entry.Length),
             _values.AsSpan(_valueHead, entry.ValueCount), _fds.AsSpan(_fdHead, entry.FdCount));
         _byteHead += entry.Length;
@@ -94,6 +114,7 @@ internal sealed class EventStore
         Array.Clear(_entries);
         _entryHead = 0;
         _count = 0;
+        _waitingBytes = 0;
         _byteHead = _byteTail = _valueHead = _valueTail = _fdHead = _fdTail = 0;
     }
 
@@ -114,7 +135,7 @@ internal sealed class EventStore
         if (buffer.Length - tail < length)
         {
             int waiting = tail - head;
-            T[] target = _out == 0 && buffer.Length - waiting >= length ? buffer : new T[Math.Max(buffer.Length * 2, waiting + length)];
+            T[] target = _out == 0 && buffer.Length - waiting >= length ? buffer : new T[Grown(buffer.Length, waiting + length)];
             Array.Copy(buffer, head, target, 0, waiting);
             buffer = target;
             head = 0;
@@ -125,6 +146,13 @@ internal sealed class EventStore
         tail += length;
         return room;
     }
+
+    private static int Cost(int length, int valueCount) => length + (valueCount * ValueSize) + EntrySize;
+
+    /// <summary>A larger length for a buffer of <paramref name="length"/> items that must hold <paramref name="needed"/>:
+    /// double, computed without overflow and never past <see cref="Array.MaxLength"/>.</summary>
+    private static int Grown(int length, int needed) =>
+        (int)Math.Min(Math.Max(2L * length, needed), Math.Max(Array.MaxLength, needed));
 
     private readonly record struct Entry(Proxy Target, ushort Opcode, int Length, int ValueCount, int FdCount);
 }

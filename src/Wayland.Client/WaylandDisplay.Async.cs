@@ -79,7 +79,21 @@ public sealed partial class WaylandDisplay
     /// <summary>Readability, told by the runtime's own epoll thread: no thread waits.</summary>
     private async Task<bool> WaitReadableAsync(CancellationToken cancellationToken)
     {
-        await ReadinessSocket().ReceiveAsync(_peekByte, SocketFlags.Peek, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await ReadinessSocket().ReceiveAsync(_peekByte, SocketFlags.Peek, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SocketException e)
+        {
+            // The peek met the socket's pending error (ECONNRESET when the compositor closed with requests of ours
+            // unread) and took it, so the step's read would not see it: record it as that recvmsg would have. The
+            // read then throws it, and it is sticky, as on the blocking path.
+            lock (_lock)
+            {
+                Fail(new WaylandIOException(e.NativeErrorCode, "recvmsg"));
+            }
+        }
+
         return true;
     }
 

@@ -298,6 +298,14 @@ public sealed partial class WaylandDisplay
                 queue = DefaultQueue;
             }
 
+            if (!queue.Events.HasRoomFor(header.Size, descriptor.ArgumentArray.Length))
+            {
+                Fail(new WaylandException(
+                    $"the event queue '{queue}' holds {queue.Events.Count} events ({queue.Events.WaitingBytes >> 20} MiB) that were never " +
+                    $"dispatched, the most a queue may hold; dispatch every queue that has proxies on it"));
+                return;
+            }
+
             queue.Events.Enqueue(proxy, header.Opcode, message, _readValues.AsSpan(0, descriptor.ArgumentArray.Length), descriptor.FdCount, _connection);
             _connection.Consume(header.Size);
         }

@@ -19,6 +19,7 @@ public sealed partial class WaylandDisplay : IDisposable
     private readonly ObjectMap<object> _objects = new(MapSide.Client);
     private readonly ProtocolLogger? _logger;
     private readonly WlDisplay _proxy;
+    private readonly List<EventQueue> _createdQueues = [];
     private WaylandException? _error;
     private bool _disposed;
 
@@ -49,7 +50,10 @@ public sealed partial class WaylandDisplay : IDisposable
     public WaylandException? Error => Volatile.Read(ref _error); // set once, under the lock
 
     /// <summary>Largest size each connection buffer may grow to, in bytes (0 = unbounded, the default,
-    /// as in libwayland-client; otherwise at least 4096). Sending more than fits is a fatal error.</summary>
+    /// as in libwayland-client; otherwise at least 4096). Sending more than fits is a fatal error. It also bounds
+    /// the received descriptors that wait for their message, to a quarter of it (1024 when unbounded): descriptors
+    /// the compositor sends with an event that carries none go, as with libwayland, to the next event that
+    /// does, and a compositor that sends more than that many is a fatal error.</summary>
     public int MaxBufferSize
     {
         get => _connection.MaxBufferSize;
@@ -65,7 +69,16 @@ public sealed partial class WaylandDisplay : IDisposable
     internal object SyncRoot => _lock;
 
     /// <summary>Creates a new event queue; <paramref name="name"/> appears in <c>WAYLAND_DEBUG</c> output.</summary>
-    public EventQueue CreateQueue(string? name = null) => new(this, name);
+    public EventQueue CreateQueue(string? name = null)
+    {
+        EventQueue queue = new(this, name);
+        lock (_lock)
+        {
+            _createdQueues.Add(queue);
+        }
+
+        return queue;
+    }
 
     /// <summary>
     /// A wrapper of <paramref name="proxy"/> whose new objects go to <paramref name="queue"/> from the start,
@@ -113,7 +126,7 @@ public sealed partial class WaylandDisplay : IDisposable
         }
     }
 
-    /// <summary>Closes the connection. Proxies become unusable; pending events are dropped, their fds closed.</summary>
+    /// <summary>Closes the connection. Proxies become unusable; pending events (on every queue) are dropped, their fds closed.</summary>
     public void Dispose()
     {
         lock (_lock)
@@ -125,8 +138,7 @@ public sealed partial class WaylandDisplay : IDisposable
 
             _disposed = true;
             _error ??= new WaylandException("the display was disposed");
-            DisplayQueue.Events.Clear();
-            DefaultQueue.Events.Clear();
+            DropEventsLocked();
             _readiness?.Dispose();
             _connection.Dispose();
             Monitor.PulseAll(_lock);
@@ -158,12 +170,30 @@ public sealed partial class WaylandDisplay : IDisposable
         }
     }
 
-    /// <summary>Makes <paramref name="error"/> the connection's fatal error unless one is already set.</summary>
+    /// <summary>Makes <paramref name="error"/> the connection's fatal error unless one is already set. No event
+    /// can be dispatched after that, so the queued ones are dropped and every received descriptor is closed now.</summary>
     private void Fail(WaylandException error)
     {
         _error ??= error;
+        DropEventsLocked();
         Monitor.PulseAll(_lock);
     }
+
+    /// <summary>Drops the events of every queue and the received descriptors no event took, closing them.</summary>
+    private void DropEventsLocked()
+    {
+        DisplayQueue.Events.Clear();
+        DefaultQueue.Events.Clear();
+        foreach (EventQueue queue in _createdQueues)
+        {
+            queue.Events.Clear();
+        }
+
+        _connection.CloseFds(_connection.IncomingFds);
+    }
+
+    /// <summary>Forgets a queue the application disposed.</summary>
+    internal void ForgetQueueLocked(EventQueue queue) => _createdQueues.Remove(queue);
 
     private void ThrowIfFailed()
     {

@@ -22,7 +22,13 @@ public sealed class WaylandGlobals : IDisposable
         Registry = registry;
         registry.Global += (_, name, iface, version) =>
         {
+            // A name announced again (without global_remove) replaces its entry, so the stale one cannot be bound.
             GlobalInfo info = new(name, iface, version);
+            if (_globals.Remove(name, out GlobalInfo stale))
+            {
+                _order.Remove(stale);
+            }
+
             _globals[name] = info;
             _order.Add(info);
             Added?.Invoke(info);
@@ -46,7 +52,7 @@ public sealed class WaylandGlobals : IDisposable
     /// <summary>The underlying registry proxy.</summary>
     public WlRegistry Registry { get; }
 
-    /// <summary>The globals in the order they were announced.</summary>
+    /// <summary>The globals in the order they were announced (a name announced again counts once, at its last announcement).</summary>
     public IReadOnlyList<GlobalInfo> All => _order;
 
     /// <summary>Gets the registry on <paramref name="queue"/> (default queue if null) and waits for the initial list.</summary>
@@ -76,7 +82,7 @@ public sealed class WaylandGlobals : IDisposable
     /// Binds the first global of <typeparamref name="T"/>'s interface at the highest version that the
     /// compositor offers, <typeparamref name="T"/> supports and <paramref name="maxVersion"/> allows.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The compositor has no such global.</exception>
+    /// <exception cref="InvalidOperationException">The compositor has no such global, or announced it with version 0.</exception>
     public T Bind<T>(uint maxVersion = uint.MaxValue)
         where T : Proxy, IProxyFactory<T>
     {
@@ -87,12 +93,20 @@ public sealed class WaylandGlobals : IDisposable
 
     /// <summary>Binds <paramref name="global"/> at min(its version, <typeparamref name="T"/>'s, <paramref name="maxVersion"/>).</summary>
     /// <exception cref="ArgumentException">The global is not of <typeparamref name="T"/>'s interface.</exception>
+    /// <exception cref="InvalidOperationException">The compositor announced the global with version 0, which no
+    /// version can bind: a libwayland compositor answers a bind at version 0 with a protocol error.</exception>
     public T Bind<T>(GlobalInfo global, uint maxVersion = uint.MaxValue)
         where T : Proxy, IProxyFactory<T>
     {
         if (global.Interface != T.Interface.Name)
         {
             throw new ArgumentException($"global {global.Name} is a {global.Interface}, not a {T.Interface.Name}", nameof(global));
+        }
+
+        if (global.Version == 0)
+        {
+            throw new InvalidOperationException(
+                $"the compositor announced global {global.Name} ({global.Interface}) with version 0, which cannot be bound");
         }
 
         uint version = Math.Min(Math.Min(global.Version, T.Interface.Version), Math.Max(1, maxVersion));

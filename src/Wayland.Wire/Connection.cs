@@ -14,7 +14,9 @@ namespace Wayland.Wire;
 /// its own) and closed after they are sent; descriptors handed to <see cref="EnqueueHandles"/> are referenced instead,
 /// and released after they are sent;
 /// received descriptors belong to the connection until <see cref="TakeFds"/> hands them out, and are
-/// closed on <see cref="Dispose"/> if nobody took them.
+/// closed on <see cref="Dispose"/> if nobody took them. Received descriptors form one queue, whatever message
+/// they came with: as with libwayland, descriptors a peer sends with a message that carries none stay queued
+/// and go to the next message that does (<see cref="MaxBufferSize"/> bounds how many may wait).
 /// </remarks>
 public sealed partial class Connection : IDisposable
 {
@@ -47,7 +49,9 @@ public sealed partial class Connection : IDisposable
 
     /// <summary>
     /// Largest size, in bytes, each of the incoming and outgoing buffers may grow to: at least 4096;
-    /// 0 means unbounded. Outgoing descriptors are bounded to a quarter of it, as libwayland's fd ring is.
+    /// 0 means unbounded. Descriptors queued in each direction are bounded to a quarter of it, as libwayland's fd
+    /// rings are; when it is 0, outgoing descriptors are unbounded and received ones not yet taken are bounded to
+    /// 1024 (<see cref="UnboundedMaxIncomingFds"/>), as many as libwayland's fixed 4096-byte ring held.
     /// </summary>
     public int MaxBufferSize
     {
@@ -86,7 +90,13 @@ public sealed partial class Connection : IDisposable
     /// find room included).</summary>
     public long FdsSent { get; private set; }
 
+    /// <summary>Most received descriptors not yet taken when <see cref="MaxBufferSize"/> is 0 (unbounded): a peer
+    /// that sends descriptors with messages that carry none cannot fill the process's descriptor table.</summary>
+    public const int UnboundedMaxIncomingFds = 1024;
+
     private int MaxFds => _maxBufferSize == 0 ? int.MaxValue : _maxBufferSize / sizeof(int);
+
+    private int MaxIncomingFds => _maxBufferSize == 0 ? UnboundedMaxIncomingFds : _maxBufferSize / sizeof(int);
 
     /// <summary>Queues one encoded message and its descriptors (which are duplicated now).</summary>
     /// <returns>False, with nothing queued, when the message does not fit even after trying to flush
@@ -284,11 +294,12 @@ public sealed partial class Connection : IDisposable
         }
 
         fds = fds[..fdCount];
-        if (truncated || overflow || _inFds.Count + fdCount > MaxFds)
+        if (truncated || overflow || _inFds.Count + fdCount > MaxIncomingFds)
         {
             FdList.CloseAll(fds);
             throw new WaylandIOException(Errno.EOVERFLOW, "recvmsg",
-                truncated ? "recvmsg: control data was truncated; received descriptors were lost" : "recvmsg: too many descriptors received");
+                truncated ? "recvmsg: control data was truncated; received descriptors were lost"
+                : $"recvmsg: too many descriptors received: {_inFds.Count} waiting for their messages and {fdCount} more, above the limit of {MaxIncomingFds}");
         }
 
         int highest = -1;
@@ -330,7 +341,8 @@ public sealed partial class Connection : IDisposable
     /// <summary>Hands the first <paramref name="destination"/>.Length received descriptors to the caller, who now owns them.</summary>
     public void TakeFds(Span<int> destination) => _inFds.Dequeue(destination);
 
-    /// <summary>Closes the first <paramref name="count"/> received descriptors (for a discarded message).</summary>
+    /// <summary>Closes the first <paramref name="count"/> received descriptors (for a discarded message, or all of
+    /// them, <see cref="IncomingFds"/>, once the connection has failed).</summary>
     public void CloseFds(int count) => _inFds.CloseFirst(Math.Min(count, _inFds.Count));
 
     /// <summary>Closes queued descriptors in both directions and the socket.</summary>

@@ -127,6 +127,42 @@ public class AsyncTests
         OpenFds.AssertUnchanged(fdsBefore);
     }
 
+    [Theory]
+    [InlineData("DispatchAsync")]
+    [InlineData("RoundtripAsync")]
+    [InlineData("RunAsync")]
+    public async Task A_compositor_that_closes_with_requests_unread_fails_the_async_calls_with_ECONNRESET_and_the_error_is_sticky(string call)
+    {
+        const int ECONNRESET = 104;
+        OpenFds.Snapshot fdsBefore = OpenFds.Take();
+        using (RawCompositor compositor = RawCompositor.Create())
+        {
+            WaylandDisplay display = compositor.Display;
+            Protocol.WlCallback callback = display.Proxy.Sync();
+            Assert.True(display.Flush());
+            Task task = call switch
+            {
+                "DispatchAsync" => display.DispatchAsync(),
+                "RoundtripAsync" => display.RoundtripAsync(),
+                _ => display.RunAsync(),
+            };
+            await Task.Delay(50);
+            Assert.False(task.IsCompleted);
+
+            // Our request is still unread when the compositor closes: the socket reports ECONNRESET, once.
+            compositor.HangUp();
+            WaylandIOException error = await Assert.ThrowsAsync<WaylandIOException>(() => task.WaitAsync(TimeSpan.FromSeconds(60)));
+            Assert.Equal((ECONNRESET, "recvmsg"), (error.Errno, error.Operation));
+            Assert.Same(error, display.Error);
+            Assert.Same(error, await Assert.ThrowsAsync<WaylandIOException>(() => display.DispatchAsync()));
+            Assert.Same(error, await Assert.ThrowsAsync<WaylandIOException>(() => display.RoundtripAsync()));
+            Assert.Same(error, Assert.Throws<WaylandIOException>(() => display.Dispatch()));
+            callback.Dispose();
+        }
+
+        OpenFds.AssertUnchanged(fdsBefore);
+    }
+
     private static async Task<WltPeer> BindPeerAsync(WaylandDisplay display, Protocol.WlRegistry registry)
     {
         uint name = 0;
