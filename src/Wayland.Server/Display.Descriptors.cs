@@ -20,13 +20,14 @@ internal enum ProcessResource
 internal sealed class ProcessAccount(int key)
 {
     /// <summary>Clients a process may have that each get a dispatch slice of their own; the clients of a process with
-    /// more share one slice per loop turn. Applications open one or two connections.</summary>
+    /// more share one slice, and rest once it is used up (see <see cref="Display.IsResting"/>). Applications open one or
+    /// two connections.</summary>
     public const int OwnSlices = 4;
 
     /// <summary>Its <see cref="Client.ProcessKey"/>.</summary>
     public int Key { get; } = key;
 
-    /// <summary>Whether its clients share one dispatch slice per loop turn (it has more than <see cref="OwnSlices"/>).</summary>
+    /// <summary>Whether its clients share one dispatch slice (it has more than <see cref="OwnSlices"/>).</summary>
     public bool SharesSlice => Clients > OwnSlices;
 
     /// <summary>Its clients (connections) now.</summary>

@@ -140,7 +140,9 @@ public sealed partial class Display : IDisposable
     /// commits of big buffers) and keep every other client waiting until all were handled.
     /// <see cref="DefaultDispatchSlice"/> by default; <see cref="TimeSpan.Zero"/> handles everything a client sent
     /// at once, as libwayland does. The time is checked when the kernel's coarse clock ticks (every 1–4 ms), so a
-    /// client may keep the loop up to one tick longer than the slice.
+    /// client may keep the loop up to one tick longer than the slice. The clients of a process with more than four
+    /// connections share one slice, counted over the loop's turns (reading their sockets included); once they have
+    /// used it up, they rest until the loop has gone through everything else that was ready (see docs/limits.md).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
     public TimeSpan DispatchSlice
