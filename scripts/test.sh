@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: installs missing Debian packages, builds the native libwayland test peers,
 # publishes the tools as NativeAOT executables, runs all test projects, then the demo (in-process headless
-# compositor, screenshot checked), the 60-second compositor soak, the docs site, the benchmark matrix (smoke size),
-# 30 seconds of the live fuzzer and the package consumer test, each counted as one test.
+# compositor, screenshot checked), the 60-second compositor soak, the docs site, the benchmark matrix and the flood
+# beside a bystander (smoke size), 30 seconds of the live fuzzer and the package consumer test, each counted as one test.
 # Prints one closing line "tests: N passed, M failed, K skipped".
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -53,6 +53,14 @@ fi
 # Counted as one test too: the matrix keeps building its C peers and running every pair; speed is not judged here.
 echo "== benchmark matrix, smoke size (every client x server pair and workload runs; no thresholds)"
 if dotnet run --project bench/Wayland.Matrix --no-build -- --smoke; then
+    passed=$((passed + 1))
+else
+    failed=$((failed + 1)); status=1
+fi
+
+# Counted as one test: the flood-beside-a-bystander benchmark keeps working (50 connections, 1 s; no thresholds).
+echo "== flood beside a bystander, smoke size"
+if bench/flood-bystander.sh 50 1 tools/Wayland.Compositor.Cli/bin/Debug/net10.0; then
     passed=$((passed + 1))
 else
     failed=$((failed + 1)); status=1

@@ -2,10 +2,10 @@
  * Copyright © 2026 Wayland for .NET contributors
  * SPDX-License-Identifier: MIT
  *
- * content-peer: libwayland clients for measuring what a compositor's copies
- * of surface content cost it: memory while big clients are connected and
- * after they leave, and the time a bystander waits while another client
- * churns big surfaces.
+ * content-peer: libwayland clients for measuring what other clients cost a
+ * compositor: memory while big clients are connected and after they leave,
+ * and the time a bystander waits while another client churns big surfaces
+ * or floods it with cheap requests over many connections.
  *
  *   content-peer hold --surfaces S --side PX
  *       commits S surfaces without a role, each a PX x PX XRGB buffer, does
@@ -15,6 +15,13 @@
  *       PX x PX buffer on it, destroys it; a roundtrip after each, so the
  *       compositor is never more than one surface behind. Prints the number
  *       of surfaces made.
+ *   content-peer regions --connections K [--seconds T]
+ *       opens K connections, makes a wl_region on each, then for T seconds
+ *       (default: until killed) writes wl_region.add requests of one same
+ *       rectangle to each in turn, as fast as the compositor reads them
+ *       (raw writes of 680 requests, skipped while a socket is full). Prints
+ *       "flooding" once every connection is set up, and at the end the number
+ *       of requests written.
  *   content-peer bystander --seconds T [--interval-ms I]
  *       times wl_display.sync roundtrips for T seconds, one every I ms
  *       (default 5), and prints
@@ -29,6 +36,7 @@
 
 #define PEER_NAME "content-peer"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -117,7 +125,7 @@ make_buffer(int side)
 int
 main(int argc, char *argv[])
 {
-	int surfaces = 1, side = 1, interval_ms = 5;
+	int surfaces = 1, side = 1, interval_ms = 5, connections = 0;
 	double seconds = -1;
 	struct wl_display *display;
 	struct wl_registry *registry;
@@ -135,6 +143,8 @@ main(int argc, char *argv[])
 			seconds = (double) parse_count(argv[i + 1]);
 		else if (strcmp(argv[i], "--interval-ms") == 0)
 			interval_ms = (int) parse_count(argv[i + 1]);
+		else if (strcmp(argv[i], "--connections") == 0)
+			connections = (int) parse_count(argv[i + 1]);
 		else
 			goto usage;
 	}
@@ -184,6 +194,62 @@ main(int argc, char *argv[])
 			made++;
 		}
 		printf("surfaces %ld\n", made);
+	} else if (strcmp(mode, "regions") == 0) {
+		enum { PER_WRITE = 680, WORDS = 6 };
+		static uint32_t requests[PER_WRITE * WORDS];
+		int *fds = calloc((size_t) connections, sizeof *fds);
+		uint32_t *ids = calloc((size_t) connections, sizeof *ids);
+		double end = seconds < 0 ? 0 : now_us() + seconds * 1e6;
+		long written = 0;
+
+		if (connections < 1 || fds == NULL || ids == NULL)
+			goto usage;
+		for (int c = 0; c < connections; c++) {
+			struct wl_display *d = c == 0 ? display : wl_display_connect(NULL);
+			struct wl_region *region;
+
+			if (d == NULL)
+				die("connection %d: cannot connect: %m", c);
+			if (c > 0) {
+				compositor = NULL;
+				wl_registry_add_listener(wl_display_get_registry(d),
+							 &registry_listener, NULL);
+				if (wl_display_roundtrip(d) < 0 || compositor == NULL)
+					die("connection %d: no wl_compositor", c);
+			}
+			region = wl_compositor_create_region(compositor);
+			wl_region_add(region, 0, 0, 10, 10);
+			if (wl_display_roundtrip(d) < 0)
+				die("connection %d: roundtrip failed", c);
+			fds[c] = wl_display_get_fd(d);
+			ids[c] = wl_proxy_get_id((struct wl_proxy *) region);
+			if (fcntl(fds[c], F_SETFL, O_NONBLOCK) < 0)
+				die("fcntl: %m");
+		}
+		printf("flooding\n");
+		fflush(stdout);
+		while (end == 0 || now_us() < end) {
+			for (int c = 0; c < connections; c++) {
+				for (int i = 0; i < PER_WRITE; i++) {
+					uint32_t *m = requests + i * WORDS;
+
+					m[0] = ids[c];
+					m[1] = (WORDS * 4u) << 16 | WL_REGION_ADD;
+					m[2] = 0;
+					m[3] = 0;
+					m[4] = 10;
+					m[5] = 10;
+				}
+				ssize_t n = write(fds[c], requests, sizeof requests);
+
+				if (n > 0)
+					written += n / (WORDS * 4);
+				else if (n < 0 && errno != EAGAIN)
+					die("connection %d: write: %m", c);
+			}
+		}
+		printf("requests %ld\n", written);
+		return 0;
 	} else if (strcmp(mode, "bystander") == 0) {
 		size_t cap = 1024, n = 0;
 		double *times = malloc(cap * sizeof *times);
@@ -218,6 +284,7 @@ main(int argc, char *argv[])
 usage:
 	fprintf(stderr, "usage: content-peer hold --surfaces S --side PX\n"
 			"       content-peer churn --side PX [--seconds T]\n"
+			"       content-peer regions --connections K [--seconds T]\n"
 			"       content-peer bystander --seconds T [--interval-ms I]\n");
 	return 2;
 }
