@@ -34,6 +34,27 @@ public class AsyncTests
     }
 
     [Fact]
+    public async Task Disposing_the_display_ends_a_pending_wait_with_an_exception_not_a_hang()
+    {
+        OpenFds.Snapshot before = OpenFds.Take();
+        using (NativeTestServer server = NativeTestServer.Start())
+        {
+            WaylandDisplay display = WaylandDisplay.Connect(server.SocketPath);
+            await display.RoundtripAsync();
+            Task<int> waiting = display.DispatchAsync(); // no event will come
+            await Task.Delay(100);
+            Assert.False(waiting.IsCompleted);
+            display.Dispose();
+            Task finished = await Task.WhenAny(waiting, Task.Delay(TimeSpan.FromSeconds(10)));
+            Assert.Same(waiting, finished);
+            Exception error = await Assert.ThrowsAnyAsync<Exception>(() => waiting);
+            Assert.True(error is WaylandException or ObjectDisposedException, $"{error.GetType()}: {error.Message}");
+        }
+
+        OpenFds.AssertUnchanged(before);
+    }
+
+    [Fact]
     public async Task Cancelling_a_wait_leaves_the_connection_usable()
     {
         using NativeTestServer server = NativeTestServer.Start();
