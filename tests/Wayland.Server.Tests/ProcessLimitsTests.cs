@@ -133,7 +133,7 @@ public sealed class ProcessLimitsTests
         using (Display display = new())
         {
             display.CreateGlobal<PeerResource>(1, _ => { });
-            using RawClient hog = RawClient.Attach(display, out Client hogServer);
+            using RawClient hog = Connect(display, out Client hogServer, out uint peer, out uint emitter);
 
             // A small send buffer: the events wait in the server's queue, their descriptors duplicated, not in the socket.
             using (Socket socket = new(new SafeSocketHandle(hogServer.Socket.DangerousGetHandle(), ownsHandle: false)))
@@ -141,20 +141,9 @@ public sealed class ProcessLimitsTests
                 socket.SendBufferSize = 4096;
             }
 
-            uint registry = hog.GetRegistry();
-            uint peer = hog.Bind(registry, 1, "wlt_peer", 1);
-            uint emitter = hog.NextId++;
-            hog.Send(peer, PeerProtocol.CreateEmitter, (ref MessageWriter w) => w.WriteNewId(emitter));
-            hog.Roundtrip(display);
             display.MaxDescriptors = LowestFreeDescriptor() + 100;
             Emit(hog, peer, emitter, 400); // far below the client's own limit of queued descriptors (1024)
-            for (int turn = 0; turn < 10 && !hogServer.IsDestroyed; turn++)
-            {
-                display.Dispatch(TimeSpan.Zero);
-            }
-
-            Assert.True(hogServer.IsDestroyed, "the client whose descriptors filled the table is still connected");
-            Assert.Equal((uint)WlDisplayError.NoMemory, hogServer.Error?.Code);
+            AssertDisconnectedWithNoMemory(display, hogServer, 10, "the client whose descriptors filled the table");
         }
 
         OpenFds.AssertUnchanged(before);
@@ -172,13 +161,7 @@ public sealed class ProcessLimitsTests
 
             // 1500 descriptors, which the socket takes (the kernel holds them, not the server's queue), never read.
             Emit(hog, peer, emitter, 1500);
-            for (int turn = 0; turn < 20 && !hogServer.IsDestroyed; turn++)
-            {
-                display.Dispatch(TimeSpan.Zero);
-            }
-
-            Assert.True(hogServer.IsDestroyed, "the client that read none of its 1500 descriptors is still connected");
-            Assert.Equal((uint)WlDisplayError.NoMemory, hogServer.Error?.Code);
+            AssertDisconnectedWithNoMemory(display, hogServer, 20, "the client that read none of its 1500 descriptors");
         }
 
         OpenFds.AssertUnchanged(before);
@@ -219,6 +202,19 @@ public sealed class ProcessLimitsTests
         client.Send(peer, PeerProtocol.CreateEmitter, (ref MessageWriter w) => w.WriteNewId(id));
         client.Roundtrip(display);
         return client;
+    }
+
+    /// <summary>Dispatches up to <paramref name="turns"/> turns until <paramref name="client"/> is gone, and checks that
+    /// it was disconnected with <c>no_memory</c>.</summary>
+    private static void AssertDisconnectedWithNoMemory(Display display, Client client, int turns, string who)
+    {
+        for (int turn = 0; turn < turns && !client.IsDestroyed; turn++)
+        {
+            display.Dispatch(TimeSpan.Zero);
+        }
+
+        Assert.True(client.IsDestroyed, $"{who} is still connected");
+        Assert.Equal((uint)WlDisplayError.NoMemory, client.Error?.Code);
     }
 
     private static void Emit(RawClient client, uint peer, uint emitter, uint count) =>
