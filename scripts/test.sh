@@ -28,62 +28,48 @@ while read -r f p s; do
     failed=$((failed + f)); passed=$((passed + p)); skipped=$((skipped + s))
 done < <(sed -nE 's/.*(Passed|Failed)!.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\2 \3 \4/p' "$log")
 
-echo "== demo (the main job: C# client on the in-process headless compositor, screenshot checked)"
+# One counted step: a title, then the command. A failing step is named again at the end.
+failures=()
+step() {
+    local title=$1; shift
+    echo "== $title"
+    if "$@"; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1)); status=1
+        failures+=("step: ${title%% (*}")
+    fi
+}
+
 mkdir -p artifacts
-if dotnet run --project samples/Wayland.Demo --no-build -- --screenshot artifacts/wayland-demo.png; then
-    passed=$((passed + 1))
-else
-    failed=$((failed + 1)); status=1
-fi
-
-echo "== soak (memory, descriptors and CPU stay flat over 60 s of weston-simple-shm at 60 Hz)"
-if dotnet run --project bench/Wayland.CompositorSoak --no-build -- --seconds 60; then
-    passed=$((passed + 1))
-else
-    failed=$((failed + 1)); status=1
-fi
-
-echo "== docs (docfx site: guides, tool pages, API reference with the generated protocol code; warnings are errors)"
-if scripts/docs.sh --no-build; then
-    passed=$((passed + 1))
-else
-    failed=$((failed + 1)); status=1
-fi
-
-# Counted as one test too: the matrix keeps building its C peers and running every pair; speed is not judged here.
-echo "== benchmark matrix, smoke size (every client x server pair and workload runs; no thresholds)"
-if dotnet run --project bench/Wayland.Matrix --no-build -- --smoke; then
-    passed=$((passed + 1))
-else
-    failed=$((failed + 1)); status=1
-fi
-
-# Counted as one test: the flood-beside-a-bystander benchmark keeps working (50 connections, 1 s; no thresholds).
-echo "== flood beside a bystander, smoke size"
-if bench/flood-bystander.sh 50 1 tools/Wayland.Compositor.Cli/bin/Debug/net10.0; then
-    passed=$((passed + 1))
-else
-    failed=$((failed + 1)); status=1
-fi
-
-echo "== fuzz (hostile connections against wl-headless and a bare server, 15 s each; a failure prints its --seed)"
-if dotnet run --project tests/Wayland.Fuzz --no-build -- --target compositor,bare --seconds 15; then
-    passed=$((passed + 1))
-else
-    failed=$((failed + 1)); status=1
-fi
-
-echo "== consumer (the packages from a folder feed: a project outside the solution, warnings as errors, wl-headless as a .NET tool)"
-if scripts/consumer-test.sh; then
-    passed=$((passed + 1))
-else
-    failed=$((failed + 1)); status=1
-fi
+step "demo (the main job: C# client on the in-process headless compositor, screenshot checked)" \
+    dotnet run --project samples/Wayland.Demo --no-build -- --screenshot artifacts/wayland-demo.png
+step "soak (memory, descriptors and CPU stay flat over 60 s of weston-simple-shm at 60 Hz)" \
+    dotnet run --project bench/Wayland.CompositorSoak --no-build -- --seconds 60
+step "docs (docfx site: guides, tool pages, API reference with the generated protocol code; warnings are errors)" \
+    scripts/docs.sh --no-build
+# The matrix keeps building its C peers and running every pair; speed is not judged here.
+step "benchmark matrix, smoke size (every client x server pair and workload runs; no thresholds)" \
+    dotnet run --project bench/Wayland.Matrix --no-build -- --smoke
+# The flood-beside-a-bystander benchmark keeps working (50 connections, 1 s; no thresholds).
+step "flood beside a bystander, smoke size" \
+    bench/flood-bystander.sh 50 1 tools/Wayland.Compositor.Cli/bin/Debug/net10.0
+step "fuzz (hostile connections against wl-headless and a bare server, 15 s each; a failure prints its --seed)" \
+    dotnet run --project tests/Wayland.Fuzz --no-build -- --target compositor,bare --seconds 15
+step "consumer (the packages from a folder feed: a project outside the solution, warnings as errors, wl-headless as a .NET tool)" \
+    scripts/consumer-test.sh
 
 if [ "$passed" -eq 0 ]; then
     echo "error: no test ran" >&2
     status=1
 fi
 
+# The failures again, next to the closing line, so that the tail of a long log names them.
+while read -r name; do
+    failures+=("test: $name")
+done < <(sed -nE 's/^ +Failed (.+) \[[^]]*\] *$/\1/p' "$log")
+for f in "${failures[@]}"; do
+    echo "failed: $f"
+done
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 exit "$status"
