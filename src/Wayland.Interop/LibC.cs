@@ -122,6 +122,9 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib, EntryPoint = "unlink", SetLastError = true)]
     internal static partial int Unlink(byte* path);
 
+    [LibraryImport(Lib, EntryPoint = "link", SetLastError = true)]
+    internal static partial int Link(byte* existing, byte* created);
+
     [LibraryImport(Lib, EntryPoint = "pread", SetLastError = true)]
     internal static partial nint PRead(int fd, void* buf, nuint count, long offset);
 

@@ -6,10 +6,60 @@ namespace Wayland.Interop;
 /// </summary>
 internal static unsafe class ServerSocketOps
 {
-    /// <summary>Creates a close-on-exec AF_UNIX stream socket bound to <paramref name="address"/> and listening.</summary>
-    internal static int Listen(in SockAddrUn address, uint length, out int errno)
+    private static int s_listenerCount;
+
+    /// <summary>
+    /// Creates a close-on-exec AF_UNIX stream socket listening at <paramref name="path"/>. The socket file appears at
+    /// the path only once the socket listens, so whoever sees it can connect (with bind and listen on the path itself,
+    /// a connection between the two is refused): it is bound under a temporary name in the same directory, listens, and is then
+    /// linked to the path, which fails as bind would if anything is there, and the temporary name is removed. When the
+    /// temporary name does not fit in sun_path, or the file system has no hard links, the path is bound directly.
+    /// </summary>
+    internal static int Listen(string path, out int errno)
     {
         LinuxOnly.Check();
+        if (!FileOps.TryMakeAddress(path, out SockAddrUn address, out uint length))
+        {
+            errno = Errno.ENAMETOOLONG;
+            return -1;
+        }
+
+        string? directory = System.IO.Path.GetDirectoryName(path);
+        string temporary = System.IO.Path.Combine(directory ?? "",
+            $".{System.IO.Path.GetFileName(path)}.{Environment.ProcessId}.{Interlocked.Increment(ref s_listenerCount)}.new");
+        if (directory is null || !FileOps.TryMakeAddress(temporary, out SockAddrUn temporaryAddress, out uint temporaryLength))
+        {
+            return BindAndListen(address, length, out errno);
+        }
+
+        Unlink(temporary, out _); // a leftover of a process that had this pid and died between bind and link
+        int fd = BindAndListen(temporaryAddress, temporaryLength, out errno);
+        if (fd < 0)
+        {
+            return -1;
+        }
+
+        int linked = LibC.Link(temporaryAddress.Path, address.Path);
+        int linkErrno = linked < 0 ? Errno.Last : 0;
+        Unlink(temporary, out _);
+        if (linked == 0)
+        {
+            errno = 0;
+            return fd;
+        }
+
+        LibC.Close(fd);
+        if (linkErrno == Errno.EEXIST)
+        {
+            errno = Errno.EADDRINUSE; // what bind says for an existing path
+            return -1;
+        }
+
+        return BindAndListen(address, length, out errno);
+    }
+
+    private static int BindAndListen(in SockAddrUn address, uint length, out int errno)
+    {
         int fd = LibC.Socket(Native.AF_UNIX, Native.SOCK_STREAM | Native.SOCK_CLOEXEC, 0);
         if (fd < 0)
         {

@@ -26,6 +26,8 @@ public sealed partial class Display
     /// in <c>$XDG_RUNTIME_DIR</c>. Null means <c>$WAYLAND_DISPLAY</c>, else <c>wayland-0</c>. The lock file
     /// <c>&lt;path&gt;.lock</c> is taken with <c>flock(LOCK_EX | LOCK_NB)</c> first, so two servers never share a name;
     /// a leftover socket file is removed only while holding the lock. Both files are unlinked on <see cref="Dispose"/>.
+    /// The socket file appears only once the socket listens (libwayland binds the path and then listens), so a program
+    /// waiting for the file can connect as soon as it sees it.
     /// </summary>
     /// <returns>The socket's path.</returns>
     /// <exception cref="WaylandIOException">XDG_RUNTIME_DIR is missing or relative (ENOENT), the path is longer than
@@ -170,8 +172,7 @@ public sealed partial class Display
             ServerSocketOps.Unlink(path, out _);
         }
 
-        FileOps.TryMakeAddress(path, out SockAddrUn address, out uint length);
-        int fd = ServerSocketOps.Listen(address, length, out errno);
+        int fd = ServerSocketOps.Listen(path, out errno);
         if (fd < 0)
         {
             error = new WaylandIOException(errno, "bind", $"cannot listen on {path}: {Marshal.GetPInvokeErrorMessage(errno)}");

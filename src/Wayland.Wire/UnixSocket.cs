@@ -47,19 +47,20 @@ public static class UnixSocket
 
     /// <summary>
     /// Creates a close-on-exec AF_UNIX stream socket bound to <paramref name="path"/> and listening. Nothing is locked
-    /// or removed: a file already at <paramref name="path"/> makes this fail with EADDRINUSE.
+    /// or removed: a file already at <paramref name="path"/> makes this fail with EADDRINUSE. The socket file appears
+    /// only once the socket listens, so a program waiting for the file can connect as soon as it sees it.
     /// </summary>
     /// <exception cref="ArgumentException">The path is longer than sun_path allows (107 bytes of UTF-8).</exception>
     /// <exception cref="WaylandIOException">socket, bind or listen failed.</exception>
     public static SafeFdHandle Listen(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (!FileOps.TryMakeAddress(path, out SockAddrUn address, out uint length))
+        if (!FileOps.TryMakeAddress(path, out _, out _))
         {
             throw new ArgumentException($"socket path is too long for sun_path ({Native.SunPathLength - 1} bytes at most): {path}", nameof(path));
         }
 
-        int fd = ServerSocketOps.Listen(address, length, out int errno);
+        int fd = ServerSocketOps.Listen(path, out int errno);
         return fd < 0
             ? throw new WaylandIOException(errno, "bind", $"cannot listen on {path}: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)}")
             : new SafeFdHandle(fd);

@@ -26,10 +26,71 @@ public sealed class SocketTests : IDisposable
             Assert.Equal(Path.Combine(_runtime.Path, "wayland-test-0"), path);
             Assert.True(IsSocket(path));
             Assert.True(File.Exists(path + ".lock"));
+            // Nothing else: the temporary name the socket was bound under before it listened is gone.
+            Assert.Equal(["wayland-test-0", "wayland-test-0.lock"], Directory.GetFileSystemEntries(_runtime.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         }
 
         Assert.False(Exists(path));
         Assert.False(File.Exists(path + ".lock"));
+    }
+
+    [Fact]
+    public void The_socket_file_appears_only_once_its_socket_listens()
+    {
+        // A program waiting for the socket file (as scripts and test harnesses do) must be able to connect as soon as it
+        // sees it. Bound and then listening on the path itself, a connection in between would be refused.
+        string path = Path.Combine(_runtime.Path, "wayland-ready");
+        int refused = 0, accepted = 0;
+        using CancellationTokenSource stop = new();
+        Thread watcher = new(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using System.Net.Sockets.Socket probe = new(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+                try
+                {
+                    probe.Connect(new System.Net.Sockets.UnixDomainSocketEndPoint(path));
+                    accepted++;
+                }
+                catch (System.Net.Sockets.SocketException e) when (e.SocketErrorCode == System.Net.Sockets.SocketError.ConnectionRefused)
+                {
+                    refused++;
+                }
+                catch (System.Net.Sockets.SocketException)
+                {
+                    // not there yet, or already removed
+                }
+            }
+        });
+        watcher.Start();
+        try
+        {
+            for (int i = 0; i < 2000; i++)
+            {
+                using Display display = new(); // its disposal removes the socket file before closing the socket
+                display.AddSocketCore("wayland-ready", Env);
+            }
+        }
+        finally
+        {
+            stop.Cancel();
+            watcher.Join();
+        }
+
+        Assert.True(accepted > 0, "the watcher never connected, so it proves nothing");
+        Assert.Equal(0, refused);
+    }
+
+    [Fact]
+    public void A_path_too_long_for_the_temporary_name_is_bound_directly()
+    {
+        // 107 bytes is the most sun_path holds; the temporary name is longer than the path, so this one is bound as is.
+        string name = new('s', 107 - _runtime.Path.Length - 1);
+        using Display display = new();
+        string path = display.AddSocketCore(name, Env);
+        Assert.True(IsSocket(path));
+        using RawClient client = new(UnixSocket.Connect(path));
+        client.Roundtrip(display);
     }
 
     [Fact]
@@ -125,8 +186,7 @@ public sealed class SocketTests : IDisposable
     public void A_stale_socket_is_replaced_under_the_lock()
     {
         string path = Path.Combine(_runtime.Path, "wayland-stale");
-        FileOps.TryMakeAddress(path, out SockAddrUn address, out uint length);
-        int stale = ServerSocketOps.Listen(address, length, out _);
+        int stale = ServerSocketOps.Listen(path, out _);
         Assert.True(stale >= 0);
         LibC.Close(stale); // the socket file stays behind, as after a crash
         Assert.True(IsSocket(path));
@@ -140,8 +200,7 @@ public sealed class SocketTests : IDisposable
     public void AddSocketFd_accepts_on_an_already_listening_socket_and_unlinks_nothing()
     {
         string path = Path.Combine(_runtime.Path, "wayland-fd");
-        FileOps.TryMakeAddress(path, out SockAddrUn address, out uint length);
-        int fd = ServerSocketOps.Listen(address, length, out _);
+        int fd = ServerSocketOps.Listen(path, out _);
         Assert.True(fd >= 0);
         using (Display display = new())
         {
