@@ -15,11 +15,10 @@ namespace Wayland.Client;
 /// </remarks>
 internal sealed class EventStore
 {
-    /// <summary>The most memory the waiting events of a queue take in its buffers, message bytes, parsed values and
-    /// entries counted (64 MiB; while a buffer grows, its old copy adds to it). libwayland lets a queue nobody
-    /// dispatches grow until memory runs out; here the connection fails instead, saying which queue
-    /// (see <see cref="HasRoomFor"/>).</summary>
-    public const int MaxWaitingBytes = 64 << 20;
+    /// <summary>The default of <see cref="WaylandDisplay.MaxQueuedEventBytes"/>: the most memory the waiting events
+    /// of a queue take in its buffers, message bytes, parsed values and entries counted (64 MiB; while a buffer grows,
+    /// its old copy adds to it).</summary>
+    public const int DefaultMaxWaitingBytes = 64 << 20;
 
     private static readonly int EntrySize = Unsafe.SizeOf<Entry>();
     private static readonly int ValueSize = Unsafe.SizeOf<ArgumentValue>();
@@ -46,8 +45,8 @@ internal sealed class EventStore
     public int WaitingBytes => _waitingBytes;
 
     /// <summary>Whether an event of <paramref name="length"/> bytes and <paramref name="valueCount"/> arguments fits
-    /// within <see cref="MaxWaitingBytes"/>.</summary>
-    public bool HasRoomFor(int length, int valueCount) => Cost(length, valueCount) <= MaxWaitingBytes - _waitingBytes;
+    /// within <paramref name="maxWaitingBytes"/>.</summary>
+    public bool HasRoomFor(int length, int valueCount, int maxWaitingBytes) => Cost(length, valueCount) <= maxWaitingBytes - _waitingBytes;
 
     /// <summary>Appends one event: copies the message and its parsed values, and takes its descriptors from
     /// <paramref name="connection"/>.</summary>

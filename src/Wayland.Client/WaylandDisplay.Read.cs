@@ -298,11 +298,12 @@ public sealed partial class WaylandDisplay
                 queue = DefaultQueue;
             }
 
-            if (!queue.Events.HasRoomFor(header.Size, descriptor.ArgumentArray.Length))
+            int limit = MaxQueuedEventBytes;
+            if (!queue.Events.HasRoomFor(header.Size, descriptor.ArgumentArray.Length, limit))
             {
                 Fail(new WaylandException(
-                    $"the event queue '{queue}' holds {queue.Events.Count} events ({queue.Events.WaitingBytes >> 20} MiB) that were never " +
-                    $"dispatched, the most a queue may hold; dispatch every queue that has proxies on it"));
+                    $"the event queue '{queue}' holds {queue.Events.Count} events ({queue.Events.WaitingBytes >> 10} KiB) that were never " +
+                    $"dispatched, the most a queue may hold (MaxQueuedEventBytes, {limit >> 10} KiB); dispatch every queue that has proxies on it"));
                 return;
             }
 

@@ -16,6 +16,8 @@ public sealed partial class WaylandDisplay : IDisposable
 {
     private readonly object _lock = new();
     private readonly Connection _connection;
+    private const int MinQueuedEventBytes = 64 << 10;
+    private int _maxQueuedEventBytes = EventStore.DefaultMaxWaitingBytes;
     private readonly ObjectMap<object> _objects = new(MapSide.Client);
     private readonly ProtocolLogger? _logger;
     private readonly WlDisplay _proxy;
@@ -63,6 +65,22 @@ public sealed partial class WaylandDisplay : IDisposable
             {
                 _connection.MaxBufferSize = value;
             }
+        }
+    }
+
+    /// <summary>The most memory the events waiting in one queue may take, in bytes: their message bytes, parsed
+    /// arguments and entries (64 MiB by default, at least 64 KiB). libwayland lets a queue that nobody dispatches grow
+    /// until memory runs out; here a compositor that sends more than this to a queue before it is dispatched fails the
+    /// connection with a <see cref="WaylandException"/> naming the queue. Raise it for a queue that legitimately
+    /// collects that much between dispatches; <see cref="int.MaxValue"/> is practically no limit.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is below 64 KiB.</exception>
+    public int MaxQueuedEventBytes
+    {
+        get => Volatile.Read(ref _maxQueuedEventBytes);
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, MinQueuedEventBytes);
+            Volatile.Write(ref _maxQueuedEventBytes, value);
         }
     }
 

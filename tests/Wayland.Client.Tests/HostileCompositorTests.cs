@@ -90,19 +90,46 @@ public class HostileCompositorTests
     {
         using RawCompositor compositor = RawCompositor.Create();
         WaylandDisplay display = compositor.Display;
+        Assert.Equal(64 << 20, display.MaxQueuedEventBytes);
+        WaylandException error = FloodUndispatchedQueue(compositor, 64 << 20);
+        Assert.IsType<WaylandException>(error);
+        Assert.Matches(
+            "^the event queue 'Default Queue' holds 16[0-9]{3} events \\(6[45][0-9]{3} KiB\\) that were never dispatched, the most a queue "
+            + "may hold \\(MaxQueuedEventBytes, 65536 KiB\\); dispatch every queue that has proxies on it$",
+            error.Message);
+        Assert.Same(error, display.Error);
+        Assert.Equal(0, display.DefaultQueue.Count);
+    }
+
+    [Fact]
+    public void MaxQueuedEventBytes_sets_where_an_undispatched_queue_fails_the_connection()
+    {
+        using RawCompositor compositor = RawCompositor.Create();
+        WaylandDisplay display = compositor.Display;
+        Assert.Throws<ArgumentOutOfRangeException>(() => display.MaxQueuedEventBytes = (64 << 10) - 1);
+        display.MaxQueuedEventBytes = 1 << 20;
+        WaylandException error = FloodUndispatchedQueue(compositor, 1 << 20);
+        Assert.Matches("^the event queue 'Default Queue' holds 2[0-9]{2} events \\(10[0-9]{2} KiB\\) that were never dispatched, the most a queue "
+            + "may hold \\(MaxQueuedEventBytes, 1024 KiB\\); ", error.Message);
+        Assert.Same(error, display.Error);
+    }
+
+    /// <summary>Sends wl_registry.global events of 4020 bytes (a 3999-character interface name) to a registry on the
+    /// default queue, which is never dispatched, while the client reads for another queue, until the connection
+    /// fails; at most twice <paramref name="limit"/> is sent.</summary>
+    private static WaylandException FloodUndispatchedQueue(RawCompositor compositor, int limit)
+    {
+        WaylandDisplay display = compositor.Display;
         using EventQueue side = display.CreateQueue("side");
         using WlRegistry registry = display.CreateProxy<WlRegistry>(1); // on the default queue, never dispatched
-
-        // wl_registry.global(name, interface, version) with a 3999-character interface name: 4020 bytes.
         uint[] words = new uint[1003];
         words[1] = 4000;
         words.AsSpan(2, 1000).Fill(0x78787878);
         words[1001] = 0x00787878;
         words[1002] = 1;
         const int MessageSize = 4020;
-        int rounds = (64 << 20) / MessageSize / 32 + 2;
-        WaylandException? error = null;
-        for (int round = 0; round < rounds && error is null; round++)
+        int rounds = 2 * limit / MessageSize / 32 + 2;
+        for (int round = 0; round < rounds; round++)
         {
             for (int i = 0; i < 32; i++)
             {
@@ -126,18 +153,11 @@ public class HostileCompositorTests
             }
             catch (WaylandException e)
             {
-                error = e;
+                return e;
             }
         }
 
-        Assert.NotNull(error);
-        Assert.IsType<WaylandException>(error);
-        Assert.Matches(
-            "^the event queue 'Default Queue' holds 16[0-9]{3} events \\(63 MiB\\) that were never dispatched, the most a queue may hold; "
-            + "dispatch every queue that has proxies on it$",
-            error.Message);
-        Assert.Same(error, display.Error);
-        Assert.Equal(0, display.DefaultQueue.Count);
+        throw new Xunit.Sdk.XunitException($"{rounds * 32} events of {MessageSize} bytes were queued without the connection failing");
     }
 
     [Fact]
