@@ -15,32 +15,14 @@ cd "$(dirname "$0")/.."
 connections=${1:-1000}
 seconds=${2:-10}
 bin=${3:-}
-if [ -z "$bin" ]; then
-    dotnet build -c Release tools/Wayland.Compositor.Cli -v q -nologo > /dev/null
-    bin=tools/Wayland.Compositor.Cli/bin/Release/net10.0
-fi
-make -s -C bench/native -f ../../tests/native/Makefile build/content-peer
-peer=bench/native/build/content-peer
+. bench/bystander-common.sh
 
 needed=$((connections * 2 + 256))
 if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt "$needed" ]; then
     ulimit -n "$needed" 2> /dev/null || { echo "flood-bystander: needs $needed descriptors (ulimit -n)" >&2; exit 2; }
 fi
 
-runtime=$(mktemp -d)
-export XDG_RUNTIME_DIR=$runtime WAYLAND_DISPLAY=wayland-flood
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2> /dev/null || true; done
-    wait 2> /dev/null || true
-    rm -rf "$runtime"
-}
-trap cleanup EXIT
-
-"$bin/wl-headless" --socket "$WAYLAND_DISPLAY" > "$runtime/server.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 100); do [ -S "$runtime/$WAYLAND_DISPLAY" ] && break; sleep 0.05; done
-[ -S "$runtime/$WAYLAND_DISPLAY" ] || { echo "flood-bystander: wl-headless did not start" >&2; cat "$runtime/server.log" >&2; exit 1; }
+start_server wayland-flood
 
 "$peer" regions --connections "$connections" > "$runtime/flood.out" 2>&1 &
 pids+=($!)

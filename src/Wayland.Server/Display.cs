@@ -298,6 +298,7 @@ public sealed partial class Display : IDisposable
         DestroyClients();
         _disposed = true;
         DestroyGlobals();
+        ShmUnmapper.Dispose();
         CloseSockets();
         _logLimiter.Flush();
         Loop.Dispose();
@@ -310,6 +311,9 @@ public sealed partial class Display : IDisposable
     internal ILogger Log => _log;
 
     internal ServerMetrics Metrics => _metrics;
+
+    /// <summary>Unmaps the clients' big shm pools off the loop's thread.</summary>
+    internal ShmUnmapper ShmUnmapper { get; } = new();
 
     /// <summary>Whether a message at <paramref name="level"/> caused by <paramref name="client"/> (null: by the display
     /// itself) may be logged now: the level is on and that client's budget is not spent.</summary>

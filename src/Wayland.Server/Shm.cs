@@ -95,7 +95,8 @@ public sealed class Shm : WlShm.IHandler
     /// <remarks>A <c>create_pool</c> that would go over it makes room as <see cref="Display.MaxDescriptors"/> does:
     /// every client of the process that has the most pools mapped is disconnected with <c>no_memory</c>, if that is
     /// at least a 64th of this limit (and at least 16); otherwise, or when that process is the requester's, the
-    /// requester gets <c>no_memory</c>.</remarks>
+    /// requester gets <c>no_memory</c>. A pool counts until it is unmapped: a big one (1 MiB or more) is unmapped on a
+    /// thread of the display's own, a moment after its last user lets it go.</remarks>
     /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
     public int MaxPools
     {

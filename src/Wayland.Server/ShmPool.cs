@@ -10,7 +10,8 @@ namespace Wayland.Server;
 /// shrinking), and the descriptor (for pread, the only way an unsealed file is read).
 /// The mapping lives while the pool resource, any of its buffers, or an access in progress needs it; a resize is
 /// deferred while an access is in progress (the mapping may move), as libwayland defers it while the compositor
-/// holds external references.
+/// holds external references. A big pool is unmapped, and its file closed, off the loop's thread (see
+/// <see cref="ShmUnmapper"/>).
 /// </summary>
 internal sealed class ShmPool : WlShmPool.IHandler
 {
@@ -247,10 +248,9 @@ internal sealed class ShmPool : WlShmPool.IHandler
             return;
         }
 
-        SharedMemoryOps.Unmap(_address, _size);
+        // Forget the address before handing it over: nothing may touch it once the unmapper has it.
+        ShmUnmapper.Mapping mapping = new(_address, _size, _fd, _client);
         _address = 0;
-        _fd.Dispose();
-        Interlocked.Decrement(ref _client.MappedShmPools);
-        Interlocked.Decrement(ref _client.Display.MappedShmPools);
+        _shm.Display.ShmUnmapper.Free(mapping);
     }
 }

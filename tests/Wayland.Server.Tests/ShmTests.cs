@@ -400,6 +400,78 @@ public sealed class ShmTests : IDisposable
         Assert.Equal(0, _server.MappedShmPools); // everything unmapped with the client
     }
 
+    [Theory]
+    [InlineData(1 << 20, 1 << 20)] // a big pool
+    [InlineData(4096, 8 << 20)] // a small pool over a big file: closing the last descriptor frees the whole file
+    public void A_big_pool_is_unmapped_and_its_file_closed_off_the_loop_and_counted_until_then(int poolSize, int fileSize)
+    {
+        string name = $"wl-test-unmap-{Guid.NewGuid():N}";
+        _display.ShmUnmapper.Paused = true;
+        using (SafeFdHandle file = TestSupport.Memfd(fileSize, name: name))
+        {
+            uint pool = CreatePool(file, poolSize);
+            uint buffer = CreateBuffer(pool, 0, 1, 1, 4, WlShmFormat.Argb8888);
+            _client.Roundtrip(_display);
+            Assert.Equal(1, TestSupport.MappingsOf(name));
+            _client.Send(pool, WlShmPoolInterface.Requests.Destroy);
+            _client.Send(buffer, WlBufferInterface.Requests.Destroy);
+            _client.Roundtrip(_display);
+        }
+
+        // Handed over, not unmapped on the loop's thread, and still counted: the process still has the mapping.
+        Assert.Equal(1, _display.ShmUnmapper.Pending);
+        Assert.Equal(1, TestSupport.MappingsOf(name));
+        Assert.Equal(1, TestSupport.DescriptorsOf(name));
+        Assert.Equal(1, _server.MappedShmPools);
+        Assert.Equal(1, _display.MappedShmPools);
+
+        _display.ShmUnmapper.Paused = false;
+        Assert.True(SpinWait.SpinUntil(() => _display.MappedShmPools == 0, TimeSpan.FromSeconds(30)), "the pool was not unmapped");
+        Assert.Equal(0, TestSupport.MappingsOf(name));
+        Assert.Equal(0, TestSupport.DescriptorsOf(name));
+        Assert.Equal(0, _server.MappedShmPools);
+        Assert.Equal(0, _display.ShmUnmapper.Pending);
+    }
+
+    [Fact]
+    public void A_small_pool_is_unmapped_at_once()
+    {
+        string name = $"wl-test-unmap-{Guid.NewGuid():N}";
+        _display.ShmUnmapper.Paused = true;
+        using SafeFdHandle file = TestSupport.Memfd(4096, name: name);
+        uint pool = CreatePool(file, 4096);
+        _client.Roundtrip(_display);
+        Assert.Equal(1, TestSupport.MappingsOf(name));
+        _client.Send(pool, WlShmPoolInterface.Requests.Destroy);
+        _client.Roundtrip(_display);
+        Assert.Equal(0, TestSupport.MappingsOf(name));
+        Assert.Equal(1, TestSupport.DescriptorsOf(name)); // the client's own
+        Assert.Equal(0, _server.MappedShmPools);
+    }
+
+    [Fact]
+    public void Disposing_the_display_finishes_the_pending_unmaps_and_closes_their_files()
+    {
+        string name = $"wl-test-unmap-{Guid.NewGuid():N}";
+        _display.ShmUnmapper.Paused = true;
+        using (SafeFdHandle file = TestSupport.Memfd(2 << 20, name: name))
+        {
+            CreatePool(file, 1 << 20);
+            CreatePool(file, 2 << 20);
+            _client.Roundtrip(_display);
+        }
+
+        _client.Dispose(); // the client leaves with its pools
+        _display.Dispatch(TimeSpan.Zero);
+        Assert.True(_server.IsDestroyed);
+        Assert.Equal(2, _display.ShmUnmapper.Pending);
+        Assert.Equal(2, TestSupport.MappingsOf(name));
+        _display.Dispose();
+        Assert.Equal(0, TestSupport.MappingsOf(name));
+        Assert.Equal(0, TestSupport.DescriptorsOf(name));
+        Assert.Equal(0, _display.MappedShmPools);
+    }
+
     private ShmBuffer Buffer(uint id) => ShmBuffer.FromResource((WlBuffer)_server.GetObject(id)!)!;
 
     private uint CreatePool(SafeFdHandle file, int size)

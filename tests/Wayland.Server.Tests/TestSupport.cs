@@ -6,10 +6,10 @@ namespace Wayland.Server.Tests;
 /// <summary>Small raw-fd helpers for tests (over the OS layer).</summary>
 internal static unsafe class TestSupport
 {
-    /// <summary>A memfd of <paramref name="size"/> bytes.</summary>
-    internal static SafeFdHandle Memfd(long size, bool sealable = false)
+    /// <summary>A memfd of <paramref name="size"/> bytes (named <paramref name="name"/>, as /proc lists it).</summary>
+    internal static SafeFdHandle Memfd(long size, bool sealable = false, string name = "wl-test")
     {
-        int fd = FileOps.MemfdCreate("wl-test", Native.MFD_CLOEXEC | (sealable ? Native.MFD_ALLOW_SEALING : 0), out int errno);
+        int fd = FileOps.MemfdCreate(name, Native.MFD_CLOEXEC | (sealable ? Native.MFD_ALLOW_SEALING : 0), out int errno);
         Assert.True(fd >= 0, $"memfd_create: errno {errno}");
         SafeFdHandle handle = new(fd);
         Truncate(handle, size);
@@ -26,5 +26,31 @@ internal static unsafe class TestSupport
         {
             Assert.Equal(data.Length, (int)LibC.PWrite(fd.Fd, p, (nuint)data.Length, offset));
         }
+    }
+
+    /// <summary>How many mappings of the memfd named <paramref name="name"/> this process has (/proc/self/maps).</summary>
+    internal static int MappingsOf(string name) =>
+        File.ReadLines("/proc/self/maps").Count(line => line.EndsWith($"/memfd:{name} (deleted)", StringComparison.Ordinal));
+
+    /// <summary>How many descriptors of this process point at the memfd named <paramref name="name"/>.</summary>
+    internal static int DescriptorsOf(string name)
+    {
+        int count = 0;
+        foreach (string fd in Directory.GetFiles("/proc/self/fd"))
+        {
+            try
+            {
+                if (new FileInfo(fd).LinkTarget == $"/memfd:{name} (deleted)")
+                {
+                    count++;
+                }
+            }
+            catch (IOException)
+            {
+                // Closed meanwhile.
+            }
+        }
+
+        return count;
     }
 }
