@@ -106,6 +106,9 @@ public sealed partial class Client
     /// <summary>Whether the client was destroyed (disconnected).</summary>
     public bool IsDestroyed { get; private set; }
 
+    /// <summary>Whether the client is being destroyed or has been.</summary>
+    internal bool IsLeaving => _destroying || IsDestroyed;
+
     /// <summary>Whether a protocol error was posted or the connection failed; the client is disconnected soon
     /// (after its current request, or at the next <see cref="Display.FlushClients"/>), and events are dropped.</summary>
     public bool HasFailed => _failed;

@@ -68,9 +68,13 @@ internal sealed class ShmUnmapper : IDisposable
 
     /// <summary>Unmaps <paramref name="mapping"/>, closes its file and stops counting it: on the thread when it is big
     /// (never waiting for it), here when it is small or the unmapper is disposed.</summary>
+    /// <remarks>The file's size is looked at only once its client is leaving, when all its pools go at once on the
+    /// loop's time: a live client destroying a small pool over a big file pays for the close in its own dispatch
+    /// time, and an fstat for every pool destroyed would add to the common case of small pools.</remarks>
     internal void Free(Mapping mapping)
     {
-        if (mapping.Size >= ElsewhereFrom || SharedMemoryOps.FileSize(mapping.Fd.Fd, out _) >= ElsewhereFrom)
+        if (mapping.Size >= ElsewhereFrom
+            || (mapping.Client.IsLeaving && SharedMemoryOps.FileSize(mapping.Fd.Fd, out _) >= ElsewhereFrom))
         {
             lock (_gate)
             {

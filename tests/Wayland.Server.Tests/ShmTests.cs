@@ -401,9 +401,9 @@ public sealed class ShmTests : IDisposable
     }
 
     [Theory]
-    [InlineData(1 << 20, 1 << 20)] // a big pool
-    [InlineData(4096, 8 << 20)] // a small pool over a big file: closing the last descriptor frees the whole file
-    public void A_big_pool_is_unmapped_and_its_file_closed_off_the_loop_and_counted_until_then(int poolSize, int fileSize)
+    [InlineData(1 << 20, 1 << 20, false)] // a big pool, destroyed
+    [InlineData(4096, 8 << 20, true)] // a small pool over a big file, left by its client: closing the last descriptor frees the whole file
+    public void A_big_pool_is_unmapped_and_its_file_closed_off_the_loop_and_counted_until_then(int poolSize, int fileSize, bool clientLeaves)
     {
         string name = $"wl-test-unmap-{Guid.NewGuid():N}";
         _display.ShmUnmapper.Paused = true;
@@ -413,9 +413,18 @@ public sealed class ShmTests : IDisposable
             uint buffer = CreateBuffer(pool, 0, 1, 1, 4, WlShmFormat.Argb8888);
             _client.Roundtrip(_display);
             Assert.Equal(1, TestSupport.MappingsOf(name));
-            _client.Send(pool, WlShmPoolInterface.Requests.Destroy);
-            _client.Send(buffer, WlBufferInterface.Requests.Destroy);
-            _client.Roundtrip(_display);
+            if (clientLeaves)
+            {
+                _client.Dispose();
+                _display.Dispatch(TimeSpan.Zero);
+                Assert.True(_server.IsDestroyed);
+            }
+            else
+            {
+                _client.Send(pool, WlShmPoolInterface.Requests.Destroy);
+                _client.Send(buffer, WlBufferInterface.Requests.Destroy);
+                _client.Roundtrip(_display);
+            }
         }
 
         // Handed over, not unmapped on the loop's thread, and still counted: the process still has the mapping.
