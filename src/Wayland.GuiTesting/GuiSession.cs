@@ -207,8 +207,9 @@ public sealed partial class GuiSession : IDisposable, IAsyncDisposable
 
     /// <summary>Waits until the clipboard's text (see <see cref="ReadClipboardTextAsync"/>) satisfies <paramref name="predicate"/>; returns it.</summary>
     /// <exception cref="GuiTimeoutException">It did not within the timeout; the message gives the last text seen.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not <see cref="Timeout.InfiniteTimeSpan"/> (see <see cref="GuiSessionOptions.DefaultTimeout"/>).</exception>
     public Task<string> WaitForClipboardTextAsync(Func<string, bool> predicate, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
-        WaitForSelectionAsync(primary: false, predicate, timeout, cancellationToken);
+        WaitForSelectionAsync(primary: false, predicate, Limit(timeout), cancellationToken);
 
     /// <summary>
     /// Waits until a capture of <paramref name="window"/> satisfies <paramref name="predicate"/> — any check of your own
@@ -216,6 +217,7 @@ public sealed partial class GuiSession : IDisposable, IAsyncDisposable
     /// awaited.
     /// </summary>
     /// <exception cref="GuiTimeoutException">No capture satisfied it within the timeout.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not <see cref="Timeout.InfiniteTimeSpan"/> (see <see cref="GuiSessionOptions.DefaultTimeout"/>).</exception>
     public Task<Image> WaitForCaptureAsync(GuiWindow window, Func<Image, bool> predicate, string description, TimeSpan? timeout = null,
         CancellationToken cancellationToken = default)
     {
@@ -261,6 +263,7 @@ public sealed partial class GuiSession : IDisposable, IAsyncDisposable
     /// <summary>Waits for a window whose title or app id matches <paramref name="titleOrAppIdPattern"/> (a regex, unanchored).</summary>
     /// <exception cref="GuiTimeoutException">No such window within the timeout; the message lists the windows there were.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not <see cref="Timeout.InfiniteTimeSpan"/> (see <see cref="GuiSessionOptions.DefaultTimeout"/>).</exception>
     public Task<GuiWindow> WaitForWindowAsync(string titleOrAppIdPattern, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         Regex pattern = new(titleOrAppIdPattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
@@ -277,6 +280,7 @@ public sealed partial class GuiSession : IDisposable, IAsyncDisposable
     /// frames is idle). Returns the settled capture.
     /// </summary>
     /// <exception cref="GuiTimeoutException">The window kept changing, or was gone, for the whole timeout.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not <see cref="Timeout.InfiniteTimeSpan"/> (see <see cref="GuiSessionOptions.DefaultTimeout"/>).</exception>
     public Task<Image> WaitForIdleAsync(GuiWindow window, TimeSpan quiet, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
         WaitForIdleAsync(window, new IdleCondition { Quiet = quiet }, timeout, cancellationToken);
 
@@ -287,6 +291,7 @@ public sealed partial class GuiSession : IDisposable, IAsyncDisposable
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">A setting of <paramref name="condition"/> is out of range.</exception>
     /// <exception cref="GuiTimeoutException">The window kept changing, or was gone, for the whole timeout.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not <see cref="Timeout.InfiniteTimeSpan"/> (see <see cref="GuiSessionOptions.DefaultTimeout"/>).</exception>
     public Task<Image> WaitForIdleAsync(GuiWindow window, IdleCondition condition, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(window);
@@ -321,6 +326,7 @@ public sealed partial class GuiSession : IDisposable, IAsyncDisposable
     /// <paramref name="y"/>) of <paramref name="window"/> (0xAARRGGBB, premultiplied alpha). Returns that pixel.
     /// </summary>
     /// <exception cref="GuiTimeoutException">The predicate did not hold within the timeout; the message gives the last pixel seen.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not <see cref="Timeout.InfiniteTimeSpan"/> (see <see cref="GuiSessionOptions.DefaultTimeout"/>).</exception>
     public Task<uint> WaitForPixelAsync(GuiWindow window, int x, int y, Func<uint, bool> predicate, TimeSpan? timeout = null,
         CancellationToken cancellationToken = default)
     {
@@ -348,6 +354,7 @@ public sealed partial class GuiSession : IDisposable, IAsyncDisposable
     /// matches <paramref name="expected"/>: no channel of any pixel differs by more than <paramref name="tolerance"/>.
     /// </summary>
     /// <exception cref="GuiTimeoutException">No match within the timeout; the message gives the last count of differing pixels.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not <see cref="Timeout.InfiniteTimeSpan"/> (see <see cref="GuiSessionOptions.DefaultTimeout"/>).</exception>
     public async Task WaitForRegionToMatchAsync(GuiWindow window, int x, int y, RgbaImage expected, int tolerance = 0, TimeSpan? timeout = null,
         CancellationToken cancellationToken = default)
     {
@@ -442,30 +449,32 @@ public sealed partial class GuiSession : IDisposable, IAsyncDisposable
     /// browsers watching it have closed the page, so that a person can look at a failure; returns at once (false)
     /// without a live view or with a zero <paramref name="maximum"/>. The hold ends once nobody has watched for a
     /// second after somebody did (a reload does not end it), or after <paramref name="maximum"/> (default
-    /// <see cref="GuiSessionOptions.LiveViewHold"/>), whether or not anybody came. Disposing a session whose own
+    /// <see cref="GuiSessionOptions.LiveViewHold"/>), whether or not anybody came; with <see cref="Timeout.InfiniteTimeSpan"/>
+    /// only the viewers leaving (or <paramref name="cancellationToken"/>) ends it. Disposing a session whose own
     /// check failed holds by itself; call this for a failure of your own assertions:
     /// <c>catch { await session.HoldForViewerAsync(); throw; }</c>. Returns true when the viewers left, false when
     /// the maximum ran out.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maximum"/> is negative and not <see cref="Timeout.InfiniteTimeSpan"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <exception cref="ObjectDisposedException">The session was disposed.</exception>
     public async Task<bool> HoldForViewerAsync(TimeSpan? maximum = null, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        TimeSpan limit = maximum ?? Options.LiveViewHold;
-        ArgumentOutOfRangeException.ThrowIfLessThan(limit, TimeSpan.Zero, nameof(maximum));
+        TimeSpan limit = maximum is { } given ? Timeouts.Check(given, nameof(maximum)) : Options.LiveViewHold;
         Volatile.Write(ref _failed, 0);
         if (LiveView is not { } view || limit == TimeSpan.Zero)
         {
             return false;
         }
 
-        Options.Log($"{Name}: holding the session until its live view is closed (at most {limit.TotalSeconds:0.###} s): {view.Url}");
+        Options.Log($"{Name}: holding the session until its live view is closed ({Timeouts.AtMost(limit)}): {view.Url}");
+        TimeSpan deadline = Timeouts.Deadline(TimeSpan.Zero, limit);
         Stopwatch held = Stopwatch.StartNew();
         bool watchedAtStart = view.ViewerCount > 0;
         long connectedAtStart = view.ViewersConnected;
         TimeSpan? unwatchedSince = null;
-        while (held.Elapsed < limit)
+        while (held.Elapsed < deadline)
         {
             bool watched = watchedAtStart || view.ViewersConnected > connectedAtStart;
             if (!watched || view.ViewerCount > 0)
@@ -479,10 +488,10 @@ public sealed partial class GuiSession : IDisposable, IAsyncDisposable
             }
 
             TimeSpan step = TimeSpan.FromMilliseconds(50);
-            await Task.Delay(step < limit - held.Elapsed ? step : limit - held.Elapsed, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(step < deadline - held.Elapsed ? step : deadline - held.Elapsed, cancellationToken).ConfigureAwait(false);
         }
 
-        Options.Log($"{Name}: nobody closed the live view within {limit.TotalSeconds:0.###} s; ending the session");
+        Options.Log($"{Name}: nobody closed the live view within {Timeouts.Seconds(limit)}; ending the session");
         return false;
     }
 
@@ -542,11 +551,19 @@ public sealed partial class GuiSession : IDisposable, IAsyncDisposable
         where T : class
         => PollAsync(() => probe() is { } found ? (true, found) : (false, null!), () => what, timeout, cancellationToken);
 
-    internal async Task<T> PollAsync<T>(Func<(bool Done, T Value)> probe, Func<string> what, TimeSpan? timeout, CancellationToken cancellationToken)
+    /// <summary>Polls until <paramref name="probe"/> is done; the timeout is checked at once, before the wait starts.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not <see cref="Timeout.InfiniteTimeSpan"/>.</exception>
+    internal Task<T> PollAsync<T>(Func<(bool Done, T Value)> probe, Func<string> what, TimeSpan? timeout, CancellationToken cancellationToken) =>
+        PollCoreAsync(probe, what, Limit(timeout), cancellationToken);
+
+    /// <summary>The timeout a wait given <paramref name="timeout"/> has: it, checked, or <see cref="GuiSessionOptions.DefaultTimeout"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not <see cref="Timeout.InfiniteTimeSpan"/>.</exception>
+    internal TimeSpan Limit(TimeSpan? timeout) => timeout is { } given ? Timeouts.Check(given, nameof(timeout)) : Options.DefaultTimeout;
+
+    private async Task<T> PollCoreAsync<T>(Func<(bool Done, T Value)> probe, Func<string> what, TimeSpan limit, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        TimeSpan limit = timeout ?? Options.DefaultTimeout;
-        TimeSpan deadline = _clock.Elapsed + limit;
+        TimeSpan deadline = Timeouts.Deadline(_clock.Elapsed, limit);
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -560,7 +577,7 @@ public sealed partial class GuiSession : IDisposable, IAsyncDisposable
 
             if (_clock.Elapsed >= deadline)
             {
-                (string message, IReadOnlyList<string> artifacts) = Failure($"timed out after {limit.TotalSeconds:0.###} s waiting for {what()}", "timeout");
+                (string message, IReadOnlyList<string> artifacts) = Failure($"timed out after {Timeouts.Seconds(limit)} waiting for {what()}", "timeout");
                 throw new GuiTimeoutException(message, artifacts);
             }
 
@@ -575,9 +592,10 @@ public sealed partial class GuiSession : IDisposable, IAsyncDisposable
         string state = DescribeState();
         if (LiveView is { } view)
         {
-            state += Options.LiveViewHold > TimeSpan.Zero
-                ? $"\nlive view: {view.Url} (the session is held until it is closed, at most {Options.LiveViewHold.TotalSeconds:0.###} s)"
-                : $"\nlive view: {view.Url}";
+            TimeSpan hold = Options.LiveViewHold;
+            state += hold == TimeSpan.Zero
+                ? $"\nlive view: {view.Url}"
+                : $"\nlive view: {view.Url} (the session is held until it is closed, {Timeouts.AtMost(hold)})";
         }
 
         List<string> artifacts = [.. moreArtifacts ?? []];

@@ -23,15 +23,17 @@ public sealed class WindowExpectation
     /// settle (unchanged for 250 ms) and written as the new golden instead.
     /// </summary>
     /// <exception cref="GuiTestException">The window did not match (or the golden is missing) within the timeout.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not <see cref="Timeout.InfiniteTimeSpan"/> (see <see cref="GuiSessionOptions.DefaultTimeout"/>).</exception>
     public async Task ToMatchGoldenAsync(string goldenName, int perPixelTolerance = 0, long maxDifferentPixels = 0, TimeSpan? timeout = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(goldenName);
         ArgumentOutOfRangeException.ThrowIfNegative(maxDifferentPixels);
+        TimeSpan limit = _session.Limit(timeout);
         string goldenPath = Path.Combine(_session.Options.GoldenDirectory, goldenName);
         if (_session.Options.UpdateGoldens)
         {
-            Image settled = await _session.WaitForIdleAsync(_window, TimeSpan.FromMilliseconds(250), timeout, cancellationToken).ConfigureAwait(false);
+            Image settled = await _session.WaitForIdleAsync(_window, TimeSpan.FromMilliseconds(250), limit, cancellationToken).ConfigureAwait(false);
             Directory.CreateDirectory(Path.GetDirectoryName(goldenPath)!);
             settled.SavePng(goldenPath);
             return;
@@ -60,7 +62,7 @@ public sealed class WindowExpectation
                     return (last.Matches(maxDifferentPixels), 0);
                 },
                 () => $"{_window} to match {goldenName}",
-                timeout, cancellationToken).ConfigureAwait(false);
+                limit, cancellationToken).ConfigureAwait(false);
         }
         catch (GuiTimeoutException timedOut) when (last is not null && lastCapture is not null)
         {

@@ -1,0 +1,111 @@
+using System.Net;
+using System.Runtime.CompilerServices;
+using Wayland.Compositor;
+
+namespace Wayland.GuiTesting.Tests;
+
+/// <summary>
+/// What the kit does with values a test should not pass: timeouts follow .NET (Timeout.InfiniteTimeSpan waits without
+/// limit, other negative values are refused), input coordinates and amounts must be finite, step counts are bounded,
+/// and names given for files stay inside their directories.
+/// </summary>
+[Collection(nameof(GuiSessionTests))]
+public class MisuseTests
+{
+    public static TheoryData<TimeSpan> UnlimitedTimeouts => [Timeout.InfiniteTimeSpan, TimeSpan.MaxValue];
+
+    [Theory]
+    [MemberData(nameof(UnlimitedTimeouts))]
+    public async Task An_unlimited_timeout_waits_until_the_window_comes(TimeSpan timeout)
+    {
+        await using GuiSession session = new(Options());
+        Task<GuiWindow> waiting = session.WaitForWindowAsync("^late$", timeout);
+        using PatternClient client = PatternClient.Start(session, title: "late");
+        Assert.Equal("late", (await waiting).Info.Title);
+    }
+
+    [Fact]
+    public async Task A_default_timeout_of_InfiniteTimeSpan_waits_without_limit()
+    {
+        GuiSessionOptions options = Options();
+        options.DefaultTimeout = Timeout.InfiniteTimeSpan;
+        await using GuiSession session = new(options);
+        Task<GuiWindow> waiting = session.WaitForWindowAsync("^late$");
+        using PatternClient client = PatternClient.Start(session, title: "late");
+        Assert.Equal("late", (await waiting).Info.Title);
+    }
+
+    [Fact]
+    public async Task An_unlimited_timeout_waits_for_the_clipboard_until_its_text_comes()
+    {
+        await using GuiSession session = new(Options());
+        Task<string> waiting = session.WaitForClipboardTextAsync(text => text == "later", Timeout.InfiniteTimeSpan);
+        await session.SetClipboardTextAsync("later");
+        Assert.Equal("later", await waiting);
+    }
+
+    [Theory]
+    [InlineData(-2)]
+    [InlineData(-1000)]
+    public async Task A_negative_timeout_other_than_infinite_is_refused_by_every_wait(int milliseconds)
+    {
+        TimeSpan negative = TimeSpan.FromMilliseconds(milliseconds);
+        await using GuiSession session = new(Options());
+        using PatternClient client = PatternClient.Start(session);
+        GuiWindow window = await session.WaitForWindowAsync("pattern");
+        RgbaImage region = new(1, 1, new byte[4]);
+        Func<Task>[] waits =
+        [
+            () => session.WaitForWindowAsync("pattern", negative),
+            () => session.WaitForIdleAsync(window, TimeSpan.Zero, negative),
+            () => session.WaitForIdleAsync(window, new IdleCondition(), negative),
+            () => session.WaitForPixelAsync(window, 0, 0, _ => true, negative),
+            () => session.WaitForRegionToMatchAsync(window, 0, 0, region, timeout: negative),
+            () => session.WaitForCaptureAsync(window, _ => true, "anything", negative),
+            () => session.WaitForClipboardTextAsync(_ => true, negative),
+            () => session.WaitForPrimarySelectionTextAsync(_ => true, negative),
+            () => session.Expect(window).ToMatchGoldenAsync("pattern.png", timeout: negative),
+        ];
+        foreach (Func<Task> wait in waits)
+        {
+            ArgumentOutOfRangeException refused = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(wait);
+            Assert.Equal("timeout", refused.ParamName);
+        }
+
+        ArgumentOutOfRangeException hold = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => session.HoldForViewerAsync(negative));
+        Assert.Equal("maximum", hold.ParamName);
+    }
+
+    [Fact]
+    public async Task A_session_held_for_its_viewer_without_limit_holds_until_cancelled_and_says_so()
+    {
+        using GuiSessionTests.ArtifactsDirectory artifacts = new();
+        GuiSessionOptions options = Options();
+        options.ArtifactsDirectory = artifacts.Path;
+        options.LiveView = new IPEndPoint(IPAddress.Loopback, 0);
+        options.LiveViewHold = Timeout.InfiniteTimeSpan;
+        await using GuiSession session = new(options);
+        GuiTimeoutException timeout = await Assert.ThrowsAsync<GuiTimeoutException>(() => session.WaitForWindowAsync("never", TimeSpan.Zero));
+        Assert.Contains("the session is held until it is closed, without a time limit", timeout.Message);
+
+        // Holding ends the failed state: disposing does not hold again.
+        using CancellationTokenSource cancel = new(TimeSpan.FromMilliseconds(200));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => session.HoldForViewerAsync(Timeout.InfiniteTimeSpan, cancel.Token));
+    }
+
+    [Fact]
+    public void Intervals_too_long_for_a_timer_are_refused_when_the_session_starts()
+    {
+        GuiSessionOptions poll = Options();
+        poll.PollInterval = TimeSpan.MaxValue;
+        Assert.Equal("PollInterval", Assert.Throws<ArgumentOutOfRangeException>(() => new GuiSession(poll)).ParamName);
+        GuiSessionOptions record = Options();
+        record.RecordInterval = TimeSpan.MaxValue;
+        Assert.Equal("RecordInterval", Assert.Throws<ArgumentOutOfRangeException>(() => new GuiSession(record)).ParamName);
+        GuiSessionOptions negative = Options();
+        negative.DefaultTimeout = TimeSpan.FromSeconds(-5);
+        Assert.Equal("DefaultTimeout", Assert.Throws<ArgumentOutOfRangeException>(() => new GuiSession(negative)).ParamName);
+    }
+
+    private static GuiSessionOptions Options([CallerMemberName] string name = "") => new() { Name = name, Width = 320, Height = 240 };
+}
