@@ -107,5 +107,46 @@ public class MisuseTests
         Assert.Equal("DefaultTimeout", Assert.Throws<ArgumentOutOfRangeException>(() => new GuiSession(negative)).ParamName);
     }
 
+    [Fact]
+    public async Task Input_at_a_coordinate_or_by_an_amount_that_is_not_a_finite_wire_number_is_refused_by_name()
+    {
+        await using GuiSession session = new(Options());
+        using PatternClient client = PatternClient.Start(session);
+        GuiWindow window = await session.WaitForWindowAsync("pattern");
+        (Action Input, string Parameter)[] refused =
+        [
+            (() => window.MovePointer(double.NaN, 0), "x"),
+            (() => window.Click(double.NaN, double.PositiveInfinity), "x"),
+            (() => window.Click(0, double.PositiveInfinity), "y"),
+            (() => window.DoubleClick(double.NegativeInfinity, 0), "x"),
+            (() => window.RightClick(0, double.NaN), "y"),
+            (() => window.Drag(0, 0, double.NaN, 10), "toX"),
+            (() => window.Drag(0, double.NegativeInfinity, 10, 10), "fromY"),
+            (() => window.Scroll(0, 0, double.NaN, 1), "dx"),
+            (() => window.Scroll(0, 0, 0, 1e308), "dy"),
+            (() => window.Scroll(double.NaN, 0, 0, 1), "x"),
+            (() => window.Tap(double.NaN, 0), "x"),
+            (() => window.Swipe(0, 0, 10, double.PositiveInfinity), "toY"),
+            (() => window.Swipe(double.NaN, 0, 10, 10), "fromX"),
+            (() => window.TouchDown(1, 0, double.NaN), "y"),
+            (() => window.TouchMove(1, 9e6, 0), "x"),
+            (() => window.DragToAsync(0, 0, window, double.NaN, 0).GetAwaiter().GetResult(), "targetX"),
+            (() => window.DragToAsync(0, -9e6, window, 0, 0).GetAwaiter().GetResult(), "fromY"),
+        ];
+        foreach ((Action input, string parameter) in refused)
+        {
+            ArgumentOutOfRangeException error = Assert.Throws<ArgumentOutOfRangeException>(input);
+            Assert.Equal(parameter, error.ParamName);
+        }
+
+        // A refused swipe did not put its touch point down before finding the bad end.
+        window.TouchDown(0, 1, 1);
+        window.TouchUp(0);
+
+        // The largest coordinates Wayland's 24.8 fixed-point numbers carry are taken (the pointer stops at the edge).
+        window.MovePointer(8_388_607, -8_388_607);
+        window.Scroll(1, 1, 0, -8_388_607);
+    }
+
     private static GuiSessionOptions Options([CallerMemberName] string name = "") => new() { Name = name, Width = 320, Height = 240 };
 }
