@@ -18,6 +18,13 @@ public sealed class GuiWindow
     /// </summary>
     public const double MaxCoordinate = 8_388_607;
 
+    /// <summary>
+    /// The most steps a drag or swipe takes (<see cref="Drag"/>, <see cref="DragToAsync"/>, <see cref="Swipe"/>): far
+    /// more motion events than a hand makes, and a bound on how long one call runs (each step of
+    /// <see cref="DragToAsync"/> waits <see cref="GuiSessionOptions.PollInterval"/>).
+    /// </summary>
+    public const int MaxSteps = 1000;
+
     private WindowInfo _info;
 
     internal GuiWindow(GuiSession session, WindowInfo info)
@@ -84,13 +91,14 @@ public sealed class GuiWindow
 
     /// <summary>
     /// Presses <paramref name="button"/> at window-relative (<paramref name="fromX"/>, <paramref name="fromY"/>), moves
-    /// in <paramref name="steps"/> even steps to (<paramref name="toX"/>, <paramref name="toY"/>) and releases there.
+    /// in <paramref name="steps"/> even steps (1 to <see cref="MaxSteps"/>) to (<paramref name="toX"/>, <paramref name="toY"/>)
+    /// and releases there.
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">A coordinate is not finite or beyond ±<see cref="MaxCoordinate"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A coordinate is not finite or beyond ±<see cref="MaxCoordinate"/>, or <paramref name="steps"/> is outside 1 to <see cref="MaxSteps"/>.</exception>
     public void Drag(double fromX, double fromY, double toX, double toY, int steps = 8, uint button = Keys.ButtonLeft)
     {
         CheckCoordinates(fromX, fromY, toX, toY);
-        ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
+        CheckSteps(steps);
         (double startX, double startY) = ToOutput(fromX, fromY);
         HeadlessCompositor compositor = Session.Compositor;
         compositor.MovePointer(startX, startY);
@@ -107,18 +115,18 @@ public sealed class GuiWindow
     /// Drags from window-relative (<paramref name="fromX"/>, <paramref name="fromY"/>) of this window to
     /// (<paramref name="targetX"/>, <paramref name="targetY"/>) relative to <paramref name="target"/> with the left
     /// button held, so that a client that starts a drag-and-drop on the press (wl_data_device.start_drag) drops there.
-    /// The pointer moves in <paramref name="steps"/> even steps with <see cref="GuiSessionOptions.PollInterval"/> between
+    /// The pointer moves in <paramref name="steps"/> even steps (1 to <see cref="MaxSteps"/>) with <see cref="GuiSessionOptions.PollInterval"/> between
     /// them, giving the source time to start the drag and the target time to accept it; over the target it moves by a
     /// pixel and back before the release, as a hand does, so the target sees motion inside it.
     /// </summary>
     /// <exception cref="GuiTestException">Either window is no longer mapped.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">A coordinate is not finite or beyond ±<see cref="MaxCoordinate"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A coordinate is not finite or beyond ±<see cref="MaxCoordinate"/>, or <paramref name="steps"/> is outside 1 to <see cref="MaxSteps"/>.</exception>
     public async Task DragToAsync(double fromX, double fromY, GuiWindow target, double targetX, double targetY, int steps = 8,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(target);
         CheckCoordinates(fromX, fromY, targetX, targetY);
-        ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
+        CheckSteps(steps);
         (double startX, double startY) = ToOutput(fromX, fromY);
         (double endX, double endY) = target.ToOutput(targetX, targetY);
         HeadlessCompositor compositor = Session.Compositor;
@@ -157,14 +165,15 @@ public sealed class GuiWindow
 
     /// <summary>
     /// A touch point goes down at window-relative (<paramref name="fromX"/>, <paramref name="fromY"/>), moves in
-    /// <paramref name="steps"/> even steps to (<paramref name="toX"/>, <paramref name="toY"/>) and goes up there.
+    /// <paramref name="steps"/> even steps (1 to <see cref="MaxSteps"/>) to (<paramref name="toX"/>, <paramref name="toY"/>)
+    /// and goes up there.
     /// </summary>
     /// <exception cref="InvalidOperationException">Touch point 0 is already down (see <see cref="TouchDown"/>).</exception>
-    /// <exception cref="ArgumentOutOfRangeException">A coordinate is not finite or beyond ±<see cref="MaxCoordinate"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A coordinate is not finite or beyond ±<see cref="MaxCoordinate"/>, or <paramref name="steps"/> is outside 1 to <see cref="MaxSteps"/>.</exception>
     public void Swipe(double fromX, double fromY, double toX, double toY, int steps = 8)
     {
         CheckCoordinates(fromX, fromY, toX, toY);
-        ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
+        CheckSteps(steps);
         TouchDown(0, fromX, fromY);
         for (int step = 1; step <= steps; step++)
         {
@@ -269,6 +278,13 @@ public sealed class GuiWindow
 
     /// <inheritdoc/>
     public override string ToString() => $"window #{_info.Id} \"{_info.Title}\" ({_info.AppId})";
+
+    /// <summary>Refuses a step count outside 1 to <see cref="MaxSteps"/>.</summary>
+    private static void CheckSteps(int steps)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(steps, MaxSteps);
+    }
 
     /// <summary>Refuses a coordinate or amount that is not a finite number within ±<see cref="MaxCoordinate"/>, naming its parameter.</summary>
     private static void CheckCoordinate(double value, [CallerArgumentExpression(nameof(value))] string name = "")

@@ -148,5 +148,29 @@ public class MisuseTests
         window.Scroll(1, 1, 0, -8_388_607);
     }
 
+    [Fact]
+    public async Task Steps_of_drags_and_swipes_are_bounded()
+    {
+        const int tooMany = GuiWindow.MaxSteps + 1;
+        await using GuiSession session = new(Options());
+        using PatternClient client = PatternClient.Start(session);
+        GuiWindow window = await session.WaitForWindowAsync("pattern");
+        Action[] refused =
+        [
+            () => window.Drag(0, 0, 10, 10, steps: tooMany),
+            () => window.Drag(0, 0, 10, 10, steps: int.MaxValue),
+            () => window.Swipe(0, 0, 10, 10, steps: tooMany),
+            () => window.DragToAsync(0, 0, window, 10, 10, steps: tooMany).GetAwaiter().GetResult(),
+            () => window.Drag(0, 0, 10, 10, steps: 0),
+        ];
+        foreach (Action input in refused)
+        {
+            Assert.Equal("steps", Assert.Throws<ArgumentOutOfRangeException>(input).ParamName);
+        }
+
+        window.Drag(0, 0, 10, 10, steps: tooMany - 1);
+        window.Swipe(0, 0, 10, 10, steps: tooMany - 1);
+    }
+
     private static GuiSessionOptions Options([CallerMemberName] string name = "") => new() { Name = name, Width = 320, Height = 240 };
 }
