@@ -26,6 +26,15 @@ public sealed partial class GuiSession : IDisposable, IAsyncDisposable
 {
     private const string SocketName = "wayland-0";
 
+    /// <summary>
+    /// Longest <see cref="Name"/>: with a label (<see cref="MaxLabelLength"/>), a count and a suffix, an artifact's
+    /// name stays well under the 255 bytes a file name may have.
+    /// </summary>
+    private const int MaxNameLength = 100;
+
+    /// <summary>Longest label or golden name in an artifact's name.</summary>
+    internal const int MaxLabelLength = 60;
+
     /// <summary>Held while a socket-pair end is inheritable, so no other launch of ours inherits it too.</summary>
     private static readonly Lock InheritLock = new();
     private readonly List<GuiApp> _apps = [];
@@ -48,7 +57,9 @@ public sealed partial class GuiSession : IDisposable, IAsyncDisposable
     {
         Options = options ?? new GuiSessionOptions();
         Options.Validate();
-        Name = Options.Name ?? "gui-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture);
+        Name = Options.Name is { } name
+            ? FileNames.Safe(name, MaxNameLength)
+            : "gui-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture);
         RuntimeDirectory = Directory.CreateTempSubdirectory("wl-gui-").FullName;
         try
         {
@@ -86,7 +97,10 @@ public sealed partial class GuiSession : IDisposable, IAsyncDisposable
     /// <summary>The options the session was created with.</summary>
     public GuiSessionOptions Options { get; }
 
-    /// <summary>The name artifacts of this session start with.</summary>
+    /// <summary>
+    /// The name artifacts of this session start with: <see cref="GuiSessionOptions.Name"/> made a plain file name
+    /// (see there), or <c>gui-</c> and a timestamp.
+    /// </summary>
     public string Name { get; }
 
     /// <summary>The compositor, for anything this kit does not wrap.</summary>
@@ -389,11 +403,12 @@ public sealed partial class GuiSession : IDisposable, IAsyncDisposable
     /// animated PNG (<c>-frames.apng</c>, see <see cref="GuiSessionOptions.RecordedFrames"/>), the protocol errors
     /// posted, and each app's standard output and error. Returns their paths.
     /// </summary>
-    /// <param name="label">Goes into the file names (for example <c>timeout</c>).</param>
+    /// <param name="label">Goes into the file names (for example <c>timeout</c>), made a plain file name as <see cref="GuiSessionOptions.Name"/> is.</param>
     public IReadOnlyList<string> SaveArtifacts(string label)
     {
+        ArgumentNullException.ThrowIfNull(label);
         List<string> paths = [];
-        string prefix = ArtifactPath($"{label}-{Interlocked.Increment(ref _artifactCount)}");
+        string prefix = ArtifactPath($"{FileNames.Safe(label, MaxLabelLength)}-{Interlocked.Increment(ref _artifactCount)}");
         string screen = prefix + "-screen.png";
         Compositor.CaptureOutput().SavePng(screen);
         paths.Add(screen);
@@ -541,6 +556,7 @@ public sealed partial class GuiSession : IDisposable, IAsyncDisposable
         Dispose();
     }
 
+    /// <summary>Where the artifact <c>{Name}-{suffix}</c> goes; <paramref name="suffix"/> must be a plain file name already.</summary>
     internal string ArtifactPath(string suffix)
     {
         Directory.CreateDirectory(Options.ArtifactsDirectory);

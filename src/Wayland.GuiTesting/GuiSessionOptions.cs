@@ -46,7 +46,10 @@ public sealed class GuiSessionOptions
 
     /// <summary>
     /// Names this session's artifacts (use the test's name); files are called <c>{Name}-….png</c>. Default: <c>gui</c>
-    /// and a timestamp.
+    /// and a timestamp. The name is made one plain file name (<see cref="GuiSession.Name"/>), so that artifacts stay in
+    /// <see cref="ArtifactsDirectory"/> whatever the name: ASCII letters, digits, <c>-</c>, <c>_</c> and <c>.</c> stay,
+    /// other characters (path separators, spaces, parentheses of a parameterized test's name) become <c>_</c>, as does
+    /// a leading dot; a name longer than 100 characters is cut and ends in a hash of the whole name.
     /// </summary>
     public string? Name { get; set; }
 

@@ -172,5 +172,58 @@ public class MisuseTests
         window.Swipe(0, 0, 10, 10, steps: tooMany - 1);
     }
 
+    public static TheoryData<string> UnsafeNames => ["../escaped", "a/b", "..", ".", "/absolute/name", "", "a\0b", new string('n', 300)];
+
+    [Theory]
+    [MemberData(nameof(UnsafeNames))]
+    public async Task A_session_name_that_is_not_a_plain_file_name_still_names_artifacts_inside_the_artifacts_directory(string name)
+    {
+        using GuiSessionTests.ArtifactsDirectory root = new();
+        string inside = Directory.CreateDirectory(Path.Combine(root.Path, "inside")).FullName;
+        GuiSessionOptions options = Options();
+        options.Name = name;
+        options.ArtifactsDirectory = inside;
+        await using GuiSession session = new(options);
+        Assert.Equal(session.Name, Path.GetFileName(session.Name));
+        Assert.DoesNotMatch("^[.]|^$", session.Name);
+
+        GuiTimeoutException timeout = await Assert.ThrowsAsync<GuiTimeoutException>(() => session.WaitForWindowAsync("never", TimeSpan.Zero));
+        IReadOnlyList<string> saved = session.SaveArtifacts("../" + name);
+
+        string[] artifacts = [.. timeout.Artifacts, .. saved];
+        Assert.Equal(6, artifacts.Length); // a screenshot, the frames and the protocol errors, twice
+        Assert.All(artifacts, path => Assert.Equal(inside, Path.GetDirectoryName(Path.GetFullPath(path))));
+        Assert.All(artifacts, path => Assert.True(File.Exists(path), path));
+        Assert.Equal([inside], Directory.GetFileSystemEntries(root.Path));
+    }
+
+    [Fact]
+    public async Task A_golden_name_must_stay_inside_the_golden_directory()
+    {
+        using GuiSessionTests.ArtifactsDirectory root = new();
+        GuiSessionOptions options = Options();
+        options.GoldenDirectory = Path.Combine(root.Path, "goldens");
+        options.ArtifactsDirectory = Path.Combine(root.Path, "artifacts");
+        await using GuiSession session = new(options);
+        using PatternClient client = PatternClient.Start(session);
+        GuiWindow window = await session.WaitForWindowAsync("pattern");
+
+        foreach (bool update in new[] { true, false })
+        {
+            options.UpdateGoldens = update;
+            foreach (string name in new[] { "../outside.png", Path.Combine(root.Path, "absolute.png"), "sub/../../outside.png", "." })
+            {
+                ArgumentException refused = await Assert.ThrowsAsync<ArgumentException>(() => session.Expect(window).ToMatchGoldenAsync(name));
+                Assert.Equal("goldenName", refused.ParamName);
+            }
+        }
+
+        // Sub-directories of the golden directory are fine.
+        options.UpdateGoldens = true;
+        await session.Expect(window).ToMatchGoldenAsync("sub/inner.png");
+        Assert.True(File.Exists(Path.Combine(root.Path, "goldens", "sub", "inner.png")));
+        Assert.Equal(["goldens"], Directory.GetFileSystemEntries(root.Path).Select(Path.GetFileName));
+    }
+
     private static GuiSessionOptions Options([CallerMemberName] string name = "") => new() { Name = name, Width = 320, Height = 240 };
 }
