@@ -45,6 +45,13 @@ public sealed partial class GuiSession : IDisposable, IAsyncDisposable
     private int _artifactCount;
     private bool _disposed;
 
+    /// <summary>Looks of waits at the compositor under way (see <see cref="Look"/>).</summary>
+    private int _looks;
+
+    /// <summary>Looks under way on this thread: disposing from inside one (a wait's predicate) must not wait for itself.</summary>
+    [ThreadStatic]
+    private static int t_looks;
+
     /// <summary>1 once a check of the kit failed and no hold for the viewer has happened since.</summary>
     private int _failed;
 
@@ -513,7 +520,8 @@ public sealed partial class GuiSession : IDisposable, IAsyncDisposable
     /// <summary>
     /// Ends every launched app's process tree, stops the compositor, removes the runtime directory. App output stays
     /// readable. With the live view on and a failed check of the kit before, first holds for the viewer
-    /// (<see cref="HoldForViewerAsync"/>).
+    /// (<see cref="HoldForViewerAsync"/>). Waits still pending end with <see cref="ObjectDisposedException"/>; a look of
+    /// theirs at the compositor under way finishes first.
     /// </summary>
     public void Dispose()
     {
@@ -527,7 +535,11 @@ public sealed partial class GuiSession : IDisposable, IAsyncDisposable
             HoldForViewerAsync().GetAwaiter().GetResult();
         }
 
-        _disposed = true;
+        // Waits look no more from now on; the looks under way finish before the compositor stops (see Look).
+        Volatile.Write(ref _disposed, true);
+        Interlocked.MemoryBarrier();
+        int mine = t_looks;
+        SpinWait.SpinUntil(() => Volatile.Read(ref _looks) <= mine);
         LiveView?.Dispose();
         _recorder?.Dispose();
         foreach (GuiApp app in Apps)
@@ -583,21 +595,50 @@ public sealed partial class GuiSession : IDisposable, IAsyncDisposable
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            Observe();
-            (bool done, T value) = probe();
+            (bool done, T value) = Look(() =>
+            {
+                Observe();
+                (bool done, T value) = probe();
+                if (done)
+                {
+                    _recorder?.Sample(commits: true);
+                }
+                else if (_clock.Elapsed >= deadline)
+                {
+                    (string message, IReadOnlyList<string> artifacts) = Failure($"timed out after {Timeouts.Seconds(limit)} waiting for {what()}", "timeout");
+                    throw new GuiTimeoutException(message, artifacts);
+                }
+
+                return (done, value);
+            });
             if (done)
             {
-                _recorder?.Sample(commits: true);
                 return value;
             }
 
-            if (_clock.Elapsed >= deadline)
-            {
-                (string message, IReadOnlyList<string> artifacts) = Failure($"timed out after {Timeouts.Seconds(limit)} waiting for {what()}", "timeout");
-                throw new GuiTimeoutException(message, artifacts);
-            }
-
             await Task.Delay(Options.PollInterval, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="look"/>, a poll's work with the compositor, unless disposing has begun; disposing lets the
+    /// looks under way finish before it stops the compositor. The compositor's loop runs only what was posted to it
+    /// before it stops, so a call posted just then would wait for it in vain.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The session is being disposed.</exception>
+    private T Look<T>(Func<T> look)
+    {
+        Interlocked.Increment(ref _looks);
+        t_looks++;
+        try
+        {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
+            return look();
+        }
+        finally
+        {
+            t_looks--;
+            Interlocked.Decrement(ref _looks);
         }
     }
 

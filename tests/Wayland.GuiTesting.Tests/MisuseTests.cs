@@ -172,6 +172,49 @@ public class MisuseTests
         window.Swipe(0, 0, 10, 10, steps: tooMany - 1);
     }
 
+    [Fact]
+    public async Task Disposing_lets_a_pending_waits_look_at_the_compositor_finish_before_stopping_it()
+    {
+        // The compositor's loop runs only what was posted before it was told to stop: a look of a wait posted just
+        // then waited 30 s for the stopped loop and failed with TimeoutException. Here the loop is held while the
+        // wait's look is posted and the session disposed, then let go.
+        GuiSessionOptions options = Options();
+        options.RecordedFrames = 0;
+        GuiSession session = new(options);
+        using ManualResetEventSlim loopHeld = new();
+        using ManualResetEventSlim release = new();
+        session.Compositor.Display.Loop.Post(() =>
+        {
+            loopHeld.Set();
+            release.Wait();
+        });
+        loopHeld.Wait();
+        Task<GuiWindow> waiting = Task.Run(() => session.WaitForWindowAsync("never", Timeout.InfiniteTimeSpan));
+        await Task.Delay(200);
+        Task disposing = Task.Run(session.Dispose);
+        await Task.Delay(200);
+        release.Set();
+        await disposing;
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => waiting);
+    }
+
+    [Fact]
+    public async Task A_wait_whose_predicate_disposes_the_session_ends_with_ObjectDisposedException()
+    {
+        // Disposing lets the looks of waits finish first, but not the look it is called from.
+        GuiSession session = new(Options());
+        await session.LaunchAsync("weston-simple-shm");
+        GuiWindow window = await session.WaitForWindowAsync(".");
+        Task waiting = session.WaitForCaptureAsync(window, _ =>
+        {
+            session.Dispose();
+            return false;
+        }, "the session disposed", Timeout.InfiniteTimeSpan);
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => waiting.WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
     public static TheoryData<string> UnsafeNames => ["../escaped", "a/b", "..", ".", "/absolute/name", "", "a\0b", new string('n', 300)];
 
     [Theory]
