@@ -18,8 +18,9 @@ public sealed partial class GuiSession
 
     /// <summary>Waits until the primary selection's text (see <see cref="ReadPrimarySelectionTextAsync"/>) satisfies <paramref name="predicate"/>; returns it.</summary>
     /// <exception cref="GuiTimeoutException">It did not within the timeout; the message gives the last text seen.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not <see cref="Timeout.InfiniteTimeSpan"/> (see <see cref="GuiSessionOptions.DefaultTimeout"/>).</exception>
     public Task<string> WaitForPrimarySelectionTextAsync(Func<string, bool> predicate, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
-        WaitForSelectionAsync(primary: true, predicate, timeout, cancellationToken);
+        WaitForSelectionAsync(primary: true, predicate, Limit(timeout), cancellationToken);
 
     /// <summary>
     /// Puts <paramref name="text"/> on the clipboard, offered as UTF-8 text, so that apps of the session paste it:
@@ -57,7 +58,7 @@ public sealed partial class GuiSession
         await copy.WriteInputAndCloseAsync(text, cancellationToken).ConfigureAwait(false);
         try
         {
-            await WaitForSelectionAsync(primary, now => now == text || copy.HasExited, null, cancellationToken).ConfigureAwait(false);
+            await WaitForSelectionAsync(primary, now => now == text || copy.HasExited, Options.DefaultTimeout, cancellationToken).ConfigureAwait(false);
         }
         catch (GuiTimeoutException) when (copy.HasExited)
         {
@@ -92,7 +93,7 @@ public sealed partial class GuiSession
         Task<string> output = paste.StandardOutput.ReadToEndAsync(cancellationToken);
         Task<string> error = paste.StandardError.ReadToEndAsync(cancellationToken);
         using CancellationTokenSource limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(Options.DefaultTimeout);
+        Timeouts.CancelAfter(limit, Options.DefaultTimeout);
         try
         {
             await paste.WaitForExitAsync(limit.Token).ConfigureAwait(false);
@@ -100,7 +101,7 @@ public sealed partial class GuiSession
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             paste.Kill(entireProcessTree: true);
-            (string message, IReadOnlyList<string> artifacts) = Failure($"wl-paste did not finish within {Options.DefaultTimeout.TotalSeconds:0.###} s", "clipboard");
+            (string message, IReadOnlyList<string> artifacts) = Failure($"wl-paste did not finish within {Timeouts.Seconds(Options.DefaultTimeout)}", "clipboard");
             throw new GuiTimeoutException(message, artifacts);
         }
         finally
@@ -116,11 +117,10 @@ public sealed partial class GuiSession
         return paste.ExitCode == 0 ? text : null;
     }
 
-    private async Task<string> WaitForSelectionAsync(bool primary, Func<string, bool> predicate, TimeSpan? timeout, CancellationToken cancellationToken)
+    private async Task<string> WaitForSelectionAsync(bool primary, Func<string, bool> predicate, TimeSpan limit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(predicate);
-        TimeSpan limit = timeout ?? Options.DefaultTimeout;
-        TimeSpan deadline = _clock.Elapsed + limit;
+        TimeSpan deadline = Timeouts.Deadline(_clock.Elapsed, limit);
         string? last = null;
         while (true)
         {
@@ -133,7 +133,7 @@ public sealed partial class GuiSession
             if (_clock.Elapsed >= deadline)
             {
                 (string message, IReadOnlyList<string> artifacts) = Failure(
-                    $"timed out after {limit.TotalSeconds:0.###} s waiting for the {SelectionName(primary)}'s text to satisfy the condition (last seen: {(last is null ? "nothing offered" : $"\"{last}\"")})", "timeout");
+                    $"timed out after {Timeouts.Seconds(limit)} waiting for the {SelectionName(primary)}'s text to satisfy the condition (last seen: {(last is null ? "nothing offered" : $"\"{last}\"")})", "timeout");
                 throw new GuiTimeoutException(message, artifacts);
             }
 

@@ -26,6 +26,15 @@ public sealed partial class GuiSession : IDisposable, IAsyncDisposable
 {
     private const string SocketName = "wayland-0";
 
+    /// <summary>
+    /// Longest <see cref="Name"/>: with a label (<see cref="MaxLabelLength"/>), a count and a suffix, an artifact's
+    /// name stays well under the 255 bytes a file name may have.
+    /// </summary>
+    private const int MaxNameLength = 100;
+
+    /// <summary>Longest label or golden name in an artifact's name.</summary>
+    internal const int MaxLabelLength = 60;
+
     /// <summary>Held while a socket-pair end is inheritable, so no other launch of ours inherits it too.</summary>
     private static readonly Lock InheritLock = new();
     private readonly List<GuiApp> _apps = [];
@@ -35,6 +44,13 @@ public sealed partial class GuiSession : IDisposable, IAsyncDisposable
     private readonly FrameRecorder? _recorder;
     private int _artifactCount;
     private bool _disposed;
+
+    /// <summary>Looks of waits at the compositor under way (see <see cref="Look"/>).</summary>
+    private int _looks;
+
+    /// <summary>Looks under way on this thread: disposing from inside one (a wait's predicate) must not wait for itself.</summary>
+    [ThreadStatic]
+    private static int t_looks;
 
     /// <summary>1 once a check of the kit failed and no hold for the viewer has happened since.</summary>
     private int _failed;
@@ -48,7 +64,9 @@ public sealed partial class GuiSession : IDisposable, IAsyncDisposable
     {
         Options = options ?? new GuiSessionOptions();
         Options.Validate();
-        Name = Options.Name ?? "gui-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture);
+        Name = Options.Name is { } name
+            ? FileNames.Safe(name, MaxNameLength)
+            : "gui-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture);
         RuntimeDirectory = Directory.CreateTempSubdirectory("wl-gui-").FullName;
         try
         {
@@ -86,7 +104,10 @@ public sealed partial class GuiSession : IDisposable, IAsyncDisposable
     /// <summary>The options the session was created with.</summary>
     public GuiSessionOptions Options { get; }
 
-    /// <summary>The name artifacts of this session start with.</summary>
+    /// <summary>
+    /// The name artifacts of this session start with: <see cref="GuiSessionOptions.Name"/> made a plain file name
+    /// (see there), or <c>gui-</c> and a timestamp.
+    /// </summary>
     public string Name { get; }
 
     /// <summary>The compositor, for anything this kit does not wrap.</summary>
@@ -207,8 +228,9 @@ public sealed partial class GuiSession : IDisposable, IAsyncDisposable
 
     /// <summary>Waits until the clipboard's text (see <see cref="ReadClipboardTextAsync"/>) satisfies <paramref name="predicate"/>; returns it.</summary>
     /// <exception cref="GuiTimeoutException">It did not within the timeout; the message gives the last text seen.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not <see cref="Timeout.InfiniteTimeSpan"/> (see <see cref="GuiSessionOptions.DefaultTimeout"/>).</exception>
     public Task<string> WaitForClipboardTextAsync(Func<string, bool> predicate, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
-        WaitForSelectionAsync(primary: false, predicate, timeout, cancellationToken);
+        WaitForSelectionAsync(primary: false, predicate, Limit(timeout), cancellationToken);
 
     /// <summary>
     /// Waits until a capture of <paramref name="window"/> satisfies <paramref name="predicate"/> — any check of your own
@@ -216,6 +238,7 @@ public sealed partial class GuiSession : IDisposable, IAsyncDisposable
     /// awaited.
     /// </summary>
     /// <exception cref="GuiTimeoutException">No capture satisfied it within the timeout.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not <see cref="Timeout.InfiniteTimeSpan"/> (see <see cref="GuiSessionOptions.DefaultTimeout"/>).</exception>
     public Task<Image> WaitForCaptureAsync(GuiWindow window, Func<Image, bool> predicate, string description, TimeSpan? timeout = null,
         CancellationToken cancellationToken = default)
     {
@@ -261,6 +284,7 @@ public sealed partial class GuiSession : IDisposable, IAsyncDisposable
     /// <summary>Waits for a window whose title or app id matches <paramref name="titleOrAppIdPattern"/> (a regex, unanchored).</summary>
     /// <exception cref="GuiTimeoutException">No such window within the timeout; the message lists the windows there were.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not <see cref="Timeout.InfiniteTimeSpan"/> (see <see cref="GuiSessionOptions.DefaultTimeout"/>).</exception>
     public Task<GuiWindow> WaitForWindowAsync(string titleOrAppIdPattern, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         Regex pattern = new(titleOrAppIdPattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
@@ -277,6 +301,7 @@ public sealed partial class GuiSession : IDisposable, IAsyncDisposable
     /// frames is idle). Returns the settled capture.
     /// </summary>
     /// <exception cref="GuiTimeoutException">The window kept changing, or was gone, for the whole timeout.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not <see cref="Timeout.InfiniteTimeSpan"/> (see <see cref="GuiSessionOptions.DefaultTimeout"/>).</exception>
     public Task<Image> WaitForIdleAsync(GuiWindow window, TimeSpan quiet, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
         WaitForIdleAsync(window, new IdleCondition { Quiet = quiet }, timeout, cancellationToken);
 
@@ -287,6 +312,7 @@ public sealed partial class GuiSession : IDisposable, IAsyncDisposable
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">A setting of <paramref name="condition"/> is out of range.</exception>
     /// <exception cref="GuiTimeoutException">The window kept changing, or was gone, for the whole timeout.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not <see cref="Timeout.InfiniteTimeSpan"/> (see <see cref="GuiSessionOptions.DefaultTimeout"/>).</exception>
     public Task<Image> WaitForIdleAsync(GuiWindow window, IdleCondition condition, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(window);
@@ -321,6 +347,7 @@ public sealed partial class GuiSession : IDisposable, IAsyncDisposable
     /// <paramref name="y"/>) of <paramref name="window"/> (0xAARRGGBB, premultiplied alpha). Returns that pixel.
     /// </summary>
     /// <exception cref="GuiTimeoutException">The predicate did not hold within the timeout; the message gives the last pixel seen.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not <see cref="Timeout.InfiniteTimeSpan"/> (see <see cref="GuiSessionOptions.DefaultTimeout"/>).</exception>
     public Task<uint> WaitForPixelAsync(GuiWindow window, int x, int y, Func<uint, bool> predicate, TimeSpan? timeout = null,
         CancellationToken cancellationToken = default)
     {
@@ -348,6 +375,7 @@ public sealed partial class GuiSession : IDisposable, IAsyncDisposable
     /// matches <paramref name="expected"/>: no channel of any pixel differs by more than <paramref name="tolerance"/>.
     /// </summary>
     /// <exception cref="GuiTimeoutException">No match within the timeout; the message gives the last count of differing pixels.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not <see cref="Timeout.InfiniteTimeSpan"/> (see <see cref="GuiSessionOptions.DefaultTimeout"/>).</exception>
     public async Task WaitForRegionToMatchAsync(GuiWindow window, int x, int y, RgbaImage expected, int tolerance = 0, TimeSpan? timeout = null,
         CancellationToken cancellationToken = default)
     {
@@ -382,11 +410,12 @@ public sealed partial class GuiSession : IDisposable, IAsyncDisposable
     /// animated PNG (<c>-frames.apng</c>, see <see cref="GuiSessionOptions.RecordedFrames"/>), the protocol errors
     /// posted, and each app's standard output and error. Returns their paths.
     /// </summary>
-    /// <param name="label">Goes into the file names (for example <c>timeout</c>).</param>
+    /// <param name="label">Goes into the file names (for example <c>timeout</c>), made a plain file name as <see cref="GuiSessionOptions.Name"/> is.</param>
     public IReadOnlyList<string> SaveArtifacts(string label)
     {
+        ArgumentNullException.ThrowIfNull(label);
         List<string> paths = [];
-        string prefix = ArtifactPath($"{label}-{Interlocked.Increment(ref _artifactCount)}");
+        string prefix = ArtifactPath($"{FileNames.Safe(label, MaxLabelLength)}-{Interlocked.Increment(ref _artifactCount)}");
         string screen = prefix + "-screen.png";
         Compositor.CaptureOutput().SavePng(screen);
         paths.Add(screen);
@@ -442,30 +471,32 @@ public sealed partial class GuiSession : IDisposable, IAsyncDisposable
     /// browsers watching it have closed the page, so that a person can look at a failure; returns at once (false)
     /// without a live view or with a zero <paramref name="maximum"/>. The hold ends once nobody has watched for a
     /// second after somebody did (a reload does not end it), or after <paramref name="maximum"/> (default
-    /// <see cref="GuiSessionOptions.LiveViewHold"/>), whether or not anybody came. Disposing a session whose own
+    /// <see cref="GuiSessionOptions.LiveViewHold"/>), whether or not anybody came; with <see cref="Timeout.InfiniteTimeSpan"/>
+    /// only the viewers leaving (or <paramref name="cancellationToken"/>) ends it. Disposing a session whose own
     /// check failed holds by itself; call this for a failure of your own assertions:
     /// <c>catch { await session.HoldForViewerAsync(); throw; }</c>. Returns true when the viewers left, false when
     /// the maximum ran out.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maximum"/> is negative and not <see cref="Timeout.InfiniteTimeSpan"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <exception cref="ObjectDisposedException">The session was disposed.</exception>
     public async Task<bool> HoldForViewerAsync(TimeSpan? maximum = null, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        TimeSpan limit = maximum ?? Options.LiveViewHold;
-        ArgumentOutOfRangeException.ThrowIfLessThan(limit, TimeSpan.Zero, nameof(maximum));
+        TimeSpan limit = maximum is { } given ? Timeouts.Check(given, nameof(maximum)) : Options.LiveViewHold;
         Volatile.Write(ref _failed, 0);
         if (LiveView is not { } view || limit == TimeSpan.Zero)
         {
             return false;
         }
 
-        Options.Log($"{Name}: holding the session until its live view is closed (at most {limit.TotalSeconds:0.###} s): {view.Url}");
+        Options.Log($"{Name}: holding the session until its live view is closed ({Timeouts.AtMost(limit)}): {view.Url}");
+        TimeSpan deadline = Timeouts.Deadline(TimeSpan.Zero, limit);
         Stopwatch held = Stopwatch.StartNew();
         bool watchedAtStart = view.ViewerCount > 0;
         long connectedAtStart = view.ViewersConnected;
         TimeSpan? unwatchedSince = null;
-        while (held.Elapsed < limit)
+        while (held.Elapsed < deadline)
         {
             bool watched = watchedAtStart || view.ViewersConnected > connectedAtStart;
             if (!watched || view.ViewerCount > 0)
@@ -479,17 +510,18 @@ public sealed partial class GuiSession : IDisposable, IAsyncDisposable
             }
 
             TimeSpan step = TimeSpan.FromMilliseconds(50);
-            await Task.Delay(step < limit - held.Elapsed ? step : limit - held.Elapsed, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(step < deadline - held.Elapsed ? step : deadline - held.Elapsed, cancellationToken).ConfigureAwait(false);
         }
 
-        Options.Log($"{Name}: nobody closed the live view within {limit.TotalSeconds:0.###} s; ending the session");
+        Options.Log($"{Name}: nobody closed the live view within {Timeouts.Seconds(limit)}; ending the session");
         return false;
     }
 
     /// <summary>
     /// Ends every launched app's process tree, stops the compositor, removes the runtime directory. App output stays
     /// readable. With the live view on and a failed check of the kit before, first holds for the viewer
-    /// (<see cref="HoldForViewerAsync"/>).
+    /// (<see cref="HoldForViewerAsync"/>). Waits still pending end with <see cref="ObjectDisposedException"/>; a look of
+    /// theirs at the compositor under way finishes first.
     /// </summary>
     public void Dispose()
     {
@@ -503,7 +535,11 @@ public sealed partial class GuiSession : IDisposable, IAsyncDisposable
             HoldForViewerAsync().GetAwaiter().GetResult();
         }
 
-        _disposed = true;
+        // Waits look no more from now on; the looks under way finish before the compositor stops (see Look).
+        Volatile.Write(ref _disposed, true);
+        Interlocked.MemoryBarrier();
+        int mine = t_looks;
+        SpinWait.SpinUntil(() => Volatile.Read(ref _looks) <= mine);
         LiveView?.Dispose();
         _recorder?.Dispose();
         foreach (GuiApp app in Apps)
@@ -532,6 +568,7 @@ public sealed partial class GuiSession : IDisposable, IAsyncDisposable
         Dispose();
     }
 
+    /// <summary>Where the artifact <c>{Name}-{suffix}</c> goes; <paramref name="suffix"/> must be a plain file name already.</summary>
     internal string ArtifactPath(string suffix)
     {
         Directory.CreateDirectory(Options.ArtifactsDirectory);
@@ -542,29 +579,66 @@ public sealed partial class GuiSession : IDisposable, IAsyncDisposable
         where T : class
         => PollAsync(() => probe() is { } found ? (true, found) : (false, null!), () => what, timeout, cancellationToken);
 
-    internal async Task<T> PollAsync<T>(Func<(bool Done, T Value)> probe, Func<string> what, TimeSpan? timeout, CancellationToken cancellationToken)
+    /// <summary>Polls until <paramref name="probe"/> is done; the timeout is checked at once, before the wait starts.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not <see cref="Timeout.InfiniteTimeSpan"/>.</exception>
+    internal Task<T> PollAsync<T>(Func<(bool Done, T Value)> probe, Func<string> what, TimeSpan? timeout, CancellationToken cancellationToken) =>
+        PollCoreAsync(probe, what, Limit(timeout), cancellationToken);
+
+    /// <summary>The timeout a wait given <paramref name="timeout"/> has: it, checked, or <see cref="GuiSessionOptions.DefaultTimeout"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not <see cref="Timeout.InfiniteTimeSpan"/>.</exception>
+    internal TimeSpan Limit(TimeSpan? timeout) => timeout is { } given ? Timeouts.Check(given, nameof(timeout)) : Options.DefaultTimeout;
+
+    private async Task<T> PollCoreAsync<T>(Func<(bool Done, T Value)> probe, Func<string> what, TimeSpan limit, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        TimeSpan limit = timeout ?? Options.DefaultTimeout;
-        TimeSpan deadline = _clock.Elapsed + limit;
+        TimeSpan deadline = Timeouts.Deadline(_clock.Elapsed, limit);
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            Observe();
-            (bool done, T value) = probe();
+            (bool done, T value) = Look(() =>
+            {
+                Observe();
+                (bool done, T value) = probe();
+                if (done)
+                {
+                    _recorder?.Sample(commits: true);
+                }
+                else if (_clock.Elapsed >= deadline)
+                {
+                    (string message, IReadOnlyList<string> artifacts) = Failure($"timed out after {Timeouts.Seconds(limit)} waiting for {what()}", "timeout");
+                    throw new GuiTimeoutException(message, artifacts);
+                }
+
+                return (done, value);
+            });
             if (done)
             {
-                _recorder?.Sample(commits: true);
                 return value;
             }
 
-            if (_clock.Elapsed >= deadline)
-            {
-                (string message, IReadOnlyList<string> artifacts) = Failure($"timed out after {limit.TotalSeconds:0.###} s waiting for {what()}", "timeout");
-                throw new GuiTimeoutException(message, artifacts);
-            }
-
             await Task.Delay(Options.PollInterval, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="look"/>, a poll's work with the compositor, unless disposing has begun; disposing lets the
+    /// looks under way finish before it stops the compositor. The compositor's loop runs only what was posted to it
+    /// before it stops, so a call posted just then would wait for it in vain.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The session is being disposed.</exception>
+    private T Look<T>(Func<T> look)
+    {
+        Interlocked.Increment(ref _looks);
+        t_looks++;
+        try
+        {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
+            return look();
+        }
+        finally
+        {
+            t_looks--;
+            Interlocked.Decrement(ref _looks);
         }
     }
 
@@ -575,9 +649,10 @@ public sealed partial class GuiSession : IDisposable, IAsyncDisposable
         string state = DescribeState();
         if (LiveView is { } view)
         {
-            state += Options.LiveViewHold > TimeSpan.Zero
-                ? $"\nlive view: {view.Url} (the session is held until it is closed, at most {Options.LiveViewHold.TotalSeconds:0.###} s)"
-                : $"\nlive view: {view.Url}";
+            TimeSpan hold = Options.LiveViewHold;
+            state += hold == TimeSpan.Zero
+                ? $"\nlive view: {view.Url}"
+                : $"\nlive view: {view.Url} (the session is held until it is closed, {Timeouts.AtMost(hold)})";
         }
 
         List<string> artifacts = [.. moreArtifacts ?? []];

@@ -33,15 +33,23 @@ public sealed class GuiSessionOptions
     /// <summary>Output refresh rate in mHz (default 60000).</summary>
     public int RefreshMilliHertz { get; set; } = 60000;
 
-    /// <summary>Timeout of a wait that is given none (default 10 s).</summary>
+    /// <summary>
+    /// Timeout of a wait that is given none (default 10 s); <see cref="Timeout.InfiniteTimeSpan"/> waits without limit.
+    /// Waits take timeouts as .NET does: <see cref="Timeout.InfiniteTimeSpan"/> (or a timeout over about 49.7 days, the
+    /// longest a .NET timer runs, such as <see cref="TimeSpan.MaxValue"/>) never runs out, zero looks once, and other
+    /// negative timeouts are refused with <see cref="ArgumentOutOfRangeException"/>.
+    /// </summary>
     public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How often waits look again (default 20 ms).</summary>
+    /// <summary>How often waits look again (default 20 ms; at most about 49.7 days, the longest a .NET timer runs).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(20);
 
     /// <summary>
     /// Names this session's artifacts (use the test's name); files are called <c>{Name}-….png</c>. Default: <c>gui</c>
-    /// and a timestamp.
+    /// and a timestamp. The name is made one plain file name (<see cref="GuiSession.Name"/>), so that artifacts stay in
+    /// <see cref="ArtifactsDirectory"/> whatever the name: ASCII letters, digits, <c>-</c>, <c>_</c> and <c>.</c> stay,
+    /// other characters (path separators, spaces, parentheses of a parameterized test's name) become <c>_</c>, as does
+    /// a leading dot; a name longer than 100 characters is cut and ends in a hash of the whole name.
     /// </summary>
     public string? Name { get; set; }
 
@@ -74,7 +82,10 @@ public sealed class GuiSessionOptions
     /// </summary>
     public int RecordedFrames { get; set; } = 30;
 
-    /// <summary>How often the output is looked at for <see cref="RecordedFrames"/> between waits (default 50 ms; waits also look at each poll).</summary>
+    /// <summary>
+    /// How often the output is looked at for <see cref="RecordedFrames"/> between waits (default 50 ms, at most about
+    /// 49.7 days; waits also look at each poll).
+    /// </summary>
     public TimeSpan RecordInterval { get; set; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>
@@ -98,7 +109,8 @@ public sealed class GuiSessionOptions
     /// With <see cref="LiveView"/> on, how long disposing a session that failed waits at most for the browsers
     /// watching it to close the page (the apps keep running meanwhile), so that a person can look at the failure; see
     /// <see cref="GuiSession.HoldForViewerAsync"/>. Default: <c>$WAYLAND_GUI_LIVE_HOLD</c> seconds, else 600 s; zero
-    /// never holds. Without a live view nothing ever holds.
+    /// never holds, <see cref="Timeout.InfiniteTimeSpan"/> holds until the viewers leave. Without a live view nothing
+    /// ever holds.
     /// </summary>
     public TimeSpan LiveViewHold { get; set; } = ParseHold(Environment.GetEnvironmentVariable(LiveViewHoldVariable));
 
@@ -126,12 +138,18 @@ public sealed class GuiSessionOptions
 
     internal void Validate()
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(LiveViewHold, TimeSpan.Zero, nameof(LiveViewHold));
+        Timeouts.Check(LiveViewHold, nameof(LiveViewHold));
         ArgumentNullException.ThrowIfNull(Log, nameof(Log));
         ArgumentOutOfRangeException.ThrowIfNegative(RecordedFrames, nameof(RecordedFrames));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RecordInterval, TimeSpan.Zero, nameof(RecordInterval));
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(DefaultTimeout, TimeSpan.Zero, nameof(DefaultTimeout));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(RecordInterval, Timeouts.Longest, nameof(RecordInterval));
+        if (DefaultTimeout <= TimeSpan.Zero && DefaultTimeout != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(DefaultTimeout), DefaultTimeout, "The default timeout is more than zero, or Timeout.InfiniteTimeSpan to wait without limit.");
+        }
+
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(PollInterval, TimeSpan.Zero, nameof(PollInterval));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(PollInterval, Timeouts.Longest, nameof(PollInterval));
         ArgumentException.ThrowIfNullOrEmpty(ArtifactsDirectory, nameof(ArtifactsDirectory));
         ArgumentException.ThrowIfNullOrEmpty(GoldenDirectory, nameof(GoldenDirectory));
     }
