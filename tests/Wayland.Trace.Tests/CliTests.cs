@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Wayland.Testing;
+using Wayland.Wire;
 
 namespace Wayland.Trace.Tests;
 
@@ -155,6 +156,60 @@ public sealed class CliTests
             if (!proxy.HasExited)
             {
                 proxy.Kill();
+                proxy.WaitForExit();
+            }
+        }
+    }
+
+    [Fact]
+    public void Exits_with_the_app_status_when_the_compositor_does_not_read_what_the_app_left()
+    {
+        // The "compositor" never accepts, so nothing sent to it is read. A client of the app (this test, on the app's
+        // socket) sends until its socket is full and hangs up; then the app exits. What the proxy still holds for the
+        // compositor is given up after a few seconds, and wl-trace exits with the app's status.
+        using RuntimeDirectory runtime = RuntimeDirectory.Create("trace-stalled");
+        string upstream = Path.Combine(runtime.Path, "stalled");
+        using SafeFdHandle listener = UnixSocket.Listen(upstream);
+        string trace = Path.Combine(runtime.Path, "trace.txt");
+        ProcessStartInfo info = Info(null, "-o", trace, "--filter", "wl_shm", "--display", upstream, "--", "/bin/sh", "-c",
+            "echo \"$XDG_RUNTIME_DIR/$WAYLAND_DISPLAY\"; read line; exit 5");
+        runtime.Apply(info);
+        info.RedirectStandardInput = true;
+        info.RedirectStandardError = false;
+        using Process proxy = Process.Start(info)!;
+        try
+        {
+            string? socket = proxy.StandardOutput.ReadLine();
+            Assert.NotNull(socket);
+            byte[] syncs = [.. Enumerable.Repeat(Wire.Message(1, 0, 2u), 1000).SelectMany(m => m)];
+            int sent = 0;
+            using (SafeFdHandle client = UnixSocket.Connect(socket))
+            {
+                while (true)
+                {
+                    int n = UnixSocket.Send(client, syncs, []);
+                    if (n > 0)
+                    {
+                        sent += n;
+                    }
+                    else if (!UnixSocket.Wait(client, writable: true, TimeSpan.FromMilliseconds(500)))
+                    {
+                        break;
+                    }
+                }
+            }
+
+            proxy.StandardInput.Close();
+            Assert.True(proxy.WaitForExit(TimeSpan.FromSeconds(30)), $"wl-trace still runs after the app exited ({sent} bytes sent)");
+            Assert.Equal(5, proxy.ExitCode);
+            Assert.Matches(@"wl-trace: [^ ]+\[\d+\] hung up, and the compositor has not read what it sent for 3 s: dropping \d+ bytes and 0 descriptors",
+                File.ReadAllText(trace));
+        }
+        finally
+        {
+            if (!proxy.HasExited)
+            {
+                proxy.Kill(entireProcessTree: true);
                 proxy.WaitForExit();
             }
         }

@@ -53,6 +53,10 @@ internal sealed partial class TraceProxy : IDisposable
     /// <summary>How a connection is accepted (<see cref="UnixSocket.Accept"/>; tests make it fail).</summary>
     internal Func<SafeFdHandle, SafeFdHandle?> AcceptConnection { get; set; } = UnixSocket.Accept;
 
+    /// <summary>How long the compositor may go without taking anything of what a client that hung up sent, before the
+    /// rest is dropped and the connection closed (see <see cref="ProxiedConnection"/>).</summary>
+    internal TimeSpan DrainTimeout { get; set; } = ProxiedConnection.DefaultDrainTimeout;
+
     /// <summary>Clients accepted so far.</summary>
     public int ClientCount => _clientCount;
 
@@ -111,7 +115,7 @@ internal sealed partial class TraceProxy : IDisposable
         ProxiedConnection connection;
         try
         {
-            connection = new ProxiedConnection(_loop, Tracer, client, clientSocket, server, Closed, account, ReceivedFds);
+            connection = new ProxiedConnection(_loop, Tracer, client, clientSocket, server, Closed, account, ReceivedFds, DrainTimeout);
         }
         catch
         {
