@@ -215,6 +215,80 @@ public sealed class CliTests
         }
     }
 
+    [Fact]
+    public async Task SIGTERM_is_passed_on_to_the_app_and_wl_trace_exits_with_its_status()
+    {
+        // The app is no Wayland client: closing its connections would not stop it.
+        using RuntimeDirectory runtime = RuntimeDirectory.Create("trace-sigterm");
+        (Process proxy, int app) = StartWithApp(runtime, "trap 'exit 7' TERM");
+        using (proxy)
+        {
+            try
+            {
+                Assert.True(UnixProcess.Signal(proxy.Id, 15));
+                Assert.True(proxy.WaitForExit(TimeSpan.FromSeconds(30)), "wl-trace did not exit");
+                Assert.Equal(7, proxy.ExitCode);
+                Assert.Null(await ReadLine(proxy));
+            }
+            finally
+            {
+                Stop(proxy, app);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_second_signal_stops_wl_trace_when_the_app_does_not_exit()
+    {
+        using RuntimeDirectory runtime = RuntimeDirectory.Create("trace-sigterm2");
+        (Process proxy, int app) = StartWithApp(runtime, "trap 'echo got TERM' TERM");
+        using (proxy)
+        {
+            try
+            {
+                Assert.True(UnixProcess.Signal(proxy.Id, 15));
+                Assert.Equal("got TERM", await ReadLine(proxy));
+                Assert.False(proxy.HasExited, "wl-trace exited on the signal it passed on");
+                Assert.True(UnixProcess.Signal(proxy.Id, 15));
+                Assert.True(proxy.WaitForExit(TimeSpan.FromSeconds(30)), "wl-trace did not exit on the second signal");
+                Assert.Equal(143, proxy.ExitCode);
+                Assert.True(UnixProcess.Signal(app, 0), "the app should be left running");
+            }
+            finally
+            {
+                Stop(proxy, app);
+            }
+        }
+    }
+
+    /// <summary>wl-trace running a shell that runs <paramref name="trap"/>, prints its pid and waits.</summary>
+    private static (Process Proxy, int App) StartWithApp(RuntimeDirectory runtime, string trap)
+    {
+        ProcessStartInfo info = Info(null, "-o", "/dev/null", "--", "/bin/sh", "-c", $"{trap}; echo $$; while :; do sleep 0.1; done");
+        runtime.Apply(info);
+        info.RedirectStandardError = false;
+        Process proxy = Process.Start(info)!;
+        string? pid = ReadLine(proxy).GetAwaiter().GetResult();
+        Assert.True(pid is not null, "the app did not start");
+        return (proxy, int.Parse(pid, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private static async Task<string?> ReadLine(Process process)
+    {
+        using CancellationTokenSource timeout = new(TimeSpan.FromSeconds(30));
+        return await process.StandardOutput.ReadLineAsync(timeout.Token);
+    }
+
+    private static void Stop(Process proxy, int app)
+    {
+        UnixProcess.Signal(app, 9);
+        if (!proxy.HasExited)
+        {
+            proxy.Kill();
+            proxy.WaitForExit();
+        }
+    }
+
     private static (int Code, string Stdout, string Stderr) Run(HeadlessWeston? weston, params string[] arguments) =>
         ProcessRunner.Run(Info(weston, arguments), TimeSpan.FromSeconds(120));
 

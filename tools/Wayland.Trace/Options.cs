@@ -11,8 +11,9 @@ internal sealed class Options
         file descriptor through unchanged, and prints each request and event decoded from the protocol XML.
 
         With APP, it runs APP on a private socket (WAYLAND_DISPLAY points at it; programs APP starts are traced too)
-        and exits with APP's status once APP and its connections are gone. With --listen, it serves any number of
-        clients on NAME until SIGINT or SIGTERM; each line then names its client: {command[pid]}.
+        and exits with APP's status once APP and its connections are gone. SIGINT and SIGTERM are passed on to APP
+        and tracing goes on until it exits; a second one stops wl-trace at once. With --listen, it serves any number
+        of clients on NAME until SIGINT or SIGTERM; each line then names its client: {command[pid]}.
 
         Options:
           --listen NAME        Listen on NAME (in $XDG_RUNTIME_DIR, or an absolute path) instead of running APP

@@ -18,8 +18,13 @@ internal sealed class TraceSession
     /// <summary>How long lines for a file or a pipe may wait in the buffer.</summary>
     public static readonly TimeSpan FlushDelay = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>The signal that stops wl-trace (0 until one does).</summary>
     private volatile int _signal;
+    private int _signalCount;
     private volatile bool _appExited;
+
+    /// <summary>APP once it runs: the first SIGINT or SIGTERM is passed on to it.</summary>
+    private volatile Process? _app;
 
     public static int Run(string[] args, TextWriter error)
     {
@@ -177,9 +182,16 @@ internal sealed class TraceSession
         };
         try
         {
+            if (_signal != 0)
+            {
+                ourEnd?.Dispose();
+                return 128 + _signal;
+            }
+
             // The runtime's fork/exec closes only close-on-exec descriptors, so the child inherits exactly this one.
             childEnd?.SetCloseOnExec(false);
             process.Start();
+            _app = process;
         }
         catch (System.ComponentModel.Win32Exception e)
         {
@@ -198,9 +210,11 @@ internal sealed class TraceSession
         }
 
         Loop(proxy, () => _appExited && proxy.ConnectionCount == 0);
-        if (_signal != 0 && !process.HasExited)
+        if (_signal != 0)
         {
-            // Our connections are closed: the app sees its compositor go away. Give it a moment to exit on its own.
+            // A second signal (or one APP could not be sent): close our connections, so that a Wayland app sees its
+            // compositor go away, and give it a moment to exit on its own; then leave it.
+            proxy.CloseConnections();
             process.WaitForExit(TimeSpan.FromSeconds(2));
             return 128 + _signal;
         }
@@ -226,10 +240,29 @@ internal sealed class TraceSession
         }
     }
 
+    /// <summary>SIGINT or SIGTERM: the first is passed on to APP, if it runs, and tracing goes on until APP exits (as
+    /// <c>timeout</c> and <c>sudo</c> pass signals on); otherwise, and on the second, wl-trace stops.</summary>
     private void OnSignal(PosixSignalContext context, TraceProxy proxy, int number)
     {
         context.Cancel = true;
+        if (Interlocked.Increment(ref _signalCount) == 1 && _app is { } app && !_appExited && PassOn(app, number))
+        {
+            return;
+        }
+
         _signal = number;
         proxy.Loop.Wake();
+    }
+
+    private static bool PassOn(Process app, int signal)
+    {
+        try
+        {
+            return UnixProcess.Signal(app.Id, signal);
+        }
+        catch (WaylandIOException)
+        {
+            return false; // not ours to signal (EPERM): stop instead
+        }
     }
 }

@@ -154,12 +154,18 @@ internal sealed partial class TraceProxy : IDisposable
         }
     }
 
-    public void Dispose()
+    /// <summary>Closes every connection (both sockets of each); the listening socket stays.</summary>
+    public void CloseConnections()
     {
         foreach (ProxiedConnection connection in _connections.ToArray())
         {
             connection.Dispose();
         }
+    }
+
+    public void Dispose()
+    {
+        CloseConnections();
 
         _listenSource?.Remove();
         _listener?.Dispose();
