@@ -71,6 +71,42 @@ public class WlInfoToolTests
         return ProcessRunner.Run(info, TimeSpan.FromSeconds(30));
     }
 
+    [Theory]
+    [InlineData(">/dev/full", "--help")]
+    [InlineData(">&-", "--version")]
+    [InlineData(">/dev/full", null)]
+    [InlineData(">&-", null)]
+    public void Output_that_cannot_be_written_is_reported_and_exits_1(string redirection, string? argument)
+    {
+        // Without an argument: the report of a compositor's globals.
+        using HeadlessWeston weston = HeadlessWeston.Start();
+        (int exit, string stdout, string stderr) = RunWlInfoInShell(weston, redirection, argument is null ? [] : [argument]);
+        Assert.True(exit == 1, $"exit status {exit}: {stderr}");
+        Assert.Equal("", stdout);
+        Assert.StartsWith("wl-info: cannot write to standard output: ", stderr, StringComparison.Ordinal);
+        if (redirection == ">/dev/full")
+        {
+            Assert.Equal("wl-info: cannot write to standard output: No space left on device\n", stderr);
+        }
+    }
+
+    [Fact]
+    public void With_standard_error_closed_a_missing_compositor_still_exits_1()
+    {
+        (int exit, _, _) = RunWlInfoInShell(null, "2>&-", ["--display", "nothing-here"]);
+        Assert.Equal(1, exit);
+    }
+
+    /// <summary>wl-info run by /bin/sh with <paramref name="redirection"/> (to close or replace a standard stream).</summary>
+    private static (int Exit, string Stdout, string Stderr) RunWlInfoInShell(HeadlessWeston? weston, string redirection, string[] arguments)
+    {
+        using RuntimeDirectory runtime = RuntimeDirectory.Create("wl-info");
+        ProcessStartInfo info = new("/bin/sh", ["-c", $"exec \"$@\" {redirection}", "sh", "dotnet", Path.Combine(AppContext.BaseDirectory, "wl-info.dll"), .. arguments]);
+        runtime.Apply(info);
+        weston?.ApplyClientEnvironment(info);
+        return ProcessRunner.Run(info, TimeSpan.FromSeconds(30));
+    }
+
     [Fact]
     public void Wl_info_explains_a_missing_compositor()
     {

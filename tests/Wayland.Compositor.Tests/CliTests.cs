@@ -386,6 +386,27 @@ public sealed class CliTests : IDisposable
         Assert.True(File.Exists(png), stderr);
     }
 
+    [Fact]
+    public void AClosedStandardErrorDoesNotStopIt()
+    {
+        // Nobody hears "listening on" and "stopping": the run ends as it would otherwise, by --timeout.
+        (int exit, _, _) = RunProgram("/bin/sh", null, "-c", "exec \"$@\" 2>&-", "sh", "dotnet", CliPath, "--timeout", "1");
+
+        Assert.Equal(124, exit);
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("--version")]
+    public void HelpOrVersionToAFullDiskExitsOneWithAMessage(string argument)
+    {
+        (int exit, string stdout, string stderr) = RunProgram("/bin/sh", null, "-c", "exec \"$@\" >/dev/full", "sh", "dotnet", CliPath, argument);
+
+        Assert.Equal(1, exit);
+        Assert.Equal("", stdout);
+        Assert.Equal("wl-headless: cannot write to standard output: No space left on device\n", stderr);
+    }
+
     /// <summary>The built CLI, of the same configuration as this test assembly (…/bin/&lt;Configuration&gt;/net10.0/).</summary>
     private static string CliPath
     {

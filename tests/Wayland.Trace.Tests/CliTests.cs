@@ -289,6 +289,33 @@ public sealed class CliTests
         }
     }
 
+    [Fact]
+    public void A_closed_or_full_standard_stream_is_reported_or_ignored_never_a_crash()
+    {
+        using HeadlessWeston weston = HeadlessWeston.Start();
+        const string App = "wayland-info > /dev/null && exit 3";
+
+        // Standard error closed: nobody hears the messages, nor the trace written there by default; the status holds.
+        Assert.Equal(64, RunInShell(weston, "2>&-", "--frobnicate").Code);
+        Assert.Equal(3, RunInShell(weston, "2>&-", "--", "/bin/sh", "-c", App).Code);
+
+        // Standard output full: --help fails with a message; a trace written there says it was lost, the status holds.
+        (int code, _, string stderr) = RunInShell(weston, ">/dev/full", "--help");
+        Assert.Equal(1, code);
+        Assert.Equal("wl-trace: cannot write to standard output: No space left on device\n", stderr);
+        (code, _, stderr) = RunInShell(weston, ">/dev/full", "-o", "-", "--", "/bin/sh", "-c", App);
+        Assert.Equal(3, code);
+        Assert.Equal("wl-trace: writing the trace to standard output failed (No space left on device); the lines after that were lost\n", stderr);
+    }
+
+    /// <summary>wl-trace run by /bin/sh with <paramref name="redirection"/> (to close or replace a standard stream).</summary>
+    private static (int Code, string Stdout, string Stderr) RunInShell(HeadlessWeston weston, string redirection, params string[] arguments)
+    {
+        ProcessStartInfo info = new("/bin/sh", ["-c", $"exec \"$@\" {redirection}", "sh", "dotnet", Tool, .. arguments]);
+        weston.ApplyClientEnvironment(info);
+        return ProcessRunner.Run(info, TimeSpan.FromSeconds(120));
+    }
+
     private static (int Code, string Stdout, string Stderr) Run(HeadlessWeston? weston, params string[] arguments) =>
         ProcessRunner.Run(Info(weston, arguments), TimeSpan.FromSeconds(120));
 

@@ -3,6 +3,7 @@ using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Net;
 using Wayland.Compositor.Web;
+using Wayland.Tools;
 
 namespace Wayland.Compositor.Cli;
 
@@ -168,7 +169,16 @@ internal sealed class CommandLine
         // The root command has no action of its own: an action here is --help's or --version's.
         if (result.Action is not null)
         {
-            return result.Invoke();
+            try
+            {
+                return result.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Standard output closed (EBADF, thrown as "access denied" around the real reason) or a full disk.
+                error.WriteLine($"wl-headless: cannot write to standard output: {StandardStreams.Describe(e)}");
+                return ExitCodes.Failure;
+            }
         }
 
         return Session.Run(ToSettings(result));

@@ -40,8 +40,8 @@ internal sealed class Options
         Output is libwayland's WAYLAND_DEBUG format. What cannot be decoded (an object the proxy never saw created,
         an opcode the XML does not have, a malformed message) is printed in hex and passed on all the same.
 
-        Exit status: APP's (128+N when signal N ended it); with --listen, 0 after SIGINT or SIGTERM;
-        64 for a bad command line; 1 when the proxy cannot start.
+        Exit status: APP's (128+N when signal N ended it); with --listen, 0 after SIGINT or SIGTERM (1 when the
+        trace could not be written); 64 for a bad command line; 1 when the proxy cannot start.
         """;
 
     public string? Listen { get; private set; }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
 using System.Runtime.InteropServices;
+using Wayland.Tools;
 using Wayland.Trace.Decoding;
 using Wayland.Trace.Output;
 using Wayland.Trace.Proxy;
@@ -36,16 +37,10 @@ internal sealed class TraceSession
             return Usage;
         }
 
-        if (options.Help)
+        if (options.Help || options.Version)
         {
-            Console.Out.WriteLine(Options.Usage);
-            return 0;
-        }
-
-        if (options.Version)
-        {
-            Console.Out.WriteLine($"wl-trace {typeof(TraceSession).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]}");
-            return 0;
+            return WriteStandardOutput(options.Help ? Options.Usage
+                : $"wl-trace {typeof(TraceSession).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]}", error);
         }
 
         Filter filter = Filter.All;
@@ -66,6 +61,24 @@ internal sealed class TraceSession
         catch (Exception e) when (e is WaylandException or IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
         {
             error.WriteLine($"wl-trace: {e.Message}");
+            return Failure;
+        }
+    }
+
+    /// <summary>Writes <paramref name="text"/> and a newline to standard output: 0, or 1 with a message when it cannot
+    /// be written (closed, or a full disk), as coreutils do.</summary>
+    private static int WriteStandardOutput(string text, TextWriter error)
+    {
+        try
+        {
+            using Stream stdout = Console.OpenStandardOutput();
+            stdout.Write(System.Text.Encoding.UTF8.GetBytes(text + "\n"));
+            stdout.Flush();
+            return 0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"wl-trace: cannot write to standard output: {StandardStreams.Describe(e)}");
             return Failure;
         }
     }
@@ -145,6 +158,14 @@ internal sealed class TraceSession
         }
 
         output.Flush();
+        if (output.Failure is { } failure)
+        {
+            // The proxying went on; the trace did not. APP's status stays APP's; --listen says it failed.
+            error.WriteLine($"wl-trace: writing the trace to {options.Output switch { null => "standard error", "-" => "standard output", string file => file }} "
+                + $"failed ({StandardStreams.Describe(failure)}); the lines after that were lost");
+            return listening ? Failure : status;
+        }
+
         return status;
     }
 
