@@ -63,6 +63,17 @@ public class WlInfoToolTests
         Assert.Contains("usage: wl-info", stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("-d", "")]
+    [InlineData("--display", " ")]
+    public void An_empty_or_blank_display_is_a_bad_argument(string option, string value)
+    {
+        (int exit, string stdout, string stderr) = RunWlInfo(option, value);
+        Assert.Equal(2, exit);
+        Assert.Equal("", stdout);
+        Assert.StartsWith($"wl-info: {option} needs a socket name or path, not '{value}'\n", stderr, StringComparison.Ordinal);
+    }
+
     private static (int Exit, string Stdout, string Stderr) RunWlInfo(params string[] arguments)
     {
         using RuntimeDirectory runtime = RuntimeDirectory.Create("wl-info");

@@ -214,6 +214,8 @@ public sealed class CliTests : IDisposable
     [InlineData("--max-subsurfaces", "many")]
     [InlineData("--max-content-bytes", "-5")]
     [InlineData("--max-content-bytes", "12Q")]
+    [InlineData("--screenshot", "")]
+    [InlineData("--socket", "")]
     public void BadArgumentsExit64WithUsage(params string[] arguments)
     {
         (int exit, string stdout, string stderr) = Run(arguments);
@@ -223,6 +225,22 @@ public sealed class CliTests : IDisposable
         Assert.StartsWith("wl-headless: ", stderr, StringComparison.Ordinal);
         Assert.Contains("Usage:", stderr, StringComparison.Ordinal);
         Assert.Contains("--exec <CMD>", stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--screenshot", "", "--screenshot needs a file name, not ''")]
+    [InlineData("--screenshot", " ", "--screenshot needs a file name, not ' '")]
+    [InlineData("--socket", "", "--socket needs a socket name or path, not ''")]
+    [InlineData("--socket", "\t", "--socket needs a socket name or path, not '\t'")]
+    [InlineData("--exec", " ", "--exec needs a command to run, not ' '")]
+    public void AnEmptyOrBlankValueIsRefusedByName(string option, string value, string message)
+    {
+        // Nothing is written or listened on: the file " " in the working directory, say.
+        (int exit, _, string stderr) = Run("--frames", "1", "--timeout", "10", option, value);
+
+        Assert.Equal(64, exit);
+        Assert.StartsWith($"wl-headless: {message}\n", stderr, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(_runtime.Path));
     }
 
     [Fact]

@@ -35,6 +35,26 @@ public sealed class CliTests
     }
 
     [Theory]
+    [InlineData("--listen", "")]
+    [InlineData("--listen", " ")]
+    [InlineData("--display", " ")]
+    [InlineData("-o", "")]
+    [InlineData("-o", "  ")]
+    [InlineData("--protocols", " ")]
+    public void An_empty_or_blank_path_is_a_bad_command_line(string option, string value)
+    {
+        // Not a socket named " " to listen on (and wait for clients), nor a trace file named " ".
+        using RuntimeDirectory runtime = RuntimeDirectory.Create("trace-blank");
+        ProcessStartInfo info = Info(null, option == "--listen" ? [option, value] : [option, value, "--", "true"]);
+        runtime.Apply(info);
+        info.WorkingDirectory = runtime.Path;
+        (int code, _, string stderr) = ProcessRunner.Run(info, TimeSpan.FromSeconds(60));
+        Assert.Equal(64, code);
+        Assert.StartsWith(value.Length == 0 ? $"wl-trace: {option} needs a value\n" : $"wl-trace: {option} needs a value, not '{value}'\n", stderr, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(runtime.Path));
+    }
+
+    [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public void Runs_an_app_and_exits_with_its_status(bool socketPair)

@@ -222,11 +222,13 @@ internal sealed class CommandLine
             command.AddError($"--web {web.Tokens[0].Value} is not a loopback address: anyone who reaches it could watch and type; add --web-public to allow it");
         }
 
-        foreach (Option<string?> option in (ReadOnlySpan<Option<string?>>)[ExecOption, ExecSocketOption])
+        foreach ((Option<string?> option, string what) in (ReadOnlySpan<(Option<string?>, string)>)[(ExecOption, "a command to run"),
+            (ExecSocketOption, "a command to run"), (ScreenshotOption, "a file name"), (SocketOption, "a socket name or path")])
         {
+            // Only spaces is a mistake (an empty shell variable in quotes), not a command, file or socket to use.
             if (command.GetResult(option) is { Tokens.Count: 1 } given && string.IsNullOrWhiteSpace(given.Tokens[0].Value))
             {
-                command.AddError($"{option.Name} needs a command to run");
+                command.AddError($"{option.Name} needs {what}, not '{given.Tokens[0].Value}'");
             }
         }
     }

@@ -33,11 +33,12 @@ for (int i = 0; i < args.Length; i++)
             return Print(Usage + "\n");
         case "--version":
             return Print($"wl-info {typeof(Program).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion}\n");
-        case "--display" or "-d" when i + 1 < args.Length:
+        case "--display" or "-d" when i + 1 < args.Length && !string.IsNullOrWhiteSpace(args[i + 1]):
             name = args[++i];
             break;
         default:
-            Write(StandardError, (args[i] is "--display" or "-d" ? $"wl-info: {args[i]} needs a value" : $"wl-info: unknown argument '{args[i]}'") + "\n" + Usage + "\n");
+            Write(StandardError, (args[i] is "--display" or "-d" ? $"wl-info: {args[i]} needs a socket name or path{(i + 1 < args.Length ? $", not '{args[i + 1]}'" : "")}"
+                : $"wl-info: unknown argument '{args[i]}'") + "\n" + Usage + "\n");
             return 2;
     }
 }

@@ -113,9 +113,10 @@ internal sealed class Options
                     break;
                 case "--listen" or "--display" or "-o" or "--output" or "--filter" or "--protocols" or "--max-fds":
                     string? value = inlineValue ?? (i + 1 < args.Length ? args[++i] : null);
-                    if (string.IsNullOrEmpty(value))
+                    if (string.IsNullOrWhiteSpace(value))
                     {
-                        error = $"{arg} needs a value";
+                        // Only spaces is a mistake (an empty shell variable in quotes), not a file or socket to use.
+                        error = value is null or "" ? $"{arg} needs a value" : $"{arg} needs a value, not '{value}'";
                         return null;
                     }
 
