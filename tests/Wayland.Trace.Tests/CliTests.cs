@@ -79,6 +79,21 @@ public sealed class CliTests
     }
 
     [Fact]
+    public void With_a_relative_runtime_directory_the_app_gets_the_whole_path_of_the_private_socket()
+    {
+        // libwayland ignores a relative XDG_RUNTIME_DIR: the private socket is made elsewhere, and APP must be told
+        // where, whole.
+        using HeadlessWeston weston = HeadlessWeston.Start();
+        ProcessStartInfo info = Info(weston, "-o", "/dev/null", "--display", weston.SocketPath, "--", "/bin/sh", "-c",
+            "echo \"$WAYLAND_DISPLAY\"; wayland-info > /dev/null && exit 3");
+        info.Environment["XDG_RUNTIME_DIR"] = "relative";
+        info.WorkingDirectory = weston.Runtime.Path;
+        (int code, string stdout, string stderr) = ProcessRunner.Run(info, TimeSpan.FromSeconds(120));
+        Assert.True(code == 3, $"exit status {code}: {stdout}{stderr}");
+        Assert.Matches(@"^/.+/wl-trace-\d+\n$", stdout);
+    }
+
+    [Fact]
     public void Listen_serves_until_SIGTERM_and_writes_the_summary()
     {
         using HeadlessWeston weston = HeadlessWeston.Start();

@@ -190,9 +190,11 @@ internal sealed class TraceSession
         {
             string name = $"wl-trace-{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}";
             string? runtime = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR");
-            privatePath = !string.IsNullOrEmpty(runtime) && runtime.StartsWith('/') ? Path.Combine(runtime, name) : Path.Combine(Path.GetTempPath(), name);
+            bool inRuntime = !string.IsNullOrEmpty(runtime) && runtime.StartsWith('/');
+            privatePath = inRuntime ? Path.Combine(runtime!, name) : Path.GetFullPath(Path.Combine(Path.GetTempPath(), name));
             proxy.Listen(privatePath);
-            info.Environment["WAYLAND_DISPLAY"] = string.IsNullOrEmpty(runtime) ? privatePath : name;
+            // Outside $XDG_RUNTIME_DIR (unset, or relative: libwayland ignores a relative one), APP gets the whole path.
+            info.Environment["WAYLAND_DISPLAY"] = inRuntime ? name : privatePath;
         }
 
         using Process process = new() { StartInfo = info, EnableRaisingEvents = true };
