@@ -93,6 +93,40 @@ public sealed class CliTests
         Assert.Matches(@"^/.+/wl-trace-\d+\n$", stdout);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void An_inherited_WAYLAND_SOCKET_is_the_first_connection_upstream_unless_display_is_given_and_app_never_gets_it(bool display)
+    {
+        // The inherited socket is connected to weston; WAYLAND_DISPLAY names no socket, so without --display only it
+        // leads to weston. Either way the app (a shell, then wayland-info) must not inherit the descriptor.
+        using HeadlessWeston weston = HeadlessWeston.Start();
+        using SafeFdHandle upstream = UnixSocket.Connect(weston.SocketPath);
+        List<string> arguments = ["-o", "/dev/null"];
+        if (display)
+        {
+            arguments.AddRange(["--display", weston.SocketPath]);
+        }
+
+        arguments.AddRange(["--", "/bin/sh", "-c", $"[ ! -e /proc/$$/fd/{upstream.Fd} ] && wayland-info > /dev/null && exit 3"]);
+        ProcessStartInfo info = Info(weston, [.. arguments]);
+        info.Environment["WAYLAND_DISPLAY"] = "no-such-socket";
+        info.Environment["WAYLAND_SOCKET"] = upstream.Fd.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        (int code, string stdout, string stderr) result;
+        upstream.SetCloseOnExec(false);
+        try
+        {
+            result = ProcessRunner.Run(info, TimeSpan.FromSeconds(120));
+        }
+        finally
+        {
+            upstream.SetCloseOnExec(true);
+        }
+
+        Assert.True(result.code == 3, $"exit status {result.code}: {result.stdout}{result.stderr}");
+        Assert.Equal("", result.stderr);
+    }
+
     [Fact]
     public void Listen_serves_until_SIGTERM_and_writes_the_summary()
     {

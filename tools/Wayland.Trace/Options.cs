@@ -17,7 +17,8 @@ internal sealed class Options
 
         Options:
           --listen NAME        Listen on NAME (in $XDG_RUNTIME_DIR, or an absolute path) instead of running APP
-          --display NAME       Compositor to proxy to [default: $WAYLAND_DISPLAY, else wayland-0]
+          --display NAME       Compositor to proxy to [default: $WAYLAND_DISPLAY, else wayland-0]; without it, an
+                               inherited $WAYLAND_SOCKET carries the first client, as libwayland would use it
           --socket-pair        Hand APP one end of a socket pair as WAYLAND_SOCKET instead of a private socket
                                (only APP's first connection is traced then)
           -o, --output FILE    Write the trace to FILE [default: standard error, as WAYLAND_DEBUG does]

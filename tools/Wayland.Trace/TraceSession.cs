@@ -83,6 +83,46 @@ internal sealed class TraceSession
         }
     }
 
+    /// <summary>
+    /// Takes WAYLAND_SOCKET as libwayland does (and removes it from the environment): the descriptor it names, made
+    /// close-on-exec. Only a socket this process inherited (not close-on-exec: everything the runtime opens is) is
+    /// taken; otherwise a warning says so and the variable is ignored.
+    /// </summary>
+    private static SafeFdHandle? TakeInheritedSocket(TextWriter error)
+    {
+        string? value = Environment.GetEnvironmentVariable("WAYLAND_SOCKET");
+        if (value is null)
+        {
+            return null;
+        }
+
+        Environment.SetEnvironmentVariable("WAYLAND_SOCKET", null);
+        if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int fd) || !IsInheritedSocket(fd))
+        {
+            error.WriteLine($"wl-trace: warning: WAYLAND_SOCKET={value} is not a socket wl-trace inherited; ignored");
+            return null;
+        }
+
+        SafeFdHandle socket = new(fd);
+        socket.SetCloseOnExec(true);
+        return socket;
+    }
+
+    private static bool IsInheritedSocket(int fd)
+    {
+        try
+        {
+            // O_CLOEXEC (02000000) in the flags the kernel shows; the link of a socket reads "socket:[inode]".
+            string? flags = File.ReadLines($"/proc/self/fdinfo/{fd}").FirstOrDefault(l => l.StartsWith("flags:", StringComparison.Ordinal));
+            return flags is not null && (Convert.ToInt32(flags["flags:".Length..].Trim(), 8) & 0x80000) == 0
+                && new FileInfo($"/proc/self/fd/{fd}").LinkTarget?.StartsWith("socket:", StringComparison.Ordinal) == true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return false; // not open
+        }
+    }
+
     /// <summary>An absolute name is the path; a relative one lives in $XDG_RUNTIME_DIR.</summary>
     public static string SocketPath(string name)
     {
@@ -108,7 +148,27 @@ internal sealed class TraceSession
             error.WriteLine($"wl-trace: warning: {problem}");
         }
 
-        string upstream = SocketPath(options.Display ?? Environment.GetEnvironmentVariable("WAYLAND_DISPLAY") ?? "wayland-0");
+        // An inherited WAYLAND_SOCKET is the first client's connection to the compositor, as libwayland would use it,
+        // unless --display names one; either way it is not passed on to APP.
+        SafeFdHandle? inherited = TakeInheritedSocket(error);
+        if (options.Display is not null)
+        {
+            inherited?.Dispose();
+            inherited = null;
+        }
+
+        string upstream = "";
+        string? upstreamProblem = null;
+        try
+        {
+            upstream = SocketPath(options.Display ?? Environment.GetEnvironmentVariable("WAYLAND_DISPLAY") ?? "wayland-0");
+        }
+        catch (ArgumentException e) when (inherited is not null)
+        {
+            // The first client has a compositor; the others are told why they have none.
+            upstreamProblem = e.Message;
+        }
+
         // A terminal shows each batch of lines as it happens; a file or a pipe gets them in 50 ms batches.
         bool terminal = options.Output switch
         {
@@ -126,7 +186,11 @@ internal sealed class TraceSession
         ITraceFormat? format = options.Summary ? null : json ?? (ITraceFormat)new WaylandDebugFormat(output);
         Tracer tracer = new(protocols, format, filter);
         bool listening = options.Listen is not null;
-        using TraceProxy proxy = new(tracer, upstream, tagAll: listening, output, terminal ? TimeSpan.Zero : FlushDelay);
+        using TraceProxy proxy = new(tracer, upstream, tagAll: listening, output, terminal ? TimeSpan.Zero : FlushDelay)
+        {
+            InheritedUpstream = inherited,
+            UpstreamProblem = upstreamProblem,
+        };
         if (options.MaxFds > 0)
         {
             proxy.MaxDescriptors = options.MaxFds;

@@ -60,6 +60,14 @@ internal sealed partial class TraceProxy : IDisposable
     /// <summary>Clients accepted so far.</summary>
     public int ClientCount => _clientCount;
 
+    /// <summary>A connection to the compositor the process inherited (WAYLAND_SOCKET), owned from now on: the first
+    /// client is proxied over it instead of a connection of its own.</summary>
+    internal SafeFdHandle? InheritedUpstream { get; set; }
+
+    /// <summary>Why the compositor's socket is not known (set with <see cref="InheritedUpstream"/>, which the first
+    /// client has): clients after it are closed with a note saying so.</summary>
+    internal string? UpstreamProblem { get; set; }
+
     /// <summary>Raised on the loop's thread when a connection has closed.</summary>
     public event Action<ProxiedConnection>? ConnectionClosed;
 
@@ -101,7 +109,8 @@ internal sealed partial class TraceProxy : IDisposable
         SafeFdHandle server;
         try
         {
-            server = UnixSocket.Connect(_upstream);
+            server = InheritedUpstream ?? (UpstreamProblem is { } problem ? throw new ArgumentException(problem) : UnixSocket.Connect(_upstream));
+            InheritedUpstream = null;
         }
         catch (Exception e) when (e is WaylandIOException or ArgumentException)
         {
@@ -166,6 +175,7 @@ internal sealed partial class TraceProxy : IDisposable
     public void Dispose()
     {
         CloseConnections();
+        InheritedUpstream?.Dispose();
 
         _listenSource?.Remove();
         _listener?.Dispose();
