@@ -167,6 +167,77 @@ public sealed class CliTests
     }
 
     [Fact]
+    public void Listen_takes_the_name_as_a_compositor_does()
+    {
+        using RuntimeDirectory runtime = RuntimeDirectory.Create("trace-names");
+        string Name(string name) => Path.Combine(runtime.Path, name);
+
+        // A file, a directory, a name whose lock is held: each refused, saying what is there, and left as it was.
+        File.WriteAllText(Name("file"), "precious");
+        Directory.CreateDirectory(Name("dir"));
+        (string Name, string Says)[] refusals =
+        [
+            ("file", "it is a file that is not a socket"),
+            ("dir", "it is a directory"),
+            ("held", $"its lock file {Name("held")}.lock is held: a compositor or another wl-trace is using that name"),
+        ];
+        using (new FileStream(Name("held") + ".lock", FileMode.Create, FileAccess.ReadWrite, FileShare.None))
+        {
+            foreach ((string name, string says) in refusals)
+            {
+                ProcessStartInfo refused = Info(null, "--listen", name);
+                runtime.Apply(refused);
+                (int code, _, string stderr) = ProcessRunner.Run(refused, TimeSpan.FromSeconds(60));
+                Assert.Equal(1, code);
+                Assert.Equal($"wl-trace: cannot listen on {Name(name)}: {says}{(name == "held" ? "" : "; give the path of a socket to create")}\n", stderr);
+            }
+        }
+
+        Assert.Equal("precious", File.ReadAllText(Name("file")));
+        Assert.False(File.Exists(Name("file.lock")), "lock file left behind");
+
+        // A socket nobody listens on any more (its lock is free): it is replaced, and both files go at exit.
+        using (SafeFdHandle stale = UnixSocket.Listen(Name("stale")))
+        {
+        }
+
+        ProcessStartInfo info = Info(null, "--listen", "stale", "-o", "/dev/null");
+        runtime.Apply(info);
+        using Process proxy = Process.Start(info)!;
+        try
+        {
+            Wayland.Compositor.Tests.Poll.Until(() => Connects(Name("stale")), () => "wl-trace to listen on the stale socket's name");
+            Assert.True(File.Exists(Name("stale.lock")));
+            Assert.True(UnixProcess.Signal(proxy.Id, 15));
+            Assert.True(proxy.WaitForExit(TimeSpan.FromSeconds(30)));
+            Assert.True(proxy.ExitCode == 0, proxy.StandardError.ReadToEnd());
+            Assert.False(File.Exists(Name("stale")), "socket left behind");
+            Assert.False(File.Exists(Name("stale.lock")), "lock file left behind");
+        }
+        finally
+        {
+            if (!proxy.HasExited)
+            {
+                proxy.Kill();
+                proxy.WaitForExit();
+            }
+        }
+
+        static bool Connects(string path)
+        {
+            try
+            {
+                UnixSocket.Connect(path).Dispose();
+                return true;
+            }
+            catch (WaylandIOException)
+            {
+                return false;
+            }
+        }
+    }
+
+    [Fact]
     public void A_trace_to_a_file_is_complete_and_in_order_at_exit()
     {
         // A file gets its lines in batches (not one write per message): none may be lost or reordered at exit.
