@@ -216,15 +216,28 @@ public sealed class CliTests : IDisposable
     [InlineData("--max-content-bytes", "12Q")]
     [InlineData("--screenshot", "")]
     [InlineData("--socket", "")]
-    public void BadArgumentsExit64WithUsage(params string[] arguments)
+    public void BadArgumentsExit64WithTheProblemAndAPointerToHelp(params string[] arguments)
     {
         (int exit, string stdout, string stderr) = Run(arguments);
 
         Assert.Equal(64, exit);
         Assert.Equal("", stdout);
-        Assert.StartsWith("wl-headless: ", stderr, StringComparison.Ordinal);
-        Assert.Contains("Usage:", stderr, StringComparison.Ordinal);
-        Assert.Contains("--exec <CMD>", stderr, StringComparison.Ordinal);
+        // What was wrong, then one line: not the whole help, which buried the problem above it.
+        Assert.Matches(@"^(wl-headless: [^\n]+\n)+Try 'wl-headless --help' for the options\.\n$", stderr);
+    }
+
+    [Theory]
+    [InlineData("--timeout", "99999999999999999", "--timeout must be a number of seconds from 0.001 to 2147483.647")]
+    [InlineData("--timeout", "0", "--timeout must be a number of seconds from 0.001 to 2147483.647")]
+    [InlineData("--frames", "99999999999", "--frames must be a whole number of frames from 1 to 2147483647")]
+    [InlineData("--max-windows", "3000000000", "--max-windows must be a whole number from 0 (no limit) to 2147483647")]
+    [InlineData("--web-max-viewers", "0", "--web-max-viewers must be a whole number from 1 to 2147483647")]
+    public void AnOutOfRangeNumberIsRefusedWithTheRange(string option, string value, string message)
+    {
+        (int exit, _, string stderr) = Run(option == "--web-max-viewers" ? ["--web", "127.0.0.1:0", option, value] : [option, value]);
+
+        Assert.Equal(64, exit);
+        Assert.StartsWith($"wl-headless: {message}, not '{value}'\n", stderr, StringComparison.Ordinal);
     }
 
     [Theory]
