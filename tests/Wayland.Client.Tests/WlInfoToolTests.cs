@@ -118,6 +118,22 @@ public class WlInfoToolTests
         return ProcessRunner.Run(info, TimeSpan.FromSeconds(30));
     }
 
+    [Theory]
+    [InlineData("a-directory", "it is a directory, not a socket")]
+    [InlineData("a-file", "it is a file, not a socket")]
+    public void Wl_info_says_what_is_at_the_path_when_it_is_not_a_socket(string name, string says)
+    {
+        // connect refuses these as it refuses a socket nobody listens on; "nobody is listening" would mislead.
+        using RuntimeDirectory runtime = RuntimeDirectory.Create("wl-info");
+        Directory.CreateDirectory(Path.Combine(runtime.Path, "a-directory"));
+        File.WriteAllText(Path.Combine(runtime.Path, "a-file"), "");
+        ProcessStartInfo info = new("dotnet", [Path.Combine(AppContext.BaseDirectory, "wl-info.dll"), "--display", name]);
+        runtime.Apply(info);
+        (int exit, _, string errors) = ProcessRunner.Run(info, TimeSpan.FromSeconds(30));
+        Assert.Equal(1, exit);
+        Assert.Equal($"wl-info: cannot connect to the Wayland compositor at {Path.Combine(runtime.Path, name)}: {says}\n", errors);
+    }
+
     [Fact]
     public void Wl_info_explains_a_missing_compositor()
     {
