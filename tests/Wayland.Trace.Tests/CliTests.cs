@@ -34,6 +34,36 @@ public sealed class CliTests
         Assert.Contains("object id", stderr);
     }
 
+    [Fact]
+    public void Failures_to_start_are_said_in_words_for_the_user()
+    {
+        // Not .NET's "Access to the path '/tmp' is denied.", "(Parameter 'path')" or "with working directory".
+        using RuntimeDirectory runtime = RuntimeDirectory.Create("trace-words");
+        string tooLong = "/tmp/" + new string('x', 120);
+        (string[] Arguments, int Code, string Says)[] cases =
+        [
+            (["-o", runtime.Path, "--", "true"], 1, $"wl-trace: cannot write the trace to {runtime.Path}: it is a directory\n"),
+            (["-o", "/nonexistent-wl-trace-dir/t.txt", "--", "true"], 1,
+                "wl-trace: cannot write the trace to /nonexistent-wl-trace-dir/t.txt: the directory /nonexistent-wl-trace-dir does not exist\n"),
+            (["--listen", tooLong], 1, $"wl-trace: socket path is too long for sun_path (107 bytes at most): {tooLong}\n"),
+            (["-o", "/dev/null", "--", "/nonexistent-wl-trace-app"], 127, "wl-trace: cannot run /nonexistent-wl-trace-app: No such file or directory\n"),
+        ];
+        foreach ((string[] arguments, int expected, string says) in cases)
+        {
+            ProcessStartInfo info = Info(null, arguments);
+            runtime.Apply(info);
+            (int code, _, string stderr) = ProcessRunner.Run(info, TimeSpan.FromSeconds(60));
+            Assert.Equal(expected, code);
+            Assert.Equal(says, stderr);
+        }
+
+        // A note in the trace, too: the app cannot be connected.
+        ProcessStartInfo noted = Info(null, "-o", "-", "--display", tooLong, "--", "wayland-info");
+        runtime.Apply(noted);
+        (_, string trace, _) = ProcessRunner.Run(noted, TimeSpan.FromSeconds(60));
+        Assert.Contains($"to the compositor: socket path is too long for sun_path (107 bytes at most): {tooLong}\n", trace);
+    }
+
     [Theory]
     [InlineData("--listen", "")]
     [InlineData("--listen", " ")]

@@ -12,10 +12,16 @@ internal static class StandardStreams
         return Console.Error;
     }
 
-    /// <summary>Why a write failed: .NET throws EBADF (a closed descriptor) as "Access to the path is denied" around the
-    /// real reason, which is what a user should read.</summary>
-    public static string Describe(Exception e) =>
-        e is UnauthorizedAccessException { InnerException: IOException inner } ? inner.Message : e.Message;
+    /// <summary>
+    /// An exception's message as a user should read it: .NET throws EBADF (a closed descriptor) and EACCES as "Access to
+    /// the path is denied" around the real reason, and appends "(Parameter 'path')" to an argument's message.
+    /// </summary>
+    public static string Describe(Exception e) => e switch
+    {
+        UnauthorizedAccessException { InnerException: IOException inner } => inner.Message,
+        ArgumentException { ParamName: { } parameter } => e.Message.Replace($" (Parameter '{parameter}')", "", StringComparison.Ordinal),
+        _ => e.Message,
+    };
 }
 
 /// <summary>

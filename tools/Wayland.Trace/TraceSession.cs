@@ -60,7 +60,7 @@ internal sealed class TraceSession
         }
         catch (Exception e) when (e is WaylandException or IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
         {
-            error.WriteLine($"wl-trace: {e.Message}");
+            error.WriteLine($"wl-trace: {StandardStreams.Describe(e)}");
             return Failure;
         }
     }
@@ -180,7 +180,7 @@ internal sealed class TraceSession
         {
             null => new TraceOutput(Console.OpenStandardError(), ownsStream: true),
             "-" => new TraceOutput(Console.OpenStandardOutput(), ownsStream: true),
-            string file => new TraceOutput(new FileStream(file, FileMode.Create, FileAccess.Write, FileShare.Read), ownsStream: true),
+            string file => new TraceOutput(OpenTraceFile(file), ownsStream: true),
         };
         JsonLinesFormat? json = options.Json ? new JsonLinesFormat(output) : null;
         ITraceFormat? format = options.Summary ? null : json ?? (ITraceFormat)new WaylandDebugFormat(output);
@@ -233,6 +233,26 @@ internal sealed class TraceSession
         return status;
     }
 
+    /// <summary>The -o file, created or emptied.</summary>
+    /// <exception cref="IOException">It cannot be: the message says why, in words for the user.</exception>
+    private static FileStream OpenTraceFile(string file)
+    {
+        try
+        {
+            return Directory.Exists(file)
+                ? throw new IOException("it is a directory")
+                : new FileStream(file, FileMode.Create, FileAccess.Write, FileShare.Read);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            throw new IOException($"cannot write the trace to {file}: the directory {Path.GetDirectoryName(Path.GetFullPath(file))} does not exist");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"cannot write the trace to {file}: {StandardStreams.Describe(e)}", e);
+        }
+    }
+
     private int RunApp(Options options, TraceProxy proxy, TextWriter error)
     {
         ProcessStartInfo info = new(options.Command[0]) { UseShellExecute = false };
@@ -283,7 +303,8 @@ internal sealed class TraceSession
         catch (System.ComponentModel.Win32Exception e)
         {
             ourEnd?.Dispose();
-            error.WriteLine($"wl-trace: cannot run {options.Command[0]}: {e.Message}");
+            // Not the runtime's "An error occurred trying to start process ... with working directory ...".
+            error.WriteLine($"wl-trace: cannot run {options.Command[0]}: {Marshal.GetPInvokeErrorMessage(e.NativeErrorCode)}");
             return 127;
         }
         finally

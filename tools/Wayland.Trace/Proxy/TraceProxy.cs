@@ -164,7 +164,7 @@ internal sealed partial class TraceProxy : IDisposable
         }
         catch (Exception e) when (e is WaylandIOException or ArgumentException)
         {
-            Tracer.Note(client, $"cannot connect {client} to the compositor: {e.Message}");
+            Tracer.Note(client, $"cannot connect {client} to the compositor: {Wayland.Tools.StandardStreams.Describe(e)}");
             clientSocket.Dispose();
             return false;
         }
