@@ -36,7 +36,9 @@ public sealed partial class WaylandDisplay
             string cause = e.Errno switch
             {
                 Errno.ENOENT => "no such socket (is the compositor running, and is the name right?)",
-                Errno.ECONNREFUSED => "connection refused (the socket exists but nobody is listening)",
+                Errno.ECONNREFUSED => Directory.Exists(path) ? "it is a directory, not a socket"
+                    : !IsSocketFile(path) ? "it is a file, not a socket"
+                    : "connection refused (the socket exists but nobody is listening)",
                 Errno.EACCES => "permission denied",
                 _ => e.Message,
             };
@@ -44,6 +46,20 @@ public sealed partial class WaylandDisplay
         }
 
         return new WaylandDisplay(socket, logger, 0);
+    }
+
+    /// <summary>Whether a socket is at <paramref name="path"/>; connect refuses a path that is not one as it refuses a
+    /// socket nobody listens on.</summary>
+    private static bool IsSocketFile(string path)
+    {
+        try
+        {
+            return UnixSocket.IsSocketFile(path);
+        }
+        catch (WaylandIOException)
+        {
+            return true; // cannot tell: say what connect said
+        }
     }
 
     /// <summary>Uses an already connected socket (<c>wl_display_connect_to_fd</c>); the display takes ownership.</summary>

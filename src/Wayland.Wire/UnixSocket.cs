@@ -66,6 +66,26 @@ public static class UnixSocket
             : new SafeFdHandle(fd);
     }
 
+    /// <summary>
+    /// Whether a socket file is at <paramref name="path"/> (lstat: a symbolic link is not followed). For a program that
+    /// holds the path's lock file, as <c>Wayland.Server</c> and libwayland take it, and so may remove a socket left
+    /// behind there, but nothing else.
+    /// </summary>
+    /// <returns>False when nothing, or something other than a socket, is there.</returns>
+    /// <exception cref="WaylandIOException">lstat failed otherwise (for example EACCES or ENAMETOOLONG).</exception>
+    public static bool IsSocketFile(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (ServerSocketOps.LinkMode(path, out uint mode, out int errno) < 0)
+        {
+            return errno is Errno.ENOENT or Errno.ENOTDIR
+                ? false
+                : throw new WaylandIOException(errno, "lstat", $"cannot stat {path}: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)}");
+        }
+
+        return (mode & Native.S_IFMT) == Native.S_IFSOCK;
+    }
+
     /// <summary>Accepts one connection on a listening socket (close-on-exec).</summary>
     /// <returns>The connected socket, or null when no connection is pending (EAGAIN) or it went away before it was accepted.</returns>
     /// <exception cref="WaylandIOException">accept failed for another reason (for example EMFILE).</exception>

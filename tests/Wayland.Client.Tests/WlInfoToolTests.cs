@@ -63,12 +63,75 @@ public class WlInfoToolTests
         Assert.Contains("usage: wl-info", stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("-d", "")]
+    [InlineData("--display", " ")]
+    public void An_empty_or_blank_display_is_a_bad_argument(string option, string value)
+    {
+        (int exit, string stdout, string stderr) = RunWlInfo(option, value);
+        Assert.Equal(2, exit);
+        Assert.Equal("", stdout);
+        Assert.StartsWith($"wl-info: {option} needs a socket name or path, not '{value}'\n", stderr, StringComparison.Ordinal);
+    }
+
     private static (int Exit, string Stdout, string Stderr) RunWlInfo(params string[] arguments)
     {
         using RuntimeDirectory runtime = RuntimeDirectory.Create("wl-info");
         ProcessStartInfo info = new("dotnet", [Path.Combine(AppContext.BaseDirectory, "wl-info.dll"), .. arguments]);
         runtime.Apply(info);
         return ProcessRunner.Run(info, TimeSpan.FromSeconds(30));
+    }
+
+    [Theory]
+    [InlineData(">/dev/full", "--help")]
+    [InlineData(">&-", "--version")]
+    [InlineData(">/dev/full", null)]
+    [InlineData(">&-", null)]
+    public void Output_that_cannot_be_written_is_reported_and_exits_1(string redirection, string? argument)
+    {
+        // Without an argument: the report of a compositor's globals.
+        using HeadlessWeston weston = HeadlessWeston.Start();
+        (int exit, string stdout, string stderr) = RunWlInfoInShell(weston, redirection, argument is null ? [] : [argument]);
+        Assert.True(exit == 1, $"exit status {exit}: {stderr}");
+        Assert.Equal("", stdout);
+        Assert.StartsWith("wl-info: cannot write to standard output: ", stderr, StringComparison.Ordinal);
+        if (redirection == ">/dev/full")
+        {
+            Assert.Equal("wl-info: cannot write to standard output: No space left on device\n", stderr);
+        }
+    }
+
+    [Fact]
+    public void With_standard_error_closed_a_missing_compositor_still_exits_1()
+    {
+        (int exit, _, _) = RunWlInfoInShell(null, "2>&-", ["--display", "nothing-here"]);
+        Assert.Equal(1, exit);
+    }
+
+    /// <summary>wl-info run by /bin/sh with <paramref name="redirection"/> (to close or replace a standard stream).</summary>
+    private static (int Exit, string Stdout, string Stderr) RunWlInfoInShell(HeadlessWeston? weston, string redirection, string[] arguments)
+    {
+        using RuntimeDirectory runtime = RuntimeDirectory.Create("wl-info");
+        ProcessStartInfo info = new("/bin/sh", ["-c", $"exec \"$@\" {redirection}", "sh", "dotnet", Path.Combine(AppContext.BaseDirectory, "wl-info.dll"), .. arguments]);
+        runtime.Apply(info);
+        weston?.ApplyClientEnvironment(info);
+        return ProcessRunner.Run(info, TimeSpan.FromSeconds(30));
+    }
+
+    [Theory]
+    [InlineData("a-directory", "it is a directory, not a socket")]
+    [InlineData("a-file", "it is a file, not a socket")]
+    public void Wl_info_says_what_is_at_the_path_when_it_is_not_a_socket(string name, string says)
+    {
+        // connect refuses these as it refuses a socket nobody listens on; "nobody is listening" would mislead.
+        using RuntimeDirectory runtime = RuntimeDirectory.Create("wl-info");
+        Directory.CreateDirectory(Path.Combine(runtime.Path, "a-directory"));
+        File.WriteAllText(Path.Combine(runtime.Path, "a-file"), "");
+        ProcessStartInfo info = new("dotnet", [Path.Combine(AppContext.BaseDirectory, "wl-info.dll"), "--display", name]);
+        runtime.Apply(info);
+        (int exit, _, string errors) = ProcessRunner.Run(info, TimeSpan.FromSeconds(30));
+        Assert.Equal(1, exit);
+        Assert.Equal($"wl-info: cannot connect to the Wayland compositor at {Path.Combine(runtime.Path, name)}: {says}\n", errors);
     }
 
     [Fact]

@@ -214,15 +214,46 @@ public sealed class CliTests : IDisposable
     [InlineData("--max-subsurfaces", "many")]
     [InlineData("--max-content-bytes", "-5")]
     [InlineData("--max-content-bytes", "12Q")]
-    public void BadArgumentsExit64WithUsage(params string[] arguments)
+    [InlineData("--screenshot", "")]
+    [InlineData("--socket", "")]
+    public void BadArgumentsExit64WithTheProblemAndAPointerToHelp(params string[] arguments)
     {
         (int exit, string stdout, string stderr) = Run(arguments);
 
         Assert.Equal(64, exit);
         Assert.Equal("", stdout);
-        Assert.StartsWith("wl-headless: ", stderr, StringComparison.Ordinal);
-        Assert.Contains("Usage:", stderr, StringComparison.Ordinal);
-        Assert.Contains("--exec <CMD>", stderr, StringComparison.Ordinal);
+        // What was wrong, then one line: not the whole help, which buried the problem above it.
+        Assert.Matches(@"^(wl-headless: [^\n]+\n)+Try 'wl-headless --help' for the options\.\n$", stderr);
+    }
+
+    [Theory]
+    [InlineData("--timeout", "99999999999999999", "--timeout must be a number of seconds from 0.001 to 2147483.647")]
+    [InlineData("--timeout", "0", "--timeout must be a number of seconds from 0.001 to 2147483.647")]
+    [InlineData("--frames", "99999999999", "--frames must be a whole number of frames from 1 to 2147483647")]
+    [InlineData("--max-windows", "3000000000", "--max-windows must be a whole number from 0 (no limit) to 2147483647")]
+    [InlineData("--web-max-viewers", "0", "--web-max-viewers must be a whole number from 1 to 2147483647")]
+    public void AnOutOfRangeNumberIsRefusedWithTheRange(string option, string value, string message)
+    {
+        (int exit, _, string stderr) = Run(option == "--web-max-viewers" ? ["--web", "127.0.0.1:0", option, value] : [option, value]);
+
+        Assert.Equal(64, exit);
+        Assert.StartsWith($"wl-headless: {message}, not '{value}'\n", stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--screenshot", "", "--screenshot needs a file name, not ''")]
+    [InlineData("--screenshot", " ", "--screenshot needs a file name, not ' '")]
+    [InlineData("--socket", "", "--socket needs a socket name or path, not ''")]
+    [InlineData("--socket", "\t", "--socket needs a socket name or path, not '\t'")]
+    [InlineData("--exec", " ", "--exec needs a command to run, not ' '")]
+    public void AnEmptyOrBlankValueIsRefusedByName(string option, string value, string message)
+    {
+        // Nothing is written or listened on: the file " " in the working directory, say.
+        (int exit, _, string stderr) = Run("--frames", "1", "--timeout", "10", option, value);
+
+        Assert.Equal(64, exit);
+        Assert.StartsWith($"wl-headless: {message}\n", stderr, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(_runtime.Path));
     }
 
     [Fact]
@@ -384,6 +415,27 @@ public sealed class CliTests : IDisposable
 
         Assert.True(exit == 0, stderr);
         Assert.True(File.Exists(png), stderr);
+    }
+
+    [Fact]
+    public void AClosedStandardErrorDoesNotStopIt()
+    {
+        // Nobody hears "listening on" and "stopping": the run ends as it would otherwise, by --timeout.
+        (int exit, _, _) = RunProgram("/bin/sh", null, "-c", "exec \"$@\" 2>&-", "sh", "dotnet", CliPath, "--timeout", "1");
+
+        Assert.Equal(124, exit);
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("--version")]
+    public void HelpOrVersionToAFullDiskExitsOneWithAMessage(string argument)
+    {
+        (int exit, string stdout, string stderr) = RunProgram("/bin/sh", null, "-c", "exec \"$@\" >/dev/full", "sh", "dotnet", CliPath, argument);
+
+        Assert.Equal(1, exit);
+        Assert.Equal("", stdout);
+        Assert.Equal("wl-headless: cannot write to standard output: No space left on device\n", stderr);
     }
 
     /// <summary>The built CLI, of the same configuration as this test assembly (…/bin/&lt;Configuration&gt;/net10.0/).</summary>

@@ -145,6 +145,65 @@ public sealed class RelayTests
         OpenFds.AssertUnchanged(before);
     }
 
+    [Fact]
+    public void A_client_that_hangs_up_while_the_compositor_does_not_read_is_closed_after_the_drain_time()
+    {
+        OpenFds.Snapshot before = OpenFds.Take();
+        using (RuntimeDirectory runtime = RuntimeDirectory.Create("trace-drain"))
+        {
+            string upstreamPath = Path.Combine(runtime.Path, "upstream");
+            using SafeFdHandle listener = UnixSocket.Listen(upstreamPath);
+            string trace;
+            using (TraceHarness proxy = new(upstreamPath, Path.Combine(runtime.Path, "proxy"), configure: p => p.DrainTimeout = TimeSpan.FromSeconds(1)))
+            {
+                using Pipe pipe = new();
+                SafeFdHandle client = UnixSocket.Connect(proxy.ListenPath);
+                Assert.True(UnixSocket.Wait(listener, writable: false, TimeSpan.FromSeconds(20)));
+                using SafeFdHandle server = UnixSocket.Accept(listener)!;
+
+                // Syncs with four descriptors each, until the compositor's socket (never read), the proxy and the
+                // client's socket are full.
+                byte[] sync = Wire.Message(1, 0, 2u);
+                int[] fds = [pipe.WriteFd, pipe.WriteFd, pipe.WriteFd, pipe.WriteFd];
+                int sent = 0;
+                while (true)
+                {
+                    if (UnixSocket.Send(client, sync, fds) > 0)
+                    {
+                        sent++;
+                    }
+                    else if (!UnixSocket.Wait(client, writable: true, TimeSpan.FromMilliseconds(500)))
+                    {
+                        break;
+                    }
+                }
+
+                Assert.True(sent > Wayland.Trace.Proxy.Relay.MaxHeldFds / fds.Length, $"only {sent} syncs went out");
+                int openBeforeHangUp = OpenFds.Take().Count;
+                client.Dispose();
+
+                // Once another client got through, the proxy has seen the hang-up (ready before that client's data).
+                AssertStillServes(proxy, listener);
+                int held = OpenFds.Take().Count - openBeforeHangUp;
+                Assert.True(held <= UnixSocket.MaxFdsPerReceive, $"after the hang-up the proxy took {held} more descriptors while it could pass none on");
+                Assert.Equal(1, proxy.Connections);
+
+                // The compositor takes nothing for the drain time: the connection is closed, what was left dropped.
+                Poll(() => proxy.Connections == 0);
+                (byte[] got, List<SafeFdHandle> received, bool closed) = Wire.Read(server, int.MaxValue);
+                Assert.True(closed, "the proxy should close the compositor's side");
+                Assert.Equal(0, got.Length % sync.Length);
+                Assert.True(got.Length / sync.Length < sent, "nothing was dropped");
+                received.ForEach(f => f.Dispose());
+                trace = proxy.Stop();
+            }
+
+            Assert.Matches(@"wl-trace: [^ ]+\[\d+\] hung up, and the compositor has not read what it sent for 1 s: dropping \d+ bytes and \d+ descriptors", trace);
+        }
+
+        OpenFds.AssertUnchanged(before);
+    }
+
     private static string Proxied(TraceHarness proxy)
     {
         // The trace is read at Stop; until then, look at what the proxy flushed to its file so far.

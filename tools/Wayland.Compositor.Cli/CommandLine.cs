@@ -3,6 +3,7 @@ using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Net;
 using Wayland.Compositor.Web;
+using Wayland.Tools;
 
 namespace Wayland.Compositor.Cli;
 
@@ -11,6 +12,9 @@ internal sealed class CommandLine
 {
     /// <summary>Largest output side the compositor accepts (see HeadlessCompositorOptions).</summary>
     private const int MaxSide = 16384;
+
+    /// <summary>Longest --timeout: the wait is counted in milliseconds, at most <see cref="int.MaxValue"/> (24.8 days).</summary>
+    private const double MaxTimeoutSeconds = int.MaxValue / 1000.0;
 
     /// <summary>Highest refresh rate accepted; the frame timer has millisecond resolution.</summary>
     private const double MaxRefreshHertz = 1000;
@@ -58,14 +62,14 @@ internal sealed class CommandLine
     private readonly Option<int?> FramesOption = new("--frames")
     {
         HelpName = "N",
-        CustomParser = result => (int)ParseNumber(result, 1, int.MaxValue, "a whole number of frames, 1 or more", wholeNumber: true),
+        CustomParser = result => (int)ParseNumber(result, 1, int.MaxValue, $"a whole number of frames from 1 to {int.MaxValue}", wholeNumber: true),
         Description = "Stop after N repaints of the output (writing --screenshot, ending the --exec command)",
     };
 
     private readonly Option<double?> TimeoutOption = new("--timeout")
     {
         HelpName = "SECONDS",
-        CustomParser = result => ParseNumber(result, 0.001, int.MaxValue / 1000.0, "a positive number of seconds"),
+        CustomParser = result => ParseNumber(result, 0.001, MaxTimeoutSeconds, $"a number of seconds from 0.001 to {MaxTimeoutSeconds.ToString(CultureInfo.InvariantCulture)}"),
         Description = "Give up after SECONDS (writing --screenshot, ending the --exec command) and exit 124",
     };
 
@@ -160,15 +164,24 @@ internal sealed class CommandLine
                 error.WriteLine($"wl-headless: {parseError.Message}");
             }
 
-            error.WriteLine();
-            root.Parse(["--help"]).Invoke(new InvocationConfiguration { Output = error });
+            // What was wrong, not a screenful of help after it.
+            error.WriteLine("Try 'wl-headless --help' for the options.");
             return ExitCodes.Usage;
         }
 
         // The root command has no action of its own: an action here is --help's or --version's.
         if (result.Action is not null)
         {
-            return result.Invoke();
+            try
+            {
+                return result.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Standard output closed (EBADF, thrown as "access denied" around the real reason) or a full disk.
+                error.WriteLine($"wl-headless: cannot write to standard output: {StandardStreams.Describe(e)}");
+                return ExitCodes.Failure;
+            }
         }
 
         return Session.Run(ToSettings(result));
@@ -212,11 +225,13 @@ internal sealed class CommandLine
             command.AddError($"--web {web.Tokens[0].Value} is not a loopback address: anyone who reaches it could watch and type; add --web-public to allow it");
         }
 
-        foreach (Option<string?> option in (ReadOnlySpan<Option<string?>>)[ExecOption, ExecSocketOption])
+        foreach ((Option<string?> option, string what) in (ReadOnlySpan<(Option<string?>, string)>)[(ExecOption, "a command to run"),
+            (ExecSocketOption, "a command to run"), (ScreenshotOption, "a file name"), (SocketOption, "a socket name or path")])
         {
+            // Only spaces is a mistake (an empty shell variable in quotes), not a command, file or socket to use.
             if (command.GetResult(option) is { Tokens.Count: 1 } given && string.IsNullOrWhiteSpace(given.Tokens[0].Value))
             {
-                command.AddError($"{option.Name} needs a command to run");
+                command.AddError($"{option.Name} needs {what}, not '{given.Tokens[0].Value}'");
             }
         }
     }
@@ -258,10 +273,10 @@ internal sealed class CommandLine
 
     /// <summary>A per-client limit: a whole number, 0 (no limit) or more.</summary>
     private static int ParsePositive(ArgumentResult result) =>
-        (int)ParseNumber(result, 1, int.MaxValue, "a whole number, 1 or more", wholeNumber: true);
+        (int)ParseNumber(result, 1, int.MaxValue, $"a whole number from 1 to {int.MaxValue}", wholeNumber: true);
 
     private static int ParseLimit(ArgumentResult result) =>
-        (int)ParseNumber(result, 0, int.MaxValue, "a whole number, 0 (no limit) or more", wholeNumber: true);
+        (int)ParseNumber(result, 0, int.MaxValue, $"a whole number from 0 (no limit) to {int.MaxValue}", wholeNumber: true);
 
     /// <summary>A number of bytes, 0 (no limit) or more, with an optional K, M or G suffix (binary: 1K is 1024).</summary>
     private static long ParseByteCount(ArgumentResult result)

@@ -5,6 +5,7 @@ using Microsoft.Win32.SafeHandles;
 using Wayland.Client;
 using Wayland.Client.Protocol;
 using Wayland.Protocols;
+using Wayland.Tools;
 using Wayland.Wire;
 
 // wl-info: prints the compositor's globals like Debian's wayland-info, plus wl_shm formats, outputs and seats.
@@ -19,7 +20,8 @@ const string Usage = """
       -h, --help                  show this help and exit
       --version                   show the version and exit
 
-    Exit status: 0, 1 when the compositor cannot be reached or fails, 2 for a bad command line.
+    Exit status: 0, 1 when the compositor cannot be reached or fails or the output cannot be written, 2 for a bad
+    command line.
     """;
 const int StandardOutput = 1, StandardError = 2;
 string? name = null;
@@ -28,16 +30,15 @@ for (int i = 0; i < args.Length; i++)
     switch (args[i])
     {
         case "-h" or "--help" or "-?":
-            Write(StandardOutput, Usage + "\n");
-            return 0;
+            return Print(Usage + "\n");
         case "--version":
-            Write(StandardOutput, $"wl-info {typeof(Program).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion}\n");
-            return 0;
-        case "--display" or "-d" when i + 1 < args.Length:
+            return Print($"wl-info {typeof(Program).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion}\n");
+        case "--display" or "-d" when i + 1 < args.Length && !string.IsNullOrWhiteSpace(args[i + 1]):
             name = args[++i];
             break;
         default:
-            Write(StandardError, (args[i] is "--display" or "-d" ? $"wl-info: {args[i]} needs a value" : $"wl-info: unknown argument '{args[i]}'") + "\n" + Usage + "\n");
+            Write(StandardError, (args[i] is "--display" or "-d" ? $"wl-info: {args[i]} needs a socket name or path{(i + 1 < args.Length ? $", not '{args[i + 1]}'" : "")}"
+                : $"wl-info: unknown argument '{args[i]}'") + "\n" + Usage + "\n");
             return 2;
     }
 }
@@ -116,9 +117,7 @@ try
 
     // The destroy requests go out before the connection closes; no answer is needed.
     display.Flush();
-    Write(StandardOutput, report.ToString());
-
-    return 0;
+    return Print(report.ToString());
 }
 catch (WaylandException e)
 {
@@ -135,10 +134,23 @@ static string Capitalized(string names) => string.Create(names.Length, names, st
     }
 });
 
+// What standard output is for: 0 when the text was written; when it cannot be (closed, a full disk, a reader that
+// went away), the reason goes to standard error and the status is 1, as coreutils do.
+static int Print(string text)
+{
+    if (Write(StandardOutput, text) is { } problem)
+    {
+        Write(StandardError, $"wl-info: cannot write to standard output: {problem}\n");
+        return 1;
+    }
+
+    return 0;
+}
+
 // All output goes to file descriptors 1 and 2 directly, in one write each. System.Console would set up terminal
 // handling first (a signal-handling thread, terminal queries, a pipe): more than a third of a run's system calls.
-// A closed or broken standard stream loses the text silently, as with Console.
-static void Write(int fd, string text)
+// Returns null, or why the text could not be written (standard error is not told: nobody may be listening).
+static string? Write(int fd, string text)
 {
     try
     {
@@ -147,9 +159,11 @@ static void Write(int fd, string text)
         // A seekable descriptor (a file) is written at FileStream's own position; asking for the handle moves the
         // descriptor's shared offset past the text, so that whoever writes to it next (a shell) appends.
         _ = stream.SafeFileHandle;
+        return null;
     }
-    catch (IOException)
+    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
     {
+        return StandardStreams.Describe(e);
     }
 }
 

@@ -11,12 +11,14 @@ internal sealed class Options
         file descriptor through unchanged, and prints each request and event decoded from the protocol XML.
 
         With APP, it runs APP on a private socket (WAYLAND_DISPLAY points at it; programs APP starts are traced too)
-        and exits with APP's status once APP and its connections are gone. With --listen, it serves any number of
-        clients on NAME until SIGINT or SIGTERM; each line then names its client: {command[pid]}.
+        and exits with APP's status once APP and its connections are gone. SIGINT and SIGTERM are passed on to APP
+        and tracing goes on until it exits; a second one stops wl-trace at once. With --listen, it serves any number
+        of clients on NAME until SIGINT or SIGTERM; each line then names its client: {command[pid]}.
 
         Options:
           --listen NAME        Listen on NAME (in $XDG_RUNTIME_DIR, or an absolute path) instead of running APP
-          --display NAME       Compositor to proxy to [default: $WAYLAND_DISPLAY, else wayland-0]
+          --display NAME       Compositor to proxy to [default: $WAYLAND_DISPLAY, else wayland-0]; without it, an
+                               inherited $WAYLAND_SOCKET carries the first client, as libwayland would use it
           --socket-pair        Hand APP one end of a socket pair as WAYLAND_SOCKET instead of a private socket
                                (only APP's first connection is traced then)
           -o, --output FILE    Write the trace to FILE [default: standard error, as WAYLAND_DEBUG does]
@@ -39,8 +41,8 @@ internal sealed class Options
         Output is libwayland's WAYLAND_DEBUG format. What cannot be decoded (an object the proxy never saw created,
         an opcode the XML does not have, a malformed message) is printed in hex and passed on all the same.
 
-        Exit status: APP's (128+N when signal N ended it); with --listen, 0 after SIGINT or SIGTERM;
-        64 for a bad command line; 1 when the proxy cannot start.
+        Exit status: APP's (128+N when signal N ended it); with --listen, 0 after SIGINT or SIGTERM (1 when the
+        trace could not be written); 64 for a bad command line; 1 when the proxy cannot start.
         """;
 
     public string? Listen { get; private set; }
@@ -112,9 +114,10 @@ internal sealed class Options
                     break;
                 case "--listen" or "--display" or "-o" or "--output" or "--filter" or "--protocols" or "--max-fds":
                     string? value = inlineValue ?? (i + 1 < args.Length ? args[++i] : null);
-                    if (string.IsNullOrEmpty(value))
+                    if (string.IsNullOrWhiteSpace(value))
                     {
-                        error = $"{arg} needs a value";
+                        // Only spaces is a mistake (an empty shell variable in quotes), not a file or socket to use.
+                        error = value is null or "" ? $"{arg} needs a value" : $"{arg} needs a value, not '{value}'";
                         return null;
                     }
 

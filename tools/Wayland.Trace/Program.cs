@@ -1,4 +1,5 @@
+using Wayland.Tools;
 using Wayland.Trace;
 
 // wl-trace: a Wayland protocol tracing proxy (see Options.cs for the command line, TraceSession.cs for the run).
-return TraceSession.Run(args, Console.Error);
+return TraceSession.Run(args, StandardStreams.QuietStandardError());

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
 using System.Runtime.InteropServices;
+using Wayland.Tools;
 using Wayland.Trace.Decoding;
 using Wayland.Trace.Output;
 using Wayland.Trace.Proxy;
@@ -18,8 +19,13 @@ internal sealed class TraceSession
     /// <summary>How long lines for a file or a pipe may wait in the buffer.</summary>
     public static readonly TimeSpan FlushDelay = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>The signal that stops wl-trace (0 until one does).</summary>
     private volatile int _signal;
+    private int _signalCount;
     private volatile bool _appExited;
+
+    /// <summary>APP once it runs: the first SIGINT or SIGTERM is passed on to it.</summary>
+    private volatile Process? _app;
 
     public static int Run(string[] args, TextWriter error)
     {
@@ -31,16 +37,10 @@ internal sealed class TraceSession
             return Usage;
         }
 
-        if (options.Help)
+        if (options.Help || options.Version)
         {
-            Console.Out.WriteLine(Options.Usage);
-            return 0;
-        }
-
-        if (options.Version)
-        {
-            Console.Out.WriteLine($"wl-trace {typeof(TraceSession).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]}");
-            return 0;
+            return WriteStandardOutput(options.Help ? Options.Usage
+                : $"wl-trace {typeof(TraceSession).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]}", error);
         }
 
         Filter filter = Filter.All;
@@ -60,8 +60,66 @@ internal sealed class TraceSession
         }
         catch (Exception e) when (e is WaylandException or IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
         {
-            error.WriteLine($"wl-trace: {e.Message}");
+            error.WriteLine($"wl-trace: {StandardStreams.Describe(e)}");
             return Failure;
+        }
+    }
+
+    /// <summary>Writes <paramref name="text"/> and a newline to standard output: 0, or 1 with a message when it cannot
+    /// be written (closed, or a full disk), as coreutils do.</summary>
+    private static int WriteStandardOutput(string text, TextWriter error)
+    {
+        try
+        {
+            using Stream stdout = Console.OpenStandardOutput();
+            stdout.Write(System.Text.Encoding.UTF8.GetBytes(text + "\n"));
+            stdout.Flush();
+            return 0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"wl-trace: cannot write to standard output: {StandardStreams.Describe(e)}");
+            return Failure;
+        }
+    }
+
+    /// <summary>
+    /// Takes WAYLAND_SOCKET as libwayland does (and removes it from the environment): the descriptor it names, made
+    /// close-on-exec. Only a socket this process inherited (not close-on-exec: everything the runtime opens is) is
+    /// taken; otherwise a warning says so and the variable is ignored.
+    /// </summary>
+    private static SafeFdHandle? TakeInheritedSocket(TextWriter error)
+    {
+        string? value = Environment.GetEnvironmentVariable("WAYLAND_SOCKET");
+        if (value is null)
+        {
+            return null;
+        }
+
+        Environment.SetEnvironmentVariable("WAYLAND_SOCKET", null);
+        if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int fd) || !IsInheritedSocket(fd))
+        {
+            error.WriteLine($"wl-trace: warning: WAYLAND_SOCKET={value} is not a socket wl-trace inherited; ignored");
+            return null;
+        }
+
+        SafeFdHandle socket = new(fd);
+        socket.SetCloseOnExec(true);
+        return socket;
+    }
+
+    private static bool IsInheritedSocket(int fd)
+    {
+        try
+        {
+            // O_CLOEXEC (02000000) in the flags the kernel shows; the link of a socket reads "socket:[inode]".
+            string? flags = File.ReadLines($"/proc/self/fdinfo/{fd}").FirstOrDefault(l => l.StartsWith("flags:", StringComparison.Ordinal));
+            return flags is not null && (Convert.ToInt32(flags["flags:".Length..].Trim(), 8) & 0x80000) == 0
+                && new FileInfo($"/proc/self/fd/{fd}").LinkTarget?.StartsWith("socket:", StringComparison.Ordinal) == true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return false; // not open
         }
     }
 
@@ -90,7 +148,27 @@ internal sealed class TraceSession
             error.WriteLine($"wl-trace: warning: {problem}");
         }
 
-        string upstream = SocketPath(options.Display ?? Environment.GetEnvironmentVariable("WAYLAND_DISPLAY") ?? "wayland-0");
+        // An inherited WAYLAND_SOCKET is the first client's connection to the compositor, as libwayland would use it,
+        // unless --display names one; either way it is not passed on to APP.
+        SafeFdHandle? inherited = TakeInheritedSocket(error);
+        if (options.Display is not null)
+        {
+            inherited?.Dispose();
+            inherited = null;
+        }
+
+        string upstream = "";
+        string? upstreamProblem = null;
+        try
+        {
+            upstream = SocketPath(options.Display ?? Environment.GetEnvironmentVariable("WAYLAND_DISPLAY") ?? "wayland-0");
+        }
+        catch (ArgumentException e) when (inherited is not null)
+        {
+            // The first client has a compositor; the others are told why they have none.
+            upstreamProblem = e.Message;
+        }
+
         // A terminal shows each batch of lines as it happens; a file or a pipe gets them in 50 ms batches.
         bool terminal = options.Output switch
         {
@@ -102,13 +180,17 @@ internal sealed class TraceSession
         {
             null => new TraceOutput(Console.OpenStandardError(), ownsStream: true),
             "-" => new TraceOutput(Console.OpenStandardOutput(), ownsStream: true),
-            string file => new TraceOutput(new FileStream(file, FileMode.Create, FileAccess.Write, FileShare.Read), ownsStream: true),
+            string file => new TraceOutput(OpenTraceFile(file), ownsStream: true),
         };
         JsonLinesFormat? json = options.Json ? new JsonLinesFormat(output) : null;
         ITraceFormat? format = options.Summary ? null : json ?? (ITraceFormat)new WaylandDebugFormat(output);
         Tracer tracer = new(protocols, format, filter);
         bool listening = options.Listen is not null;
-        using TraceProxy proxy = new(tracer, upstream, tagAll: listening, output, terminal ? TimeSpan.Zero : FlushDelay);
+        using TraceProxy proxy = new(tracer, upstream, tagAll: listening, output, terminal ? TimeSpan.Zero : FlushDelay)
+        {
+            InheritedUpstream = inherited,
+            UpstreamProblem = upstreamProblem,
+        };
         if (options.MaxFds > 0)
         {
             proxy.MaxDescriptors = options.MaxFds;
@@ -140,7 +222,35 @@ internal sealed class TraceSession
         }
 
         output.Flush();
+        if (output.Failure is { } failure)
+        {
+            // The proxying went on; the trace did not. APP's status stays APP's; --listen says it failed.
+            error.WriteLine($"wl-trace: writing the trace to {options.Output switch { null => "standard error", "-" => "standard output", string file => file }} "
+                + $"failed ({StandardStreams.Describe(failure)}); the lines after that were lost");
+            return listening ? Failure : status;
+        }
+
         return status;
+    }
+
+    /// <summary>The -o file, created or emptied.</summary>
+    /// <exception cref="IOException">It cannot be: the message says why, in words for the user.</exception>
+    private static FileStream OpenTraceFile(string file)
+    {
+        try
+        {
+            return Directory.Exists(file)
+                ? throw new IOException("it is a directory")
+                : new FileStream(file, FileMode.Create, FileAccess.Write, FileShare.Read);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            throw new IOException($"cannot write the trace to {file}: the directory {Path.GetDirectoryName(Path.GetFullPath(file))} does not exist");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"cannot write the trace to {file}: {StandardStreams.Describe(e)}", e);
+        }
     }
 
     private int RunApp(Options options, TraceProxy proxy, TextWriter error)
@@ -164,9 +274,11 @@ internal sealed class TraceSession
         {
             string name = $"wl-trace-{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}";
             string? runtime = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR");
-            privatePath = !string.IsNullOrEmpty(runtime) && runtime.StartsWith('/') ? Path.Combine(runtime, name) : Path.Combine(Path.GetTempPath(), name);
+            bool inRuntime = !string.IsNullOrEmpty(runtime) && runtime.StartsWith('/');
+            privatePath = inRuntime ? Path.Combine(runtime!, name) : Path.GetFullPath(Path.Combine(Path.GetTempPath(), name));
             proxy.Listen(privatePath);
-            info.Environment["WAYLAND_DISPLAY"] = string.IsNullOrEmpty(runtime) ? privatePath : name;
+            // Outside $XDG_RUNTIME_DIR (unset, or relative: libwayland ignores a relative one), APP gets the whole path.
+            info.Environment["WAYLAND_DISPLAY"] = inRuntime ? name : privatePath;
         }
 
         using Process process = new() { StartInfo = info, EnableRaisingEvents = true };
@@ -177,14 +289,22 @@ internal sealed class TraceSession
         };
         try
         {
+            if (_signal != 0)
+            {
+                ourEnd?.Dispose();
+                return 128 + _signal;
+            }
+
             // The runtime's fork/exec closes only close-on-exec descriptors, so the child inherits exactly this one.
             childEnd?.SetCloseOnExec(false);
             process.Start();
+            _app = process;
         }
         catch (System.ComponentModel.Win32Exception e)
         {
             ourEnd?.Dispose();
-            error.WriteLine($"wl-trace: cannot run {options.Command[0]}: {e.Message}");
+            // Not the runtime's "An error occurred trying to start process ... with working directory ...".
+            error.WriteLine($"wl-trace: cannot run {options.Command[0]}: {Marshal.GetPInvokeErrorMessage(e.NativeErrorCode)}");
             return 127;
         }
         finally
@@ -198,9 +318,11 @@ internal sealed class TraceSession
         }
 
         Loop(proxy, () => _appExited && proxy.ConnectionCount == 0);
-        if (_signal != 0 && !process.HasExited)
+        if (_signal != 0)
         {
-            // Our connections are closed: the app sees its compositor go away. Give it a moment to exit on its own.
+            // A second signal (or one APP could not be sent): close our connections, so that a Wayland app sees its
+            // compositor go away, and give it a moment to exit on its own; then leave it.
+            proxy.CloseConnections();
             process.WaitForExit(TimeSpan.FromSeconds(2));
             return 128 + _signal;
         }
@@ -226,10 +348,29 @@ internal sealed class TraceSession
         }
     }
 
+    /// <summary>SIGINT or SIGTERM: the first is passed on to APP, if it runs, and tracing goes on until APP exits (as
+    /// <c>timeout</c> and <c>sudo</c> pass signals on); otherwise, and on the second, wl-trace stops.</summary>
     private void OnSignal(PosixSignalContext context, TraceProxy proxy, int number)
     {
         context.Cancel = true;
+        if (Interlocked.Increment(ref _signalCount) == 1 && _app is { } app && !_appExited && PassOn(app, number))
+        {
+            return;
+        }
+
         _signal = number;
         proxy.Loop.Wake();
+    }
+
+    private static bool PassOn(Process app, int signal)
+    {
+        try
+        {
+            return UnixProcess.Signal(app.Id, signal);
+        }
+        catch (WaylandIOException)
+        {
+            return false; // not ours to signal (EPERM): stop instead
+        }
     }
 }

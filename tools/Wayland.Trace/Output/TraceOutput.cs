@@ -26,7 +26,8 @@ internal sealed class TraceOutput : IBufferWriter<byte>, IDisposable
     /// <summary>Whether lines are waiting in the buffer.</summary>
     public bool HasPending => _count > 0;
 
-    /// <summary>Set once a write failed (for example EPIPE when the reader went away); later output is dropped.</summary>
+    /// <summary>Set once a write failed (for example EPIPE when the reader went away, ENOSPC, or EBADF for a closed
+    /// standard stream); later output is dropped.</summary>
     public Exception? Failure { get; private set; }
 
     public void Write(ReadOnlySpan<byte> bytes)
@@ -104,7 +105,7 @@ internal sealed class TraceOutput : IBufferWriter<byte>, IDisposable
             {
                 _stream.Flush();
             }
-            catch (IOException e)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 Failure = e;
             }
@@ -116,7 +117,15 @@ internal sealed class TraceOutput : IBufferWriter<byte>, IDisposable
         Flush();
         if (_ownsStream)
         {
-            _stream.Dispose();
+            try
+            {
+                _stream.Dispose();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A file stream writes what it still buffers: the failure is already recorded.
+                Failure ??= e;
+            }
         }
     }
 
@@ -131,9 +140,10 @@ internal sealed class TraceOutput : IBufferWriter<byte>, IDisposable
         {
             _stream.Write(bytes);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // The trace reader is gone (a closed pipe): keep proxying, stop writing.
+            // The trace reader is gone (a closed pipe), the disk is full, or the stream was closed before we started
+            // (EBADF, thrown as UnauthorizedAccessException): keep proxying, stop writing.
             Failure = e;
         }
     }

@@ -7,7 +7,9 @@ namespace Wayland.Trace.Proxy;
 /// <summary>
 /// One client connection and its own connection to the compositor, joined by two <see cref="Relay"/>s. When one side
 /// hangs up, what it sent before is still delivered to the other side (a protocol error and the close after it reach
-/// the app as the compositor sent them), then both sockets are closed.
+/// the app as the compositor sent them), then both sockets are closed. What a client that hung up sent is given
+/// <see cref="DefaultDrainTimeout"/> for the compositor to take: a compositor that does not read would otherwise keep the
+/// connection, and the descriptors held for it, forever (and wl-trace running after its APP exited).
 /// </summary>
 internal sealed class ProxiedConnection : IDisposable
 {
@@ -19,6 +21,9 @@ internal sealed class ProxiedConnection : IDisposable
     private readonly Side _server;
     private readonly Action<ProxiedConnection> _closed;
     private readonly Action<ProxiedConnection, int>? _receivedFds;
+    private readonly EventLoop _loop;
+    private readonly TimeSpan _drainTimeout;
+    private TimerEventSource? _drainTimer;
     private bool _disposed;
 
     /// <param name="loop">The loop both sockets are watched on.</param>
@@ -30,9 +35,14 @@ internal sealed class ProxiedConnection : IDisposable
     /// <param name="account">The client's process, which the descriptors held in both directions count for.</param>
     /// <param name="receivedFds">Called after descriptors were received (and passed on as far as they could be), with
     /// the highest number among them; it may dispose this connection, or others.</param>
+    /// <param name="drainTimeout">How long the compositor may go without taking anything of what a client that hung up
+    /// sent before the rest is dropped and the connection closed; <see cref="DefaultDrainTimeout"/> when zero.</param>
     public ProxiedConnection(EventLoop loop, Tracer tracer, TraceClient client, SafeFdHandle clientSocket, SafeFdHandle serverSocket,
-        Action<ProxiedConnection> closed, ProcessAccount? account = null, Action<ProxiedConnection, int>? receivedFds = null)
+        Action<ProxiedConnection> closed, ProcessAccount? account = null, Action<ProxiedConnection, int>? receivedFds = null,
+        TimeSpan drainTimeout = default)
     {
+        _loop = loop;
+        _drainTimeout = drainTimeout > TimeSpan.Zero ? drainTimeout : DefaultDrainTimeout;
         _tracer = tracer;
         _closed = closed;
         _receivedFds = receivedFds;
@@ -54,6 +64,10 @@ internal sealed class ProxiedConnection : IDisposable
         }
     }
 
+    /// <summary>How long, by default, the compositor may go without taking anything of what a client that hung up sent
+    /// (libwayland's clients leave it in the socket; here the proxy holds it).</summary>
+    public static readonly TimeSpan DefaultDrainTimeout = TimeSpan.FromSeconds(3);
+
     public ConnectionTrace Trace { get; }
 
     public TraceClient Client => Trace.Client;
@@ -73,6 +87,11 @@ internal sealed class ProxiedConnection : IDisposable
             return;
         }
 
+        if ((events & (FdEvents.Hangup | FdEvents.Error)) != 0)
+        {
+            side.HungUp = true;
+        }
+
         if ((events & (FdEvents.Readable | FdEvents.Hangup | FdEvents.Error)) != 0)
         {
             if (Read(side, other) == ReceiveOutcome.Full && (events & (FdEvents.Hangup | FdEvents.Error)) != 0)
@@ -86,7 +105,7 @@ internal sealed class ProxiedConnection : IDisposable
 
         if (!_disposed && (events & FdEvents.Writable) != 0)
         {
-            Write(side);
+            Write(side, other);
         }
 
         Settle();
@@ -121,7 +140,7 @@ internal sealed class ProxiedConnection : IDisposable
         if (outcome == ReceiveOutcome.Data)
         {
             // Forward first: the peer is waiting for these bytes, the trace is not.
-            Write(other);
+            Write(other, side);
             side.Outgoing.Decode(Trace, _tracer);
             if (side.Outgoing.HighestFdReceived >= 0)
             {
@@ -130,7 +149,7 @@ internal sealed class ProxiedConnection : IDisposable
         }
         else if (outcome == ReceiveOutcome.Closed)
         {
-            side.ReadClosed = true;
+            side.ReadClosed = side.HungUp = true;
             side.Outgoing.Decode(Trace, _tracer);
             side.Outgoing.EndOfInput(Trace);
             // Nobody will read what was on its way to this side.
@@ -140,7 +159,8 @@ internal sealed class ProxiedConnection : IDisposable
         return outcome;
     }
 
-    private static void Write(Side side)
+    /// <summary>Sends what is pending to <paramref name="side"/> (which <paramref name="source"/> sent).</summary>
+    private void Write(Side side, Side source)
     {
         if (side.WriteFailed || !side.Incoming.HasPending)
         {
@@ -149,7 +169,13 @@ internal sealed class ProxiedConnection : IDisposable
 
         try
         {
+            int pending = side.Incoming.PendingBytes;
             side.Incoming.Send(side.Socket);
+            if (_drainTimer is { IsArmed: true } && source == _client && side.Incoming.PendingBytes < pending)
+            {
+                // The compositor is taking what the client left: it gets the full time again.
+                _drainTimer.Update(DrainMilliseconds);
+            }
         }
         catch (WaylandIOException)
         {
@@ -187,6 +213,28 @@ internal sealed class ProxiedConnection : IDisposable
 
         Watch(_client);
         Watch(_server);
+        if (_client.HungUp && _drainTimer is null)
+        {
+            _drainTimer = _loop.AddTimer(GiveUpDraining);
+            _drainTimer.Update(DrainMilliseconds);
+        }
+    }
+
+    private int DrainMilliseconds => (int)Math.Ceiling(_drainTimeout.TotalMilliseconds);
+
+    /// <summary>The client hung up and the compositor has not taken anything it sent for the drain time.</summary>
+    private void GiveUpDraining()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        Relay requests = _server.Incoming;
+        _tracer.Note(Client, $"{Client} hung up, and the compositor has not read what it sent for {_drainTimeout.TotalSeconds:0.###} s: "
+            + $"dropping {requests.PendingBytes} bytes and {requests.HeldFds} descriptors (and whatever the client's socket still holds), "
+            + "and closing the connection");
+        Dispose();
     }
 
     private static void Watch(Side side)
@@ -212,6 +260,8 @@ internal sealed class ProxiedConnection : IDisposable
         }
 
         _disposed = true;
+        _drainTimer?.Remove();
+        _drainTimer = null;
         foreach (Side side in (ReadOnlySpan<Side>)[_client, _server])
         {
             side.Source?.Remove();
@@ -240,5 +290,8 @@ internal sealed class ProxiedConnection : IDisposable
 
         /// <summary>Writing to it failed: it is gone.</summary>
         public bool WriteFailed { get; set; }
+
+        /// <summary>It hung up (epoll said so, or end of file was read); some of what it sent may still be unread.</summary>
+        public bool HungUp { get; set; }
     }
 }

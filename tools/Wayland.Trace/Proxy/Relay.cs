@@ -31,6 +31,9 @@ internal sealed class Relay
     /// <summary>Whether bytes are waiting to be sent.</summary>
     public bool HasPending => _sent < _end;
 
+    /// <summary>Bytes waiting to be sent.</summary>
+    public int PendingBytes => _end - _sent;
+
     /// <summary>The client process the descriptors held here are counted for (both directions count for the client:
     /// it sent them, or does not read them).</summary>
     public ProcessAccount? Account { get; set; }
@@ -57,8 +60,9 @@ internal sealed class Relay
     public ReceiveOutcome Receive(SafeFdHandle source, ConnectionTrace trace, Tracer tracer)
     {
         Compact();
-        if (_end == Capacity)
+        if (_end == Capacity || _fdCount >= MaxHeldFds)
         {
+            // Also when woken by a hang-up, which epoll reports whether or not reading is asked for.
             return ReceiveOutcome.Full;
         }
 

@@ -21,6 +21,7 @@ internal sealed partial class TraceProxy : IDisposable
     private SafeFdHandle? _listener;
     private FdEventSource? _listenSource;
     private string? _listenPath;
+    private FileStream? _lockFile;
     private int _clientCount;
 
     /// <param name="tracer">Decoding and output.</param>
@@ -53,17 +54,78 @@ internal sealed partial class TraceProxy : IDisposable
     /// <summary>How a connection is accepted (<see cref="UnixSocket.Accept"/>; tests make it fail).</summary>
     internal Func<SafeFdHandle, SafeFdHandle?> AcceptConnection { get; set; } = UnixSocket.Accept;
 
+    /// <summary>How long the compositor may go without taking anything of what a client that hung up sent, before the
+    /// rest is dropped and the connection closed (see <see cref="ProxiedConnection"/>).</summary>
+    internal TimeSpan DrainTimeout { get; set; } = ProxiedConnection.DefaultDrainTimeout;
+
     /// <summary>Clients accepted so far.</summary>
     public int ClientCount => _clientCount;
+
+    /// <summary>A connection to the compositor the process inherited (WAYLAND_SOCKET), owned from now on: the first
+    /// client is proxied over it instead of a connection of its own.</summary>
+    internal SafeFdHandle? InheritedUpstream { get; set; }
+
+    /// <summary>Why the compositor's socket is not known (set with <see cref="InheritedUpstream"/>, which the first
+    /// client has): clients after it are closed with a note saying so.</summary>
+    internal string? UpstreamProblem { get; set; }
 
     /// <summary>Raised on the loop's thread when a connection has closed.</summary>
     public event Action<ProxiedConnection>? ConnectionClosed;
 
-    /// <summary>Listens on <paramref name="path"/> (removed again on dispose).</summary>
-    /// <exception cref="WaylandIOException">The path is taken, or bind/listen failed.</exception>
+    /// <summary>
+    /// Listens on <paramref name="path"/> as a compositor does: the lock file <c>&lt;path&gt;.lock</c> is taken first
+    /// (<c>flock</c>, as libwayland and <c>Wayland.Server</c> take it), so no compositor or other wl-trace uses the name
+    /// at the same time; a socket left at the path by one that is gone is then removed, anything else there is
+    /// refused. Both files are removed on dispose.
+    /// </summary>
+    /// <exception cref="WaylandIOException">The lock is held, something other than a socket is at the path, or
+    /// bind/listen failed.</exception>
+    /// <exception cref="IOException">The lock file cannot be created (a missing directory, say).</exception>
+    /// <exception cref="UnauthorizedAccessException">Nor may it be.</exception>
     public void Listen(string path)
     {
-        _listener = UnixSocket.Listen(path);
+        const int WouldBlock = 11, IsDirectory = 21, Exists = 17;
+        string lockPath = path + ".lock";
+        try
+        {
+            // FileShare.None is flock(LOCK_EX | LOCK_NB) on Linux.
+            _lockFile = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e) when (e.HResult == WouldBlock)
+        {
+            throw new WaylandIOException(WouldBlock, "flock", $"cannot listen on {path}: its lock file {lockPath} is held: a compositor "
+                + "or another wl-trace is using that name");
+        }
+        catch (DirectoryNotFoundException)
+        {
+            throw new IOException($"cannot listen on {path}: the directory {Path.GetDirectoryName(path)} does not exist");
+        }
+
+        try
+        {
+            if (Directory.Exists(path))
+            {
+                throw new WaylandIOException(IsDirectory, "bind", $"cannot listen on {path}: it is a directory; give the path of a socket to create");
+            }
+
+            if (UnixSocket.IsSocketFile(path))
+            {
+                // Whoever made it holds no lock on it: it is left over.
+                File.Delete(path);
+            }
+            else if (File.Exists(path))
+            {
+                throw new WaylandIOException(Exists, "bind", $"cannot listen on {path}: it is a file that is not a socket; give the path of a socket to create");
+            }
+
+            _listener = UnixSocket.Listen(path);
+        }
+        catch
+        {
+            ReleaseLock(lockPath);
+            throw;
+        }
+
         _listenPath = path;
         _listenSource = _loop.AddFd(_listener, FdEvents.Readable, (_, _) => AcceptOne());
     }
@@ -97,11 +159,12 @@ internal sealed partial class TraceProxy : IDisposable
         SafeFdHandle server;
         try
         {
-            server = UnixSocket.Connect(_upstream);
+            server = InheritedUpstream ?? (UpstreamProblem is { } problem ? throw new ArgumentException(problem) : UnixSocket.Connect(_upstream));
+            InheritedUpstream = null;
         }
         catch (Exception e) when (e is WaylandIOException or ArgumentException)
         {
-            Tracer.Note(client, $"cannot connect {client} to the compositor: {e.Message}");
+            Tracer.Note(client, $"cannot connect {client} to the compositor: {Wayland.Tools.StandardStreams.Describe(e)}");
             clientSocket.Dispose();
             return false;
         }
@@ -111,7 +174,7 @@ internal sealed partial class TraceProxy : IDisposable
         ProxiedConnection connection;
         try
         {
-            connection = new ProxiedConnection(_loop, Tracer, client, clientSocket, server, Closed, account, ReceivedFds);
+            connection = new ProxiedConnection(_loop, Tracer, client, clientSocket, server, Closed, account, ReceivedFds, DrainTimeout);
         }
         catch
         {
@@ -150,12 +213,19 @@ internal sealed partial class TraceProxy : IDisposable
         }
     }
 
-    public void Dispose()
+    /// <summary>Closes every connection (both sockets of each); the listening socket stays.</summary>
+    public void CloseConnections()
     {
         foreach (ProxiedConnection connection in _connections.ToArray())
         {
             connection.Dispose();
         }
+    }
+
+    public void Dispose()
+    {
+        CloseConnections();
+        InheritedUpstream?.Dispose();
 
         _listenSource?.Remove();
         _listener?.Dispose();
@@ -169,9 +239,27 @@ internal sealed partial class TraceProxy : IDisposable
             {
                 // Gone already.
             }
+
+            ReleaseLock(_listenPath + ".lock");
         }
 
         _loop.Dispose();
+    }
+
+    /// <summary>Removes the lock file while still holding it (as libwayland does), then lets it go.</summary>
+    private void ReleaseLock(string lockPath)
+    {
+        try
+        {
+            File.Delete(lockPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Gone already, or not ours to remove: the lock goes with the descriptor all the same.
+        }
+
+        _lockFile?.Dispose();
+        _lockFile = null;
     }
 
     private void AcceptOne()
