@@ -121,6 +121,12 @@ public static class ScannerCommand
             return 2;
         }
 
+        if (positional.Contains(string.Empty))
+        {
+            error.WriteLine($"wayland-sharp-scanner: {(positional[0].Length == 0 ? "the output directory" : "a protocol file")} is an empty path");
+            return 2;
+        }
+
         string outputDirectory = positional[0];
         var sources = new List<ProtocolSource>();
         foreach (string path in positional.GetRange(1, positional.Count - 1))
@@ -130,7 +136,7 @@ public static class ScannerCommand
             {
                 text = File.ReadAllText(path);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
             {
                 error.WriteLine($"{path}: error: cannot read the file: {e.Message}");
                 return 1;
@@ -169,7 +175,7 @@ public static class ScannerCommand
                 File.WriteAllText(Path.Combine(outputDirectory, file.HintName), file.Text);
             }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             error.WriteLine($"{outputDirectory}: error: cannot write the generated files: {e.Message}");
             return 1;

@@ -60,11 +60,23 @@ public class CliTests
     [InlineData("--outputs")]
     [InlineData("--outputs", "data,bogus", "out", "x.xml")]
     [InlineData("--outputs", ",", "out", "x.xml")]
+    [InlineData("out", "")]
+    [InlineData("", "x.xml")]
     public void BadCommandLines_PrintUsage(params string[] args)
     {
         var stderr = new StringWriter();
         Assert.Equal(2, ScannerCommand.Run(args, new StringWriter(), stderr));
         Assert.Contains("wayland-sharp-scanner", stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("out", "", "wayland-sharp-scanner: a protocol file is an empty path")]
+    [InlineData("", "x.xml", "wayland-sharp-scanner: the output directory is an empty path")]
+    public void EmptyPaths_AreOneLineUsageErrors(string output, string input, string expected)
+    {
+        var stderr = new StringWriter();
+        Assert.Equal(2, ScannerCommand.Run([output, input], new StringWriter(), stderr));
+        Assert.Equal(expected + Environment.NewLine, stderr.ToString());
     }
 
     [Fact]
