@@ -238,6 +238,30 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void WLS001_NestingDeeperThan256Elements_IsRejectedAtTheElement()
+    {
+        // protocol, interface, description, then <x> down to the given depth.
+        static string Nested(int depth) => Protocol($"""
+            <interface name="a" version="1"><description summary="s">
+            {string.Concat(Enumerable.Repeat("<x>", depth - 4))}
+            <x> <!--HERE-->
+            {string.Concat(Enumerable.Repeat("</x>", depth - 3))}
+            </description><request name="r"/></interface>
+            """);
+
+        string deep = Nested(257);
+        GeneratorRun run = GeneratorHarness.Run([new ProtocolFile(Path, deep)]);
+        Diagnostic diagnostic = AssertSingle(run, "WLS001");
+        AssertAt(diagnostic, Path, LineOf(deep));
+        Assert.Contains("<x> is nested more than 256 elements deep", diagnostic.GetMessage(), StringComparison.Ordinal);
+        Assert.Empty(run.Sources);
+
+        GeneratorRun accepted = GeneratorHarness.Run([new ProtocolFile(Path, Nested(256))]);
+        Assert.Empty(accepted.GeneratorDiagnostics);
+        Assert.NotEmpty(accepted.Sources);
+    }
+
+    [Fact]
     public void WLS001_MalformedFile_DoesNotStopOtherFiles()
     {
         GeneratorRun run = GeneratorHarness.Run([

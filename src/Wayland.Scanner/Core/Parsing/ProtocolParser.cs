@@ -30,24 +30,53 @@ internal sealed class ProtocolParser
     public static ProtocolModel? Parse(ProtocolSource source, string targetNamespace, DiagnosticBag diagnostics) =>
         new ProtocolParser(source, diagnostics).Parse(targetNamespace);
 
-    private ProtocolModel? Parse(string targetNamespace)
+    /// <summary>Reads the XML tree, or reports why not: elements nested deeper than
+    /// <see cref="ProtocolLimits.MaxDepth"/>, or XML that is not well-formed.</summary>
+    private XDocument? Load()
     {
-        XDocument document;
+        string text = _source.Text;
+        var settings = new XmlReaderSettings
+        {
+            DtdProcessing = DtdProcessing.Ignore,
+            XmlResolver = null,
+            IgnoreComments = true,
+            IgnoreProcessingInstructions = true,
+        };
         try
         {
-            var settings = new XmlReaderSettings
+            // A first pass with the bare reader, which is linear in the nesting depth, whereas building the tree of a
+            // document nested tens of thousands of levels deep takes seconds to minutes.
+            using (var reader = XmlReader.Create(new StringReader(text), settings))
             {
-                DtdProcessing = DtdProcessing.Ignore,
-                XmlResolver = null,
-                IgnoreComments = true,
-                IgnoreProcessingInstructions = true,
-            };
-            using var reader = XmlReader.Create(new StringReader(_source.Text), settings);
-            document = XDocument.Load(reader, LoadOptions.SetLineInfo);
+                while (reader.Read())
+                {
+                    if (reader.NodeType == XmlNodeType.Element && reader.Depth >= ProtocolLimits.MaxDepth)
+                    {
+                        var info = (IXmlLineInfo)reader;
+                        _diagnostics.Report(DiagnosticRules.MalformedXml, _lines.At(info.LineNumber, info.LinePosition, reader.LocalName.Length),
+                            $"<{reader.LocalName}> is nested more than {ProtocolLimits.MaxDepth} elements deep; protocol files nest about 5");
+                        return null;
+                    }
+                }
+            }
+
+            using (var reader = XmlReader.Create(new StringReader(text), settings))
+            {
+                return XDocument.Load(reader, LoadOptions.SetLineInfo);
+            }
         }
         catch (XmlException e)
         {
             _diagnostics.Report(DiagnosticRules.MalformedXml, _lines.At(e.LineNumber, e.LinePosition, 1), e.Message);
+            return null;
+        }
+    }
+
+    private ProtocolModel? Parse(string targetNamespace)
+    {
+        XDocument? document = Load();
+        if (document is null)
+        {
             return null;
         }
 
