@@ -80,6 +80,28 @@ public class CliTests
     }
 
     [Fact]
+    public void FilesLargerThan16MiB_AreRejectedWithoutReadingThemWhole() => InTempDirectory("wayland-scanner-cli", directory =>
+    {
+        // Well-formed XML, one byte over the limit.
+        string xml = Path.Combine(directory, "large.xml");
+        string head = "<protocol name=\"p\"><interface name=\"a\" version=\"1\"><description summary=\"s\">";
+        string tail = "</description></interface></protocol>";
+        File.WriteAllText(xml, head + new string('x', (16 * 1024 * 1024) + 1 - head.Length - tail.Length) + tail);
+        Assert.Equal((16 * 1024 * 1024) + 1, new FileInfo(xml).Length);
+
+        // A device without end: only the limit is read.
+        foreach (string input in new[] { xml, "/dev/zero" })
+        {
+            var stderr = new StringWriter();
+            Assert.Equal(1, ScannerCommand.Run([Path.Combine(directory, "out"), input], new StringWriter(), stderr));
+            Assert.Equal($"{input}: error: the file is larger than 16 MiB, the limit for protocol files (real ones are a few hundred KiB){Environment.NewLine}",
+                stderr.ToString());
+        }
+
+        Assert.False(Directory.Exists(Path.Combine(directory, "out")));
+    });
+
+    [Fact]
     public void Version_PrintsThePackageVersion()
     {
         var stdout = new StringWriter();
@@ -126,5 +148,19 @@ public class CliTests
         var stderr = new StringWriter();
         Assert.Equal(1, ScannerCommand.Run(["out-never-written", "/nonexistent/protocol.xml"], new StringWriter(), stderr));
         Assert.Contains("/nonexistent/protocol.xml: error", stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs <paramref name="test"/> with a new temporary directory, removed afterwards.</summary>
+    private static void InTempDirectory(string prefix, Action<string> test)
+    {
+        string directory = Directory.CreateTempSubdirectory(prefix).FullName;
+        try
+        {
+            test(directory);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 }

@@ -261,6 +261,19 @@ public class DiagnosticTests
         Assert.NotEmpty(accepted.Sources);
     }
 
+    [Theory]
+    [InlineData('x', (16 * 1024 * 1024) + 1)]
+    [InlineData('\u00e9', (8 * 1024 * 1024) + 1)] // two bytes of UTF-8 each
+    public void WLS001_FileLargerThan16MiB_IsRejected(char filler, int count)
+    {
+        string xml = Protocol($"""<interface name="a" version="1"><description summary="s">{new string(filler, count)}</description><request name="r"/></interface>""");
+        GeneratorRun run = GeneratorHarness.Run([new ProtocolFile(Path, xml)]);
+        Diagnostic diagnostic = AssertSingle(run, "WLS001");
+        AssertAt(diagnostic, Path, 1);
+        Assert.Equal("the file is larger than 16 MiB, the limit for protocol files (real ones are a few hundred KiB)", diagnostic.GetMessage());
+        Assert.Empty(run.Sources);
+    }
+
     [Fact]
     public void WLS001_MalformedFile_DoesNotStopOtherFiles()
     {

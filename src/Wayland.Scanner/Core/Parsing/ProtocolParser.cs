@@ -30,11 +30,20 @@ internal sealed class ProtocolParser
     public static ProtocolModel? Parse(ProtocolSource source, string targetNamespace, DiagnosticBag diagnostics) =>
         new ProtocolParser(source, diagnostics).Parse(targetNamespace);
 
-    /// <summary>Reads the XML tree, or reports why not: elements nested deeper than
-    /// <see cref="ProtocolLimits.MaxDepth"/>, or XML that is not well-formed.</summary>
+    /// <summary>Reads the XML tree, or reports why not: the file is larger than
+    /// <see cref="ProtocolLimits.MaxFileBytes"/>, nests elements deeper than <see cref="ProtocolLimits.MaxDepth"/>,
+    /// or is not well-formed XML.</summary>
     private XDocument? Load()
     {
         string text = _source.Text;
+        // UTF-8 never takes fewer bytes than UTF-16 code units, so short texts need no counting.
+        if (text.Length > ProtocolLimits.MaxFileBytes
+            || (text.Length > ProtocolLimits.MaxFileBytes / 3 && System.Text.Encoding.UTF8.GetByteCount(text) > ProtocolLimits.MaxFileBytes))
+        {
+            _diagnostics.Report(DiagnosticRules.MalformedXml, FileStart(), ProtocolLimits.TooLargeMessage);
+            return null;
+        }
+
         var settings = new XmlReaderSettings
         {
             DtdProcessing = DtdProcessing.Ignore,
@@ -72,6 +81,9 @@ internal sealed class ProtocolParser
         }
     }
 
+    /// <summary>Line 1, column 1: where problems of the whole file are reported.</summary>
+    private SourcePosition FileStart() => _lines.At(1, 1, 0);
+
     private ProtocolModel? Parse(string targetNamespace)
     {
         XDocument? document = Load();
@@ -83,7 +95,7 @@ internal sealed class ProtocolParser
         XElement? root = document.Root;
         if (root is null || root.Name.LocalName != "protocol")
         {
-            _diagnostics.Report(DiagnosticRules.MalformedXml, root is null ? _lines.At(1, 1, 0) : Position(root),
+            _diagnostics.Report(DiagnosticRules.MalformedXml, root is null ? FileStart() : Position(root),
                 $"the root element must be <protocol>, not <{root?.Name.LocalName}>");
             return null;
         }
