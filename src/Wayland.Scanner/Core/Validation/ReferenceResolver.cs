@@ -24,6 +24,8 @@ internal sealed class ReferenceResolver
     private readonly Func<string, bool> _externalTypeExists;
     private readonly DiagnosticBag _diagnostics;
     private readonly Dictionary<string, List<InterfaceModel>> _byName = new();
+    private readonly Dictionary<ProtocolModel, Dictionary<string, InterfaceModel>> _byProtocol = new();
+    private readonly Dictionary<InterfaceModel, Dictionary<string, EnumModel>> _enums = new();
     private readonly List<string> _externalCandidates = new();
     private readonly HashSet<string> _externalCandidateSet = new();
 
@@ -68,8 +70,15 @@ internal sealed class ReferenceResolver
             }
 
             Dictionary<string, string> typeNames = typeNamesByNamespace[protocol.Namespace];
+            var own = new Dictionary<string, InterfaceModel>();
+            _byProtocol[protocol] = own;
             foreach (InterfaceModel iface in protocol.Interfaces)
             {
+                if (!own.ContainsKey(iface.Name))
+                {
+                    own.Add(iface.Name, iface);
+                }
+
                 if (interfaces.TryGetValue(iface.Name, out InterfaceModel? first))
                 {
                     // Duplicates inside one file were reported by the validator already.
@@ -199,17 +208,21 @@ internal sealed class ReferenceResolver
 
         if (target.Model is { } model)
         {
-            EnumModel? enumeration = null;
-            foreach (EnumModel candidate in model.Enums)
+            if (!_enums.TryGetValue(model, out Dictionary<string, EnumModel>? enums))
             {
-                if (candidate.Name == enumName)
+                enums = new Dictionary<string, EnumModel>();
+                foreach (EnumModel candidate in model.Enums)
                 {
-                    enumeration = candidate;
-                    break;
+                    if (!enums.ContainsKey(candidate.Name))
+                    {
+                        enums.Add(candidate.Name, candidate);
+                    }
                 }
+
+                _enums.Add(model, enums);
             }
 
-            if (enumeration is null)
+            if (!enums.TryGetValue(enumName, out EnumModel? enumeration))
             {
                 _diagnostics.Report(DiagnosticRules.UnknownEnum, position,
                     $"argument '{argument.Name}' of {ProtocolValidator.Describe(message)} refers to enum '{reference}', but interface '{model.Name}' has no enum '{enumName}'");
@@ -246,12 +259,9 @@ internal sealed class ReferenceResolver
     private InterfaceReference? FindInterface(ProtocolModel protocol, string name, SourcePosition position, out bool ambiguous)
     {
         ambiguous = false;
-        foreach (InterfaceModel iface in protocol.Interfaces)
+        if (_byProtocol[protocol].TryGetValue(name, out InterfaceModel? own))
         {
-            if (iface.Name == name)
-            {
-                return new InterfaceReference(protocol.Namespace, name, iface);
-            }
+            return new InterfaceReference(protocol.Namespace, name, own);
         }
 
         if (_byName.TryGetValue(name, out List<InterfaceModel>? declared))
