@@ -275,6 +275,21 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void WLS024_GeneratedCodeLargerThan256MiB()
+    {
+        // Every generated file repeats the copyright: 4 MiB in each of 70 files.
+        string copyright = string.Concat(Enumerable.Repeat(new string('c', 1023) + "\n", 4096));
+        string interfaces = string.Concat(Enumerable.Range(0, 70).Select(i => $"<interface name=\"a{i}\" version=\"1\"/>"));
+        string xml = Protocol($"<copyright>{copyright}</copyright>\n{interfaces}");
+        ScanResult result = ProtocolScanner.Run([new ProtocolSource(Path, xml, null)], new ScannerOptions());
+        ScanDiagnostic diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal("WLS024", diagnostic.Rule.Id);
+        Assert.Equal(2, diagnostic.Position!.Line);
+        Assert.Contains("larger than 256 MiB (70 interfaces, each file repeating a 4096 KiB copyright)", diagnostic.Message, StringComparison.Ordinal);
+        Assert.Empty(result.Files);
+    }
+
+    [Fact]
     public void WLS001_MalformedFile_DoesNotStopOtherFiles()
     {
         GeneratorRun run = GeneratorHarness.Run([

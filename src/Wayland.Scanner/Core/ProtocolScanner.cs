@@ -14,6 +14,11 @@ namespace Wayland.Scanner;
 /// </summary>
 internal static class ProtocolScanner
 {
+    /// <summary>The most C# one run generates, in characters: 256 Mi. All of wayland.xml and wayland-protocols with
+    /// every output come to 4 Mi; each interface costs a few KiB of code, and each file repeats the copyright, so a
+    /// hostile 16 MiB protocol could otherwise ask for gigabytes.</summary>
+    public const int MaxGeneratedChars = 256 * 1024 * 1024;
+
     /// <summary>Runs the scanner. Never throws: an unexpected exception becomes diagnostic WLS900.</summary>
     /// <param name="sources">The protocol files of the run.</param>
     /// <param name="options">Namespaces.</param>
@@ -80,11 +85,23 @@ internal static class ProtocolScanner
 
         var context = new EmitContext(resolver.Resolution, emitted.Contains);
         var files = new List<GeneratedFile>();
+        long generated = 0;
         foreach (ProtocolModel protocol in protocols)
         {
             if (emitted.Contains(protocol))
             {
-                files.AddRange(ProtocolEmitter.Emit(protocol, context, emitters));
+                foreach (GeneratedFile file in ProtocolEmitter.Emit(protocol, context, emitters))
+                {
+                    generated += file.Text.Length;
+                    if (generated > MaxGeneratedChars)
+                    {
+                        diagnostics.Report(DiagnosticRules.GeneratedCodeTooLarge, protocol.Position,
+                            $"the code generated from protocol '{protocol.Name}' and the files before it would be larger than 256 MiB ({protocol.Interfaces.Count} interfaces{(protocol.Copyright is { } c ? $", each file repeating a {c.Length / 1024} KiB copyright" : string.Empty)}); nothing is generated");
+                        return new ScanResult(Array.Empty<GeneratedFile>(), diagnostics.Items, resolver.ExternalCandidates);
+                    }
+
+                    files.Add(file);
+                }
             }
         }
 
