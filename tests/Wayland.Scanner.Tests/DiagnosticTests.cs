@@ -274,6 +274,27 @@ public class DiagnosticTests
         Assert.Empty(run.Sources);
     }
 
+    [Theory]
+    [InlineData("", "the file is empty; a protocol file has a <protocol> element")]
+    [InlineData(" \n\t", "the file is empty; a protocol file has a <protocol> element")]
+    [InlineData("<?xml version=\"1.0\"?>", "Root element is missing.")]
+    public void WLS001_EmptyFile_IsNamed(string xml, string message)
+    {
+        GeneratorRun run = GeneratorHarness.Run([new ProtocolFile(Path, xml)]);
+        Diagnostic diagnostic = AssertSingle(run, "WLS001");
+        AssertAt(diagnostic, Path, 1);
+        Assert.Equal(message, diagnostic.GetMessage());
+    }
+
+    [Fact]
+    public void WLS001_UnreadableFile_IsNamed()
+    {
+        GeneratorRun run = GeneratorHarness.Run([new ProtocolFile(Path, string.Empty, Unreadable: true)]);
+        Diagnostic diagnostic = AssertSingle(run, "WLS001");
+        AssertAt(diagnostic, Path, 1);
+        Assert.StartsWith("cannot read the file", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void WLS024_GeneratedCodeLargerThan256MiB()
     {

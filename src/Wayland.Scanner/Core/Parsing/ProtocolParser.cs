@@ -30,17 +30,29 @@ internal sealed class ProtocolParser
     public static ProtocolModel? Parse(ProtocolSource source, string targetNamespace, DiagnosticBag diagnostics) =>
         new ProtocolParser(source, diagnostics).Parse(targetNamespace);
 
-    /// <summary>Reads the XML tree, or reports why not: the file is larger than
-    /// <see cref="ProtocolLimits.MaxFileBytes"/>, nests elements deeper than <see cref="ProtocolLimits.MaxDepth"/>,
-    /// or is not well-formed XML.</summary>
+    /// <summary>Reads the XML tree, or reports why not: the file could not be read, is larger than
+    /// <see cref="ProtocolLimits.MaxFileBytes"/>, is empty, nests elements deeper than
+    /// <see cref="ProtocolLimits.MaxDepth"/>, or is not well-formed XML.</summary>
     private XDocument? Load()
     {
         string text = _source.Text;
+        if (_source.ReadError is { } readError)
+        {
+            _diagnostics.Report(DiagnosticRules.MalformedXml, FileStart(), $"cannot read the file: {readError}");
+            return null;
+        }
+
         // UTF-8 never takes fewer bytes than UTF-16 code units, so short texts need no counting.
         if (text.Length > ProtocolLimits.MaxFileBytes
             || (text.Length > ProtocolLimits.MaxFileBytes / 3 && System.Text.Encoding.UTF8.GetByteCount(text) > ProtocolLimits.MaxFileBytes))
         {
             _diagnostics.Report(DiagnosticRules.MalformedXml, FileStart(), ProtocolLimits.TooLargeMessage);
+            return null;
+        }
+
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            _diagnostics.Report(DiagnosticRules.MalformedXml, FileStart(), "the file is empty; a protocol file has a <protocol> element");
             return null;
         }
 
@@ -76,12 +88,12 @@ internal sealed class ProtocolParser
         }
         catch (XmlException e)
         {
-            _diagnostics.Report(DiagnosticRules.MalformedXml, _lines.At(e.LineNumber, e.LinePosition, 1), e.Message);
+            _diagnostics.Report(DiagnosticRules.MalformedXml, e.LineNumber > 0 ? _lines.At(e.LineNumber, e.LinePosition, 1) : FileStart(), e.Message);
             return null;
         }
     }
 
-    /// <summary>Line 1, column 1: where problems of the whole file are reported.</summary>
+    /// <summary>Line 1, column 1: where problems of the whole file are reported, so they still name it.</summary>
     private SourcePosition FileStart() => _lines.At(1, 1, 0);
 
     private ProtocolModel? Parse(string targetNamespace)
