@@ -156,7 +156,7 @@ public static class ScannerCommand
         }
 
         // Without a compilation to look into, the extern namespaces are taken at their word.
-        var options = new ScannerOptions(defaultNamespace, externNamespaces, outputs);
+        var options = new ScannerOptions(defaultNamespace, externNamespaces, outputs, commandLine: true);
         var externPrefixes = new List<string>();
         foreach (string ns in externNamespaces)
         {

@@ -102,6 +102,24 @@ public class CliTests
     });
 
     [Fact]
+    public void ProblemsOfTheWholeRun_AreNamedAfterTheTool_AndUnknownInterfacesPointToExternNamespace() => InTempDirectory("wayland-scanner-cli", directory =>
+    {
+        string xml = Path.Combine(directory, "p.xml");
+        File.WriteAllText(xml, "<protocol name=\"p\">\n<interface name=\"a\" version=\"1\"><request name=\"r\"><arg name=\"x\" type=\"object\" interface=\"nowhere_v1\"/></request></interface></protocol>");
+        var stderr = new StringWriter();
+
+        Assert.Equal(1, ScannerCommand.Run(["--namespace", "class", Path.Combine(directory, "out"), xml], new StringWriter(), stderr));
+        Assert.StartsWith("wayland-sharp-scanner: error WLS021: ", stderr.ToString(), StringComparison.Ordinal);
+
+        stderr = new StringWriter();
+        Assert.Equal(0, ScannerCommand.Run([Path.Combine(directory, "out"), xml], new StringWriter(), stderr));
+        Assert.Equal(
+            $"{xml}(2,79): warning WLS015: interface 'nowhere_v1' of argument 'x' of request 'a.r' is not declared by any protocol of this run, "
+            + $"nor given an --extern-namespace N where N.NowhereV1Interface exists; its descriptor stays unlinked{Environment.NewLine}",
+            stderr.ToString());
+    });
+
+    [Fact]
     public void Version_PrintsThePackageVersion()
     {
         var stdout = new StringWriter();

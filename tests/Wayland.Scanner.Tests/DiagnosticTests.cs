@@ -296,6 +296,30 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void WLS001_EntitiesOfADtd_SayThatDtdsAreNotSupported()
+    {
+        string xml = """
+            <?xml version="1.0"?>
+            <!DOCTYPE protocol [<!ENTITY name "hello">]>
+            <protocol name="p"><interface name="a" version="1"><description summary="s">&name;</description></interface></protocol> <!--HERE-->
+            """;
+        GeneratorRun run = GeneratorHarness.Run([new ProtocolFile(Path, xml)]);
+        Diagnostic diagnostic = AssertSingle(run, "WLS001");
+        AssertAt(diagnostic, Path, LineOf(xml));
+        Assert.StartsWith("DTDs are not supported, so the entities this file declares in <!DOCTYPE> are not either: Reference to undeclared entity 'name'.",
+            diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Names_WithLineBreaks_StayOnOneLineOfTheLog()
+    {
+        GeneratorRun run = GeneratorHarness.Run([new ProtocolFile(Path, Protocol("<interface name=\"a&#10;b.xml(1,1): error CS0000: fake\" version=\"1\"/>"))]);
+        Diagnostic diagnostic = AssertSingle(run, "WLS012");
+        Assert.Equal("interface name 'a\\u000ab.xml(1,1): error CS0000: fake' is not a valid identifier (it must match [A-Za-z_][A-Za-z0-9_]* and contain a letter or digit)",
+            diagnostic.GetMessage());
+    }
+
+    [Fact]
     public void WLS024_GeneratedCodeLargerThan256MiB()
     {
         // Every generated file repeats the copyright: 4 MiB in each of 70 files.

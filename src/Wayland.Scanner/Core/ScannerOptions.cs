@@ -8,8 +8,9 @@ namespace Wayland.Scanner;
 internal sealed class ScannerOptions : IEquatable<ScannerOptions>
 {
     public ScannerOptions(string? defaultNamespace = null, IReadOnlyList<string>? externNamespaces = null,
-        ScannerOutputs outputs = ScannerOutputs.Data)
+        ScannerOutputs outputs = ScannerOutputs.Data, bool commandLine = false)
     {
+        CommandLine = commandLine;
         DefaultNamespace = string.IsNullOrWhiteSpace(defaultNamespace) ? Naming.DefaultNamespace : defaultNamespace!.Trim();
         ExternNamespaces = externNamespaces ?? Array.Empty<string>();
         Outputs = outputs;
@@ -18,6 +19,10 @@ internal sealed class ScannerOptions : IEquatable<ScannerOptions>
     /// <summary>What to generate: protocol data (descriptors, enums), client proxies, server resources.</summary>
     public ScannerOutputs Outputs { get; }
 
+    /// <summary>Whether this is a run of wayland-sharp-scanner, which has no compilation to look into: types outside the
+    /// run are those of the <c>--extern-namespace</c> namespaces (diagnostics say so).</summary>
+    public bool CommandLine { get; }
+
     /// <summary>Namespace of every file without its own (default <c>Wayland.Protocols</c>).</summary>
     public string DefaultNamespace { get; }
 
@@ -25,7 +30,7 @@ internal sealed class ScannerOptions : IEquatable<ScannerOptions>
     public IReadOnlyList<string> ExternNamespaces { get; }
 
     public bool Equals(ScannerOptions? other) =>
-        other is not null && DefaultNamespace == other.DefaultNamespace && Outputs == other.Outputs && ExternNamespaces.SequenceEqual(other.ExternNamespaces);
+        other is not null && CommandLine == other.CommandLine && DefaultNamespace == other.DefaultNamespace && Outputs == other.Outputs && ExternNamespaces.SequenceEqual(other.ExternNamespaces);
 
     public override bool Equals(object? obj) => Equals(obj as ScannerOptions);
 

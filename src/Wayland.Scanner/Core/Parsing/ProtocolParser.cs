@@ -88,7 +88,11 @@ internal sealed class ProtocolParser
         }
         catch (XmlException e)
         {
-            _diagnostics.Report(DiagnosticRules.MalformedXml, e.LineNumber > 0 ? _lines.At(e.LineNumber, e.LinePosition, 1) : FileStart(), e.Message);
+            // Without DTD processing, entities a <!DOCTYPE> declares are unknown: say why rather than only that.
+            string message = text.IndexOf("<!ENTITY", StringComparison.Ordinal) >= 0
+                ? $"DTDs are not supported, so the entities this file declares in <!DOCTYPE> are not either: {e.Message}"
+                : e.Message;
+            _diagnostics.Report(DiagnosticRules.MalformedXml, e.LineNumber > 0 ? _lines.At(e.LineNumber, e.LinePosition, 1) : FileStart(), message);
             return null;
         }
     }

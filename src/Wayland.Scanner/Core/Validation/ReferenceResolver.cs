@@ -147,8 +147,11 @@ internal sealed class ReferenceResolver
                     }
                     else if (!ambiguous)
                     {
+                        string outside = _options.CommandLine
+                            ? $"nor given an --extern-namespace N where N.{Naming.DescriptorClassName(interfaceName)} exists"
+                            : $"and no type {JoinCandidates(protocol, Naming.DescriptorClassName(interfaceName))} exists in the referenced assemblies";
                         _diagnostics.Report(DiagnosticRules.UnknownInterface, argument.InterfacePosition ?? argument.Position,
-                            $"interface '{interfaceName}' of argument '{argument.Name}' of {ProtocolValidator.Describe(message)} is not declared by any protocol of this run, and no type {JoinCandidates(protocol, Naming.DescriptorClassName(interfaceName))} exists in the referenced assemblies; its descriptor stays unlinked");
+                            $"interface '{interfaceName}' of argument '{argument.Name}' of {ProtocolValidator.Describe(message)} is not declared by any protocol of this run, {outside}; its descriptor stays unlinked");
                     }
                 }
 
@@ -194,8 +197,9 @@ internal sealed class ReferenceResolver
 
                 if (!ambiguous)
                 {
+                    string outside = _options.CommandLine ? "nor in a namespace given with --extern-namespace" : "nor found in the referenced assemblies";
                     _diagnostics.Report(DiagnosticRules.UnknownInterface, position,
-                        $"enum '{reference}' of argument '{argument.Name}' of {ProtocolValidator.Describe(message)} belongs to interface '{interfaceName}', which is not declared by any protocol of this run nor found in the referenced assemblies");
+                        $"enum '{reference}' of argument '{argument.Name}' of {ProtocolValidator.Describe(message)} belongs to interface '{interfaceName}', which is not declared by any protocol of this run {outside}");
                 }
 
                 return;
