@@ -118,6 +118,8 @@ public class DiagnosticTests
             """ },
         { "WLS012", ArgumentCase("""<arg name="1x" type="int"/>""") },
         { "WLS012", ArgumentCase("""<arg name="x" type="object" interface="a b"/>""") },
+        { "WLS012", ArgumentCase("""<arg name="x" type="uint" enum="a.kind.x"/>""") },
+        { "WLS012", ArgumentCase("""<arg name="x" type="uint" enum="1a.kind"/>""") },
         { "WLS012", """
             <interface name="a" version="1">
               <enum name="e">

@@ -111,6 +111,16 @@ internal static class Naming
         return true;
     }
 
+    /// <summary>Whether <paramref name="reference"/> has the form of an <c>enum</c> attribute: <c>enum</c> or
+    /// <c>interface.enum</c>, the interface a standalone identifier, the enum a trailing one.</summary>
+    public static bool IsEnumReference(string reference)
+    {
+        int dot = reference.IndexOf('.');
+        return dot < 0
+            ? IsTrailingIdentifier(reference)
+            : IsStandaloneIdentifier(reference.Substring(0, dot)) && IsTrailingIdentifier(reference.Substring(dot + 1));
+    }
+
     /// <summary>Whether <paramref name="ns"/> is a dotted C# namespace of plain identifiers.</summary>
     public static bool IsValidNamespace(string ns)
     {

@@ -185,17 +185,10 @@ internal sealed class ProtocolValidator
                     _diagnostics.Report(DiagnosticRules.EnumOnWrongType, argument.EnumPosition ?? argument.Position,
                         $"argument '{argument.Name}' of {what} has type {TypeName(argument.Type)} but refers to enum '{argument.EnumName}'; only int and uint arguments may");
                 }
-                else
+                else if (!Naming.IsEnumReference(argument.EnumName))
                 {
-                    foreach (string part in argument.EnumName.Split('.'))
-                    {
-                        if (!Naming.IsTrailingIdentifier(part))
-                        {
-                            _diagnostics.Report(DiagnosticRules.BadIdentifier, argument.EnumPosition ?? argument.Position,
-                                $"enum reference '{argument.EnumName}' of argument '{argument.Name}' is not of the form 'enum' or 'interface.enum'");
-                            break;
-                        }
-                    }
+                    _diagnostics.Report(DiagnosticRules.BadIdentifier, argument.EnumPosition ?? argument.Position,
+                        $"enum reference '{argument.EnumName}' of argument '{argument.Name}' is not of the form 'enum' or 'interface.enum'");
                 }
             }
         }

@@ -165,26 +165,18 @@ internal sealed class ReferenceResolver
 
     private void ResolveEnum(ProtocolModel protocol, InterfaceModel owner, MessageModel message, ArgumentModel argument, string reference)
     {
-        foreach (string part in reference.Split('.'))
+        if (!Naming.IsEnumReference(reference))
         {
-            if (!Naming.IsTrailingIdentifier(part))
-            {
-                return; // reported by the validator
-            }
+            return; // reported by the validator
         }
 
         SourcePosition position = argument.EnumPosition ?? argument.Position;
-        int dot = reference.LastIndexOf('.');
+        int dot = reference.IndexOf('.');
         string enumName = dot > 0 ? reference.Substring(dot + 1) : reference;
         InterfaceReference? target;
         if (dot > 0)
         {
             string interfaceName = reference.Substring(0, dot);
-            if (!Naming.IsStandaloneIdentifier(interfaceName))
-            {
-                return;
-            }
-
             target = FindInterface(protocol, interfaceName, position, out bool ambiguous);
             if (target is null)
             {
