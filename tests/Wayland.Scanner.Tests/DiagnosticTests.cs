@@ -322,6 +322,18 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void WLS023_UnknownOutputs_AreReported_AndIgnored()
+    {
+        string xml = Protocol("""<interface name="a" version="1"><request name="r"/></interface>""");
+        GeneratorRun run = GeneratorHarness.Run([new ProtocolFile(Path, xml)], outputs: "data;clients");
+        Diagnostic diagnostic = AssertSingle(run, "WLS023");
+        Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
+        Assert.Equal(Location.None, diagnostic.Location);
+        Assert.Equal("WaylandScannerOutputs: 'clients' is not an output and is ignored (the outputs are data, client and server)", diagnostic.GetMessage());
+        Assert.Equal(["Wayland.Protocols.AInterface.g.cs"], run.Sources.Keys);
+    }
+
+    [Fact]
     public void WLS024_GeneratedCodeLargerThan256MiB()
     {
         // Every generated file repeats the copyright: 4 MiB in each of 70 files.

@@ -50,6 +50,12 @@ internal static class ProtocolScanner
             return new ScanResult(Array.Empty<GeneratedFile>(), diagnostics.Items, Array.Empty<string>());
         }
 
+        foreach (string word in options.UnknownOutputs)
+        {
+            diagnostics.Report(DiagnosticRules.UnknownOutput, null,
+                $"WaylandScannerOutputs: '{word}' is not an output and is ignored (the outputs are data, client and server)");
+        }
+
         var protocols = new List<ProtocolModel>();
         foreach (ProtocolSource source in sources)
         {

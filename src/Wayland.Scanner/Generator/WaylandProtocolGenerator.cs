@@ -101,13 +101,16 @@ public sealed class WaylandProtocolGenerator : IIncrementalGenerator
             .Where(static s => s.Length > 0)
             .ToArray();
         options.TryGetValue(OutputsProperty, out string? outputsText);
-        return new ScannerOptions(ns, externs, ParseOutputs(outputsText));
+        var unknown = new List<string>();
+        ScannerOutputs outputs = ParseOutputs(outputsText, unknown);
+        return new ScannerOptions(ns, externs, outputs, unknown);
     }
 
-    /// <summary><c>data;client;server</c> in any combination; empty means <c>data</c>. Unknown words are ignored.</summary>
-    internal static ScannerOutputs ParseOutputs(string? text)
+    /// <summary><c>data;client;server</c> in any combination; empty means <c>data</c>. Unknown words are ignored
+    /// (and collected in <paramref name="unknown"/>, to be reported as WLS023).</summary>
+    internal static ScannerOutputs ParseOutputs(string? text, List<string>? unknown = null)
     {
-        ScannerOutputs outputs = ScannerOutputsSyntax.Parse(text);
+        ScannerOutputs outputs = ScannerOutputsSyntax.Parse(text, unknown);
         return outputs == ScannerOutputs.None ? ScannerOutputs.Data : outputs;
     }
 

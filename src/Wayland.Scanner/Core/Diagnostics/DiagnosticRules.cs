@@ -74,6 +74,9 @@ internal static class DiagnosticRules
     public static readonly DiagnosticRule GeneratedNameCollision =
         new("WLS022", "Generated C# names collide", DiagnosticSeverityLevel.Error);
 
+    public static readonly DiagnosticRule UnknownOutput =
+        new("WLS023", "Unknown word in WaylandScannerOutputs", DiagnosticSeverityLevel.Warning);
+
     public static readonly DiagnosticRule GeneratedCodeTooLarge =
         new("WLS024", "Generated code too large", DiagnosticSeverityLevel.Error);
 
@@ -87,6 +90,6 @@ internal static class DiagnosticRules
         AllowNullOnNonNullableType, InvalidBoolean, BitfieldOnInt, EnumOnWrongType, DestroyNotDestructor,
         InvalidMessageType, BadIdentifier, DuplicateName, UnknownEnum, UnknownInterface, AmbiguousInterface,
         InterfaceOnNonObject, SinceNotIncreasing, EmptyEnum, TooManyArguments, InvalidNamespace,
-        GeneratedNameCollision, GeneratedCodeTooLarge, InternalError,
+        GeneratedNameCollision, UnknownOutput, GeneratedCodeTooLarge, InternalError,
     };
 }
