@@ -175,7 +175,10 @@ public class DiagnosticTests
             </interface>
             """ },
         { "WLS020", ArgumentCase(string.Concat(Enumerable.Range(0, 21).Select(i => $"""<arg name="x{i}" type="int"/>""")), markRequest: true) },
-        { "WLS020", ArgumentCase(string.Concat(Enumerable.Range(0, 7).Select(i => $"""<arg name="x{i}" type="new_id"/>""")), markRequest: true) },
+        // An untyped new_id counts three: 3 + 18.
+        { "WLS020", ArgumentCase("""<arg name="id" type="new_id"/>""" + string.Concat(Enumerable.Range(0, 18).Select(i => $"""<arg name="x{i}" type="int"/>""")), markRequest: true) },
+        { "WLS020", ArgumentCase("""<arg name="x" type="new_id" interface="a"/><arg name="y" type="new_id" interface="a"/>""") },
+        { "WLS020", ArgumentCase("""<arg name="x" type="new_id"/><arg name="y" type="new_id"/>""") },
         { "WLS022", """
             <interface name="a" version="1">
               <request name="foo"/>
@@ -185,6 +188,22 @@ public class DiagnosticTests
         { "WLS022", """
             <interface name="a" version="1">
               <request name="requests"/> <!--HERE-->
+            </interface>
+            """ },
+        { "WLS022", ArgumentCase("""<arg name="a_b" type="int"/><arg name="aB" type="int"/>""") },
+        { "WLS022", """
+            <interface name="handler" version="1"> <!--HERE-->
+              <request name="r"/>
+            </interface>
+            """ },
+        { "WLS022", """
+            <interface name="i_handler" version="1"> <!--HERE-->
+              <request name="r"/>
+            </interface>
+            """ },
+        { "WLS022", """
+            <interface name="dispatch_event" version="1"> <!--HERE-->
+              <event name="e"/>
             </interface>
             """ },
         { "WLS022", """
