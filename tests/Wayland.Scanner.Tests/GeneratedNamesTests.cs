@@ -77,6 +77,11 @@ public class GeneratedNamesTests
               <event name="event"/><event name="event_event"/><event name="dispose"/>
             </interface>
             """ },
+        // Class names that differ in case alone: their files must not.
+        { "class names differing in case", """
+            <interface name="ab_c" version="1"><request name="r"/></interface>
+            <interface name="a_bc" version="1"><request name="r"/></interface>
+            """ },
     };
 
     [Theory]
@@ -115,6 +120,17 @@ public class GeneratedNamesTests
 
         GeneratorRun digits = GeneratorHarness.Run([new ProtocolFile(Path, Protocol(Body("digit enum and entry")))], defaultNamespace: "Names.Protocols");
         Assert.Contains("    _1e1 = 1,", digits.Sources["Names.Protocols.T2.Enums.g.cs"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Files_whose_names_differ_in_case_alone_are_numbered()
+    {
+        GeneratorRun run = GeneratorHarness.Run([new ProtocolFile(Path, Protocol(Body("class names differing in case")))], defaultNamespace: "Names.Protocols",
+            outputs: "data,client");
+
+        Assert.Equal(
+            ["Names.Protocols.ABcInterface.2.g.cs", "Names.Protocols.AbCInterface.g.cs", "Names.Protocols.Client.ABc.Client.2.g.cs", "Names.Protocols.Client.AbC.Client.g.cs"],
+            run.Sources.Keys.Order(StringComparer.Ordinal));
     }
 
     private static string Body(string what) => (string)Protocols().Single(row => (string)row[0] == what)[1];

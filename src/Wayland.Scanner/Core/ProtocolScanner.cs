@@ -91,6 +91,7 @@ internal static class ProtocolScanner
 
         var context = new EmitContext(resolver.Resolution, emitted.Contains);
         var files = new List<GeneratedFile>();
+        var hintNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         long generated = 0;
         foreach (ProtocolModel protocol in protocols)
         {
@@ -106,11 +107,29 @@ internal static class ProtocolScanner
                         return new ScanResult(Array.Empty<GeneratedFile>(), diagnostics.Items, resolver.ExternalCandidates);
                     }
 
-                    files.Add(file);
+                    files.Add(WithUniqueHintName(file, hintNames));
                 }
             }
         }
 
         return new ScanResult(files, diagnostics.Items, resolver.ExternalCandidates);
+    }
+
+    /// <summary>
+    /// Hint names are file names, which Roslyn and case-insensitive file systems compare ignoring case, while C# type
+    /// names differ in case alone (interfaces <c>ab_c</c> and <c>a_bc</c> give <c>AbC</c> and <c>ABc</c>): a file whose
+    /// name differs from an earlier one's only in case gets <c>.2</c> (or the next free number) before <c>.g.cs</c>.
+    /// </summary>
+    private static GeneratedFile WithUniqueHintName(GeneratedFile file, HashSet<string> taken)
+    {
+        string name = file.HintName;
+        const string extension = ".g.cs";
+        string stem = name.EndsWith(extension, StringComparison.Ordinal) ? name.Substring(0, name.Length - extension.Length) : name;
+        for (int n = 2; !taken.Add(name); n++)
+        {
+            name = $"{stem}.{n}{extension}";
+        }
+
+        return name == file.HintName ? file : new GeneratedFile(name, file.Text);
     }
 }
