@@ -4,6 +4,7 @@ using System.IO;
 using System.Reflection;
 using Wayland.Scanner.Diagnostics;
 using Wayland.Scanner.Model;
+using Wayland.Scanner.Parsing;
 
 namespace Wayland.Scanner.Cli;
 
@@ -121,18 +122,30 @@ public static class ScannerCommand
             return 2;
         }
 
+        if (positional.Contains(string.Empty))
+        {
+            error.WriteLine($"wayland-sharp-scanner: {(positional[0].Length == 0 ? "the output directory" : "a protocol file")} is an empty path");
+            return 2;
+        }
+
         string outputDirectory = positional[0];
         var sources = new List<ProtocolSource>();
         foreach (string path in positional.GetRange(1, positional.Count - 1))
         {
-            string text;
+            string? text;
             try
             {
-                text = File.ReadAllText(path);
+                text = ReadProtocolFile(path);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
             {
                 error.WriteLine($"{path}: error: cannot read the file: {e.Message}");
+                return 1;
+            }
+
+            if (text is null)
+            {
+                error.WriteLine($"{path}: error: {ProtocolLimits.TooLargeMessage}");
                 return 1;
             }
 
@@ -143,7 +156,7 @@ public static class ScannerCommand
         }
 
         // Without a compilation to look into, the extern namespaces are taken at their word.
-        var options = new ScannerOptions(defaultNamespace, externNamespaces, outputs);
+        var options = new ScannerOptions(defaultNamespace, externNamespaces, outputs, commandLine: true);
         var externPrefixes = new List<string>();
         foreach (string ns in externNamespaces)
         {
@@ -169,7 +182,7 @@ public static class ScannerCommand
                 File.WriteAllText(Path.Combine(outputDirectory, file.HintName), file.Text);
             }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             error.WriteLine($"{outputDirectory}: error: cannot write the generated files: {e.Message}");
             return 1;
@@ -177,6 +190,30 @@ public static class ScannerCommand
 
         output.WriteLine($"wayland-sharp-scanner: wrote {result.Files.Count} files to {outputDirectory}");
         return 0;
+    }
+
+    /// <summary>The text of <paramref name="path"/> as <see cref="File.ReadAllText(string)"/> decodes it (UTF-8 unless
+    /// a byte order mark says otherwise), or null when it is larger than <see cref="ProtocolLimits.MaxFileBytes"/>:
+    /// no more than that is read, whatever the file is (a device or a pipe has no size to check first).</summary>
+    private static string? ReadProtocolFile(string path)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+        var bytes = new MemoryStream();
+        byte[] buffer = new byte[81920];
+        int read;
+        while ((read = file.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            if (bytes.Length + read > ProtocolLimits.MaxFileBytes)
+            {
+                return null;
+            }
+
+            bytes.Write(buffer, 0, read);
+        }
+
+        bytes.Position = 0;
+        using var reader = new StreamReader(bytes, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return reader.ReadToEnd();
     }
 
     private static bool IsInExternNamespace(string metadataName, List<string> prefixes)

@@ -118,6 +118,8 @@ public class DiagnosticTests
             """ },
         { "WLS012", ArgumentCase("""<arg name="1x" type="int"/>""") },
         { "WLS012", ArgumentCase("""<arg name="x" type="object" interface="a b"/>""") },
+        { "WLS012", ArgumentCase("""<arg name="x" type="uint" enum="a.kind.x"/>""") },
+        { "WLS012", ArgumentCase("""<arg name="x" type="uint" enum="1a.kind"/>""") },
         { "WLS012", """
             <interface name="a" version="1">
               <enum name="e">
@@ -173,7 +175,10 @@ public class DiagnosticTests
             </interface>
             """ },
         { "WLS020", ArgumentCase(string.Concat(Enumerable.Range(0, 21).Select(i => $"""<arg name="x{i}" type="int"/>""")), markRequest: true) },
-        { "WLS020", ArgumentCase(string.Concat(Enumerable.Range(0, 7).Select(i => $"""<arg name="x{i}" type="new_id"/>""")), markRequest: true) },
+        // An untyped new_id counts three: 3 + 18.
+        { "WLS020", ArgumentCase("""<arg name="id" type="new_id"/>""" + string.Concat(Enumerable.Range(0, 18).Select(i => $"""<arg name="x{i}" type="int"/>""")), markRequest: true) },
+        { "WLS020", ArgumentCase("""<arg name="x" type="new_id" interface="a"/><arg name="y" type="new_id" interface="a"/>""") },
+        { "WLS020", ArgumentCase("""<arg name="x" type="new_id"/><arg name="y" type="new_id"/>""") },
         { "WLS022", """
             <interface name="a" version="1">
               <request name="foo"/>
@@ -183,6 +188,22 @@ public class DiagnosticTests
         { "WLS022", """
             <interface name="a" version="1">
               <request name="requests"/> <!--HERE-->
+            </interface>
+            """ },
+        { "WLS022", ArgumentCase("""<arg name="a_b" type="int"/><arg name="aB" type="int"/>""") },
+        { "WLS022", """
+            <interface name="handler" version="1"> <!--HERE-->
+              <request name="r"/>
+            </interface>
+            """ },
+        { "WLS022", """
+            <interface name="i_handler" version="1"> <!--HERE-->
+              <request name="r"/>
+            </interface>
+            """ },
+        { "WLS022", """
+            <interface name="dispatch_event" version="1"> <!--HERE-->
+              <event name="e"/>
             </interface>
             """ },
         { "WLS022", """
@@ -235,6 +256,115 @@ public class DiagnosticTests
     {
         GeneratorRun run = GeneratorHarness.Run([new ProtocolFile(Path, "<?xml version=\"1.0\"?>\n<interface name=\"a\" version=\"1\"/>")]);
         AssertAt(AssertSingle(run, "WLS001"), Path, 2);
+    }
+
+    [Fact]
+    public void WLS001_NestingDeeperThan256Elements_IsRejectedAtTheElement()
+    {
+        // protocol, interface, description, then <x> down to the given depth.
+        static string Nested(int depth) => Protocol($"""
+            <interface name="a" version="1"><description summary="s">
+            {string.Concat(Enumerable.Repeat("<x>", depth - 4))}
+            <x> <!--HERE-->
+            {string.Concat(Enumerable.Repeat("</x>", depth - 3))}
+            </description><request name="r"/></interface>
+            """);
+
+        string deep = Nested(257);
+        GeneratorRun run = GeneratorHarness.Run([new ProtocolFile(Path, deep)]);
+        Diagnostic diagnostic = AssertSingle(run, "WLS001");
+        AssertAt(diagnostic, Path, LineOf(deep));
+        Assert.Contains("<x> is nested more than 256 elements deep", diagnostic.GetMessage(), StringComparison.Ordinal);
+        Assert.Empty(run.Sources);
+
+        GeneratorRun accepted = GeneratorHarness.Run([new ProtocolFile(Path, Nested(256))]);
+        Assert.Empty(accepted.GeneratorDiagnostics);
+        Assert.NotEmpty(accepted.Sources);
+    }
+
+    [Theory]
+    [InlineData('x', (16 * 1024 * 1024) + 1)]
+    [InlineData('\u00e9', (8 * 1024 * 1024) + 1)] // two bytes of UTF-8 each
+    public void WLS001_FileLargerThan16MiB_IsRejected(char filler, int count)
+    {
+        string xml = Protocol($"""<interface name="a" version="1"><description summary="s">{new string(filler, count)}</description><request name="r"/></interface>""");
+        GeneratorRun run = GeneratorHarness.Run([new ProtocolFile(Path, xml)]);
+        Diagnostic diagnostic = AssertSingle(run, "WLS001");
+        AssertAt(diagnostic, Path, 1);
+        Assert.Equal("the file is larger than 16 MiB, the limit for protocol files (real ones are a few hundred KiB)", diagnostic.GetMessage());
+        Assert.Empty(run.Sources);
+    }
+
+    [Theory]
+    [InlineData("", "the file is empty; a protocol file has a <protocol> element")]
+    [InlineData(" \n\t", "the file is empty; a protocol file has a <protocol> element")]
+    [InlineData("<?xml version=\"1.0\"?>", "Root element is missing.")]
+    public void WLS001_EmptyFile_IsNamed(string xml, string message)
+    {
+        GeneratorRun run = GeneratorHarness.Run([new ProtocolFile(Path, xml)]);
+        Diagnostic diagnostic = AssertSingle(run, "WLS001");
+        AssertAt(diagnostic, Path, 1);
+        Assert.Equal(message, diagnostic.GetMessage());
+    }
+
+    [Fact]
+    public void WLS001_UnreadableFile_IsNamed()
+    {
+        GeneratorRun run = GeneratorHarness.Run([new ProtocolFile(Path, string.Empty, Unreadable: true)]);
+        Diagnostic diagnostic = AssertSingle(run, "WLS001");
+        AssertAt(diagnostic, Path, 1);
+        Assert.StartsWith("cannot read the file", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WLS001_EntitiesOfADtd_SayThatDtdsAreNotSupported()
+    {
+        string xml = """
+            <?xml version="1.0"?>
+            <!DOCTYPE protocol [<!ENTITY name "hello">]>
+            <protocol name="p"><interface name="a" version="1"><description summary="s">&name;</description></interface></protocol> <!--HERE-->
+            """;
+        GeneratorRun run = GeneratorHarness.Run([new ProtocolFile(Path, xml)]);
+        Diagnostic diagnostic = AssertSingle(run, "WLS001");
+        AssertAt(diagnostic, Path, LineOf(xml));
+        Assert.StartsWith("DTDs are not supported, so the entities this file declares in <!DOCTYPE> are not either: Reference to undeclared entity 'name'.",
+            diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Names_WithLineBreaks_StayOnOneLineOfTheLog()
+    {
+        GeneratorRun run = GeneratorHarness.Run([new ProtocolFile(Path, Protocol("<interface name=\"a&#10;b.xml(1,1): error CS0000: fake\" version=\"1\"/>"))]);
+        Diagnostic diagnostic = AssertSingle(run, "WLS012");
+        Assert.Equal("interface name 'a\\u000ab.xml(1,1): error CS0000: fake' is not a valid identifier (it must match [A-Za-z_][A-Za-z0-9_]* and contain a letter or digit)",
+            diagnostic.GetMessage());
+    }
+
+    [Fact]
+    public void WLS023_UnknownOutputs_AreReported_AndIgnored()
+    {
+        string xml = Protocol("""<interface name="a" version="1"><request name="r"/></interface>""");
+        GeneratorRun run = GeneratorHarness.Run([new ProtocolFile(Path, xml)], outputs: "data;clients");
+        Diagnostic diagnostic = AssertSingle(run, "WLS023");
+        Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
+        Assert.Equal(Location.None, diagnostic.Location);
+        Assert.Equal("WaylandScannerOutputs: 'clients' is not an output and is ignored (the outputs are data, client and server)", diagnostic.GetMessage());
+        Assert.Equal(["Wayland.Protocols.AInterface.g.cs"], run.Sources.Keys);
+    }
+
+    [Fact]
+    public void WLS024_GeneratedCodeLargerThan256MiB()
+    {
+        // Every generated file repeats the copyright: 4 MiB in each of 70 files.
+        string copyright = string.Concat(Enumerable.Repeat(new string('c', 1023) + "\n", 4096));
+        string interfaces = string.Concat(Enumerable.Range(0, 70).Select(i => $"<interface name=\"a{i}\" version=\"1\"/>"));
+        string xml = Protocol($"<copyright>{copyright}</copyright>\n{interfaces}");
+        ScanResult result = ProtocolScanner.Run([new ProtocolSource(Path, xml, null)], new ScannerOptions());
+        ScanDiagnostic diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal("WLS024", diagnostic.Rule.Id);
+        Assert.Equal(2, diagnostic.Position!.Line);
+        Assert.Contains("larger than 256 MiB (70 interfaces, each file repeating a 4096 KiB copyright)", diagnostic.Message, StringComparison.Ordinal);
+        Assert.Empty(result.Files);
     }
 
     [Fact]

@@ -31,7 +31,7 @@ internal static class GeneratorHarness
         var perFile = new Dictionary<string, IReadOnlyDictionary<string, string>>();
         foreach (ProtocolFile file in files)
         {
-            texts.Add(new InMemoryAdditionalText(file.Path, file.Text));
+            texts.Add(new InMemoryAdditionalText(file.Path, file.Unreadable ? null : file.Text));
             var metadata = new Dictionary<string, string>();
             if (file.OptedIn)
             {

@@ -24,8 +24,12 @@ internal static class Naming
     };
 
     /// <summary><c>wl_surface</c> → <c>WlSurface</c>, <c>zwp_linux_dmabuf_v1</c> → <c>ZwpLinuxDmabufV1</c>:
-    /// split at underscores, upper-case the first letter of each part, keep the rest as written.</summary>
-    public static string ToPascalCase(string name)
+    /// split at underscores, upper-case the first letter of each part, keep the rest as written. A result that would
+    /// start with a digit (<c>_1_x</c>) keeps one underscore in front (<c>_1X</c>), so it is still a C# identifier.</summary>
+    public static string ToPascalCase(string name) => Identifier(JoinParts(name));
+
+    /// <summary><paramref name="name"/> split at underscores with each part's first letter upper-cased.</summary>
+    private static string JoinParts(string name)
     {
         var builder = new StringBuilder(name.Length);
         bool startOfPart = true;
@@ -77,14 +81,15 @@ internal static class Naming
 
     /// <summary><c>wl_shm</c> + <c>format</c> → <c>WlShmFormat</c>; enums are top-level types next to the interface class.</summary>
     public static string EnumTypeName(string interfaceName, string enumName) =>
-        ToPascalCase(interfaceName) + ToPascalCase(enumName);
+        ToPascalCase(interfaceName) + JoinParts(enumName);
 
     /// <summary><c>argb8888</c> → <c>Argb8888</c>; an entry starting with a digit is prefixed with the enum's
-    /// name (<c>wl_output.transform</c> entry <c>90</c> → <c>Transform90</c>).</summary>
+    /// name (<c>wl_output.transform</c> entry <c>90</c> → <c>Transform90</c>), and when that starts with a digit
+    /// too, with an underscore (enum <c>1e</c>, entry <c>1</c> → <c>_1e1</c>).</summary>
     public static string EnumMemberName(string enumName, string entryName)
     {
-        string name = ToPascalCase(entryName);
-        return name.Length > 0 && IsDigit(name[0]) ? ToPascalCase(enumName) + name : name;
+        string name = JoinParts(entryName);
+        return Identifier(name.Length > 0 && IsDigit(name[0]) ? JoinParts(enumName) + name : name);
     }
 
     /// <summary>Whether <paramref name="name"/> matches <c>[A-Za-z_][A-Za-z0-9_]*</c> (a C identifier, as
@@ -111,6 +116,16 @@ internal static class Naming
         return true;
     }
 
+    /// <summary>Whether <paramref name="reference"/> has the form of an <c>enum</c> attribute: <c>enum</c> or
+    /// <c>interface.enum</c>, the interface a standalone identifier, the enum a trailing one.</summary>
+    public static bool IsEnumReference(string reference)
+    {
+        int dot = reference.IndexOf('.');
+        return dot < 0
+            ? IsTrailingIdentifier(reference)
+            : IsStandaloneIdentifier(reference.Substring(0, dot)) && IsTrailingIdentifier(reference.Substring(dot + 1));
+    }
+
     /// <summary>Whether <paramref name="ns"/> is a dotted C# namespace of plain identifiers.</summary>
     public static bool IsValidNamespace(string ns)
     {
@@ -124,6 +139,8 @@ internal static class Naming
 
         return true;
     }
+
+    private static string Identifier(string name) => name.Length > 0 && IsDigit(name[0]) ? "_" + name : name;
 
     private static bool IsDigit(char c) => c >= '0' && c <= '9';
 

@@ -14,6 +14,11 @@ namespace Wayland.Scanner;
 /// </summary>
 internal static class ProtocolScanner
 {
+    /// <summary>The most C# one run generates, in characters: 256 Mi. All of wayland.xml and wayland-protocols with
+    /// every output come to 4 Mi; each interface costs a few KiB of code, and each file repeats the copyright, so a
+    /// hostile 16 MiB protocol could otherwise ask for gigabytes.</summary>
+    public const int MaxGeneratedChars = 256 * 1024 * 1024;
+
     /// <summary>Runs the scanner. Never throws: an unexpected exception becomes diagnostic WLS900.</summary>
     /// <param name="sources">The protocol files of the run.</param>
     /// <param name="options">Namespaces.</param>
@@ -43,6 +48,12 @@ internal static class ProtocolScanner
             diagnostics.Report(DiagnosticRules.InvalidNamespace, null,
                 $"'{options.DefaultNamespace}' is not a valid C# namespace (WaylandProtocolsNamespace / --namespace)");
             return new ScanResult(Array.Empty<GeneratedFile>(), diagnostics.Items, Array.Empty<string>());
+        }
+
+        foreach (string word in options.UnknownOutputs)
+        {
+            diagnostics.Report(DiagnosticRules.UnknownOutput, null,
+                $"WaylandScannerOutputs: '{word}' is not an output and is ignored (the outputs are data, client and server)");
         }
 
         var protocols = new List<ProtocolModel>();
@@ -80,14 +91,45 @@ internal static class ProtocolScanner
 
         var context = new EmitContext(resolver.Resolution, emitted.Contains);
         var files = new List<GeneratedFile>();
+        var hintNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        long generated = 0;
         foreach (ProtocolModel protocol in protocols)
         {
             if (emitted.Contains(protocol))
             {
-                files.AddRange(ProtocolEmitter.Emit(protocol, context, emitters));
+                foreach (GeneratedFile file in ProtocolEmitter.Emit(protocol, context, emitters))
+                {
+                    generated += file.Text.Length;
+                    if (generated > MaxGeneratedChars)
+                    {
+                        diagnostics.Report(DiagnosticRules.GeneratedCodeTooLarge, protocol.Position,
+                            $"the code generated from protocol '{protocol.Name}' and the files before it would be larger than 256 MiB ({protocol.Interfaces.Count} interfaces{(protocol.Copyright is { } c ? $", each file repeating a {c.Length / 1024} KiB copyright" : string.Empty)}); nothing is generated");
+                        return new ScanResult(Array.Empty<GeneratedFile>(), diagnostics.Items, resolver.ExternalCandidates);
+                    }
+
+                    files.Add(WithUniqueHintName(file, hintNames));
+                }
             }
         }
 
         return new ScanResult(files, diagnostics.Items, resolver.ExternalCandidates);
+    }
+
+    /// <summary>
+    /// Hint names are file names, which Roslyn and case-insensitive file systems compare ignoring case, while C# type
+    /// names differ in case alone (interfaces <c>ab_c</c> and <c>a_bc</c> give <c>AbC</c> and <c>ABc</c>): a file whose
+    /// name differs from an earlier one's only in case gets <c>.2</c> (or the next free number) before <c>.g.cs</c>.
+    /// </summary>
+    private static GeneratedFile WithUniqueHintName(GeneratedFile file, HashSet<string> taken)
+    {
+        string name = file.HintName;
+        const string extension = ".g.cs";
+        string stem = name.EndsWith(extension, StringComparison.Ordinal) ? name.Substring(0, name.Length - extension.Length) : name;
+        for (int n = 2; !taken.Add(name); n++)
+        {
+            name = $"{stem}.{n}{extension}";
+        }
+
+        return name == file.HintName ? file : new GeneratedFile(name, file.Text);
     }
 }

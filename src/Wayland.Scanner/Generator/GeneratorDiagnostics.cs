@@ -56,6 +56,10 @@ internal static class GeneratorDiagnostics
 
     public static readonly DiagnosticDescriptor GeneratedNameCollision = new("WLS022", "Generated C# names collide", "{0}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
+    public static readonly DiagnosticDescriptor UnknownOutput = new("WLS023", "Unknown word in WaylandScannerOutputs", "{0}", Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor GeneratedCodeTooLarge = new("WLS024", "Generated code too large", "{0}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
     public static readonly DiagnosticDescriptor InternalError = new("WLS900", "Internal scanner error", "{0}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
     /// <summary>Every descriptor, keyed by id.</summary>
@@ -83,6 +87,8 @@ internal static class GeneratorDiagnostics
         [TooManyArguments.Id] = TooManyArguments,
         [InvalidNamespace.Id] = InvalidNamespace,
         [GeneratedNameCollision.Id] = GeneratedNameCollision,
+        [UnknownOutput.Id] = UnknownOutput,
+        [GeneratedCodeTooLarge.Id] = GeneratedCodeTooLarge,
         [InternalError.Id] = InternalError,
     };
 }

@@ -77,18 +77,18 @@ public sealed class WaylandProtocolGenerator : IIncrementalGenerator
         }
 
         options.TryGetValue(NamespaceMetadata, out string? ns);
-        string text;
         try
         {
-            text = file.GetText(cancellationToken)?.ToString() ?? string.Empty;
+            // The compiler gives no text for a file it could not read, and says why in an error of its own (CS2001,
+            // CS1504); this one says that the protocol is missing from the output.
+            return file.GetText(cancellationToken) is { } text
+                ? new ProtocolSource(file.Path, text.ToString(), ns)
+                : new ProtocolSource(file.Path, string.Empty, ns, "the compiler could not read it, so nothing is generated from it");
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // An unreadable file parses as empty, which is reported as malformed XML (WLS001).
-            text = string.Empty;
+            return new ProtocolSource(file.Path, string.Empty, ns, e.Message);
         }
-
-        return new ProtocolSource(file.Path, text, ns);
     }
 
     private static ScannerOptions ReadOptions(AnalyzerConfigOptions options)
@@ -101,13 +101,16 @@ public sealed class WaylandProtocolGenerator : IIncrementalGenerator
             .Where(static s => s.Length > 0)
             .ToArray();
         options.TryGetValue(OutputsProperty, out string? outputsText);
-        return new ScannerOptions(ns, externs, ParseOutputs(outputsText));
+        var unknown = new List<string>();
+        ScannerOutputs outputs = ParseOutputs(outputsText, unknown);
+        return new ScannerOptions(ns, externs, outputs, unknown);
     }
 
-    /// <summary><c>data;client;server</c> in any combination; empty means <c>data</c>. Unknown words are ignored.</summary>
-    internal static ScannerOutputs ParseOutputs(string? text)
+    /// <summary><c>data;client;server</c> in any combination; empty means <c>data</c>. Unknown words are ignored
+    /// (and collected in <paramref name="unknown"/>, to be reported as WLS023).</summary>
+    internal static ScannerOutputs ParseOutputs(string? text, List<string>? unknown = null)
     {
-        ScannerOutputs outputs = ScannerOutputsSyntax.Parse(text);
+        ScannerOutputs outputs = ScannerOutputsSyntax.Parse(text, unknown);
         return outputs == ScannerOutputs.None ? ScannerOutputs.Data : outputs;
     }
 
@@ -171,10 +174,11 @@ public sealed class WaylandProtocolGenerator : IIncrementalGenerator
     {
         DiagnosticDescriptor descriptor = GeneratorDiagnostics.ById[diagnostic.Rule.Id];
         Location location = Location.None;
-        if (diagnostic.Position is { } p && p.Line > 0)
+        if (diagnostic.Position is { } p)
         {
-            var start = new LinePosition(p.Line - 1, p.Column - 1);
-            var end = new LinePosition(p.Line - 1, p.Column - 1 + p.Length);
+            // A position without a line still names the file.
+            var start = new LinePosition(Math.Max(p.Line - 1, 0), Math.Max(p.Column - 1, 0));
+            var end = new LinePosition(start.Line, start.Character + p.Length);
             location = Location.Create(p.FilePath, new TextSpan(p.Offset, p.Length), new LinePositionSpan(start, end));
         }
 

@@ -1,4 +1,6 @@
 using System.Collections.Generic;
+using System.Globalization;
+using System.Text;
 
 namespace Wayland.Scanner.Diagnostics;
 
@@ -10,7 +12,29 @@ internal sealed class DiagnosticBag
     public IReadOnlyList<ScanDiagnostic> Items => _items;
 
     public void Report(DiagnosticRule rule, SourcePosition? position, string message) =>
-        _items.Add(new ScanDiagnostic(rule, message, position));
+        _items.Add(new ScanDiagnostic(rule, OneLine(message), position));
+
+    /// <summary>The message with line breaks and other control characters (which the XML's names and values may
+    /// hold) written as <c>\u000a</c> escapes: one diagnostic stays one line of the build log.</summary>
+    private static string OneLine(string message)
+    {
+        StringBuilder? builder = null;
+        for (int i = 0; i < message.Length; i++)
+        {
+            char c = message[i];
+            if (c < ' ' || c == '\u007f' || c == '\u0085' || c == '\u2028' || c == '\u2029')
+            {
+                builder ??= new StringBuilder(message, 0, i, message.Length + 16);
+                builder.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                builder?.Append(c);
+            }
+        }
+
+        return builder?.ToString() ?? message;
+    }
 
     /// <summary>Whether an error was reported in <paramref name="filePath"/>.</summary>
     public bool HasErrorsIn(string filePath)

@@ -74,6 +74,12 @@ internal static class DiagnosticRules
     public static readonly DiagnosticRule GeneratedNameCollision =
         new("WLS022", "Generated C# names collide", DiagnosticSeverityLevel.Error);
 
+    public static readonly DiagnosticRule UnknownOutput =
+        new("WLS023", "Unknown word in WaylandScannerOutputs", DiagnosticSeverityLevel.Warning);
+
+    public static readonly DiagnosticRule GeneratedCodeTooLarge =
+        new("WLS024", "Generated code too large", DiagnosticSeverityLevel.Error);
+
     public static readonly DiagnosticRule InternalError =
         new("WLS900", "Internal scanner error", DiagnosticSeverityLevel.Error);
 
@@ -84,6 +90,6 @@ internal static class DiagnosticRules
         AllowNullOnNonNullableType, InvalidBoolean, BitfieldOnInt, EnumOnWrongType, DestroyNotDestructor,
         InvalidMessageType, BadIdentifier, DuplicateName, UnknownEnum, UnknownInterface, AmbiguousInterface,
         InterfaceOnNonObject, SinceNotIncreasing, EmptyEnum, TooManyArguments, InvalidNamespace,
-        GeneratedNameCollision, InternalError,
+        GeneratedNameCollision, UnknownOutput, GeneratedCodeTooLarge, InternalError,
     };
 }

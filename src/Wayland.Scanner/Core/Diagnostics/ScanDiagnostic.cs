@@ -20,11 +20,12 @@ internal sealed class ScanDiagnostic : IEquatable<ScanDiagnostic>
 
     public bool IsError => Rule.Severity == DiagnosticSeverityLevel.Error;
 
-    /// <summary>MSBuild's canonical form: <c>file(line,col): error WLS003: message</c>.</summary>
+    /// <summary>MSBuild's canonical form: <c>file(line,col): error WLS003: message</c>; the tool's name in place of
+    /// the file for problems of the whole run.</summary>
     public string Format()
     {
         string severity = IsError ? "error" : "warning";
-        string where = Position is null ? "wayland-scanner" : Position.ToString();
+        string where = Position is null ? "wayland-sharp-scanner" : Position.ToString();
         return $"{where}: {severity} {Rule.Id}: {Message}";
     }
 

@@ -22,7 +22,12 @@ internal sealed class ClientEmitter : IInterfaceEmitter
         "Interface", "Display", "Id", "Version", "IsDestroyed", "IsWrapper", "UserData", "Queue", "Dispose", "ToString",
         "Equals", "GetHashCode", "GetType", "SendRequest", "SendConstructor", "ResolveObject", "DispatchEvent",
         "CreateEventObject", "NewProxy", "TrySendDestructor", "MemberwiseClone", "Finalize", "Create",
+        "SendRequestWithFds", "SendConstructorWithFds", "ReferenceEquals",
     };
+
+    /// <summary>Members every proxy class declares: interfaces whose class would have one of these names are rejected
+    /// by the validator (WLS022).</summary>
+    public static IReadOnlyList<string> DeclaredMembers { get; } = new[] { "DispatchEvent", "CreateEventObject", "TrySendDestructor" };
 
     public string Namespace(ProtocolModel protocol) => Naming.ClientNamespace(protocol.Namespace);
 
@@ -38,9 +43,13 @@ internal sealed class ClientEmitter : IInterfaceEmitter
     {
         string cls = iface.PascalName;
         string data = $"global::{iface.Protocol.Namespace}.{iface.DescriptorClassName}";
-        Dictionary<MessageModel, string> requestNames = MemberNames(iface.Requests, s_reserved, "Request");
-        var taken = new HashSet<string>(s_reserved.Concat(requestNames.Values));
-        Dictionary<MessageModel, string> eventNames = MemberNames(iface.Events, taken, "Event");
+        // A request or event must not take the name of a Proxy member or of the class, nor end like the delegate
+        // type of an event; an event's delegate must not take the class name either.
+        Dictionary<MessageModel, string> requestNames = MessageCode.MemberNames(iface.Requests, m => m.PascalName,
+            name => s_reserved.Contains(name) || name == cls || name.EndsWith("Handler", System.StringComparison.Ordinal), "Request");
+        var taken = new HashSet<string>(s_reserved.Concat(requestNames.Values)) { cls };
+        Dictionary<MessageModel, string> eventNames = MessageCode.MemberNames(iface.Events, m => m.PascalName,
+            name => taken.Contains(name) || name.EndsWith("Handler", System.StringComparison.Ordinal) || name + "Handler" == cls, "Event");
 
         DocComments.Write(writer,
             DocComments.SummaryOr(iface.Documentation?.Summary, $"The {DocComments.Code(iface.Name)} interface."),
@@ -93,27 +102,11 @@ internal sealed class ClientEmitter : IInterfaceEmitter
         writer.Close();
     }
 
-    private static Dictionary<MessageModel, string> MemberNames(List<MessageModel> messages, HashSet<string> taken, string suffix)
-    {
-        var names = new Dictionary<MessageModel, string>();
-        foreach (MessageModel message in messages)
-        {
-            string name = message.PascalName;
-            if (taken.Contains(name) || name.EndsWith("Handler", System.StringComparison.Ordinal))
-            {
-                name += suffix;
-            }
-
-            names[message] = name;
-        }
-
-        return names;
-    }
-
     private static void WriteRequest(CodeWriter writer, EmitContext context, InterfaceModel iface, string data, MessageModel request, string name)
     {
         ArgumentModel? newId = request.Arguments.FirstOrDefault(a => a.Type == WireType.NewId);
         bool untyped = newId is { IsUntypedNewId: true };
+        string version = MessageCode.AddedParameter(request, "version");
         string returnType = newId is null ? "void" : untyped ? "T" : ObjectType(context, newId, nullable: false);
         var parameters = new List<string>();
         foreach (ArgumentModel argument in request.Arguments)
@@ -122,7 +115,7 @@ internal sealed class ClientEmitter : IInterfaceEmitter
             {
                 if (untyped)
                 {
-                    parameters.Add("uint version");
+                    parameters.Add($"uint {version}");
                 }
 
                 continue;
@@ -135,7 +128,7 @@ internal sealed class ClientEmitter : IInterfaceEmitter
         if (untyped)
         {
             writer.Line("/// <typeparam name=\"T\">The proxy class of the interface to bind; its name goes on the wire.</typeparam>");
-            writer.Line("/// <param name=\"version\">The version to bind (1 to what both sides support).</param>");
+            writer.Line($"/// <param name=\"{version}\">The version to bind (1 to what both sides support).</param>");
         }
 
         MessageCode.WriteObsolete(writer, iface, request);
@@ -159,9 +152,9 @@ internal sealed class ClientEmitter : IInterfaceEmitter
         if (untyped)
         {
             writer.Line($"{Wire}.InterfaceDescriptor __interface = T.Interface;");
-            writer.Line("if (version == 0 || version > __interface.Version)");
+            writer.Line($"if ({version} == 0 || {version} > __interface.Version)");
             writer.Open();
-            writer.Line("throw new global::System.ArgumentOutOfRangeException(nameof(version), version, $\"{__interface.Name} is supported up to version {__interface.Version}\");");
+            writer.Line($"throw new global::System.ArgumentOutOfRangeException(nameof({version}), {version}, $\"{{__interface.Name}} is supported up to version {{__interface.Version}}\");");
             writer.Close();
         }
 
@@ -173,11 +166,11 @@ internal sealed class ClientEmitter : IInterfaceEmitter
         string fds = withFds.Length > 0 ? "{handles}" : "{fds}";
         string send = newId is null
             ? $"SendRequest{withFds}({opcode}, __buffer[..__writer.Length], {fds});"
-            : $"return SendConstructor{withFds}<{(untyped ? "T" : ObjectType(context, newId, nullable: false))}>({opcode}, __buffer[..__writer.Length], {fds}, __newId{(untyped ? ", version" : string.Empty)});";
+            : $"return SendConstructor{withFds}<{(untyped ? "T" : ObjectType(context, newId, nullable: false))}>({opcode}, __buffer[..__writer.Length], {fds}, __newId{(untyped ? ", " + version : string.Empty)});";
         MessageCode.WriteEncoding(writer, context, request, opcode, _ =>
         {
             writer.Line("__writer.WriteString(__interface.Name);");
-            writer.Line("__writer.WriteUInt(version);");
+            writer.Line($"__writer.WriteUInt({version});");
             writer.Line("__newId = __writer.Length;");
             writer.Line("__writer.WriteNewId(0);");
         }, send, fdsAsHandles: withFds.Length > 0);
@@ -210,14 +203,15 @@ internal sealed class ClientEmitter : IInterfaceEmitter
 
     private static void WriteEventDeclaration(CodeWriter writer, EmitContext context, InterfaceModel iface, MessageModel evt, string name)
     {
-        var parameters = new List<string> { $"{iface.PascalName} sender" };
+        string sender = MessageCode.AddedParameter(evt, "sender");
+        var parameters = new List<string> { $"{iface.PascalName} {sender}" };
         foreach (ArgumentModel argument in evt.Arguments)
         {
             parameters.Add($"{EventParameterType(context, argument)} {Naming.ParameterName(argument.Name)}");
         }
 
         writer.Line($"/// <summary>Handler of <see cref=\"{name}\"/>.</summary>");
-        writer.Line($"/// <param name=\"sender\">The proxy that received the event.</param>");
+        writer.Line($"/// <param name=\"{sender}\">The proxy that received the event.</param>");
         foreach (ArgumentModel argument in evt.Arguments)
         {
             writer.Line($"/// <param name=\"{Naming.ParameterName(argument.Name).TrimStart('@')}\">{MessageCode.ArgumentDoc(argument)}</param>");

@@ -14,6 +14,13 @@ namespace Wayland.Scanner.Emit;
 /// </summary>
 internal sealed class DescriptorEmitter : IInterfaceEmitter
 {
+    /// <summary>The members of <c>object</c> that the nested <c>Requests</c> and <c>Events</c> classes inherit
+    /// (<c>Finalize</c>, the destructor, is not one a constant can hide).</summary>
+    private static readonly HashSet<string> s_objectMembers = new()
+    {
+        "ToString", "Equals", "GetHashCode", "GetType", "ReferenceEquals", "MemberwiseClone",
+    };
+
     public string Namespace(ProtocolModel protocol) => protocol.Namespace;
 
     public string? HintName(InterfaceModel iface) => $"{iface.Protocol.Namespace}.{iface.DescriptorClassName}.g.cs";
@@ -83,7 +90,9 @@ internal sealed class DescriptorEmitter : IInterfaceEmitter
                 MessageRemarks(message),
                 ArgumentList(message));
             WriteObsolete(writer, iface, message.DeprecatedSince, $"{iface.Name}.{message.Name}");
-            writer.Line($"public const ushort {message.PascalName} = {message.Opcode};");
+            // A constant named like a member of object (ToString, ...) hides it on purpose.
+            string hides = s_objectMembers.Contains(message.PascalName) ? "new " : string.Empty;
+            writer.Line($"public {hides}const ushort {message.PascalName} = {message.Opcode};");
             writer.Line();
             writer.Line($"/// <summary>The version of {DocComments.Code(iface.Name)} that introduced {direction} {DocComments.Code(message.Name)}.</summary>");
             WriteObsolete(writer, iface, message.DeprecatedSince, $"{iface.Name}.{message.Name}");

@@ -182,6 +182,42 @@ internal static class MessageCode
         return nullable ? type + "?" : type;
     }
 
+    /// <summary>
+    /// The C# member name of each message: its natural name, unless <paramref name="reserved"/> says that name is
+    /// taken (by a member of the runtime base class, the class itself, ...); then <paramref name="suffix"/> is added,
+    /// again until the name is neither reserved nor another message's natural name nor already given.
+    /// </summary>
+    public static Dictionary<MessageModel, string> MemberNames(List<MessageModel> messages, Func<MessageModel, string> natural,
+        Func<string, bool> reserved, string suffix)
+    {
+        var naturals = new HashSet<string>(messages.Select(natural));
+        var given = new HashSet<string>();
+        var names = new Dictionary<MessageModel, string>();
+        foreach (MessageModel message in messages)
+        {
+            string name = natural(message);
+            if (reserved(name))
+            {
+                do
+                {
+                    name += suffix;
+                }
+                while (reserved(name) || naturals.Contains(name) || given.Contains(name));
+            }
+
+            given.Add(name);
+            names[message] = name;
+        }
+
+        return names;
+    }
+
+    /// <summary>The name of a parameter the generator adds to <paramref name="message"/>'s method (<c>sender</c>,
+    /// <c>resource</c>, <c>version</c>, ...): <paramref name="name"/>, or <c>_</c><paramref name="name"/> when an
+    /// argument of the message already has that name (argument names never start with an underscore then).</summary>
+    public static string AddedParameter(MessageModel message, string name) =>
+        message.Arguments.Any(a => Naming.ParameterName(a.Name) == name) ? "_" + name : name;
+
     public static string? EnumType(EmitContext context, ArgumentModel argument) =>
         context.Resolution.EnumOf(argument) is { } e ? $"global::{e.Namespace}.{e.TypeName}" : null;
 

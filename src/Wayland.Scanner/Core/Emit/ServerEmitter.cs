@@ -20,7 +20,12 @@ internal sealed class ServerEmitter : IInterfaceEmitter
         "Handler", "IHandler", "Interface", "Client", "Id", "Version", "UserData", "IsDestroyed", "Destroyed", "Destroy",
         "PostError", "SendEvent", "SendEventConstructor", "ResolveObject", "DispatchRequest", "CreateRequestObject",
         "NewResource", "ToString", "Equals", "GetHashCode", "GetType", "MemberwiseClone", "Finalize", "Create",
+        "PostNoMemory", "ReferenceEquals",
     };
+
+    /// <summary>Members every resource class declares: interfaces whose class would have one of these names are
+    /// rejected by the validator (WLS022).</summary>
+    public static IReadOnlyList<string> DeclaredMembers { get; } = new[] { "Handler", "IHandler", "DispatchRequest", "CreateRequestObject" };
 
     public string Namespace(ProtocolModel protocol) => Naming.ServerNamespace(protocol.Namespace);
 
@@ -36,6 +41,11 @@ internal sealed class ServerEmitter : IInterfaceEmitter
     {
         string cls = iface.PascalName;
         string data = $"global::{iface.Protocol.Namespace}.{iface.DescriptorClassName}";
+        // A handler method must not take the name of its interface, IHandler; a Send method neither that of a
+        // Resource member nor that of the class.
+        Dictionary<MessageModel, string> handlerNames = MessageCode.MemberNames(iface.Requests, m => m.PascalName, name => name == "IHandler", "Request");
+        Dictionary<MessageModel, string> sendNames = MessageCode.MemberNames(iface.Events, m => "Send" + m.PascalName,
+            name => s_reserved.Contains(name) || name == cls, "Event");
         DocComments.Write(writer,
             DocComments.SummaryOr(iface.Documentation?.Summary, $"The {DocComments.Code(iface.Name)} interface."),
             iface.Documentation,
@@ -61,7 +71,7 @@ internal sealed class ServerEmitter : IInterfaceEmitter
             }
 
             first = false;
-            WriteHandlerMethod(writer, context, iface, request);
+            WriteHandlerMethod(writer, context, iface, request, handlerNames[request]);
         }
 
         writer.Close();
@@ -76,7 +86,7 @@ internal sealed class ServerEmitter : IInterfaceEmitter
         foreach (MessageModel evt in iface.Events)
         {
             writer.Line();
-            WriteEvent(writer, context, iface, data, evt);
+            WriteEvent(writer, context, iface, data, evt, sendNames[evt]);
         }
 
         if (iface.Requests.Count > 0)
@@ -89,7 +99,7 @@ internal sealed class ServerEmitter : IInterfaceEmitter
                 writer.Line("#pragma warning disable CS0618");
             }
 
-            WriteDispatch(writer, context, iface, data);
+            WriteDispatch(writer, context, iface, data, handlerNames);
             WriteRequestObjects(writer, context, iface, data);
             if (deprecated)
             {
@@ -100,23 +110,18 @@ internal sealed class ServerEmitter : IInterfaceEmitter
         writer.Close();
     }
 
-    private static string MethodName(MessageModel request) => request.PascalName;
-
-    private static string EventMethodName(MessageModel evt)
+    private static void WriteHandlerMethod(CodeWriter writer, EmitContext context, InterfaceModel iface, MessageModel request, string name)
     {
-        string name = "Send" + evt.PascalName;
-        return s_reserved.Contains(name) ? name + "Event" : name;
-    }
-
-    private static void WriteHandlerMethod(CodeWriter writer, EmitContext context, InterfaceModel iface, MessageModel request)
-    {
-        var parameters = new List<string> { $"{iface.PascalName} resource" };
+        string resource = MessageCode.AddedParameter(request, "resource");
+        string interfaceName = MessageCode.AddedParameter(request, "interfaceName");
+        string version = MessageCode.AddedParameter(request, "version");
+        var parameters = new List<string> { $"{iface.PascalName} {resource}" };
         foreach (ArgumentModel argument in request.Arguments)
         {
             if (argument.IsUntypedNewId)
             {
-                parameters.Add("string interfaceName");
-                parameters.Add("uint version");
+                parameters.Add($"string {interfaceName}");
+                parameters.Add($"uint {version}");
                 parameters.Add($"uint {Naming.ParameterName(argument.Name)}");
                 continue;
             }
@@ -138,20 +143,20 @@ internal sealed class ServerEmitter : IInterfaceEmitter
         DocComments.Write(writer,
             DocComments.SummaryOr(request.Documentation?.Summary, $"The {DocComments.Code($"{iface.Name}.{request.Name}")} request."),
             request.Documentation, extra);
-        writer.Line("/// <param name=\"resource\">The resource the request was sent to.</param>");
+        writer.Line($"/// <param name=\"{resource}\">The resource the request was sent to.</param>");
         foreach (ArgumentModel argument in request.Arguments)
         {
             if (argument.IsUntypedNewId)
             {
-                writer.Line("/// <param name=\"interfaceName\">Interface of the object to create.</param>");
-                writer.Line("/// <param name=\"version\">Version of the object to create.</param>");
+                writer.Line($"/// <param name=\"{interfaceName}\">Interface of the object to create.</param>");
+                writer.Line($"/// <param name=\"{version}\">Version of the object to create.</param>");
             }
 
             writer.Line($"/// <param name=\"{Naming.ParameterName(argument.Name).TrimStart('@')}\">{MessageCode.ArgumentDoc(argument)}</param>");
         }
 
         MessageCode.WriteObsolete(writer, iface, request);
-        writer.Line($"void {MethodName(request)}({string.Join(", ", parameters)})");
+        writer.Line($"void {name}({string.Join(", ", parameters)})");
         writer.Open();
         foreach (ArgumentModel argument in request.Arguments)
         {
@@ -165,7 +170,7 @@ internal sealed class ServerEmitter : IInterfaceEmitter
         writer.Close();
     }
 
-    private static void WriteEvent(CodeWriter writer, EmitContext context, InterfaceModel iface, string data, MessageModel evt)
+    private static void WriteEvent(CodeWriter writer, EmitContext context, InterfaceModel iface, string data, MessageModel evt, string name)
     {
         ArgumentModel? newId = evt.Arguments.FirstOrDefault(a => a.Type == WireType.NewId && !a.IsUntypedNewId);
         string returnType = newId is null ? "void" : ObjectType(context, newId, nullable: false);
@@ -203,7 +208,7 @@ internal sealed class ServerEmitter : IInterfaceEmitter
         }
 
         MessageCode.WriteObsolete(writer, iface, evt);
-        writer.Line($"public {returnType} {EventMethodName(evt)}({string.Join(", ", parameters)})");
+        writer.Line($"public {returnType} {name}({string.Join(", ", parameters)})");
         writer.Open();
         foreach (ArgumentModel argument in evt.Arguments)
         {
@@ -219,13 +224,13 @@ internal sealed class ServerEmitter : IInterfaceEmitter
             : $"return SendEventConstructor<{ObjectType(context, newId, nullable: false)}>({opcode}, __buffer[..__writer.Length], {{fds}}, __newId);";
         MessageCode.WriteEncoding(writer, context, evt, opcode, untyped =>
         {
-            string name = Naming.ParameterName(untyped.Name);
-            writer.Line($"__writer.WriteUntypedNewId({name}.Interface.Name, {name}.Version, {name}.Id);");
+            string parameter = Naming.ParameterName(untyped.Name);
+            writer.Line($"__writer.WriteUntypedNewId({parameter}.Interface.Name, {parameter}.Version, {parameter}.Id);");
         }, send, fdsAsHandles: false);
         writer.Close();
     }
 
-    private static void WriteDispatch(CodeWriter writer, EmitContext context, InterfaceModel iface, string data)
+    private static void WriteDispatch(CodeWriter writer, EmitContext context, InterfaceModel iface, string data, Dictionary<MessageModel, string> names)
     {
         writer.Line("/// <inheritdoc/>");
         writer.Line($"protected override void DispatchRequest(ushort opcode, in {Wire}.MessageArguments args)");
@@ -258,7 +263,7 @@ internal sealed class ServerEmitter : IInterfaceEmitter
             }
 
             MessageCode.WriteSuppressObsolete(writer, request, disable: true);
-            writer.Line($"handler.{MethodName(request)}({string.Join(", ", values)});");
+            writer.Line($"handler.{names[request]}({string.Join(", ", values)});");
             MessageCode.WriteSuppressObsolete(writer, request, disable: false);
             writer.Line("break;");
             writer.Close();

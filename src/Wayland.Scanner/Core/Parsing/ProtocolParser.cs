@@ -30,31 +30,88 @@ internal sealed class ProtocolParser
     public static ProtocolModel? Parse(ProtocolSource source, string targetNamespace, DiagnosticBag diagnostics) =>
         new ProtocolParser(source, diagnostics).Parse(targetNamespace);
 
-    private ProtocolModel? Parse(string targetNamespace)
+    /// <summary>Reads the XML tree, or reports why not: the file could not be read, is larger than
+    /// <see cref="ProtocolLimits.MaxFileBytes"/>, is empty, nests elements deeper than
+    /// <see cref="ProtocolLimits.MaxDepth"/>, or is not well-formed XML.</summary>
+    private XDocument? Load()
     {
-        XDocument document;
+        string text = _source.Text;
+        if (_source.ReadError is { } readError)
+        {
+            _diagnostics.Report(DiagnosticRules.MalformedXml, FileStart(), $"cannot read the file: {readError}");
+            return null;
+        }
+
+        // UTF-8 never takes fewer bytes than UTF-16 code units, so short texts need no counting.
+        if (text.Length > ProtocolLimits.MaxFileBytes
+            || (text.Length > ProtocolLimits.MaxFileBytes / 3 && System.Text.Encoding.UTF8.GetByteCount(text) > ProtocolLimits.MaxFileBytes))
+        {
+            _diagnostics.Report(DiagnosticRules.MalformedXml, FileStart(), ProtocolLimits.TooLargeMessage);
+            return null;
+        }
+
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            _diagnostics.Report(DiagnosticRules.MalformedXml, FileStart(), "the file is empty; a protocol file has a <protocol> element");
+            return null;
+        }
+
+        var settings = new XmlReaderSettings
+        {
+            DtdProcessing = DtdProcessing.Ignore,
+            XmlResolver = null,
+            IgnoreComments = true,
+            IgnoreProcessingInstructions = true,
+        };
         try
         {
-            var settings = new XmlReaderSettings
+            // A first pass with the bare reader, which is linear in the nesting depth, whereas building the tree of a
+            // document nested tens of thousands of levels deep takes seconds to minutes.
+            using (var reader = XmlReader.Create(new StringReader(text), settings))
             {
-                DtdProcessing = DtdProcessing.Ignore,
-                XmlResolver = null,
-                IgnoreComments = true,
-                IgnoreProcessingInstructions = true,
-            };
-            using var reader = XmlReader.Create(new StringReader(_source.Text), settings);
-            document = XDocument.Load(reader, LoadOptions.SetLineInfo);
+                while (reader.Read())
+                {
+                    if (reader.NodeType == XmlNodeType.Element && reader.Depth >= ProtocolLimits.MaxDepth)
+                    {
+                        var info = (IXmlLineInfo)reader;
+                        _diagnostics.Report(DiagnosticRules.MalformedXml, _lines.At(info.LineNumber, info.LinePosition, reader.LocalName.Length),
+                            $"<{reader.LocalName}> is nested more than {ProtocolLimits.MaxDepth} elements deep; protocol files nest about 5");
+                        return null;
+                    }
+                }
+            }
+
+            using (var reader = XmlReader.Create(new StringReader(text), settings))
+            {
+                return XDocument.Load(reader, LoadOptions.SetLineInfo);
+            }
         }
         catch (XmlException e)
         {
-            _diagnostics.Report(DiagnosticRules.MalformedXml, _lines.At(e.LineNumber, e.LinePosition, 1), e.Message);
+            // Without DTD processing, entities a <!DOCTYPE> declares are unknown: say why rather than only that.
+            string message = text.IndexOf("<!ENTITY", StringComparison.Ordinal) >= 0
+                ? $"DTDs are not supported, so the entities this file declares in <!DOCTYPE> are not either: {e.Message}"
+                : e.Message;
+            _diagnostics.Report(DiagnosticRules.MalformedXml, e.LineNumber > 0 ? _lines.At(e.LineNumber, e.LinePosition, 1) : FileStart(), message);
+            return null;
+        }
+    }
+
+    /// <summary>Line 1, column 1: where problems of the whole file are reported, so they still name it.</summary>
+    private SourcePosition FileStart() => _lines.At(1, 1, 0);
+
+    private ProtocolModel? Parse(string targetNamespace)
+    {
+        XDocument? document = Load();
+        if (document is null)
+        {
             return null;
         }
 
         XElement? root = document.Root;
         if (root is null || root.Name.LocalName != "protocol")
         {
-            _diagnostics.Report(DiagnosticRules.MalformedXml, root is null ? _lines.At(1, 1, 0) : Position(root),
+            _diagnostics.Report(DiagnosticRules.MalformedXml, root is null ? FileStart() : Position(root),
                 $"the root element must be <protocol>, not <{root?.Name.LocalName}>");
             return null;
         }

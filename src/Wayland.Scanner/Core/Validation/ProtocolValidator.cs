@@ -1,5 +1,7 @@
 using System.Collections.Generic;
+using System.Linq;
 using Wayland.Scanner.Diagnostics;
+using Wayland.Scanner.Emit;
 using Wayland.Scanner.Model;
 
 namespace Wayland.Scanner.Validation;
@@ -44,6 +46,17 @@ internal sealed class ProtocolValidator
         if (!CheckIdentifier(iface.Name, iface.Position, "interface", standalone: true))
         {
             return;
+        }
+
+        // The proxy and resource classes declare these members whatever the protocol says; C# forbids a member
+        // named like its class.
+        foreach ((string side, IReadOnlyList<string> members) in new[] { ("client proxy", ClientEmitter.DeclaredMembers), ("server resource", ServerEmitter.DeclaredMembers) })
+        {
+            if (members.Contains(iface.PascalName))
+            {
+                _diagnostics.Report(DiagnosticRules.GeneratedNameCollision, iface.Position,
+                    $"interface '{iface.Name}' would generate the {side} class '{iface.PascalName}', which has a member of that name");
+            }
         }
 
         ValidateMessages(iface, iface.Requests, "Requests");
@@ -147,10 +160,18 @@ internal sealed class ProtocolValidator
     {
         string what = Describe(message);
         var names = new HashSet<string>();
+        var parameters = new Dictionary<string, string>();
         int wireArguments = 0;
+        int newIds = 0;
         foreach (ArgumentModel argument in message.Arguments)
         {
             wireArguments += argument.IsUntypedNewId ? 3 : 1;
+            if (argument.Type == WireType.NewId && ++newIds == 2)
+            {
+                _diagnostics.Report(DiagnosticRules.TooManyArguments, argument.Position,
+                    $"{what} has a second new_id argument, '{argument.Name}'; a message creates at most one object (libwayland's wayland-scanner generates no client code for such a request)");
+            }
+
             if (!names.Add(argument.Name))
             {
                 _diagnostics.Report(DiagnosticRules.DuplicateName, argument.Position,
@@ -158,7 +179,20 @@ internal sealed class ProtocolValidator
                 continue;
             }
 
-            CheckIdentifier(argument.Name, argument.Position, "argument", standalone: true);
+            if (CheckIdentifier(argument.Name, argument.Position, "argument", standalone: true))
+            {
+                string parameter = Naming.ParameterName(argument.Name);
+                if (parameters.TryGetValue(parameter, out string? other))
+                {
+                    _diagnostics.Report(DiagnosticRules.GeneratedNameCollision, argument.Position,
+                        $"arguments '{other}' and '{argument.Name}' of {what} both become the C# parameter '{parameter}'");
+                }
+                else
+                {
+                    parameters.Add(parameter, argument.Name);
+                }
+            }
+
             if (argument.Nullable && argument.Type is not (WireType.String or WireType.Object or WireType.Array))
             {
                 _diagnostics.Report(DiagnosticRules.AllowNullOnNonNullableType, argument.AllowNullPosition ?? argument.Position,
@@ -185,17 +219,10 @@ internal sealed class ProtocolValidator
                     _diagnostics.Report(DiagnosticRules.EnumOnWrongType, argument.EnumPosition ?? argument.Position,
                         $"argument '{argument.Name}' of {what} has type {TypeName(argument.Type)} but refers to enum '{argument.EnumName}'; only int and uint arguments may");
                 }
-                else
+                else if (!Naming.IsEnumReference(argument.EnumName))
                 {
-                    foreach (string part in argument.EnumName.Split('.'))
-                    {
-                        if (!Naming.IsTrailingIdentifier(part))
-                        {
-                            _diagnostics.Report(DiagnosticRules.BadIdentifier, argument.EnumPosition ?? argument.Position,
-                                $"enum reference '{argument.EnumName}' of argument '{argument.Name}' is not of the form 'enum' or 'interface.enum'");
-                            break;
-                        }
-                    }
+                    _diagnostics.Report(DiagnosticRules.BadIdentifier, argument.EnumPosition ?? argument.Position,
+                        $"enum reference '{argument.EnumName}' of argument '{argument.Name}' is not of the form 'enum' or 'interface.enum'");
                 }
             }
         }

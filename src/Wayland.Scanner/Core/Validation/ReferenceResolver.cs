@@ -24,6 +24,8 @@ internal sealed class ReferenceResolver
     private readonly Func<string, bool> _externalTypeExists;
     private readonly DiagnosticBag _diagnostics;
     private readonly Dictionary<string, List<InterfaceModel>> _byName = new();
+    private readonly Dictionary<ProtocolModel, Dictionary<string, InterfaceModel>> _byProtocol = new();
+    private readonly Dictionary<InterfaceModel, Dictionary<string, EnumModel>> _enums = new();
     private readonly List<string> _externalCandidates = new();
     private readonly HashSet<string> _externalCandidateSet = new();
 
@@ -68,8 +70,15 @@ internal sealed class ReferenceResolver
             }
 
             Dictionary<string, string> typeNames = typeNamesByNamespace[protocol.Namespace];
+            var own = new Dictionary<string, InterfaceModel>();
+            _byProtocol[protocol] = own;
             foreach (InterfaceModel iface in protocol.Interfaces)
             {
+                if (!own.ContainsKey(iface.Name))
+                {
+                    own.Add(iface.Name, iface);
+                }
+
                 if (interfaces.TryGetValue(iface.Name, out InterfaceModel? first))
                 {
                     // Duplicates inside one file were reported by the validator already.
@@ -138,8 +147,11 @@ internal sealed class ReferenceResolver
                     }
                     else if (!ambiguous)
                     {
+                        string outside = _options.CommandLine
+                            ? $"nor given an --extern-namespace N where N.{Naming.DescriptorClassName(interfaceName)} exists"
+                            : $"and no type {JoinCandidates(protocol, Naming.DescriptorClassName(interfaceName))} exists in the referenced assemblies";
                         _diagnostics.Report(DiagnosticRules.UnknownInterface, argument.InterfacePosition ?? argument.Position,
-                            $"interface '{interfaceName}' of argument '{argument.Name}' of {ProtocolValidator.Describe(message)} is not declared by any protocol of this run, and no type {JoinCandidates(protocol, Naming.DescriptorClassName(interfaceName))} exists in the referenced assemblies; its descriptor stays unlinked");
+                            $"interface '{interfaceName}' of argument '{argument.Name}' of {ProtocolValidator.Describe(message)} is not declared by any protocol of this run, {outside}; its descriptor stays unlinked");
                     }
                 }
 
@@ -153,26 +165,18 @@ internal sealed class ReferenceResolver
 
     private void ResolveEnum(ProtocolModel protocol, InterfaceModel owner, MessageModel message, ArgumentModel argument, string reference)
     {
-        foreach (string part in reference.Split('.'))
+        if (!Naming.IsEnumReference(reference))
         {
-            if (!Naming.IsTrailingIdentifier(part))
-            {
-                return; // reported by the validator
-            }
+            return; // reported by the validator
         }
 
         SourcePosition position = argument.EnumPosition ?? argument.Position;
-        int dot = reference.LastIndexOf('.');
+        int dot = reference.IndexOf('.');
         string enumName = dot > 0 ? reference.Substring(dot + 1) : reference;
         InterfaceReference? target;
         if (dot > 0)
         {
             string interfaceName = reference.Substring(0, dot);
-            if (!Naming.IsStandaloneIdentifier(interfaceName))
-            {
-                return;
-            }
-
             target = FindInterface(protocol, interfaceName, position, out bool ambiguous);
             if (target is null)
             {
@@ -185,8 +189,9 @@ internal sealed class ReferenceResolver
 
                 if (!ambiguous)
                 {
+                    string outside = _options.CommandLine ? "nor in a namespace given with --extern-namespace" : "nor found in the referenced assemblies";
                     _diagnostics.Report(DiagnosticRules.UnknownInterface, position,
-                        $"enum '{reference}' of argument '{argument.Name}' of {ProtocolValidator.Describe(message)} belongs to interface '{interfaceName}', which is not declared by any protocol of this run nor found in the referenced assemblies");
+                        $"enum '{reference}' of argument '{argument.Name}' of {ProtocolValidator.Describe(message)} belongs to interface '{interfaceName}', which is not declared by any protocol of this run {outside}");
                 }
 
                 return;
@@ -199,17 +204,21 @@ internal sealed class ReferenceResolver
 
         if (target.Model is { } model)
         {
-            EnumModel? enumeration = null;
-            foreach (EnumModel candidate in model.Enums)
+            if (!_enums.TryGetValue(model, out Dictionary<string, EnumModel>? enums))
             {
-                if (candidate.Name == enumName)
+                enums = new Dictionary<string, EnumModel>();
+                foreach (EnumModel candidate in model.Enums)
                 {
-                    enumeration = candidate;
-                    break;
+                    if (!enums.ContainsKey(candidate.Name))
+                    {
+                        enums.Add(candidate.Name, candidate);
+                    }
                 }
+
+                _enums.Add(model, enums);
             }
 
-            if (enumeration is null)
+            if (!enums.TryGetValue(enumName, out EnumModel? enumeration))
             {
                 _diagnostics.Report(DiagnosticRules.UnknownEnum, position,
                     $"argument '{argument.Name}' of {ProtocolValidator.Describe(message)} refers to enum '{reference}', but interface '{model.Name}' has no enum '{enumName}'");
@@ -246,12 +255,9 @@ internal sealed class ReferenceResolver
     private InterfaceReference? FindInterface(ProtocolModel protocol, string name, SourcePosition position, out bool ambiguous)
     {
         ambiguous = false;
-        foreach (InterfaceModel iface in protocol.Interfaces)
+        if (_byProtocol[protocol].TryGetValue(name, out InterfaceModel? own))
         {
-            if (iface.Name == name)
-            {
-                return new InterfaceReference(protocol.Namespace, name, iface);
-            }
+            return new InterfaceReference(protocol.Namespace, name, own);
         }
 
         if (_byName.TryGetValue(name, out List<InterfaceModel>? declared))
