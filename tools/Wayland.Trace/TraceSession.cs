@@ -27,6 +27,11 @@ internal sealed class TraceSession
     /// <summary>APP once it runs: the first SIGINT or SIGTERM is passed on to it.</summary>
     private volatile Process? _app;
 
+    /// <summary>Guards <see cref="_app"/>'s start against a signal arriving meanwhile.</summary>
+    private readonly object _appGate = new();
+    private bool _appStarting;
+    private int _signalWhileStarting;
+
     public static int Run(string[] args, TextWriter error)
     {
         Options? options = Options.Parse(args, out string? problem);
@@ -297,11 +302,35 @@ internal sealed class TraceSession
 
             // The runtime's fork/exec closes only close-on-exec descriptors, so the child inherits exactly this one.
             childEnd?.SetCloseOnExec(false);
+            lock (_appGate)
+            {
+                _appStarting = true;
+            }
+
             process.Start();
-            _app = process;
+            int pending;
+            lock (_appGate)
+            {
+                _app = process;
+                _appStarting = false;
+                pending = _signalWhileStarting;
+            }
+
+            // A signal that came while APP was starting (APP may already have run and told someone its pid) is
+            // passed on now, as it would have been a moment later.
+            if (pending != 0 && !PassOn(process, pending))
+            {
+                _signal = pending;
+                proxy.Loop.Wake();
+            }
         }
         catch (System.ComponentModel.Win32Exception e)
         {
+            lock (_appGate)
+            {
+                _appStarting = false;
+            }
+
             ourEnd?.Dispose();
             // Not the runtime's "An error occurred trying to start process ... with working directory ...".
             error.WriteLine($"wl-trace: cannot run {options.Command[0]}: {Marshal.GetPInvokeErrorMessage(e.NativeErrorCode)}");
@@ -353,9 +382,21 @@ internal sealed class TraceSession
     private void OnSignal(PosixSignalContext context, TraceProxy proxy, int number)
     {
         context.Cancel = true;
-        if (Interlocked.Increment(ref _signalCount) == 1 && _app is { } app && !_appExited && PassOn(app, number))
+        if (Interlocked.Increment(ref _signalCount) == 1)
         {
-            return;
+            lock (_appGate)
+            {
+                if (_appStarting)
+                {
+                    _signalWhileStarting = number;
+                    return;
+                }
+            }
+
+            if (_app is { } app && !_appExited && PassOn(app, number))
+            {
+                return;
+            }
         }
 
         _signal = number;
