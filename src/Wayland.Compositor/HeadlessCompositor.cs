@@ -41,6 +41,8 @@ public sealed partial class HeadlessCompositor : IDisposable
     private readonly CompositorMetrics _metrics;
     private Thread? _thread;
     private volatile int _loopThreadId = -1;
+    private volatile CancellationTokenSource? _running;
+    private volatile bool _stopRequested;
     private bool _disposed;
 
     /// <summary>Creates the compositor and its globals; it accepts clients once it has a socket and runs.</summary>
@@ -203,11 +205,18 @@ public sealed partial class HeadlessCompositor : IDisposable
     public void Start()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_thread is not null || _loopThreadId >= 0)
+        if (_thread is { IsAlive: true } previous && _stopRequested && previous != Thread.CurrentThread)
+        {
+            // Stop was called on the loop's own thread, which returns at once: the loop is on its way out.
+            previous.Join();
+        }
+
+        if (_thread is { IsAlive: true } || _loopThreadId >= 0)
         {
             throw new InvalidOperationException("the compositor already runs");
         }
 
+        _stopRequested = false;
         _thread = new Thread(Run) { IsBackground = true, Name = "wayland-compositor" };
         _thread.Start();
     }
@@ -216,6 +225,8 @@ public sealed partial class HeadlessCompositor : IDisposable
     public void Run()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        CancellationTokenSource running = new();
+        _running = running;
         _loopThreadId = Environment.CurrentManagedThreadId;
         try
         {
@@ -224,12 +235,18 @@ public sealed partial class HeadlessCompositor : IDisposable
         finally
         {
             _loopThreadId = -1;
+
+            // Calls posted to the loop that it did not get to are run by their callers from here on.
+            running.Cancel();
         }
     }
 
     /// <summary>Stops the event loop (and waits for its thread when <see cref="Start"/> started it).</summary>
+    /// <remarks>Called on the loop's own thread (from <see cref="Invoke(Action)"/> or an event handler), it returns at
+    /// once and the loop stops when the current call returns.</remarks>
     public void Stop()
     {
+        _stopRequested = true;
         Display.Terminate();
         if (_thread is { } thread && thread != Thread.CurrentThread)
         {
@@ -249,23 +266,36 @@ public sealed partial class HeadlessCompositor : IDisposable
         });
     }
 
-    /// <summary>Runs <paramref name="function"/> on the event loop's thread and returns its result.</summary>
-    /// <exception cref="TimeoutException">The loop did not run it within 30 s (it is stuck or stopped).</exception>
+    /// <summary>
+    /// Runs <paramref name="function"/> on the event loop's thread and returns its result. When the loop does not run
+    /// (not started yet, or stopped), or stops before it gets to the call, the call runs on the calling thread instead.
+    /// </summary>
+    /// <exception cref="InvalidOperationException"><paramref name="function"/> threw on the loop's thread (the inner
+    /// exception is what it threw).</exception>
+    /// <exception cref="TimeoutException">The loop runs but did not get to the call within 30 s (it is stuck).</exception>
     public T Invoke<T>(Func<T> function)
     {
         ArgumentNullException.ThrowIfNull(function);
         ObjectDisposedException.ThrowIf(_disposed, this);
         int loopThread = _loopThreadId;
-        if (loopThread < 0 || loopThread == Environment.CurrentManagedThreadId)
+        CancellationTokenSource? running = _running;
+        if (loopThread < 0 || loopThread == Environment.CurrentManagedThreadId || running is null)
         {
             return function();
         }
 
         T result = default!;
         Exception? failure = null;
+        int claimed = 0;
         using ManualResetEventSlim done = new();
         Display.Loop.Post(() =>
         {
+            // The caller runs the call itself when the loop stopped first; whoever claims it runs it, once.
+            if (Interlocked.Exchange(ref claimed, 1) != 0)
+            {
+                return;
+            }
+
             try
             {
                 result = function();
@@ -280,9 +310,22 @@ public sealed partial class HeadlessCompositor : IDisposable
                 done.Set();
             }
         });
-        if (!done.Wait(TimeSpan.FromSeconds(30)))
+        try
         {
-            throw new TimeoutException("the compositor's event loop did not respond within 30 s");
+            if (!done.Wait(TimeSpan.FromSeconds(30), running.Token))
+            {
+                throw new TimeoutException("the compositor's event loop did not respond within 30 s");
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            if (Interlocked.Exchange(ref claimed, 1) == 0)
+            {
+                return function();
+            }
+
+            // The loop ran the call before it stopped.
+            done.Wait();
         }
 
         if (failure is not null)
