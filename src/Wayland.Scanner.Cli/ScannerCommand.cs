@@ -5,6 +5,7 @@ using System.Reflection;
 using Wayland.Scanner.Diagnostics;
 using Wayland.Scanner.Model;
 using Wayland.Scanner.Parsing;
+using Wayland.Tools;
 
 namespace Wayland.Scanner.Cli;
 
@@ -135,7 +136,7 @@ public static class ScannerCommand
             string? text;
             try
             {
-                text = ReadProtocolFile(path);
+                text = ProtocolFile.Read(path);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
             {
@@ -190,30 +191,6 @@ public static class ScannerCommand
 
         output.WriteLine($"wayland-sharp-scanner: wrote {result.Files.Count} files to {outputDirectory}");
         return 0;
-    }
-
-    /// <summary>The text of <paramref name="path"/> as <see cref="File.ReadAllText(string)"/> decodes it (UTF-8 unless
-    /// a byte order mark says otherwise), or null when it is larger than <see cref="ProtocolLimits.MaxFileBytes"/>:
-    /// no more than that is read, whatever the file is (a device or a pipe has no size to check first).</summary>
-    private static string? ReadProtocolFile(string path)
-    {
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
-        var bytes = new MemoryStream();
-        byte[] buffer = new byte[81920];
-        int read;
-        while ((read = file.Read(buffer, 0, buffer.Length)) > 0)
-        {
-            if (bytes.Length + read > ProtocolLimits.MaxFileBytes)
-            {
-                return null;
-            }
-
-            bytes.Write(buffer, 0, read);
-        }
-
-        bytes.Position = 0;
-        using var reader = new StreamReader(bytes, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        return reader.ReadToEnd();
     }
 
     private static bool IsInExternNamespace(string metadataName, List<string> prefixes)

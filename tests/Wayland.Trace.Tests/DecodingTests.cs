@@ -36,6 +36,15 @@ public sealed class DecodingTests
     }
 
     [Fact]
+    public void A_protocols_path_larger_than_16_MiB_is_refused_after_reading_no_more_than_that()
+    {
+        // /dev/zero never ends: reading it whole would exhaust memory.
+        ProtocolSet set = ProtocolSet.Load(["/dev/zero"], useSystem: false);
+        Assert.Equal(["/dev/zero: the file is larger than 16 MiB, the limit for protocol files (real ones are a few hundred KiB)"], set.Problems);
+        Assert.NotNull(set.Find("wl_display"));
+    }
+
+    [Fact]
     public void Untyped_binds_are_tracked_and_ids_are_reused_after_delete_id()
     {
         (ConnectionTrace trace, Func<string> text) = Decoder();

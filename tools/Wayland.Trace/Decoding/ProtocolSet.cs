@@ -2,6 +2,7 @@ using System.Reflection;
 using Wayland.Scanner.Diagnostics;
 using Wayland.Scanner.Model;
 using Wayland.Scanner.Parsing;
+using Wayland.Tools;
 using Wayland.Wire;
 
 namespace Wayland.Trace.Decoding;
@@ -133,7 +134,13 @@ internal sealed class ProtocolSet
     {
         try
         {
-            return File.ReadAllText(file);
+            string? text = ProtocolFile.Read(file);
+            if (text is null)
+            {
+                Problems.Add($"{file}: {ProtocolLimits.TooLargeMessage}");
+            }
+
+            return text;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
