@@ -18,7 +18,20 @@ internal sealed class Summary
 
     public long[] Undecoded { get; } = new long[2];
 
+    /// <summary>How many lines of <see cref="Errors"/> and <see cref="Notes"/> are kept; the rest are counted.</summary>
+    public const int MaxKept = 100;
+
+    /// <summary>The first <see cref="MaxKept"/> protocol errors.</summary>
     public List<string> Errors { get; } = [];
+
+    /// <summary>Protocol errors seen, including those not kept.</summary>
+    public long ErrorCount { get; private set; }
+
+    /// <summary>The first <see cref="MaxKept"/> notes of wl-trace's own (see <see cref="Tracer.Note"/>).</summary>
+    public List<string> Notes { get; } = [];
+
+    /// <summary>Notes made, including those not kept.</summary>
+    public long NoteCount { get; private set; }
 
     public int Clients { get; set; }
 
@@ -45,7 +58,19 @@ internal sealed class Summary
             uint code = message.Values[1].Value;
             string name = Output.WaylandDebugFormat.ErrorName(target, code) is { } known ? $"{known} ({code})" : $"error {code}";
             ReadOnlySpan<byte> text = message.Values[2].Length > 0 ? message.Bytes.Slice(message.Values[2].Offset, message.Values[2].Length) : default;
-            Errors.Add($"{message.Client}: {target?.Name ?? "[unknown]"}#{objectId}: {name}: \"{Output.TextEscape.Escape(text)}\"");
+            if (ErrorCount++ < MaxKept)
+            {
+                Errors.Add($"{message.Client}: {target?.Name ?? "[unknown]"}#{objectId}: {name}: \"{Output.TextEscape.Escape(text)}\"");
+            }
+        }
+    }
+
+    /// <summary>Keeps a note of wl-trace's own.</summary>
+    public void Note(string text)
+    {
+        if (NoteCount++ < MaxKept)
+        {
+            Notes.Add(text);
         }
     }
 
@@ -75,10 +100,10 @@ internal sealed class Summary
             text.Append(c, $"{(request ? "requests" : "events  ")}: {messages} messages, {Bytes[d]} bytes, {Fds[d]} fds, {Undecoded[d]} not decoded\n");
         }
 
-        text.Append(c, $"protocol errors: {Errors.Count}\n");
-        foreach (string error in Errors)
+        AppendLines(text, "protocol errors", Errors, ErrorCount);
+        if (NoteCount > 0)
         {
-            text.Append("  ").Append(error).Append('\n');
+            AppendLines(text, "notes", Notes, NoteCount);
         }
 
         text.Append("    count      bytes  message\n");
@@ -116,15 +141,41 @@ internal sealed class Summary
             json.WriteEndObject();
         }
 
-        json.WriteStartArray("errors");
-        foreach (string error in Errors)
+        WriteLines(json, "errors", Errors, ErrorCount);
+        WriteLines(json, "notes", Notes, NoteCount);
+        json.WriteEndObject();
+        json.WriteEndObject();
+    }
+
+    private static void AppendLines(StringBuilder text, string heading, List<string> kept, long count)
+    {
+        CultureInfo c = CultureInfo.InvariantCulture;
+        text.Append(c, $"{heading}: {count}\n");
+        foreach (string line in kept)
         {
-            json.WriteStringValue(error);
+            text.Append("  ").Append(line).Append('\n');
+        }
+
+        if (count > kept.Count)
+        {
+            text.Append(c, $"  ({count - kept.Count} more)\n");
+        }
+    }
+
+    private static void WriteLines(System.Text.Json.Utf8JsonWriter json, string name, List<string> kept, long count)
+    {
+        json.WriteStartArray(name);
+        foreach (string line in kept)
+        {
+            json.WriteStringValue(line);
+        }
+
+        if (count > kept.Count)
+        {
+            json.WriteStringValue($"({(count - kept.Count).ToString(CultureInfo.InvariantCulture)} more)");
         }
 
         json.WriteEndArray();
-        json.WriteEndObject();
-        json.WriteEndObject();
     }
 
     private List<TraceMessage> Sorted()

@@ -41,5 +41,17 @@ internal sealed class Tracer
         Format?.Write(message, Now);
     }
 
-    public void Note(TraceClient? client, string text) => Format?.Note(client, text, DateTime.UtcNow);
+    /// <summary>Something wl-trace itself has to say: a line of the trace, or with <c>--summary</c> a line of the
+    /// summary unless it is <paramref name="routine"/> (a client connected or left, which the summary counts anyway).</summary>
+    public void Note(TraceClient? client, string text, bool routine = false)
+    {
+        if (Format is { } format)
+        {
+            format.Note(client, text, DateTime.UtcNow);
+        }
+        else if (!routine)
+        {
+            Summary.Note(text);
+        }
+    }
 }

@@ -153,7 +153,7 @@ internal sealed partial class TraceProxy : IDisposable
         TraceClient client = new(_clientCount, processId, command ?? TraceClient.CommandOf(processId), _tagAll || _clientCount > 1);
         if (_tagAll)
         {
-            Tracer.Note(client, $"{client} connected");
+            Tracer.Note(client, $"{client} connected", routine: true);
         }
 
         SafeFdHandle server;
@@ -311,7 +311,7 @@ internal sealed partial class TraceProxy : IDisposable
         LeaveProcess(connection);
         if (_tagAll)
         {
-            Tracer.Note(connection.Client, $"{connection.Client} disconnected");
+            Tracer.Note(connection.Client, $"{connection.Client} disconnected", routine: true);
         }
 
         ConnectionClosed?.Invoke(connection);
