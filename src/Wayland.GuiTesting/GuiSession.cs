@@ -298,7 +298,9 @@ public sealed partial class GuiSession : IDisposable, IAsyncDisposable
     /// <summary>
     /// Waits until <paramref name="window"/> looks the same for <paramref name="quiet"/>: captures taken
     /// <see cref="GuiSessionOptions.PollInterval"/> apart are identical throughout (a client that commits identical
-    /// frames is idle). Returns the settled capture.
+    /// frames is idle). Only captures at most three poll intervals (at least 100 ms) apart count: after a longer gap,
+    /// as when the machine is overloaded, the quiet time starts over, since the window may have changed and changed
+    /// back meanwhile. Returns the settled capture.
     /// </summary>
     /// <exception cref="GuiTimeoutException">The window kept changing, or was gone, for the whole timeout.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not <see cref="Timeout.InfiniteTimeSpan"/> (see <see cref="GuiSessionOptions.DefaultTimeout"/>).</exception>
@@ -318,28 +320,15 @@ public sealed partial class GuiSession : IDisposable, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(window);
         ArgumentNullException.ThrowIfNull(condition);
         condition.Validate();
-        Image? previous = null;
-        long commits = -1;
-        TimeSpan since = TimeSpan.Zero;
+        IdleTracker tracker = new(condition, Options.PollInterval);
         return PollAsync(
             () =>
             {
                 long committed = Compositor.Commits;
                 Image? now = Compositor.CaptureWindow(window.Id);
-                bool same = condition.Measure == IdleMeasure.Commits
-                    ? committed == commits && now is not null
-                    : now is not null && previous is not null && condition.Same(now, previous);
-                if (!same)
-                {
-                    previous = now;
-                    commits = committed;
-                    since = _clock.Elapsed;
-                    return null;
-                }
-
-                return _clock.Elapsed - since >= condition.Quiet ? now : null;
+                return tracker.Observe(now, committed, _clock.Elapsed) is { } idle ? (true, idle) : (false, null!);
             },
-            $"{window}: {condition}", timeout, cancellationToken);
+            () => $"{window}: {condition}{tracker.Describe()}", timeout, cancellationToken);
     }
 
     /// <summary>

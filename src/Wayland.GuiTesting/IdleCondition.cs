@@ -8,7 +8,8 @@ public enum IdleMeasure
     /// <summary>
     /// Nothing visible changes: captures of the window taken a poll apart look the same (outside
     /// <see cref="IdleCondition.IgnoredRegions"/>, within <see cref="IdleCondition.Tolerance"/>). A client that
-    /// commits identical frames is idle.
+    /// commits identical frames is idle. A change that lasts longer than three poll intervals (at least 100 ms) is
+    /// always seen, even on a loaded machine: when captures come further apart, the quiet time starts over.
     /// </summary>
     Pixels,
 

@@ -279,11 +279,12 @@ public class GuiSessionTests
         await using GuiSession session = new(Options());
         using PatternClient client = PatternClient.Start(session, animation: PatternAnimation.Blink);
         GuiWindow window = await session.WaitForWindowAsync("pattern");
-        TimeSpan quiet = TimeSpan.FromMilliseconds(300);
+        TimeSpan quiet = TimeSpan.FromMilliseconds(3 * PatternClient.BlinkPeriod);
+        TimeSpan busy = 3 * quiet;
         await session.WaitForPixelAsync(window, PatternClient.BlinkX, PatternClient.BlinkY, pixel => pixel == PatternClient.BlinkColor);
 
-        GuiTimeoutException blinking = await Assert.ThrowsAsync<GuiTimeoutException>(() => session.WaitForIdleAsync(window, quiet, TimeSpan.FromMilliseconds(800)));
-        Assert.Contains("no visible change for 300 ms", blinking.Message);
+        GuiTimeoutException blinking = await Assert.ThrowsAsync<GuiTimeoutException>(() => session.WaitForIdleAsync(window, quiet, busy));
+        Assert.Contains($"no visible change for {quiet.TotalMilliseconds} ms", blinking.Message);
 
         IdleCondition masked = new() { Quiet = quiet };
         masked.IgnoredRegions.Add(new Rect(PatternClient.BlinkX - 1, PatternClient.BlinkY - 1, PatternClient.BlinkSize + 2, PatternClient.BlinkSize + 2));
@@ -292,7 +293,7 @@ public class GuiSessionTests
 
         // The block blinks by 8 in each channel: a tolerance of 8 ignores it, 7 does not.
         await session.WaitForIdleAsync(window, new IdleCondition { Quiet = quiet, Tolerance = 8 });
-        await Assert.ThrowsAsync<GuiTimeoutException>(() => session.WaitForIdleAsync(window, new IdleCondition { Quiet = quiet, Tolerance = 7 }, TimeSpan.FromMilliseconds(800)));
+        await Assert.ThrowsAsync<GuiTimeoutException>(() => session.WaitForIdleAsync(window, new IdleCondition { Quiet = quiet, Tolerance = 7 }, busy));
     }
 
     [Fact]

@@ -8,9 +8,9 @@ namespace Wayland.GuiTesting.Tests;
 /// A deterministic client for golden images, written with Wayland.Client and run on a thread of its own: one
 /// <see cref="Width"/> × <see cref="Height"/> toplevel showing four coloured quadrants. A left click paints a
 /// <see cref="MarkerColor"/> square of side 5 centred where it landed; a key press paints the top row
-/// <see cref="KeyColor"/>. With an <see cref="PatternAnimation"/> it commits every 15 ms: the same buffer again, or
-/// a <see cref="BlinkSize"/> block at <see cref="BlinkX"/>, <see cref="BlinkY"/> that alternates between the bottom-right
-/// quadrant's colour and <see cref="BlinkColor"/> (8 brighter in each channel).
+/// <see cref="KeyColor"/>. With an <see cref="PatternAnimation"/> it commits every 15 ms the same buffer again, or
+/// every <see cref="BlinkPeriod"/> a <see cref="BlinkSize"/> block at <see cref="BlinkX"/>, <see cref="BlinkY"/> that
+/// alternates between the bottom-right quadrant's colour and <see cref="BlinkColor"/> (8 brighter in each channel).
 /// </summary>
 internal sealed class PatternClient : IDisposable
 {
@@ -22,6 +22,10 @@ internal sealed class PatternClient : IDisposable
     public const int BlinkX = 54;
     public const int BlinkY = 38;
     public const int BlinkSize = 4;
+
+    /// <summary>How long the block stays in each state, in ms: longer than the longest gap between captures that a
+    /// wait for idleness accepts (100 ms at the default polling), so that it sees every blink.</summary>
+    public const int BlinkPeriod = 150;
 
     private readonly Thread _thread;
     private readonly string _socketPath;
@@ -175,7 +179,7 @@ internal sealed class PatternClient : IDisposable
                     shown = true;
                     Show();
                 }
-                else if (shown && steady is not null && sinceFrame.ElapsedMilliseconds >= 15)
+                else if (shown && steady is not null && sinceFrame.ElapsedMilliseconds >= (_animation == PatternAnimation.Blink ? BlinkPeriod : 15))
                 {
                     sinceFrame.Restart();
                     on = _animation == PatternAnimation.Blink && !on;
@@ -214,6 +218,6 @@ internal enum PatternAnimation
     /// <summary>Commits the same unchanged picture again every 15 ms.</summary>
     Repeat,
 
-    /// <summary>Blinks a small block every 15 ms, like a text cursor.</summary>
+    /// <summary>Blinks a small block every <see cref="PatternClient.BlinkPeriod"/>, like a text cursor.</summary>
     Blink,
 }
