@@ -171,6 +171,18 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void ExecDoesNotPassOnAnInheritedWaylandSocket()
+    {
+        // wl-headless started by another compositor's launcher inherits WAYLAND_SOCKET; a client would take it over
+        // WAYLAND_DISPLAY and speak to that compositor (or to a descriptor it does not have) instead of this one.
+        (int exit, string stdout, string stderr) = Run(new Dictionary<string, string> { ["WAYLAND_SOCKET"] = "99" },
+            "--exec", "test -z \"$WAYLAND_SOCKET\" && wayland-info");
+
+        Assert.True(exit == 0, $"exit {exit}:\n{stderr}");
+        Assert.Contains("'wl_compositor'", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TimeoutEndsTheCommandAndExits124()
     {
         Stopwatch clock = Stopwatch.StartNew();
