@@ -27,8 +27,10 @@ public sealed class LimitsTests
 
             // Four connections, each sending two batches of one byte and 253 descriptors: the proxy passes 28 on with
             // each byte and would hold 225 per batch, 452 per connection with its sockets.
+            // The proxy may disconnect the pinner before its last batches are sent (on a loaded machine it has got
+            // through the first connections by then); five batches are enough to go past the limit.
             using Pinner pinner = Pinner.Start(proxy.ListenPath, connections: 4, batches: 2);
-            Assert.Equal(8, pinner.Sent);
+            Assert.InRange(pinner.Sent, 5, 8);
             Wayland.Compositor.Tests.Poll.Until(() => proxy.TextSoFar().Contains("disconnecting fd-pinner["), () => "the pinner to be disconnected");
             AssertRelays(bystander, bystanderUpstream);
             int closed = pinner.Finish();
