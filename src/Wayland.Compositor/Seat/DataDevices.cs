@@ -90,12 +90,12 @@ internal sealed class DataDevices :
         }
     }
 
-    private void SendOffer(WlDataDevice device, WlDataSource? source, IReadOnlyList<string> types)
+    private WlDataOffer? SendOffer(WlDataDevice device, WlDataSource? source, IReadOnlyList<string> types)
     {
         if (source is null)
         {
             device.SendSelection(null);
-            return;
+            return null;
         }
 
         WlDataOffer offer = device.SendDataOffer();
@@ -106,6 +106,7 @@ internal sealed class DataDevices :
         }
 
         device.SendSelection(offer);
+        return offer;
     }
 
     /// <summary>A wl_data_offer of the selection: it reads from its source while that is still the selection.</summary>
