@@ -425,6 +425,88 @@ public sealed class HostileSeatTests
         });
     }
 
+    [Fact]
+    public void Receive_requests_flooding_the_owner_of_the_selection_reach_it_a_few_per_press()
+    {
+        CompositorSession.Run("hostile-receive-flood", session =>
+        {
+            using Bystander bystander = Bystander.Start(session);
+            using Rivals rivals = Rivals.Start(session);
+            (ManagedClient hostile, SeatUser attacker, ManagedClient focused, SeatUser victim) = rivals;
+
+            // The focused client copies on a key press; its source counts the transfers it is asked for.
+            session.Compositor.Key(Keys.C, pressed: true);
+            focused.DispatchUntil(() => victim.KeySerial != 0, "the key press");
+            session.Compositor.Key(Keys.C, pressed: false);
+            ZwpPrimarySelectionSourceV1 primary = focused.Own(victim.PrimaryManager.CreateSource());
+            WlDataSource source = focused.Own(victim.Manager.CreateDataSource());
+            int sends = 0, primarySends = 0;
+            source.Send += (_, _, fd) =>
+            {
+                sends++;
+                fd.Dispose();
+            };
+            primary.Send += (_, _, fd) =>
+            {
+                primarySends++;
+                fd.Dispose();
+            };
+            source.Offer("text/plain");
+            primary.Offer("text/plain");
+            victim.Device.SetSelection(source, victim.KeySerial);
+            victim.PrimaryDevice.SetSelection(primary, victim.KeySerial);
+            focused.Roundtrip();
+
+            // The attacker takes the focus with a new window, which brings it offers of both selections.
+            WlDataOffer? offer = null;
+            ZwpPrimarySelectionOfferV1? primaryOffer = null;
+            attacker.Device.Selection += (_, o) => offer = o;
+            attacker.PrimaryDevice.Selection += (_, o) => primaryOffer = o;
+            hostile.MapWindow("hostile again", hostile.SolidBuffer(40, 30, Argb.Blue));
+            hostile.DispatchUntil(() => offer is not null && primaryOffer is not null, "the attacker's offers");
+
+            // It asks for the text 5000 times from each, while the focused client, busy, does not read.
+            int ClientCount() => session.Compositor.Invoke(() => session.Compositor.Display.Clients.Count);
+            int clients = ClientCount();
+            using AnonymousPipeServerStream pipe = new(PipeDirection.In);
+            using SafeFdHandle writeEnd = new((int)pipe.ClientSafePipeHandle.DangerousGetHandle(), ownsHandle: false);
+            void Flood(int count)
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    offer!.Receive("text/plain", writeEnd);
+                    primaryOffer!.Receive("text/plain", writeEnd);
+                    if (i % 250 == 249)
+                    {
+                        hostile.Roundtrip();
+                    }
+                }
+
+                hostile.Roundtrip();
+            }
+
+            Flood(5000);
+            Assert.True(ClientCount() == clients, "a client was disconnected by the flood of transfers");
+
+            // The owner was asked for a few: the attacker's process may ask for 64 transfers between two presses the
+            // seat sends it, from both selections together.
+            focused.Roundtrip();
+            Assert.Equal(64, sends + primarySends);
+
+            // A key press to the attacker (a paste) lets it ask for 64 more.
+            uint press = attacker.KeySerial;
+            session.Compositor.Key(Keys.V, pressed: true);
+            hostile.DispatchUntil(() => attacker.KeySerial != press, "the key press at the attacker");
+            session.Compositor.Key(Keys.V, pressed: false);
+            Flood(100);
+            focused.Roundtrip();
+            Assert.Equal(128, sends + primarySends);
+
+            bystander.AssertServed();
+            session.AssertNoProtocolErrors();
+        });
+    }
+
     /// <summary>Connects two clients, first and second, and sets them up with <paramref name="setUp"/>; when that fails, closes both.</summary>
     private static T ConnectTwo<T>(CompositorSession session, Func<ManagedClient, ManagedClient, T> setUp)
     {

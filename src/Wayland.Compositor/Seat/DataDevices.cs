@@ -109,14 +109,14 @@ internal sealed class DataDevices :
         return offer;
     }
 
-    /// <summary>A wl_data_offer of the selection: it reads from its source while that is still the selection.</summary>
+    /// <summary>A wl_data_offer of the selection: it reads from its source while that is still the selection, within its process's <see cref="TransferBudget"/>.</summary>
     private sealed class Offer(Selection<WlDataSource, WlDataDevice> selection, WlDataSource source) : WlDataOffer.IHandler
     {
         void WlDataOffer.IHandler.Receive(WlDataOffer resource, string mimeType, Wayland.Wire.SafeFdHandle fd)
         {
             using (fd)
             {
-                if (source is { IsDestroyed: false } && source == selection.Current)
+                if (selection.MayTransfer(source, resource.Client))
                 {
                     source.SendSend(mimeType, fd);
                 }

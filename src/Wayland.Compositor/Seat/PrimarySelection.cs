@@ -61,7 +61,7 @@ internal sealed class PrimarySelection :
         return offer;
     }
 
-    /// <summary>An offer of the primary selection: it reads from its source while that is still the primary selection.</summary>
+    /// <summary>An offer of the primary selection: it reads from its source while that is still the primary selection, within its process's <see cref="TransferBudget"/>.</summary>
     private sealed class Offer(Selection<ZwpPrimarySelectionSourceV1, ZwpPrimarySelectionDeviceV1> selection, ZwpPrimarySelectionSourceV1 source)
         : ZwpPrimarySelectionOfferV1.IHandler
     {
@@ -69,7 +69,7 @@ internal sealed class PrimarySelection :
         {
             using (fd)
             {
-                if (source is { IsDestroyed: false } && source == selection.Current)
+                if (selection.MayTransfer(source, resource.Client))
                 {
                     source.SendSend(mimeType, fd);
                 }

@@ -133,6 +133,12 @@ internal sealed class Selection<TSource, TDevice>
     /// </summary>
     public void OfferTo(Client client) => _devices.ForEach(client, Offer);
 
+    /// <summary>
+    /// Whether <paramref name="client"/>'s receive on an offer of <paramref name="source"/> is forwarded to the source:
+    /// only while the source is the selection, and within the <see cref="TransferBudget"/> of the client's process.
+    /// </summary>
+    public bool MayTransfer(TSource source, Client client) => !source.IsDestroyed && source == Current && _seat.Transfers.TryTake(client);
+
     public void ClientGone(Client client)
     {
         _devices.ClientGone(client);
