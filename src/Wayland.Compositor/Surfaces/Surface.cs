@@ -78,6 +78,9 @@ internal sealed class Surface : WlSurface.IHandler
     /// <summary>Bytes of region snapshots this surface is charged for (see <see cref="ContentMemory.TryHoldRegion(Surface, Region?)"/>).</summary>
     public long RegionBytes { get; set; }
 
+    /// <summary>Bytes this surface is charged for drawing more pixels than its content holds (see <see cref="ContentMemory.TryHoldDrawn"/>).</summary>
+    public long DrawnBytes { get; set; }
+
     /// <summary>The surface behind a wl_surface (its handler).</summary>
     public static Surface Of(WlSurface resource) => (Surface)resource.Handler!;
 
@@ -249,6 +252,11 @@ internal sealed class Surface : WlSurface.IHandler
         }
 
         geometryChanged |= Width != oldWidth || Height != oldHeight || (Content is not null) != hadContent;
+        if (attached || geometryChanged)
+        {
+            // Over the budget, the client is told and disconnected after this request; the state is applied all the same.
+            _memory.TryHoldDrawn(this, Content is null ? 0 : _scene.MostPixelsDrawn(Width, Height));
+        }
 
         _scene.Clock.Queue(Current.FrameCallbacks, Current.Feedbacks);
         Current.FrameCallbacks.Clear();
