@@ -102,6 +102,27 @@ internal sealed class Scene
     /// <summary>Every output's logical area: the framebuffer, what the pointer may cross.</summary>
     public Rect Desktop { get; }
 
+    /// <summary>
+    /// The most pixels a surface of <paramref name="width"/> × <paramref name="height"/> can make one repaint draw,
+    /// wherever it is: its area on the logical framebuffer, and its area times the scale squared on each output of a
+    /// larger scale, each at most the whole of that framebuffer.
+    /// </summary>
+    public long MostPixelsDrawn(int width, int height)
+    {
+        long area = (long)width * height;
+        long pixels = Math.Min(area, (long)Desktop.Width * Desktop.Height);
+        foreach (OutputInfo output in Outputs)
+        {
+            long all = (long)output.Width * output.Height;
+            if (output.Scale > 1)
+            {
+                pixels += area >= all ? all : Math.Min(area * output.Scale * output.Scale, all);
+            }
+        }
+
+        return pixels;
+    }
+
     public FrameClock Clock { get; }
 
     /// <summary>The bounding box of the damage not repainted yet (empty when there is none).</summary>

@@ -45,6 +45,101 @@ public sealed class ExtensionTests
         });
     }
 
+    [Theory]
+    [InlineData(WlOutputTransform.Normal)]
+    [InlineData(WlOutputTransform.Transform90)]
+    [InlineData(WlOutputTransform.Transform180)]
+    [InlineData(WlOutputTransform.Transform270)]
+    [InlineData(WlOutputTransform.Flipped)]
+    [InlineData(WlOutputTransform.Flipped90)]
+    [InlineData(WlOutputTransform.Flipped180)]
+    [InlineData(WlOutputTransform.Flipped270)]
+    public void Each_pixel_of_a_transformed_cropped_and_stretched_buffer_is_the_one_under_its_centre(WlOutputTransform transform)
+    {
+        HeadlessCompositorOptions options = new()
+        {
+            Outputs =
+            {
+                new HeadlessOutputOptions { Width = 200, Height = 100 },
+                new HeadlessOutputOptions { Width = 200, Height = 100, Scale = 2, X = 200, Y = 0 },
+            },
+        };
+        CompositorSession.Run("transformed-viewport", options, session =>
+        {
+            using ManagedClient client = ManagedClient.Connect(session.SocketPath);
+            using WpViewporter viewporter = client.Globals.Bind<WpViewporter>();
+            TestWindow window = client.CreateWindow("transformed");
+            using WpViewport viewport = viewporter.GetViewport(window.Surface);
+            window.Surface.Commit();
+            client.DispatchUntil(() => window.Configures > 0, "the initial configure");
+
+            // A 12 × 8 buffer of scale 2, every pixel its own opaque colour; a crop of 4.5 × 3.25 of it (in surface
+            // units, after the transform) stretched to 23 × 17, so that columns and rows repeat unevenly.
+            const int BufferWidth = 12, BufferHeight = 8, BufferScale = 2, Width = 23, Height = 17;
+            (double X, double Y, double W, double H) source = (0.5, 0.75, 3.25, 3.25);
+            ShmBuffer buffer = client.SolidBuffer(BufferWidth, BufferHeight, 0);
+            for (int i = 0; i < BufferWidth * BufferHeight; i++)
+            {
+                buffer.Pixels[i] = 0xFF000000 | (uint)(i * 0x020305);
+            }
+
+            window.Surface.SetBufferScale(BufferScale);
+            window.Surface.SetBufferTransform(transform);
+            viewport.SetSource(source.X, source.Y, source.W, source.H);
+            viewport.SetDestination(Width, Height);
+            window.Show(buffer);
+            client.Roundtrip();
+            WindowInfo info = session.WaitForWindow("transformed");
+            Assert.Equal((Width, Height), (info.Bounds.Width, info.Bounds.Height));
+
+            // The buffer pixel under surface-local (sx, sy), as wl_surface and wp_viewport define it: the crop scaled to
+            // the destination, then the buffer's transform and scale undone.
+            bool swapped = transform is WlOutputTransform.Transform90 or WlOutputTransform.Transform270
+                or WlOutputTransform.Flipped90 or WlOutputTransform.Flipped270;
+            double w = swapped ? BufferHeight : BufferWidth, h = swapped ? BufferWidth : BufferHeight;
+            uint Expected(double sx, double sy)
+            {
+                double u = (source.X + (sx * source.W / Width)) * BufferScale, v = (source.Y + (sy * source.H / Height)) * BufferScale;
+                (double x, double y) = transform switch
+                {
+                    WlOutputTransform.Transform90 => (v, w - u),
+                    WlOutputTransform.Transform180 => (w - u, h - v),
+                    WlOutputTransform.Transform270 => (h - v, u),
+                    WlOutputTransform.Flipped => (w - u, v),
+                    WlOutputTransform.Flipped90 => (v, u),
+                    WlOutputTransform.Flipped180 => (u, h - v),
+                    WlOutputTransform.Flipped270 => (h - v, w - u),
+                    _ => (u, v),
+                };
+                return buffer.Pixels[((int)Math.Floor(y) * BufferWidth) + (int)Math.Floor(x)];
+            }
+
+            // On the scale-1 output one pixel per surface unit; on the scale-2 output four.
+            Image first = session.Compositor.CaptureOutput(0);
+            int wrong = 0;
+            for (int sy = 0; sy < Height; sy++)
+            {
+                for (int sx = 0; sx < Width; sx++)
+                {
+                    wrong += first.GetPixel(info.Bounds.X + sx, info.Bounds.Y + sy) == Expected(sx + 0.5, sy + 0.5) ? 0 : 1;
+                }
+            }
+
+            session.Compositor.MoveWindow(info.Id, 200 + 10, 10);
+            Image second = session.Compositor.CaptureOutput(1);
+            for (int py = 0; py < Height * 2; py++)
+            {
+                for (int px = 0; px < Width * 2; px++)
+                {
+                    wrong += second.GetPixel(20 + px, 20 + py) == Expected((px + 0.5) / 2, (py + 0.5) / 2) ? 0 : 1;
+                }
+            }
+
+            Assert.True(wrong == 0, $"{wrong} pixels differ ({CompositorSession.SaveForInspection(first, $"transformed-{transform}")})");
+            session.AssertNoProtocolErrors();
+        });
+    }
+
     [Fact]
     public void A_viewport_source_crops_the_buffer_and_the_destination_scales_the_crop()
     {

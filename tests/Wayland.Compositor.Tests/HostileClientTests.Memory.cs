@@ -67,6 +67,52 @@ public sealed class HostileMemoryTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Surfaces_stretched_from_one_pixel_buffers_are_charged_for_the_pixels_they_cover()
+    {
+        // Each repaint draws every pixel a surface covers, however few its buffer holds: a one-pixel buffer stretched by
+        // a viewport costs no memory, so a client stacked hundreds over the whole output and each repaint took seconds.
+        // A surface stretched over more than the 800 × 600 output is charged for the output's pixels (1.83 MiB).
+        HeadlessCompositorOptions options = new() { Width = 800, Height = 600, MaxContentBytesPerClient = 20 * MiB };
+        CompositorSession.Run("hostile-stretched-budget", options, session =>
+        {
+            using Bystander bystander = Bystander.Start(session);
+            using (ManagedClient hostile = ManagedClient.Connect(session.SocketPath))
+            {
+                WpSinglePixelBufferManagerV1 singlePixel = hostile.Own(hostile.Globals.Bind<WpSinglePixelBufferManagerV1>());
+                WpViewporter viewporter = hostile.Own(hostile.Globals.Bind<WpViewporter>());
+                WlBuffer pixel = hostile.Own(singlePixel.CreateU32RgbaBuffer(0, uint.MaxValue / 2, 0, uint.MaxValue / 2));
+                void Stretch()
+                {
+                    WlSurface surface = hostile.Own(hostile.Compositor.CreateSurface());
+                    hostile.Own(viewporter.GetViewport(surface)).SetDestination(1000, 1000);
+                    surface.Attach(pixel, 0, 0);
+                    surface.Commit();
+                }
+
+                for (int i = 0; i < 10; i++)
+                {
+                    Stretch();
+                }
+
+                hostile.Roundtrip(); // 10 × 1.83 MiB: within the budget
+                session.AssertNoProtocolErrors();
+
+                // The 11th would take it to 20.1 MiB: refused, and only this client is dropped.
+                Stretch();
+                WaylandProtocolException error = hostile.ExpectProtocolError();
+                output.WriteLine($"the client was told: {error.Message}");
+                Assert.Equal(("wl_display", 1u, (uint)WlDisplayError.NoMemory), (error.InterfaceName, error.ObjectId, error.Code));
+                Assert.Contains($"would take the surfaces of process {Environment.ProcessId} to 20.1 MiB of content, over 20 MiB",
+                    error.ErrorMessage, StringComparison.Ordinal);
+            }
+
+            Wayland.Server.ClientError recorded = session.WaitForProtocolError();
+            Assert.Equal(("wl_display", (uint)WlDisplayError.NoMemory), (recorded.Interface, recorded.Code));
+            bystander.AssertServed();
+        });
+    }
+
+    [Fact]
     public void Content_a_client_lets_go_of_no_longer_counts_toward_its_budget()
     {
         HeadlessCompositorOptions options = new() { MaxContentBytesPerClient = 16 * MiB };

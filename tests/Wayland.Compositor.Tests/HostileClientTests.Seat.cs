@@ -1,6 +1,8 @@
+using System.IO.Pipes;
 using System.Text;
 using Wayland.Client.Protocol;
 using Wayland.Protocols;
+using Wayland.Wire;
 
 namespace Wayland.Compositor.Tests;
 
@@ -332,6 +334,174 @@ public sealed class HostileSeatTests
 
             focused.Roundtrip();
             hostile.Roundtrip();
+            bystander.AssertServed();
+            session.AssertNoProtocolErrors();
+        });
+    }
+
+    [Fact]
+    public void Focus_taken_and_given_back_again_and_again_does_not_resend_the_selection_to_a_client_that_holds_it()
+    {
+        CompositorSession.Run("hostile-focus-churn-selection", session =>
+        {
+            using Bystander bystander = Bystander.Start(session);
+            using Rivals rivals = Rivals.Start(session);
+            (ManagedClient hostile, SeatUser attacker, ManagedClient focused, SeatUser victim) = rivals;
+            WlDataOffer? held = null;
+            victim.Device.Selection += (_, offer) => held = offer;
+
+            // The attacker takes the focus with a new window and sets a selection of 16 KiB of types with the serial
+            // of the keyboard enter; then it gives the focus back and takes it again, 40 times. The focused client
+            // does not read meanwhile, as a busy client would not.
+            Wayland.Client.ShmBuffer buffer = hostile.SolidBuffer(40, 30, Argb.Blue);
+            WlDataSource source = hostile.Own(attacker.Manager.CreateDataSource());
+            int sends = 0;
+            source.Send += (_, _, fd) =>
+            {
+                sends++;
+                fd.Dispose();
+            };
+            for (int i = 0; i < 64; i++)
+            {
+                source.Offer($"application/x-hostile-{i:D2};{new string('x', 220)}");
+            }
+
+            int ClientCount() => session.Compositor.Invoke(() => session.Compositor.Display.Clients.Count);
+            int clients = ClientCount();
+            const int Cycles = 40;
+            int cycles = 0;
+            for (; cycles < Cycles && ClientCount() == clients; cycles++)
+            {
+                int i = cycles;
+                TestWindow window = hostile.CreateWindow($"hostile {i}");
+                window.Surface.Commit();
+                hostile.DispatchUntil(() => window.Configures > 0, "the initial configure");
+                window.Show(buffer);
+                hostile.DispatchUntil(() => attacker.Focused == true, "the attacker's keyboard focus");
+                if (i == 0)
+                {
+                    attacker.Device.SetSelection(source, attacker.LastSerial);
+                }
+
+                window.Toplevel.Dispose();
+                window.XdgSurface.Dispose();
+                window.Surface.Dispose();
+                hostile.Roundtrip();
+            }
+
+            Assert.True(ClientCount() == clients, $"a client was disconnected after {cycles} changes of focus");
+            Assert.False(attacker.Focused, "the attacker kept the keyboard focus");
+
+            // The focused client got the attacker's selection once, with the first focus it was given back, and still
+            // holds it: it can paste from it.
+            focused.DispatchUntil(() => victim.Focused == true && held is not null, "the focus back at the focused client");
+            focused.Roundtrip();
+            Assert.Single(victim.Selections);
+            Assert.Equal(64, victim.Selections[0].Count);
+            using (AnonymousPipeServerStream pipe = new(PipeDirection.In))
+            {
+                using SafeFdHandle writeEnd = new((int)pipe.ClientSafePipeHandle.DangerousGetHandle(), ownsHandle: false);
+                held!.Receive(victim.Selections[0][0], writeEnd);
+                focused.Roundtrip();
+            }
+
+            hostile.DispatchUntil(() => sends == 1, "the paste to reach the attacker's source");
+
+            // A client that lets its offer go is offered the selection again when the focus comes back.
+            held!.Dispose();
+            held = null;
+            focused.Roundtrip();
+            TestWindow last = hostile.MapWindow("hostile last", buffer);
+            hostile.DispatchUntil(() => attacker.Focused == true, "the attacker's keyboard focus");
+            last.Toplevel.Dispose();
+            last.XdgSurface.Dispose();
+            last.Surface.Dispose();
+            hostile.Roundtrip();
+            focused.DispatchUntil(() => held is not null, "the selection offered again");
+            Assert.Equal(2, victim.Selections.Count);
+
+            bystander.AssertServed();
+            session.AssertNoProtocolErrors();
+        });
+    }
+
+    [Fact]
+    public void Receive_requests_flooding_the_owner_of_the_selection_reach_it_a_few_per_press()
+    {
+        CompositorSession.Run("hostile-receive-flood", session =>
+        {
+            using Bystander bystander = Bystander.Start(session);
+            using Rivals rivals = Rivals.Start(session);
+            (ManagedClient hostile, SeatUser attacker, ManagedClient focused, SeatUser victim) = rivals;
+
+            // The focused client copies on a key press; its source counts the transfers it is asked for.
+            session.Compositor.Key(Keys.C, pressed: true);
+            focused.DispatchUntil(() => victim.KeySerial != 0, "the key press");
+            session.Compositor.Key(Keys.C, pressed: false);
+            ZwpPrimarySelectionSourceV1 primary = focused.Own(victim.PrimaryManager.CreateSource());
+            WlDataSource source = focused.Own(victim.Manager.CreateDataSource());
+            int sends = 0, primarySends = 0;
+            source.Send += (_, _, fd) =>
+            {
+                sends++;
+                fd.Dispose();
+            };
+            primary.Send += (_, _, fd) =>
+            {
+                primarySends++;
+                fd.Dispose();
+            };
+            source.Offer("text/plain");
+            primary.Offer("text/plain");
+            victim.Device.SetSelection(source, victim.KeySerial);
+            victim.PrimaryDevice.SetSelection(primary, victim.KeySerial);
+            focused.Roundtrip();
+
+            // The attacker takes the focus with a new window, which brings it offers of both selections.
+            WlDataOffer? offer = null;
+            ZwpPrimarySelectionOfferV1? primaryOffer = null;
+            attacker.Device.Selection += (_, o) => offer = o;
+            attacker.PrimaryDevice.Selection += (_, o) => primaryOffer = o;
+            hostile.MapWindow("hostile again", hostile.SolidBuffer(40, 30, Argb.Blue));
+            hostile.DispatchUntil(() => offer is not null && primaryOffer is not null, "the attacker's offers");
+
+            // It asks for the text 5000 times from each, while the focused client, busy, does not read.
+            int ClientCount() => session.Compositor.Invoke(() => session.Compositor.Display.Clients.Count);
+            int clients = ClientCount();
+            using AnonymousPipeServerStream pipe = new(PipeDirection.In);
+            using SafeFdHandle writeEnd = new((int)pipe.ClientSafePipeHandle.DangerousGetHandle(), ownsHandle: false);
+            void Flood(int count)
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    offer!.Receive("text/plain", writeEnd);
+                    primaryOffer!.Receive("text/plain", writeEnd);
+                    if (i % 250 == 249)
+                    {
+                        hostile.Roundtrip();
+                    }
+                }
+
+                hostile.Roundtrip();
+            }
+
+            Flood(5000);
+            Assert.True(ClientCount() == clients, "a client was disconnected by the flood of transfers");
+
+            // The owner was asked for a few: the attacker's process may ask for 64 transfers between two presses the
+            // seat sends it, from both selections together.
+            focused.Roundtrip();
+            Assert.Equal(64, sends + primarySends);
+
+            // A key press to the attacker (a paste) lets it ask for 64 more.
+            uint press = attacker.KeySerial;
+            session.Compositor.Key(Keys.V, pressed: true);
+            hostile.DispatchUntil(() => attacker.KeySerial != press, "the key press at the attacker");
+            session.Compositor.Key(Keys.V, pressed: false);
+            Flood(100);
+            focused.Roundtrip();
+            Assert.Equal(128, sends + primarySends);
+
             bystander.AssertServed();
             session.AssertNoProtocolErrors();
         });

@@ -90,12 +90,12 @@ internal sealed class DataDevices :
         }
     }
 
-    private void SendOffer(WlDataDevice device, WlDataSource? source, IReadOnlyList<string> types)
+    private WlDataOffer? SendOffer(WlDataDevice device, WlDataSource? source, IReadOnlyList<string> types)
     {
         if (source is null)
         {
             device.SendSelection(null);
-            return;
+            return null;
         }
 
         WlDataOffer offer = device.SendDataOffer();
@@ -106,16 +106,17 @@ internal sealed class DataDevices :
         }
 
         device.SendSelection(offer);
+        return offer;
     }
 
-    /// <summary>A wl_data_offer of the selection: it reads from its source while that is still the selection.</summary>
+    /// <summary>A wl_data_offer of the selection: it reads from its source while that is still the selection, within its process's <see cref="TransferBudget"/>.</summary>
     private sealed class Offer(Selection<WlDataSource, WlDataDevice> selection, WlDataSource source) : WlDataOffer.IHandler
     {
         void WlDataOffer.IHandler.Receive(WlDataOffer resource, string mimeType, Wayland.Wire.SafeFdHandle fd)
         {
             using (fd)
             {
-                if (source is { IsDestroyed: false } && source == selection.Current)
+                if (selection.MayTransfer(source, resource.Client))
                 {
                     source.SendSend(mimeType, fd);
                 }

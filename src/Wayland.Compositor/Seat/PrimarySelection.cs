@@ -42,12 +42,12 @@ internal sealed class PrimarySelection :
     void ZwpPrimarySelectionDeviceV1.IHandler.SetSelection(ZwpPrimarySelectionDeviceV1 resource, ZwpPrimarySelectionSourceV1? source, uint serial) =>
         _selection.Set(resource.Client, source, serial);
 
-    private void SendOffer(ZwpPrimarySelectionDeviceV1 device, ZwpPrimarySelectionSourceV1? source, IReadOnlyList<string> types)
+    private ZwpPrimarySelectionOfferV1? SendOffer(ZwpPrimarySelectionDeviceV1 device, ZwpPrimarySelectionSourceV1? source, IReadOnlyList<string> types)
     {
         if (source is null)
         {
             device.SendSelection(null);
-            return;
+            return null;
         }
 
         ZwpPrimarySelectionOfferV1 offer = device.SendDataOffer();
@@ -58,9 +58,10 @@ internal sealed class PrimarySelection :
         }
 
         device.SendSelection(offer);
+        return offer;
     }
 
-    /// <summary>An offer of the primary selection: it reads from its source while that is still the primary selection.</summary>
+    /// <summary>An offer of the primary selection: it reads from its source while that is still the primary selection, within its process's <see cref="TransferBudget"/>.</summary>
     private sealed class Offer(Selection<ZwpPrimarySelectionSourceV1, ZwpPrimarySelectionDeviceV1> selection, ZwpPrimarySelectionSourceV1 source)
         : ZwpPrimarySelectionOfferV1.IHandler
     {
@@ -68,7 +69,7 @@ internal sealed class PrimarySelection :
         {
             using (fd)
             {
-                if (source is { IsDestroyed: false } && source == selection.Current)
+                if (selection.MayTransfer(source, resource.Client))
                 {
                     source.SendSend(mimeType, fd);
                 }

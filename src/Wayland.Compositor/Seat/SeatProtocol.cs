@@ -96,6 +96,9 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
         return Is(_lastButtonPress, client, serial) || Is(_lastKeyPress, client, serial) || Is(_touch.LastDown, client, serial);
     }
 
+    /// <summary>How many transfers each process may ask selection sources for until the next press.</summary>
+    public TransferBudget Transfers { get; } = new();
+
     /// <summary>xdg_activation_v1: tokens that pass the keyboard focus on.</summary>
     public Activation Activation { get; }
 
@@ -283,6 +286,7 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
             if (pressed)
             {
                 _lastButtonPress = (serial, target.Resource.Client);
+                Transfers.Pressed();
             }
 
             if (pressed && _pressedButtons.Count == 1)
@@ -346,7 +350,14 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
             _scene.Raise(window);
         }
 
-        return _touch.Down(id, x, y, Now);
+        (uint, Client)? lastDown = _touch.LastDown;
+        bool down = _touch.Down(id, x, y, Now);
+        if (_touch.LastDown != lastDown)
+        {
+            Transfers.Pressed();
+        }
+
+        return down;
     }
 
     public bool TouchMotion(int id, double x, double y) => _touch.Motion(id, x, y, Now);
@@ -383,6 +394,7 @@ internal sealed class SeatProtocol : WlSeat.IHandler, WlPointer.IHandler, WlKeyb
             if (pressed)
             {
                 _lastKeyPress = (serial, focus.Resource.Client);
+                Transfers.Pressed();
             }
 
             if (oldDepressed != _depressed || oldLocked != _locked)

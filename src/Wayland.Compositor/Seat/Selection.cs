@@ -6,7 +6,10 @@ namespace Wayland.Compositor.Seat;
 /// <summary>
 /// One selection of the seat (the clipboard or the primary selection), whatever its protocol: the live sources with
 /// the MIME types they offer, which one is the selection, and the devices it is offered on. The client with keyboard
-/// focus is offered the selection when it gets the focus, when it makes a device, and whenever the selection changes.
+/// focus is offered the selection when it gets the focus, when it makes a device, and whenever the selection changes;
+/// a device still holding the offer of the current selection (or told there is none, when there is none) is not told
+/// again, so another client taking and giving back the focus cannot make the server send it the same offer over and
+/// over.
 /// </summary>
 /// <typeparam name="TSource">The protocol's data source resource.</typeparam>
 /// <typeparam name="TDevice">The protocol's data device resource.</typeparam>
@@ -16,17 +19,21 @@ internal sealed class Selection<TSource, TDevice>
 {
     private readonly SeatProtocol _seat;
     private readonly Action<TSource> _sendCancelled;
-    private readonly Action<TDevice, TSource?, IReadOnlyList<string>> _sendOffer;
+    private readonly Func<TDevice, TSource?, IReadOnlyList<string>, Resource?> _sendOffer;
     private readonly ClientObjects<TDevice> _devices = new();
     private readonly Dictionary<TSource, MimeTypes> _mimeTypes = [];
+
+    /// <summary>What each device was last told: the source offered (null for no selection) and the offer made for it.</summary>
+    private readonly Dictionary<TDevice, (TSource? Source, Resource? Offer)> _told = [];
 
     /// <summary>The serial the selection was last set with, once it has been.</summary>
     private uint? _serial;
 
     /// <param name="seat">The seat whose keyboard focus decides who is offered the selection.</param>
     /// <param name="sendCancelled">Tells a source it is no longer the selection.</param>
-    /// <param name="sendOffer">Sends a device an offer of the source with these types, or no selection when null.</param>
-    public Selection(SeatProtocol seat, Action<TSource> sendCancelled, Action<TDevice, TSource?, IReadOnlyList<string>> sendOffer)
+    /// <param name="sendOffer">Sends a device an offer of the source with these types, or no selection when null; returns
+    /// the offer it made (null for no selection).</param>
+    public Selection(SeatProtocol seat, Action<TSource> sendCancelled, Func<TDevice, TSource?, IReadOnlyList<string>, Resource?> sendOffer)
     {
         _seat = seat;
         _sendCancelled = sendCancelled;
@@ -78,6 +85,7 @@ internal sealed class Selection<TSource, TDevice>
     public void AddDevice(TDevice device)
     {
         _devices.Add(device);
+        device.Destroyed += _ => _told.Remove(device);
         if (_seat.KeyboardFocusClient == device.Client)
         {
             Offer(device);
@@ -119,8 +127,17 @@ internal sealed class Selection<TSource, TDevice>
         }
     }
 
-    /// <summary>Sends the current selection (or none) to every device of <paramref name="client"/>.</summary>
+    /// <summary>
+    /// Sends the current selection (or none) to every device of <paramref name="client"/> that does not hold it yet: one
+    /// that was never told, was told of another selection, or destroyed the offer it was given.
+    /// </summary>
     public void OfferTo(Client client) => _devices.ForEach(client, Offer);
+
+    /// <summary>
+    /// Whether <paramref name="client"/>'s receive on an offer of <paramref name="source"/> is forwarded to the source:
+    /// only while the source is the selection, and within the <see cref="TransferBudget"/> of the client's process.
+    /// </summary>
+    public bool MayTransfer(TSource source, Client client) => !source.IsDestroyed && source == Current && _seat.Transfers.TryTake(client);
 
     public void ClientGone(Client client)
     {
@@ -133,14 +150,15 @@ internal sealed class Selection<TSource, TDevice>
 
     private void Offer(TDevice device)
     {
-        if (Current is { IsDestroyed: false } current && _mimeTypes.TryGetValue(current, out MimeTypes? types))
+        TSource? current = Current is { IsDestroyed: false } live && _mimeTypes.ContainsKey(live) ? live : null;
+        if (_told.TryGetValue(device, out (TSource? Source, Resource? Offer) told) && told.Source == current
+            && (current is null || told.Offer is { IsDestroyed: false }))
         {
-            _sendOffer(device, current, types.List);
+            return;
         }
-        else
-        {
-            _sendOffer(device, null, []);
-        }
+
+        Resource? offer = current is null ? _sendOffer(device, null, []) : _sendOffer(device, current, _mimeTypes[current].List);
+        _told[device] = (current, offer);
     }
 
     /// <summary>The types one source offers, in order, within <see cref="MimeTypeLimits"/>.</summary>

@@ -132,6 +132,32 @@ internal sealed class ContentMemory(long maxBytesPerClient)
         return true;
     }
 
+    /// <summary>
+    /// A repaint draws every pixel a surface covers, however few its content holds: a one-pixel buffer stretched by a
+    /// viewport (or a small one enlarged on an output of a larger scale) costs almost no memory, and a client stacked
+    /// hundreds of them over the whole output, each repaint drawing them all. So a surface is charged, beyond its
+    /// content, for the <paramref name="pixelsDrawn"/> (4 bytes each) a repaint may draw of it that its content does
+    /// not pay for already (<see cref="Scene.MostPixelsDrawn"/>: no more than the framebuffers hold, however large the
+    /// surface). False after posting <c>no_memory</c> when the charge would take its process over the budget.
+    /// </summary>
+    public bool TryHoldDrawn(Surface surface, long pixelsDrawn)
+    {
+        long needed = Math.Max(0, (pixelsDrawn * 4) - SizeOf(surface.Content));
+        long more = needed - surface.DrawnBytes;
+        Client client = surface.Resource.Client;
+        long after = HeldBy(client) + more;
+        if (more > 0 && maxBytesPerClient > 0 && after > maxBytesPerClient)
+        {
+            client.DisplayResource.PostError((uint)WlDisplayError.NoMemory,
+                $"wl_surface#{surface.Resource.Id}: drawing {surface.Width}x{surface.Height} would take the surfaces of process {client.ProcessId} to {Size(after)} of content, over {Size(maxBytesPerClient)}");
+            return false;
+        }
+
+        Change(client, more);
+        surface.DrawnBytes = needed;
+        return true;
+    }
+
     /// <summary><paramref name="bytes"/> held for <paramref name="client"/> were let go (a region or surface destroyed).</summary>
     public void Release(Client client, long bytes) => Change(client, -bytes);
 

@@ -78,6 +78,9 @@ internal sealed class Surface : WlSurface.IHandler
     /// <summary>Bytes of region snapshots this surface is charged for (see <see cref="ContentMemory.TryHoldRegion(Surface, Region?)"/>).</summary>
     public long RegionBytes { get; set; }
 
+    /// <summary>Bytes this surface is charged for drawing more pixels than its content holds (see <see cref="ContentMemory.TryHoldDrawn"/>).</summary>
+    public long DrawnBytes { get; set; }
+
     /// <summary>The surface behind a wl_surface (its handler).</summary>
     public static Surface Of(WlSurface resource) => (Surface)resource.Handler!;
 
@@ -249,6 +252,11 @@ internal sealed class Surface : WlSurface.IHandler
         }
 
         geometryChanged |= Width != oldWidth || Height != oldHeight || (Content is not null) != hadContent;
+        if (attached || geometryChanged)
+        {
+            // Over the budget, the client is told and disconnected after this request; the state is applied all the same.
+            _memory.TryHoldDrawn(this, Content is null ? 0 : _scene.MostPixelsDrawn(Width, Height));
+        }
 
         _scene.Clock.Queue(Current.FrameCallbacks, Current.Feedbacks);
         Current.FrameCallbacks.Clear();
@@ -458,8 +466,15 @@ internal sealed class Surface : WlSurface.IHandler
     public bool IsIdentityMapped => Content is { } content && Current.Scale == 1 && Current.Transform == WlOutputTransform.Normal
         && Current.Source.Width < 0 && Current.Destination.Width < 0 && content.Width == Width && content.Height == Height;
 
-    /// <summary>Maps a surface-local point (pixel centre) to a buffer pixel; false when it falls outside the buffer.</summary>
-    public bool MapToBuffer(double sx, double sy, out int bx, out int by)
+    /// <summary>
+    /// Whether the buffer's axes are swapped against the surface's (a transform of a quarter or three quarters of a
+    /// turn). Every transform keeps the axes apart: a buffer x depends on the surface-local x alone, and a buffer y on the
+    /// surface-local y alone, or, swapped, on the other one, so a drawing can map each column and each row once.
+    /// </summary>
+    public bool AxesSwapped => IsSwapped(Current.Transform);
+
+    /// <summary>Maps a surface-local point (pixel centre) to a buffer pixel, which may lie outside the buffer.</summary>
+    public void MapToBuffer(double sx, double sy, out int bx, out int by)
     {
         ContentImage content = Content!;
         int scale = Current.Scale;
@@ -490,7 +505,6 @@ internal sealed class Surface : WlSurface.IHandler
         };
         bx = (int)Math.Floor(x);
         by = (int)Math.Floor(y);
-        return bx >= 0 && by >= 0 && bx < content.Width && by < content.Height;
     }
 
     /// <summary>Recomputes <see cref="OpaqueRectangles"/> from the current state; true when they changed (what the surface shows changed).</summary>

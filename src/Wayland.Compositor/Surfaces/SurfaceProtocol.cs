@@ -46,7 +46,7 @@ internal sealed class SurfaceProtocol : WlCompositor.IHandler, WlSubcompositor.I
             Scene.OnSurfaceDestroyed(surface);
             Memory.Replaced(id.Client, surface.Content, null);
             surface.FreeContent();
-            Memory.Release(id.Client, surface.RegionBytes);
+            Memory.Release(id.Client, surface.RegionBytes + surface.DrawnBytes);
         };
     }
 
