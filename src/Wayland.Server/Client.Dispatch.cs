@@ -35,6 +35,11 @@ public sealed partial class Client
         {
             try
             {
+                if (_writesUnheard < int.MaxValue)
+                {
+                    _writesUnheard++;
+                }
+
                 if (FlushConnection() == FlushResult.Complete)
                 {
                     _waitingWritable = false;
@@ -83,6 +88,11 @@ public sealed partial class Client
             {
                 DestroyWithError("failed to read client connection");
                 return;
+            }
+
+            if (result == ReadResult.Data)
+            {
+                _writesUnheard = 0;
             }
 
             if (_unreadFds >= ProcessAccount.UnreadFdsCheckedFrom)

@@ -23,6 +23,13 @@ public sealed partial class Client
     private bool _destroying;
     private bool _waitingWritable;
 
+    /// <summary>Writes to the client's socket since it last sent something (see <see cref="FlushCore"/>).</summary>
+    private int _writesUnheard;
+
+    /// <summary>Writes to a client that sends nothing meanwhile after which flushes wait for the socket to report
+    /// room (a quarter of the kernel's 280 or so).</summary>
+    internal const int WritesBeforeWaitingForRoom = 64;
+
     /// <summary>Whether what is queued must go at the next <see cref="Display.FlushClients"/>: set by every event but
     /// <c>wl_display.delete_id</c>, which, as libwayland queues it, waits for the next event or for a page of data.</summary>
     private bool _wantFlush;
@@ -359,8 +366,28 @@ public sealed partial class Client
         }
 
         _wantFlush = false;
+        if (!always && _writesUnheard >= WritesBeforeWaitingForRoom)
+        {
+            // The client has not sent anything for many writes: it may be busy, and each write to its socket costs it
+            // room for a whole buffer however small it is (the kernel takes about 280 before the client reads). So
+            // wait for the socket to report room: at once while few writes are unread, otherwise when the client
+            // reads. What is queued meanwhile goes out in one write, or in whole buffers as it fills up.
+            if (!_waitingWritable)
+            {
+                _waitingWritable = true;
+                _source.Update(WatchMask);
+            }
+
+            return;
+        }
+
         try
         {
+            if (_connection.OutgoingBytes > 0 && _writesUnheard < int.MaxValue)
+            {
+                _writesUnheard++;
+            }
+
             if (FlushConnection() == FlushResult.WouldBlock && !_waitingWritable)
             {
                 _waitingWritable = true;

@@ -426,6 +426,40 @@ public sealed class HostileSeatTests
     }
 
     [Fact]
+    public void Focus_taken_and_given_back_hundreds_of_times_does_not_drop_a_busy_focused_client()
+    {
+        CompositorSession.Run("hostile-focus-churn", session =>
+        {
+            using Bystander bystander = Bystander.Start(session);
+            using Rivals rivals = Rivals.Start(session);
+            (ManagedClient hostile, SeatUser attacker, ManagedClient focused, SeatUser victim) = rivals;
+
+            // Each cycle sends the focused client a leave, then an enter and the modifiers, in a loop turn of its own:
+            // small writes, about 280 of which fill its socket however little they hold. It reads nothing meanwhile.
+            Wayland.Client.ShmBuffer buffer = hostile.SolidBuffer(40, 30, Argb.Blue);
+            int ClientCount() => session.Compositor.Invoke(() => session.Compositor.Display.Clients.Count);
+            int clients = ClientCount();
+            const int Cycles = 400;
+            int cycles = 0;
+            for (; cycles < Cycles && ClientCount() == clients; cycles++)
+            {
+                TestWindow window = hostile.MapWindow($"hostile {cycles}", buffer);
+                hostile.DispatchUntil(() => attacker.Focused == true, "the attacker's keyboard focus");
+                window.Toplevel.Dispose();
+                window.XdgSurface.Dispose();
+                window.Surface.Dispose();
+                hostile.Roundtrip();
+            }
+
+            Assert.True(ClientCount() == clients, $"a client was disconnected after {cycles} changes of focus");
+            focused.DispatchUntil(() => victim.Focused == true, "the focus back at the focused client");
+            focused.Roundtrip();
+            bystander.AssertServed();
+            session.AssertNoProtocolErrors();
+        });
+    }
+
+    [Fact]
     public void Receive_requests_flooding_the_owner_of_the_selection_reach_it_a_few_per_press()
     {
         CompositorSession.Run("hostile-receive-flood", session =>

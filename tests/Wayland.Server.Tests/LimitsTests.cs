@@ -10,7 +10,9 @@ public sealed class LimitsTests : IDisposable
     private readonly OpenFds.Snapshot _fdsBefore = OpenFds.Take();
     private readonly Display _display = new();
 
-    public LimitsTests() => _display.CreateGlobal<PeerResource>(1, _ => { });
+    private readonly List<PeerResource> _peers = [];
+
+    public LimitsTests() => _display.CreateGlobal<PeerResource>(1, _peers.Add);
 
     public void Dispose()
     {
@@ -94,6 +96,29 @@ public sealed class LimitsTests : IDisposable
         bystander.Send(bystanderPeer, PeerProtocol.Ping, (ref MessageWriter w) => w.WriteUInt(7));
         Assert.Contains(bystander.Roundtrip(_display), m => m.Sender == bystanderPeer && m.Opcode == PeerProtocol.Pong && m.Word(0) == 7);
         Assert.False(bystanderServer.HasFailed);
+    }
+
+    [Fact]
+    public void A_client_busy_for_a_while_is_not_dropped_for_small_events_sent_one_loop_turn_at_a_time()
+    {
+        using RawClient busy = Connect(out Client busyServer, out uint busyPeer);
+        busy.Roundtrip(_display);
+        PeerResource peer = Assert.Single(_peers);
+
+        // What another client can make the server send a focused client on every turn of the loop (a leave, an enter):
+        // one small event a turn, while the client is busy and reads nothing. The kernel takes only about 280 separate
+        // writes into a socket before its client reads, however small; after that, 4 KiB waiting dropped the client.
+        const int Events = 5000; // 60 KB
+        for (uint i = 0; i < Events; i++)
+        {
+            peer.SendPong(i);
+            _display.FlushClients();
+        }
+
+        Assert.False(busyServer.IsDestroyed, "the busy client was dropped");
+        busy.Pump(_display, () => busy.Closed || busy.Received.Count(m => m.Sender == busyPeer) == Events);
+        Assert.Equal(Enumerable.Range(0, Events).Select(i => (uint)i), busy.Received.Where(m => m.Sender == busyPeer).Select(m => m.Word(0)));
+        Assert.False(busyServer.HasFailed);
     }
 
     private RawClient Connect(out Client server, out uint peer)

@@ -66,16 +66,22 @@ internal sealed class PeerResource : Resource, IResourceFactory<PeerResource>
                 break;
             case PeerProtocol.Ping:
                 Pinged?.Invoke();
-                Span<byte> buffer = stackalloc byte[12];
-                MessageWriter writer = new(buffer, Id, PeerProtocol.Pong);
-                writer.WriteUInt(args.GetUInt(0));
-                SendEvent(PeerProtocol.Pong, writer.Finish(), default);
+                SendPong(args.GetUInt(0));
                 break;
         }
     }
 
     protected override Resource? CreateRequestObject(ushort opcode, int argument) =>
         opcode == PeerProtocol.CreateEmitter ? NewResource<EmitterResource>() : null;
+
+    /// <summary>Sends a pong event (12 bytes), as the server does for a ping.</summary>
+    internal void SendPong(uint value)
+    {
+        Span<byte> buffer = stackalloc byte[12];
+        MessageWriter writer = new(buffer, Id, PeerProtocol.Pong);
+        writer.WriteUInt(value);
+        SendEvent(PeerProtocol.Pong, writer.Finish(), default);
+    }
 }
 
 /// <summary><c>wlt_emitter</c>: sends memfds holding "emitter &lt;id&gt; seq &lt;seq&gt;".</summary>
