@@ -35,11 +35,6 @@ public sealed partial class Client
         {
             try
             {
-                if (_writesUnheard < int.MaxValue)
-                {
-                    _writesUnheard++;
-                }
-
                 if (FlushConnection() == FlushResult.Complete)
                 {
                     _waitingWritable = false;

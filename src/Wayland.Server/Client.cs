@@ -372,31 +372,30 @@ public sealed partial class Client
             // room for a whole buffer however small it is (the kernel takes about 280 before the client reads). So
             // wait for the socket to report room: at once while few writes are unread, otherwise when the client
             // reads. What is queued meanwhile goes out in one write, or in whole buffers as it fills up.
-            if (!_waitingWritable)
-            {
-                _waitingWritable = true;
-                _source.Update(WatchMask);
-            }
-
+            WaitForRoom();
             return;
         }
 
         try
         {
-            if (_connection.OutgoingBytes > 0 && _writesUnheard < int.MaxValue)
+            if (FlushConnection() == FlushResult.WouldBlock)
             {
-                _writesUnheard++;
-            }
-
-            if (FlushConnection() == FlushResult.WouldBlock && !_waitingWritable)
-            {
-                _waitingWritable = true;
-                _source.Update(WatchMask);
+                WaitForRoom();
             }
         }
         catch (WaylandException)
         {
             Destroy();
+        }
+    }
+
+    /// <summary>Watches the socket for room (if it is not watched already); the writable event flushes.</summary>
+    private void WaitForRoom()
+    {
+        if (!_waitingWritable)
+        {
+            _waitingWritable = true;
+            _source.Update(WatchMask);
         }
     }
 
@@ -414,6 +413,11 @@ public sealed partial class Client
         {
             // Before sending more: whether the client has read what it was sent so far.
             CheckUnreadFds();
+        }
+
+        if (_connection.OutgoingBytes > 0 && _writesUnheard < int.MaxValue)
+        {
+            _writesUnheard++;
         }
 
         FlushResult result = _connection.Flush();

@@ -21,17 +21,11 @@ internal sealed class Summary
     /// <summary>How many lines of <see cref="Errors"/> and <see cref="Notes"/> are kept; the rest are counted.</summary>
     public const int MaxKept = 100;
 
-    /// <summary>The first <see cref="MaxKept"/> protocol errors.</summary>
-    public List<string> Errors { get; } = [];
+    /// <summary>The protocol errors seen.</summary>
+    public KeptLines Errors { get; } = new();
 
-    /// <summary>Protocol errors seen, including those not kept.</summary>
-    public long ErrorCount { get; private set; }
-
-    /// <summary>The first <see cref="MaxKept"/> notes of wl-trace's own (see <see cref="Tracer.Note"/>).</summary>
-    public List<string> Notes { get; } = [];
-
-    /// <summary>Notes made, including those not kept.</summary>
-    public long NoteCount { get; private set; }
+    /// <summary>The notes of wl-trace's own (see <see cref="Tracer.Note"/>).</summary>
+    public KeptLines Notes { get; } = new();
 
     public int Clients { get; set; }
 
@@ -58,21 +52,12 @@ internal sealed class Summary
             uint code = message.Values[1].Value;
             string name = Output.WaylandDebugFormat.ErrorName(target, code) is { } known ? $"{known} ({code})" : $"error {code}";
             ReadOnlySpan<byte> text = message.Values[2].Length > 0 ? message.Bytes.Slice(message.Values[2].Offset, message.Values[2].Length) : default;
-            if (ErrorCount++ < MaxKept)
-            {
-                Errors.Add($"{message.Client}: {target?.Name ?? "[unknown]"}#{objectId}: {name}: \"{Output.TextEscape.Escape(text)}\"");
-            }
+            Errors.Add($"{message.Client}: {target?.Name ?? "[unknown]"}#{objectId}: {name}: \"{Output.TextEscape.Escape(text)}\"");
         }
     }
 
     /// <summary>Keeps a note of wl-trace's own.</summary>
-    public void Note(string text)
-    {
-        if (NoteCount++ < MaxKept)
-        {
-            Notes.Add(text);
-        }
-    }
+    public void Note(string text) => Notes.Add(text);
 
     /// <summary>Counts bytes and descriptors passed through (whether or not they were shown).</summary>
     public void Passed(bool request, int bytes, int fds)
@@ -100,10 +85,10 @@ internal sealed class Summary
             text.Append(c, $"{(request ? "requests" : "events  ")}: {messages} messages, {Bytes[d]} bytes, {Fds[d]} fds, {Undecoded[d]} not decoded\n");
         }
 
-        AppendLines(text, "protocol errors", Errors, ErrorCount);
-        if (NoteCount > 0)
+        Errors.AppendTo(text, "protocol errors");
+        if (Notes.Count > 0)
         {
-            AppendLines(text, "notes", Notes, NoteCount);
+            Notes.AppendTo(text, "notes");
         }
 
         text.Append("    count      bytes  message\n");
@@ -141,41 +126,10 @@ internal sealed class Summary
             json.WriteEndObject();
         }
 
-        WriteLines(json, "errors", Errors, ErrorCount);
-        WriteLines(json, "notes", Notes, NoteCount);
+        Errors.WriteTo(json, "errors");
+        Notes.WriteTo(json, "notes");
         json.WriteEndObject();
         json.WriteEndObject();
-    }
-
-    private static void AppendLines(StringBuilder text, string heading, List<string> kept, long count)
-    {
-        CultureInfo c = CultureInfo.InvariantCulture;
-        text.Append(c, $"{heading}: {count}\n");
-        foreach (string line in kept)
-        {
-            text.Append("  ").Append(line).Append('\n');
-        }
-
-        if (count > kept.Count)
-        {
-            text.Append(c, $"  ({count - kept.Count} more)\n");
-        }
-    }
-
-    private static void WriteLines(System.Text.Json.Utf8JsonWriter json, string name, List<string> kept, long count)
-    {
-        json.WriteStartArray(name);
-        foreach (string line in kept)
-        {
-            json.WriteStringValue(line);
-        }
-
-        if (count > kept.Count)
-        {
-            json.WriteStringValue($"({(count - kept.Count).ToString(CultureInfo.InvariantCulture)} more)");
-        }
-
-        json.WriteEndArray();
     }
 
     private List<TraceMessage> Sorted()
@@ -183,5 +137,56 @@ internal sealed class Summary
         List<TraceMessage> list = [.. _seen];
         list.Sort((a, b) => b.Count != a.Count ? b.Count.CompareTo(a.Count) : string.CompareOrdinal(a.ToString(), b.ToString()));
         return list;
+    }
+
+    /// <summary>Lines of the summary of which the first <see cref="MaxKept"/> are kept and all are counted, so that a
+    /// long run's summary does not grow without end.</summary>
+    internal sealed class KeptLines
+    {
+        private readonly List<string> _kept = [];
+
+        /// <summary>Lines added, including those not kept.</summary>
+        public long Count { get; private set; }
+
+        public void Add(string line)
+        {
+            if (Count++ < MaxKept)
+            {
+                _kept.Add(line);
+            }
+        }
+
+        /// <summary>A heading with the count, then the kept lines indented, then how many more there were.</summary>
+        public void AppendTo(StringBuilder text, string heading)
+        {
+            CultureInfo c = CultureInfo.InvariantCulture;
+            text.Append(c, $"{heading}: {Count}\n");
+            foreach (string line in _kept)
+            {
+                text.Append("  ").Append(line).Append('\n');
+            }
+
+            if (Count > _kept.Count)
+            {
+                text.Append(c, $"  ({Count - _kept.Count} more)\n");
+            }
+        }
+
+        /// <summary>An array of the kept lines, and a last one saying how many more there were.</summary>
+        public void WriteTo(System.Text.Json.Utf8JsonWriter json, string name)
+        {
+            json.WriteStartArray(name);
+            foreach (string line in _kept)
+            {
+                json.WriteStringValue(line);
+            }
+
+            if (Count > _kept.Count)
+            {
+                json.WriteStringValue($"({(Count - _kept.Count).ToString(CultureInfo.InvariantCulture)} more)");
+            }
+
+            json.WriteEndArray();
+        }
     }
 }
