@@ -114,6 +114,10 @@ public sealed partial class HeadlessCompositor : IDisposable
     /// <summary>wl_surface.frame callbacks completed so far.</summary>
     public long FrameCallbacksDone => _scene.Clock.FrameCallbacksDone;
 
+    /// <summary>Frame callbacks and presentation feedbacks completed in a later loop turn than their refresh's, because
+    /// their client's process had had its share of that refresh (tests).</summary>
+    internal long CompletedLate => _scene.Clock.CompletedLate;
+
     /// <summary>wl_surface.commit requests handled so far.</summary>
     public long Commits => _surfaces.Commits;
 

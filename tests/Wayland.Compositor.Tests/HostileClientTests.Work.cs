@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 using Wayland.Client;
 using Wayland.Client.Protocol;
 using Wayland.Protocols;
 using Wayland.Testing;
+using Wayland.Wire;
 using Xunit.Abstractions;
 
 namespace Wayland.Compositor.Tests;
@@ -117,6 +119,71 @@ public sealed class HostileWorkTests(ITestOutputHelper output)
             long read = metrics.Sum("wayland.server.shm.bytes_read") - before;
             output.WriteLine($"{Commits} commits of one damaged pixel of a 64 MiB unsealed buffer read {read / 1024} KiB");
             Assert.Equal((long)Commits * Side * 4, read);
+            session.AssertNoProtocolErrors();
+            bystander.AssertServed();
+        });
+    }
+
+    [Fact]
+    public void Frame_callbacks_by_the_thousand_are_completed_a_share_per_loop_turn()
+    {
+        // 24 bytes of events each (done and delete_id): 120 KB, which the client's socket takes without being read.
+        const int Callbacks = 5000;
+
+        // Two refreshes a second, so that both clients' commits below come before the same refresh.
+        CompositorSession.Run("hostile-frame-callbacks", new HeadlessCompositorOptions { RefreshMilliHertz = 2000 }, session =>
+        {
+            using Bystander bystander = Bystander.Start(session);
+            using ManagedClient hostile = ManagedClient.Connect(session.SocketPath);
+
+            // A client of another process (to the compositor): a connection handed over, as wl-headless --exec does.
+            (SafeFdHandle ours, SafeFdHandle theirs) = UnixSocket.CreatePair();
+            session.Compositor.Invoke(() => session.Compositor.Display.CreateClient(ours));
+            using ManagedClient other = ManagedClient.ConnectTo(theirs);
+            WlSurface hostileSurface = hostile.Own(hostile.Compositor.CreateSurface());
+            WlSurface otherSurface = other.Own(other.Compositor.CreateSurface());
+            hostile.Roundtrip();
+            other.Roundtrip();
+
+            bool seenHalfway = false;
+            for (int round = 1; round <= 10 && !seenHalfway; round++)
+            {
+                long start = session.Compositor.FrameCallbacksDone, lateBefore = session.Compositor.CompletedLate;
+                List<uint> times = [];
+                for (int i = 0; i < Callbacks; i++)
+                {
+                    hostileSurface.Frame().Done += (_, time) => times.Add(time);
+                }
+
+                hostileSurface.Commit();
+                hostile.Display.Flush();
+                bool otherDone = false;
+                other.Own(otherSurface.Frame()).Done += (_, _) => otherDone = true;
+                otherSurface.Commit();
+                other.Display.Flush();
+
+                // Look from the loop's own thread, between its turns, as often as possible: while the callbacks are
+                // completed a share per turn, a look sees some of them done and not all.
+                Stopwatch deadline = Stopwatch.StartNew();
+                long done;
+                do
+                {
+                    done = session.Compositor.Invoke(() => session.Compositor.FrameCallbacksDone) - start;
+                    seenHalfway |= done > 1 && done < Callbacks;
+                }
+                while (done < Callbacks + 1 && deadline.Elapsed < Poll.DefaultTimeout);
+
+                hostile.DispatchUntil(() => times.Count == Callbacks, $"the {Callbacks} frame callbacks of round {round}");
+                other.DispatchUntil(() => otherDone, $"the other process's frame callback of round {round}");
+                output.WriteLine($"round {round}: looked halfway: {seenHalfway}");
+
+                // Every callback of the hostile client carries the time of the refresh that presented them all, its
+                // first share at once and the rest later; the other process's callback was not kept behind them.
+                Assert.All(times, time => Assert.Equal(times[0], time));
+                Assert.Equal(Callbacks - FrameClock.MaxCompletionsPerTurn, session.Compositor.CompletedLate - lateBefore);
+            }
+
+            Assert.True(seenHalfway, "no look between two loop turns saw the frame callbacks partly completed");
             session.AssertNoProtocolErrors();
             bystander.AssertServed();
         });

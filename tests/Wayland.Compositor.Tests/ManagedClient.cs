@@ -59,6 +59,22 @@ internal sealed class ManagedClient : IDisposable
         }
     }
 
+    /// <summary>Connects over <paramref name="socket"/>, one end of a socket pair whose other end the compositor was
+    /// handed (<c>Display.CreateClient</c>): to the compositor, a process of its own.</summary>
+    public static ManagedClient ConnectTo(SafeFdHandle socket)
+    {
+        WaylandDisplay display = WaylandDisplay.ConnectTo(socket);
+        try
+        {
+            return new ManagedClient(display, answerPings: true);
+        }
+        catch
+        {
+            display.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Keeps <paramref name="resource"/> until the client is disposed (disposed in reverse order).</summary>
     public T Own<T>(T resource)
         where T : IDisposable

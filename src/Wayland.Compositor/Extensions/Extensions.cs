@@ -27,18 +27,20 @@ internal static class Extensions
         display.CreateGlobal<WpSinglePixelBufferManagerV1>(WpSinglePixelBufferManagerV1Interface.Version, manager => manager.Handler = singlePixel);
     }
 
-    /// <summary>Sends wp_presentation_feedback.presented for a repaint happening now (CLOCK_MONOTONIC, as Stopwatch on Linux).</summary>
-    public static void Presented(WpPresentationFeedback feedback, TimeSpan refresh, uint sequence)
+    /// <summary>Sends wp_presentation_feedback.presented for the repaint at <paramref name="nanoseconds"/> (<see cref="PresentationNow"/>).</summary>
+    public static void Presented(WpPresentationFeedback feedback, TimeSpan refresh, uint sequence, long nanoseconds)
     {
         if (feedback.IsDestroyed)
         {
             return;
         }
 
-        long nanoseconds = (long)(System.Diagnostics.Stopwatch.GetTimestamp() * (1e9 / System.Diagnostics.Stopwatch.Frequency));
         ulong seconds = (ulong)(nanoseconds / 1_000_000_000);
         feedback.SendPresented((uint)(seconds >> 32), (uint)seconds, (uint)(nanoseconds % 1_000_000_000), (uint)refresh.TotalNanoseconds,
             0, sequence, WpPresentationFeedbackKind.Vsync);
         feedback.Destroy();
     }
+
+    /// <summary>Now, on the clock <c>wp_presentation.clock_id</c> names (CLOCK_MONOTONIC), in nanoseconds.</summary>
+    public static long PresentationNow() => (long)(System.Diagnostics.Stopwatch.GetTimestamp() * (1e9 / System.Diagnostics.Stopwatch.Frequency));
 }

@@ -258,7 +258,7 @@ internal sealed class Surface : WlSurface.IHandler
             _memory.TryHoldDrawn(this, Content is null ? 0 : _scene.MostPixelsDrawn(Width, Height));
         }
 
-        _scene.Clock.Queue(Current.FrameCallbacks, Current.Feedbacks);
+        _scene.Clock.Queue(Resource.Client.ProcessKey, Current.FrameCallbacks, Current.Feedbacks);
         Current.FrameCallbacks.Clear();
         Current.Feedbacks.Clear();
 
