@@ -120,6 +120,7 @@ internal static class Errno
     internal const int EISDIR = 21;
     internal const int EEXIST = 17;
     internal const int EPERM = 1;
+    internal const int ESRCH = 3;
     internal const int ENOSPC = 28;
     internal const int EWOULDBLOCK = EAGAIN;
 

@@ -33,6 +33,7 @@ internal static unsafe class ServerSocketOps
         }
 
         Unlink(temporary, out _); // a leftover of a process that had this pid and died between bind and link
+        RemoveLeftovers(directory, System.IO.Path.GetFileName(path));
         int fd = BindAndListen(temporaryAddress, temporaryLength, out errno);
         if (fd < 0)
         {
@@ -57,6 +58,47 @@ internal static unsafe class ServerSocketOps
 
         return BindAndListen(address, length, out errno);
     }
+
+    /// <summary>
+    /// Removes the temporary names of sockets for the same path that processes no longer running left behind: a
+    /// process killed between bind and link leaves one (<c>.NAME.PID.N.new</c>). A name of a running process, or
+    /// one that is not a socket, is left alone; at worst a live process's link then fails and it binds the path
+    /// directly.
+    /// </summary>
+    private static void RemoveLeftovers(string directory, string name)
+    {
+        IEnumerable<string> leftovers;
+        try
+        {
+            leftovers = System.IO.Directory.EnumerateFileSystemEntries(directory, $".{name}.*.new");
+        }
+        catch (Exception e) when (e is System.IO.IOException or UnauthorizedAccessException)
+        {
+            return; // an unreadable directory: the bind below reports what is wrong with it, if anything
+        }
+
+        try
+        {
+            foreach (string leftover in leftovers)
+            {
+                // .NAME.PID.N.new: the pid is the second field from the end, after the name.
+                string[] fields = System.IO.Path.GetFileName(leftover)[(name.Length + 2)..].Split('.');
+                if (fields.Length == 3 && int.TryParse(fields[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int pid)
+                    && pid > 0 && pid != Environment.ProcessId && !IsRunning(pid)
+                    && LinkMode(leftover, out uint mode, out _) == 0 && (mode & Native.S_IFMT) == Native.S_IFSOCK)
+                {
+                    Unlink(leftover, out _);
+                }
+            }
+        }
+        catch (Exception e) when (e is System.IO.IOException or UnauthorizedAccessException)
+        {
+            // The directory changed or became unreadable while it was read: leftovers stay, as before.
+        }
+    }
+
+    /// <summary>Whether process <paramref name="pid"/> exists (kill with signal 0: ESRCH when it does not).</summary>
+    private static bool IsRunning(int pid) => LibC.Kill(pid, 0) == 0 || Errno.Last != Errno.ESRCH;
 
     private static int BindAndListen(in SockAddrUn address, uint length, out int errno)
     {

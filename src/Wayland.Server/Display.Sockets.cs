@@ -27,7 +27,9 @@ public sealed partial class Display
     /// <c>&lt;path&gt;.lock</c> is taken with <c>flock(LOCK_EX | LOCK_NB)</c> first, so two servers never share a name;
     /// a leftover socket file is removed only while holding the lock. Both files are unlinked on <see cref="Dispose"/>.
     /// The socket file appears only once the socket listens (libwayland binds the path and then listens), so a program
-    /// waiting for the file can connect as soon as it sees it.
+    /// waiting for the file can connect as soon as it sees it: the socket is bound under a hidden temporary name
+    /// (<c>.NAME.PID.N.new</c>) and then linked to the path. Temporary names for the same path that processes no
+    /// longer running left behind (killed between the two) are removed.
     /// </summary>
     /// <returns>The socket's path.</returns>
     /// <exception cref="WaylandIOException">XDG_RUNTIME_DIR is missing or relative (ENOENT), the path is longer than

@@ -208,6 +208,43 @@ public sealed class SocketTests : IDisposable
     }
 
     [Fact]
+    public void Temporary_names_left_by_processes_no_longer_running_are_removed()
+    {
+        // A process killed between bind and link leaves its socket's temporary name behind: .NAME.PID.N.new.
+        int gone = PidOfAnExitedProcess();
+        string Named(string name, int pid, int n) => Path.Combine(_runtime.Path, $".{name}.{pid}.{n}.new");
+        string stale = Named("wayland-leftover", gone, 1);
+        string running = Named("wayland-leftover", 1, 1); // pid 1 always runs
+        string notASocket = Named("wayland-leftover", gone, 2);
+        string otherName = Named("wayland-other", gone, 1);
+        foreach (string socket in new[] { stale, running, otherName })
+        {
+            int fd = ServerSocketOps.Listen(socket, out _);
+            Assert.True(fd >= 0);
+            LibC.Close(fd); // the socket file stays behind
+            Assert.True(IsSocket(socket));
+        }
+
+        File.WriteAllText(notASocket, "not a socket");
+
+        using Display display = new();
+        display.AddSocketCore("wayland-leftover", Env);
+        Assert.False(Exists(stale));
+        Assert.True(IsSocket(running));
+        Assert.True(File.Exists(notASocket));
+        Assert.True(IsSocket(otherName));
+        using RawClient client = new(UnixSocket.Connect(Path.Combine(_runtime.Path, "wayland-leftover")));
+        client.Roundtrip(display);
+    }
+
+    private static int PidOfAnExitedProcess()
+    {
+        using System.Diagnostics.Process process = System.Diagnostics.Process.Start("true");
+        process.WaitForExit();
+        return process.Id;
+    }
+
+    [Fact]
     public void AddSocketFd_accepts_on_an_already_listening_socket_and_unlinks_nothing()
     {
         string path = Path.Combine(_runtime.Path, "wayland-fd");
