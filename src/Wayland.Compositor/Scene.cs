@@ -111,8 +111,9 @@ internal sealed class Scene
     {
         long area = (long)width * height;
         long pixels = Math.Min(area, (long)Desktop.Width * Desktop.Height);
-        foreach (OutputInfo output in Outputs)
+        for (int o = 0; o < Outputs.Count; o++) // not foreach: the list's enumerator would be boxed on every commit
         {
+            OutputInfo output = Outputs[o];
             long all = (long)output.Width * output.Height;
             if (output.Scale > 1)
             {
