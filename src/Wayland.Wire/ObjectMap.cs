@@ -146,14 +146,35 @@ public sealed class ObjectMap<T>
     private (Range Range, uint Index) Locate(uint id) =>
         id < WireLimits.ServerIdStart ? (_client, id) : (_server, id - WireLimits.ServerIdStart);
 
+    /// <summary>
+    /// One range of ids. Ids are kept in an array indexed by id as long as it is at least a quarter full; the peer's
+    /// ids above it live in a dictionary instead. The peer chooses its ids, and one that takes a fresh id for every
+    /// object (never reusing those the server freed) would otherwise make the array grow with each request, whatever
+    /// it holds: 2 million wl_display.sync, for instance, took 27 MB, and 218 MB at the limit of ids per side, for one
+    /// connection holding nothing. Memory follows the objects in use: the array shrinks when fewer than a sixteenth of
+    /// it are in use, and the dictionary when fewer than an eighth of what it held (past 64).
+    /// </summary>
     private sealed class Range
     {
         private const int NoFree = -1;
-        private T?[] _values = new T?[16];
-        private int[] _nextFree = new int[16];
-        private bool[] _isFree = new bool[16];
-        private int _length;
+        private const int MinLength = 16;
+
+        /// <summary>The array shrinks only from this size on: small maps stay as they are.</summary>
+        private const int ShrinkFrom = 1024;
+
+        private T?[] _values = new T?[MinLength];
+
+        // Our own ids' free list, made on the first Free: the peer's range never needs it.
+        private int[]? _nextFree;
+        private bool[]? _isFree;
         private int _freeHead = NoFree;
+
+        // The peer's ids at or above _values.Length, and the most it held since it was last trimmed.
+        private Dictionary<uint, T>? _sparse;
+        private int _sparsePeak;
+
+        private int _length;
+        private int _inArray;
 
         internal Range(int reserved) => _length = reserved;
 
@@ -165,8 +186,8 @@ public sealed class ObjectMap<T>
             if (_freeHead != NoFree)
             {
                 index = _freeHead;
-                _freeHead = _nextFree[index];
-                _isFree[index] = false;
+                _freeHead = _nextFree![index];
+                _isFree![index] = false;
             }
             else
             {
@@ -176,40 +197,25 @@ public sealed class ObjectMap<T>
                 }
 
                 index = _length;
-                Grow(index + 1);
+                Grow(index + 1); // our own ids are handed out lowest first: the array stays full
                 _length++;
             }
 
             _values[index] = value;
+            _inArray++;
             Count++;
             return (uint)index;
         }
 
         internal MapInsertResult InsertAt(uint index, T value)
         {
-            if (index >= WireLimits.MaxObjectsPerSide)
+            MapInsertResult result = Reserve(index);
+            if (result == MapInsertResult.Ok)
             {
-                return MapInsertResult.TooMany;
+                Store(index, value);
             }
 
-            if (index > (uint)_length)
-            {
-                return MapInsertResult.NotNext;
-            }
-
-            if (index == (uint)_length)
-            {
-                Grow(_length + 1);
-                _length++;
-            }
-            else if (_values[index] is not null)
-            {
-                return MapInsertResult.InUse;
-            }
-
-            _values[index] = value;
-            Count++;
-            return MapInsertResult.Ok;
+            return result;
         }
 
         internal MapInsertResult Reserve(uint index)
@@ -226,44 +232,77 @@ public sealed class ObjectMap<T>
 
             if (index == (uint)_length)
             {
-                Grow(_length + 1);
-                _values[index] = null;
                 _length++;
                 return MapInsertResult.Ok;
             }
 
-            return _values[index] is null ? MapInsertResult.Ok : MapInsertResult.InUse;
+            return Get(index) is null ? MapInsertResult.Ok : MapInsertResult.InUse;
         }
 
-        internal T? Get(uint index) => index < (uint)_length ? _values[index] : null;
+        internal T? Get(uint index) =>
+            index < (uint)_values.Length ? _values[index] : _sparse is { } sparse && sparse.TryGetValue(index, out T? value) ? value : null;
 
-        internal void Set(uint index, T value) => _values[index] = value;
+        internal void Set(uint index, T value)
+        {
+            if (index < (uint)_values.Length)
+            {
+                _values[index] = value;
+            }
+            else
+            {
+                _sparse![index] = value;
+            }
+        }
 
         internal bool Clear(uint index)
         {
-            if (index >= (uint)_length || _values[index] is null)
+            if (index < (uint)_values.Length)
+            {
+                if (_values[index] is null)
+                {
+                    return false;
+                }
+
+                _values[index] = null;
+                _inArray--;
+                Count--;
+                ShrinkIfSparse();
+                return true;
+            }
+
+            if (_sparse is null || !_sparse.Remove(index))
             {
                 return false;
             }
 
-            _values[index] = null;
             Count--;
+            if (_sparsePeak > 64 && _sparse.Count < _sparsePeak / 8)
+            {
+                // A small dictionary is kept, emptied or not: a peer taking a fresh id per object adds and removes
+                // one entry per request, which must not allocate.
+                _sparse.TrimExcess();
+                _sparsePeak = _sparse.Count;
+            }
+
             return true;
         }
 
         internal bool Free(uint index)
         {
-            if (index >= (uint)_length || _isFree[index] || (index == 0 && _values[0] is null))
+            if (index >= (uint)_length || index >= (uint)_values.Length || (_isFree is not null && _isFree[index]) || (index == 0 && _values[0] is null))
             {
                 return false;
             }
 
             if (_values[index] is not null)
             {
+                _inArray--;
                 Count--;
             }
 
             _values[index] = null;
+            _nextFree ??= new int[_values.Length];
+            _isFree ??= new bool[_values.Length];
             _isFree[index] = true;
             _nextFree[index] = _freeHead;
             _freeHead = (int)index;
@@ -272,13 +311,44 @@ public sealed class ObjectMap<T>
 
         internal void ForEach(uint offset, Action<uint, T> action)
         {
-            for (int i = 0; i < _length; i++)
+            for (int i = 0; i < Math.Min(_length, _values.Length); i++)
             {
                 if (_values[i] is { } value)
                 {
                     action(offset + (uint)i, value);
                 }
             }
+
+            if (_sparse is not null)
+            {
+                // In id order, as the array's; a copy, since the action may remove ids.
+                foreach (KeyValuePair<uint, T> entry in _sparse.OrderBy(e => e.Key).ToArray())
+                {
+                    action(offset + entry.Key, entry.Value);
+                }
+            }
+        }
+
+        /// <summary>Puts a peer's new object in the array, grown if it would still be a quarter full, else aside.</summary>
+        private void Store(uint index, T value)
+        {
+            if (index >= (uint)_values.Length)
+            {
+                int size = (int)Math.Max((uint)_values.Length * 2, System.Numerics.BitOperations.RoundUpToPowerOf2(index + 1));
+                if ((long)(Count + 1) * 4 < size)
+                {
+                    (_sparse ??= []).Add(index, value);
+                    _sparsePeak = Math.Max(_sparsePeak, _sparse.Count);
+                    Count++;
+                    return;
+                }
+
+                Grow(size);
+            }
+
+            _values[index] = value;
+            _inArray++;
+            Count++;
         }
 
         private void Grow(int needed)
@@ -290,8 +360,50 @@ public sealed class ObjectMap<T>
 
             int size = Math.Max(needed, _values.Length * 2);
             Array.Resize(ref _values, size);
-            Array.Resize(ref _nextFree, size);
-            Array.Resize(ref _isFree, size);
+            if (_nextFree is not null)
+            {
+                Array.Resize(ref _nextFree, size);
+                Array.Resize(ref _isFree, size);
+            }
+
+            // What was set aside below the new size moves into the array.
+            if (_sparse is not null)
+            {
+                foreach (KeyValuePair<uint, T> entry in _sparse.Where(e => e.Key < (uint)size).ToArray())
+                {
+                    _values[entry.Key] = entry.Value;
+                    _inArray++;
+                    _sparse.Remove(entry.Key);
+                }
+
+            }
+        }
+
+        /// <summary>A peer's array used by fewer than a sixteenth shrinks to four times what it holds; what it held above
+        /// that is set aside. Our own range (it has a free list, indexed like the array) keeps its size.</summary>
+        private void ShrinkIfSparse()
+        {
+            if (_values.Length < ShrinkFrom || _inArray >= _values.Length / 16 || _nextFree is not null)
+            {
+                return;
+            }
+
+            int size = (int)Math.Max(MinLength, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, _inArray * 4)));
+            for (int i = size; i < _values.Length; i++)
+            {
+                if (_values[i] is { } value)
+                {
+                    (_sparse ??= []).Add((uint)i, value);
+                    _inArray--;
+                }
+            }
+
+            if (_sparse is not null)
+            {
+                _sparsePeak = Math.Max(_sparsePeak, _sparse.Count);
+            }
+
+            Array.Resize(ref _values, size);
         }
     }
 }
