@@ -27,6 +27,7 @@ public sealed partial class Display : IDisposable
     public const int DefaultObjectLimit = 100_000;
 
     private readonly List<Client> _clients = [];
+    private readonly List<Client> _leaving = [];
     private uint _serial;
     private int _defaultMaxBufferSize = WireLimits.DefaultBufferSize;
     private int _defaultMaxObjects = DefaultObjectLimit;
@@ -277,12 +278,19 @@ public sealed partial class Display : IDisposable
     /// <summary>Runs the display on a dedicated thread until cancelled or terminated; see <see cref="EventLoop.RunAsync"/>.</summary>
     public Task RunAsync(CancellationToken cancellationToken = default) => EventLoop.RunOnThread(Run, Terminate, cancellationToken);
 
-    /// <summary>Disconnects every client (<c>wl_display_destroy_clients</c>).</summary>
+    /// <summary>Disconnects every client (<c>wl_display_destroy_clients</c>), and destroys at once what is left of the
+    /// resources of clients that left before (see <see cref="Client.Destroy"/>).</summary>
     public void DestroyClients()
     {
         while (_clients.Count > 0)
         {
             _clients[^1].Destroy();
+        }
+
+        // Clients that left and whose resources are still being destroyed a share per turn: all of them now.
+        while (_leaving.Count > 0)
+        {
+            _leaving[^1].TearDown(int.MaxValue);
         }
     }
 
@@ -306,6 +314,12 @@ public sealed partial class Display : IDisposable
     }
 
     internal void RemoveClient(Client client) => _clients.Remove(client);
+
+    /// <summary>A client that left and whose resources are being destroyed over the loop's turns.</summary>
+    internal void AddLeaving(Client client) => _leaving.Add(client);
+
+    /// <summary>A leaving client whose resources are all destroyed.</summary>
+    internal void RemoveLeaving(Client client) => _leaving.Remove(client);
 
     /// <summary>The display's log (write through <see cref="ServerLog"/> after <see cref="ShouldLog"/>).</summary>
     internal ILogger Log => _log;

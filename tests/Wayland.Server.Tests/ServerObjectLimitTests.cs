@@ -76,6 +76,43 @@ public sealed class ServerObjectLimitTests : IDisposable
         }
     }
 
+    [Fact]
+    public void A_client_that_leaves_holding_thousands_of_objects_has_them_destroyed_a_share_per_turn()
+    {
+        // Destroying them all at once kept every other client waiting: 100 000 empty surfaces took 33 ms in a release
+        // build of the compositor. The disconnect closes the socket at once; the objects go a share per loop turn, and
+        // DestroyClients (as Dispose) finishes what is left.
+        _display.DefaultMaxObjects = 0;
+        TestResource resource = Bind(out RawClient client, out Client server);
+        int total;
+        using (client)
+        {
+            for (int i = 0; i < 3 * Client.MaxDestroyedPerTurn; i++)
+            {
+                resource.SendCreated();
+            }
+
+            client.Roundtrip(_display);
+            total = server.ObjectCount;
+        }
+
+        int handlers = 0, destroyed = 0;
+        server.ForEachResource(r => r.Destroyed += _ => handlers++);
+        server.Destroyed += _ => destroyed++;
+        for (int turn = 0; turn < 100 && server.ObjectCount == total; turn++)
+        {
+            _display.Loop.Dispatch(TimeSpan.FromMilliseconds(100));
+        }
+
+        Assert.Equal((total - Client.MaxDestroyedPerTurn, false, 0), (server.ObjectCount, server.IsDestroyed, destroyed));
+        Assert.DoesNotContain(server, _display.Clients);
+        _display.Loop.Dispatch(TimeSpan.FromMilliseconds(100));
+        Assert.Equal((total - (2 * Client.MaxDestroyedPerTurn), false, 0), (server.ObjectCount, server.IsDestroyed, destroyed));
+
+        _display.DestroyClients();
+        Assert.Equal((0, true, 1, total), (server.ObjectCount, server.IsDestroyed, destroyed, handlers));
+    }
+
     private TestResource Bind(out RawClient client, out Client server)
     {
         RawClient raw = RawClient.Attach(_display, out Client created);
