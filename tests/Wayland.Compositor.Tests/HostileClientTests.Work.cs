@@ -241,6 +241,39 @@ public sealed class HostileWorkTests(ITestOutputHelper output)
         });
     }
 
+    [Fact]
+    public void A_client_that_leaves_with_many_windows_and_popups_changes_the_stacking_once()
+    {
+        // Each window unmapped on its own made the seat look for the top window and hit-test every window under the
+        // pointer: 500 windows leaving at once cost the loop that 500 times over.
+        const int Windows = 40, Popups = 20;
+        CompositorSession.Run("hostile-leave-windows", session =>
+        {
+            using Bystander bystander = Bystander.Start(session);
+            ManagedClient hostile = ManagedClient.Connect(session.SocketPath);
+            ShmBuffer buffer = hostile.SolidBuffer(20, 20, Argb.Red);
+            List<TestWindow> windows = [];
+            for (int i = 0; i < Windows; i++)
+            {
+                windows.Add(hostile.MapWindow($"leaving {i}", buffer));
+            }
+
+            for (int i = 0; i < Popups; i++)
+            {
+                TestPopup.OpenMenu(hostile, windows[i]).Show(buffer);
+            }
+
+            int changes = 0;
+            session.Compositor.Invoke(() => session.Compositor.Scene.StackChanged += () => changes++);
+            hostile.Display.Dispose();
+            session.WaitUntil(() => session.Compositor.GetWindows().Count == 1, "the leaving client's windows to go");
+            Assert.Equal(1, session.Compositor.Invoke(() => changes));
+            Assert.Equal("bystander 1", session.Compositor.GetWindows().Single().Title);
+            hostile.Dispose();
+            bystander.AssertServed();
+        });
+    }
+
     /// <summary>A file of <paramref name="size"/> bytes in the session's directory, already unlinked: a pool with no seals.</summary>
     private static SafeFileHandle UnsealedFile(CompositorSession session, long size)
     {
