@@ -35,7 +35,7 @@ public sealed partial class Client
     private bool _wantFlush;
     private int _maxObjects;
 
-    /// <summary>Resources destroyed in one turn of the loop when the client leaves; see <see cref="Destroy"/>.</summary>
+    /// <summary>Resources the clients that leave destroy in one turn of the loop, all together; see <see cref="Destroy"/>.</summary>
     internal const int MaxDestroyedPerTurn = 1024;
 
     // A leaving client's resources as they were when it left, and how many of them are destroyed.
@@ -55,7 +55,7 @@ public sealed partial class Client
         UserId = uid;
         GroupId = gid;
         _interfaceOf = InterfaceNameOf;
-        _continueTearDown = () => TearDown(MaxDestroyedPerTurn);
+        _continueTearDown = () => TearDown(all: false);
         _source = display.Loop.AddFd(socket.Fd, FdEvents.Readable, OnSocketEvent);
         try
         {
@@ -215,10 +215,10 @@ public sealed partial class Client
     /// <summary>
     /// Disconnects the client (<c>wl_client_destroy</c>): raises <see cref="Destroying"/>, flushes what is queued,
     /// closes the socket, destroys every resource in id order (no <c>delete_id</c> is sent), raises
-    /// <see cref="Destroyed"/>. A client holding more than <see cref="MaxDestroyedPerTurn"/> objects has that many
-    /// destroyed at once and the rest over the loop's next turns, the same number in each, with everyone else served in
-    /// between; <see cref="IsDestroyed"/> is true and <see cref="Destroyed"/> raised once the last is gone.
-    /// <see cref="Display.DestroyClients"/> and <see cref="Display.Dispose"/> finish what is left at once.
+    /// <see cref="Destroyed"/>. The clients that leave destroy at most <see cref="MaxDestroyedPerTurn"/> objects in one
+    /// turn of the loop, all of them together: what is over that is destroyed over the loop's next turns, with everyone
+    /// else served in between, and <see cref="IsDestroyed"/> is true and <see cref="Destroyed"/> raised once the last is
+    /// gone. <see cref="Display.DestroyClients"/> and <see cref="Display.Dispose"/> finish what is left at once.
     /// </summary>
     public void Destroy()
     {
@@ -248,21 +248,22 @@ public sealed partial class Client
         _teardown = new List<Resource>(_objects.Count);
         _objects.ForEach((_, resource) => _teardown.Add(resource));
         Display.AddLeaving(this);
-        TearDown(MaxDestroyedPerTurn);
+        TearDown(all: false);
     }
 
     /// <summary>
-    /// Destroys up to <paramref name="budget"/> more of a leaving client's resources, in id order; when none is left
-    /// (those created meanwhile included), the client is destroyed. Otherwise the rest waits for the loop's next turn.
+    /// Destroys more of a leaving client's resources, in id order: <paramref name="all"/> of them, or as many as this
+    /// turn of the loop has left for clients that leave. When none is left (those created meanwhile included), the
+    /// client is destroyed; otherwise the rest waits for the loop's next turn.
     /// </summary>
-    internal void TearDown(int budget)
+    internal void TearDown(bool all)
     {
         if (_teardown is not { } resources)
         {
             return;
         }
 
-        int end = (int)Math.Min(resources.Count, (long)_tornDown + budget);
+        int end = all ? resources.Count : _tornDown + Display.TakeTeardownShare(resources.Count - _tornDown);
         for (; _tornDown < end; _tornDown++)
         {
             DestroyLeaving(resources[_tornDown]);

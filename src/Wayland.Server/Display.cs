@@ -28,6 +28,9 @@ public sealed partial class Display : IDisposable
 
     private readonly List<Client> _clients = [];
     private readonly List<Client> _leaving = [];
+    private readonly Action _renewTeardownShare;
+    private int _destroyedThisTurn;
+    private bool _teardownShareRenewing;
     private uint _serial;
     private int _defaultMaxBufferSize = WireLimits.DefaultBufferSize;
     private int _defaultMaxObjects = DefaultObjectLimit;
@@ -62,6 +65,7 @@ public sealed partial class Display : IDisposable
         Loop = new EventLoop();
         _logLimiter = new ClientLogLimiter(this, _log);
         _metrics = new ServerMetrics(meterFactory, () => _clients.Count);
+        _renewTeardownShare = () => (_destroyedThisTurn, _teardownShareRenewing) = (0, false);
         Logger = ProtocolLogger.FromEnvironment(server: true);
     }
 
@@ -290,7 +294,7 @@ public sealed partial class Display : IDisposable
         // Clients that left and whose resources are still being destroyed a share per turn: all of them now.
         while (_leaving.Count > 0)
         {
-            _leaving[^1].TearDown(int.MaxValue);
+            _leaving[^1].TearDown(all: true);
         }
     }
 
@@ -320,6 +324,24 @@ public sealed partial class Display : IDisposable
 
     /// <summary>A leaving client whose resources are all destroyed.</summary>
     internal void RemoveLeaving(Client client) => _leaving.Remove(client);
+
+    /// <summary>
+    /// How many of the <paramref name="wanted"/> resources a leaving client may destroy now: what is left of this turn's
+    /// <see cref="Client.MaxDestroyedPerTurn"/>, shared by all clients that leave, however many connections a process
+    /// spread its objects over. The share is renewed on the loop's next turn.
+    /// </summary>
+    internal int TakeTeardownShare(int wanted)
+    {
+        if (!_teardownShareRenewing)
+        {
+            _teardownShareRenewing = true;
+            Loop.Post(_renewTeardownShare);
+        }
+
+        int granted = Math.Min(wanted, Client.MaxDestroyedPerTurn - _destroyedThisTurn);
+        _destroyedThisTurn += granted;
+        return granted;
+    }
 
     /// <summary>The display's log (write through <see cref="ServerLog"/> after <see cref="ShouldLog"/>).</summary>
     internal ILogger Log => _log;
