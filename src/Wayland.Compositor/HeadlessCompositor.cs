@@ -373,6 +373,7 @@ public sealed partial class HeadlessCompositor : IDisposable
     private void OnClientDestroying(Client client)
     {
         _seat.ClientGone(client);
+        _scene.UnmapClient(client);
         if (client.Error is { } error)
         {
             lock (_errors)

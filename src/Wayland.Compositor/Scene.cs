@@ -52,6 +52,9 @@ internal sealed class Scene
     /// <summary>Whether <see cref="DismissOrphanPopups"/> runs: the popups it unmaps leave the rest of the work to it.</summary>
     private bool _dismissingOrphans;
 
+    /// <summary>Whether <see cref="UnmapClient"/> runs: the windows it unmaps leave the rest of the work to it.</summary>
+    private bool _unmappingClient;
+
     public Scene(IReadOnlyList<OutputInfo> outputs, uint background, EventLoop loop, CompositorMetrics metrics)
     {
         Outputs = outputs;
@@ -257,8 +260,47 @@ internal sealed class Scene
         ToplevelUnmapping?.Invoke(window);
         DamageToplevel(window);
         _windows.Remove(window);
+        if (_unmappingClient)
+        {
+            // UnmapClient dismisses the orphans and reports the change once, for all the client's windows.
+            return;
+        }
+
         DismissOrphanPopups();
         StackChanged?.Invoke();
+    }
+
+    /// <summary>
+    /// Unmaps every window and popup of <paramref name="client"/>, which is leaving, at once, and reports the change of
+    /// stacking once: unmapped one by one as its objects are destroyed, each would make the seat look for the new top
+    /// window and hit-test every window under the pointer again, and each would stay on screen until its turn came.
+    /// </summary>
+    public void UnmapClient(Client client)
+    {
+        bool any = false;
+        _unmappingClient = true;
+        try
+        {
+            for (int i = _windows.Count - 1; i >= 0; i = Math.Min(i - 1, _windows.Count - 1))
+            {
+                if (_windows[i].Resource.Client == client)
+                {
+                    _windows[i].Unmap();
+                    any = true;
+                }
+            }
+        }
+        finally
+        {
+            _unmappingClient = false;
+        }
+
+        // Its popups are children of its own windows and popups, now hidden: orphans.
+        if (any)
+        {
+            DismissOrphanPopups();
+            StackChanged?.Invoke();
+        }
     }
 
     public void MapPopup(Popup popup)

@@ -35,6 +35,14 @@ public sealed partial class Client
     private bool _wantFlush;
     private int _maxObjects;
 
+    /// <summary>Resources the clients that leave destroy in one turn of the loop, all together; see <see cref="Destroy"/>.</summary>
+    internal const int MaxDestroyedPerTurn = 1024;
+
+    // A leaving client's resources as they were when it left, and how many of them are destroyed.
+    private List<Resource>? _teardown;
+    private int _tornDown;
+    private readonly Action _continueTearDown;
+
     internal Client(Display display, SafeFdHandle socket, bool accepted)
     {
         Display = display;
@@ -47,6 +55,7 @@ public sealed partial class Client
         UserId = uid;
         GroupId = gid;
         _interfaceOf = InterfaceNameOf;
+        _continueTearDown = () => TearDown(all: false);
         _source = display.Loop.AddFd(socket.Fd, FdEvents.Readable, OnSocketEvent);
         try
         {
@@ -205,7 +214,11 @@ public sealed partial class Client
 
     /// <summary>
     /// Disconnects the client (<c>wl_client_destroy</c>): raises <see cref="Destroying"/>, flushes what is queued,
-    /// destroys every resource in id order (no <c>delete_id</c> is sent), closes the socket, raises <see cref="Destroyed"/>.
+    /// closes the socket, destroys every resource in id order (no <c>delete_id</c> is sent), raises
+    /// <see cref="Destroyed"/>. The clients that leave destroy at most <see cref="MaxDestroyedPerTurn"/> objects in one
+    /// turn of the loop, all of them together: what is over that is destroyed over the loop's next turns, with everyone
+    /// else served in between, and <see cref="IsDestroyed"/> is true and <see cref="Destroyed"/> raised once the last is
+    /// gone. <see cref="Display.DestroyClients"/> and <see cref="Display.Dispose"/> finish what is left at once.
     /// </summary>
     public void Destroy()
     {
@@ -229,24 +242,60 @@ public sealed partial class Client
             // The client is going away either way.
         }
 
-        _objects.ForEach((_, resource) =>
-        {
-            try
-            {
-                resource.Destroy();
-            }
-            catch (Exception e)
-            {
-                Display.ReportHandlerException($"{resource}.Destroyed handler", e, this);
-            }
-        });
         _source.Remove();
         _connection.Dispose();
         ForgetUnreadFds();
+        _teardown = new List<Resource>(_objects.Count);
+        _objects.ForEach((_, resource) => _teardown.Add(resource));
+        Display.AddLeaving(this);
+        TearDown(all: false);
+    }
+
+    /// <summary>
+    /// Destroys more of a leaving client's resources, in id order: <paramref name="all"/> of them, or as many as this
+    /// turn of the loop has left for clients that leave. When none is left (those created meanwhile included), the
+    /// client is destroyed; otherwise the rest waits for the loop's next turn.
+    /// </summary>
+    internal void TearDown(bool all)
+    {
+        if (_teardown is not { } resources)
+        {
+            return;
+        }
+
+        int end = all ? resources.Count : _tornDown + Display.TakeTeardownShare(resources.Count - _tornDown);
+        for (; _tornDown < end; _tornDown++)
+        {
+            DestroyLeaving(resources[_tornDown]);
+        }
+
+        if (_tornDown < resources.Count)
+        {
+            Display.Loop.Post(_continueTearDown);
+            return;
+        }
+
+        // Objects the server made for the client after its teardown began (such as an offer sent to one of its data
+        // devices) go now.
+        _objects.ForEach((_, resource) => DestroyLeaving(resource));
+        _teardown = null;
         IsDestroyed = true;
         CountObjects();
+        Display.RemoveLeaving(this);
         Display.LeaveProcess(Account);
         Guard(Destroyed, "Client.Destroyed handler");
+    }
+
+    private void DestroyLeaving(Resource resource)
+    {
+        try
+        {
+            resource.Destroy();
+        }
+        catch (Exception e)
+        {
+            Display.ReportHandlerException($"{resource}.Destroyed handler", e, this);
+        }
     }
 
     private void Guard(Action<Client>? handler, string context)

@@ -27,6 +27,10 @@ public sealed partial class Display : IDisposable
     public const int DefaultObjectLimit = 100_000;
 
     private readonly List<Client> _clients = [];
+    private readonly List<Client> _leaving = [];
+    private readonly Action _renewTeardownShare;
+    private int _destroyedThisTurn;
+    private bool _teardownShareRenewing;
     private uint _serial;
     private int _defaultMaxBufferSize = WireLimits.DefaultBufferSize;
     private int _defaultMaxObjects = DefaultObjectLimit;
@@ -61,6 +65,7 @@ public sealed partial class Display : IDisposable
         Loop = new EventLoop();
         _logLimiter = new ClientLogLimiter(this, _log);
         _metrics = new ServerMetrics(meterFactory, () => _clients.Count);
+        _renewTeardownShare = () => (_destroyedThisTurn, _teardownShareRenewing) = (0, false);
         Logger = ProtocolLogger.FromEnvironment(server: true);
     }
 
@@ -277,12 +282,19 @@ public sealed partial class Display : IDisposable
     /// <summary>Runs the display on a dedicated thread until cancelled or terminated; see <see cref="EventLoop.RunAsync"/>.</summary>
     public Task RunAsync(CancellationToken cancellationToken = default) => EventLoop.RunOnThread(Run, Terminate, cancellationToken);
 
-    /// <summary>Disconnects every client (<c>wl_display_destroy_clients</c>).</summary>
+    /// <summary>Disconnects every client (<c>wl_display_destroy_clients</c>), and destroys at once what is left of the
+    /// resources of clients that left before (see <see cref="Client.Destroy"/>).</summary>
     public void DestroyClients()
     {
         while (_clients.Count > 0)
         {
             _clients[^1].Destroy();
+        }
+
+        // Clients that left and whose resources are still being destroyed a share per turn: all of them now.
+        while (_leaving.Count > 0)
+        {
+            _leaving[^1].TearDown(all: true);
         }
     }
 
@@ -306,6 +318,30 @@ public sealed partial class Display : IDisposable
     }
 
     internal void RemoveClient(Client client) => _clients.Remove(client);
+
+    /// <summary>A client that left and whose resources are being destroyed over the loop's turns.</summary>
+    internal void AddLeaving(Client client) => _leaving.Add(client);
+
+    /// <summary>A leaving client whose resources are all destroyed.</summary>
+    internal void RemoveLeaving(Client client) => _leaving.Remove(client);
+
+    /// <summary>
+    /// How many of the <paramref name="wanted"/> resources a leaving client may destroy now: what is left of this turn's
+    /// <see cref="Client.MaxDestroyedPerTurn"/>, shared by all clients that leave, however many connections a process
+    /// spread its objects over. The share is renewed on the loop's next turn.
+    /// </summary>
+    internal int TakeTeardownShare(int wanted)
+    {
+        if (!_teardownShareRenewing)
+        {
+            _teardownShareRenewing = true;
+            Loop.Post(_renewTeardownShare);
+        }
+
+        int granted = Math.Min(wanted, Client.MaxDestroyedPerTurn - _destroyedThisTurn);
+        _destroyedThisTurn += granted;
+        return granted;
+    }
 
     /// <summary>The display's log (write through <see cref="ServerLog"/> after <see cref="ShouldLog"/>).</summary>
     internal ILogger Log => _log;

@@ -189,6 +189,91 @@ public sealed class HostileWorkTests(ITestOutputHelper output)
         });
     }
 
+    [Fact]
+    public void A_client_that_leaves_with_thousands_of_objects_has_them_destroyed_a_share_per_loop_turn()
+    {
+        const int Surfaces = 20_000; // 12 bytes each to create, no events
+        CompositorSession.Run("hostile-leave-objects", session =>
+        {
+            using Bystander bystander = Bystander.Start(session);
+            (SafeFdHandle ours, SafeFdHandle theirs) = UnixSocket.CreatePair();
+            session.Compositor.Invoke(() => session.Compositor.Display.CreateClient(ours));
+            using ManagedClient other = ManagedClient.ConnectTo(theirs);
+            other.Roundtrip();
+
+            for (int round = 1; round <= 3; round++)
+            {
+                ManagedClient hostile = ManagedClient.Connect(session.SocketPath);
+                hostile.MapWindow($"leaving {round}", hostile.SolidBuffer(20, 20, Argb.Red));
+                for (int i = 0; i < Surfaces; i++)
+                {
+                    hostile.Compositor.CreateSurface();
+                }
+
+                hostile.Roundtrip();
+                Wayland.Server.Client leaving = session.Compositor.Invoke(() =>
+                    session.Compositor.Display.Clients.Single(c => c.ObjectCount > Surfaces));
+                int destroyed = 0;
+                session.Compositor.Invoke(() => leaving.Destroyed += _ => destroyed++);
+                hostile.Dispose();
+
+                // Look from the loop's own thread, between its turns: while the objects are destroyed a share per
+                // turn, a look sees some of them gone and not all, and the client not yet destroyed.
+                bool seenHalfway = false;
+                Stopwatch deadline = Stopwatch.StartNew();
+                bool gone;
+                do
+                {
+                    (int left, gone) = session.Compositor.Invoke(() => (leaving.ObjectCount, leaving.IsDestroyed));
+                    seenHalfway |= !gone && left > 0 && left < Surfaces;
+                }
+                while (!gone && deadline.Elapsed < Poll.DefaultTimeout);
+
+                output.WriteLine($"round {round}: looked halfway: {seenHalfway}");
+                Assert.True(seenHalfway, "no look between two loop turns saw the leaving client's objects partly destroyed");
+                Assert.Equal((0, 1), session.Compositor.Invoke(() => (leaving.ObjectCount, destroyed)));
+                Assert.DoesNotContain(session.Compositor.GetWindows(), w => w.Title == $"leaving {round}");
+                other.Roundtrip();
+            }
+
+            session.AssertNoProtocolErrors();
+            bystander.AssertServed();
+        });
+    }
+
+    [Fact]
+    public void A_client_that_leaves_with_many_windows_and_popups_changes_the_stacking_once()
+    {
+        // Each window unmapped on its own made the seat look for the top window and hit-test every window under the
+        // pointer: 500 windows leaving at once cost the loop that 500 times over.
+        const int Windows = 40, Popups = 20;
+        CompositorSession.Run("hostile-leave-windows", session =>
+        {
+            using Bystander bystander = Bystander.Start(session);
+            ManagedClient hostile = ManagedClient.Connect(session.SocketPath);
+            ShmBuffer buffer = hostile.SolidBuffer(20, 20, Argb.Red);
+            List<TestWindow> windows = [];
+            for (int i = 0; i < Windows; i++)
+            {
+                windows.Add(hostile.MapWindow($"leaving {i}", buffer));
+            }
+
+            for (int i = 0; i < Popups; i++)
+            {
+                TestPopup.OpenMenu(hostile, windows[i]).Show(buffer);
+            }
+
+            int changes = 0;
+            session.Compositor.Invoke(() => session.Compositor.Scene.StackChanged += () => changes++);
+            hostile.Display.Dispose();
+            session.WaitUntil(() => session.Compositor.GetWindows().Count == 1, "the leaving client's windows to go");
+            Assert.Equal(1, session.Compositor.Invoke(() => changes));
+            Assert.Equal("bystander 1", session.Compositor.GetWindows().Single().Title);
+            hostile.Dispose();
+            bystander.AssertServed();
+        });
+    }
+
     /// <summary>A file of <paramref name="size"/> bytes in the session's directory, already unlinked: a pool with no seals.</summary>
     private static SafeFileHandle UnsealedFile(CompositorSession session, long size)
     {

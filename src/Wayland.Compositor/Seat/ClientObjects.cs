@@ -31,7 +31,9 @@ internal sealed class ClientObjects<T>
     /// <summary>Whether <paramref name="client"/> has any of these objects.</summary>
     public bool Any(Client client) => _byClient.ContainsKey(client);
 
-    /// <summary>Runs <paramref name="action"/> on each live object of <paramref name="client"/>.</summary>
+    /// <summary>Runs <paramref name="action"/> on each live object of <paramref name="client"/>, until the client has
+    /// failed: events to it are dropped from then on, and a client that cannot take what is sent to its thousands of
+    /// objects fails partway.</summary>
     public void ForEach(Client client, Action<T> action)
     {
         if (!_byClient.TryGetValue(client, out HashSet<T>? group))
@@ -41,6 +43,11 @@ internal sealed class ClientObjects<T>
 
         foreach (T resource in group)
         {
+            if (client.HasFailed)
+            {
+                return;
+            }
+
             Visited++;
             if (!resource.IsDestroyed)
             {
