@@ -161,7 +161,6 @@ internal sealed class FrameClock
 
         _queued.Clear();
         _queuedRuns.Clear();
-        _completedThisRefresh.Clear();
         _metrics.Presented(repainted);
         ContinueLater();
     }

@@ -67,19 +67,9 @@ internal static unsafe class ServerSocketOps
     /// </summary>
     private static void RemoveLeftovers(string directory, string name)
     {
-        IEnumerable<string> leftovers;
         try
         {
-            leftovers = System.IO.Directory.EnumerateFileSystemEntries(directory, $".{name}.*.new");
-        }
-        catch (Exception e) when (e is System.IO.IOException or UnauthorizedAccessException)
-        {
-            return; // an unreadable directory: the bind below reports what is wrong with it, if anything
-        }
-
-        try
-        {
-            foreach (string leftover in leftovers)
+            foreach (string leftover in System.IO.Directory.EnumerateFileSystemEntries(directory, $".{name}.*.new"))
             {
                 // .NAME.PID.N.new: the pid is the second field from the end, after the name.
                 string[] fields = System.IO.Path.GetFileName(leftover)[(name.Length + 2)..].Split('.');
@@ -93,7 +83,8 @@ internal static unsafe class ServerSocketOps
         }
         catch (Exception e) when (e is System.IO.IOException or UnauthorizedAccessException)
         {
-            // The directory changed or became unreadable while it was read: leftovers stay, as before.
+            // An unreadable directory, or one that changed while it was read: leftovers stay, and the bind below
+            // reports what is wrong with the directory, if anything.
         }
     }
 

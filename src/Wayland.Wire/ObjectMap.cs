@@ -178,7 +178,7 @@ public sealed class ObjectMap<T>
 
         internal Range(int reserved) => _length = reserved;
 
-        internal int Count { get; private set; }
+        internal int Count => _inArray + (_sparse?.Count ?? 0);
 
         internal uint Allocate(T value)
         {
@@ -203,7 +203,6 @@ public sealed class ObjectMap<T>
 
             _values[index] = value;
             _inArray++;
-            Count++;
             return (uint)index;
         }
 
@@ -265,7 +264,6 @@ public sealed class ObjectMap<T>
 
                 _values[index] = null;
                 _inArray--;
-                Count--;
                 ShrinkIfSparse();
                 return true;
             }
@@ -275,7 +273,6 @@ public sealed class ObjectMap<T>
                 return false;
             }
 
-            Count--;
             if (_sparsePeak > 64 && _sparse.Count < _sparsePeak / 8)
             {
                 // A small dictionary is kept, emptied or not: a peer taking a fresh id per object adds and removes
@@ -297,7 +294,6 @@ public sealed class ObjectMap<T>
             if (_values[index] is not null)
             {
                 _inArray--;
-                Count--;
             }
 
             _values[index] = null;
@@ -339,7 +335,6 @@ public sealed class ObjectMap<T>
                 {
                     (_sparse ??= []).Add(index, value);
                     _sparsePeak = Math.Max(_sparsePeak, _sparse.Count);
-                    Count++;
                     return;
                 }
 
@@ -348,7 +343,6 @@ public sealed class ObjectMap<T>
 
             _values[index] = value;
             _inArray++;
-            Count++;
         }
 
         private void Grow(int needed)
